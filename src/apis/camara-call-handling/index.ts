@@ -1,0 +1,21 @@
+import type { CompiledSpec } from '../../contract/index.js'
+import { assertHandlersCoverSpec, type Face } from '../face.js'
+import { formatCallHandlingProtocolError } from './errors.js'
+import { FACE_ID, createOperations, type CallHandlingDeps } from './operations.js'
+
+export { ANONYMOUS_ADDRESS } from './errors.js'
+export { toMediaSession, type MediaSession } from './to-media-session.js'
+export type { CallHandlingDeps }
+
+/** The CAMARA WebRTC Call Handling face: create, read, update and end media sessions. */
+export function createCallHandlingFace(spec: CompiledSpec, deps: CallHandlingDeps): Face {
+  const handlers = createOperations(deps)
+  assertHandlersCoverSpec(FACE_ID, spec, handlers)
+  return {
+    id: FACE_ID,
+    spec,
+    basePath: spec.spec.basePath,
+    handlers,
+    formatError: formatCallHandlingProtocolError,
+  }
+}

@@ -1,0 +1,110 @@
+import type { Call, CoreError, Network, Result } from '../../core/index.js'
+import type { FaceRequest, FaceResponse, Principal, SelectLifecycle } from '../face.js'
+import { ANONYMOUS_ADDRESS, fromCoreError, invalidArgument, invalidTokenContext, sessionNotFound } from './errors.js'
+import { toMediaSession } from './to-media-session.js'
+
+export const FACE_ID = 'camara-call-handling'
+
+export interface CallHandlingDeps {
+  readonly network: Network
+  readonly selectLifecycle: SelectLifecycle
+  /** Checks the registrationId header against the Registration face; absent = accept any. */
+  readonly checkRegistration?: (registrationId: string, principal: Principal | undefined) => Result<void, CoreError>
+}
+
+interface MediaSessionCreate {
+  originatorAddress: string
+  originatorName?: string
+  receiverAddress: string
+  receiverName?: string
+  offer: { sdp?: string }
+  callType?: 'REGULAR' | 'EMERGENCY'
+  locationDetails?: unknown
+  /** Not in the CAMARA schema, which allows extra fields: makes a retried POST idempotent. */
+  clientCorrelator?: string
+}
+
+interface MediaSessionStatusChange {
+  status: Call['status']
+  offer?: { sdp?: string }
+  answer?: { sdp?: string }
+  locationDetails?: unknown
+}
+
+const created = (call: Call): FaceResponse => ({ status: 201, body: toMediaSession(call) })
+
+/** The caller may see a call only from its own end; anyone else is told it does not exist. */
+function findOwnCall(deps: CallHandlingDeps, request: FaceRequest): Call | undefined {
+  const call = deps.network.getCall(String(request.pathParams.mediaSessionId))
+  if (!call || !request.principal) return call
+  return call.owner === request.principal.sub ? call : undefined
+}
+
+export function createOperations(deps: CallHandlingDeps) {
+  return {
+    createSession(request: FaceRequest): FaceResponse {
+      const body = request.body as MediaSessionCreate
+      const { principal } = request
+      // CAMARA: the originator must be the token's subscriber, or withheld (RFC 3323 anonymous).
+      if (principal && body.originatorAddress !== principal.sub && body.originatorAddress !== ANONYMOUS_ADDRESS) {
+        return invalidTokenContext()
+      }
+      if (body.receiverAddress === ANONYMOUS_ADDRESS) {
+        return invalidArgument(`receiverAddress: ${ANONYMOUS_ADDRESS} may only be used as originatorAddress`)
+      }
+      const registrationId = request.headers.registrationid
+      if (deps.checkRegistration && typeof registrationId === 'string') {
+        const registered = deps.checkRegistration(registrationId, principal)
+        if (!registered.ok) return fromCoreError(registered.error)
+      }
+      const { scenarioId, lifecycle } = deps.selectLifecycle({
+        faceId: FACE_ID,
+        operationId: 'createSession',
+        headers: request.headers,
+        body,
+        principal,
+        remoteAddress: body.receiverAddress,
+      })
+      const { call } = deps.network.placeCall({
+        originator: { address: body.originatorAddress, name: body.originatorName },
+        receiver: { address: body.receiverAddress, name: body.receiverName },
+        offer: body.offer,
+        callType: body.callType,
+        locationDetails: body.locationDetails,
+        owner: principal?.sub ?? body.originatorAddress,
+        clientCorrelator: body.clientCorrelator,
+        scenarioId,
+        lifecycle,
+      })
+      return created(call)
+    },
+
+    getSessionDetailsById(request: FaceRequest): FaceResponse {
+      const call = findOwnCall(deps, request)
+      if (!call) return sessionNotFound(String(request.pathParams.mediaSessionId))
+      return { status: 200, body: toMediaSession(call) }
+    },
+
+    updateSessionStatus(request: FaceRequest): FaceResponse {
+      const call = findOwnCall(deps, request)
+      if (!call) return sessionNotFound(String(request.pathParams.mediaSessionId))
+      const body = request.body as MediaSessionStatusChange
+      const updated = deps.network.requestStatus(call.id, {
+        status: body.status,
+        offer: body.offer,
+        answer: body.answer,
+        locationDetails: body.locationDetails,
+      })
+      if (!updated.ok) return fromCoreError(updated.error)
+      return { status: 200, body: toMediaSession(updated.value) }
+    },
+
+    deleteSessionById(request: FaceRequest): FaceResponse {
+      const call = findOwnCall(deps, request)
+      if (!call) return sessionNotFound(String(request.pathParams.mediaSessionId))
+      const ended = deps.network.endCall(call.id)
+      if (!ended.ok) return fromCoreError(ended.error)
+      return { status: 204 }
+    },
+  }
+}

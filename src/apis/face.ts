@@ -1,0 +1,81 @@
+import type { CompiledOperation, CompiledSpec, Violation } from '../contract/index.js'
+import type { Lifecycle } from '../core/index.js'
+
+/** The verified caller behind a request's bearer token. */
+export interface Principal {
+  /** The subscriber address (`tel:` or `sip:` URI) the token was issued to. */
+  readonly sub: string
+  readonly scopes: ReadonlySet<string>
+  readonly claims: Readonly<Record<string, unknown>>
+}
+
+/** A request as a face sees it: already routed, authenticated and validated. */
+export interface FaceRequest {
+  readonly operation: CompiledOperation
+  readonly pathParams: Readonly<Record<string, unknown>>
+  readonly query: Readonly<Record<string, unknown>>
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, unknown>>
+  readonly body: unknown
+  readonly principal: Principal | undefined
+}
+
+export interface FaceResponse {
+  readonly status: number
+  readonly body?: unknown
+  readonly headers?: Readonly<Record<string, string>>
+  /**
+   * Marks a response the HTTP shell makes outside any operation's contract (unknown route,
+   * wrong method, oversize body): it is not checked against an operation's responses.
+   */
+  readonly protocol?: boolean
+}
+
+/** Failures every face must be able to express in its own error format. */
+export type ProtocolError =
+  | { readonly kind: 'route-not-found'; readonly method: string; readonly path: string }
+  | { readonly kind: 'method-not-allowed'; readonly method: string; readonly path: string; readonly allowed: readonly string[] }
+  | { readonly kind: 'invalid-request'; readonly violations: readonly Violation[] }
+  | { readonly kind: 'unsupported-media-type'; readonly message: string }
+  | { readonly kind: 'malformed-body'; readonly message: string }
+  | { readonly kind: 'payload-too-large'; readonly limitBytes: number }
+  | { readonly kind: 'unauthenticated'; readonly reason: string }
+  | { readonly kind: 'permission-denied'; readonly reason: string }
+  | { readonly kind: 'internal'; readonly message: string }
+
+export type OperationHandler = (request: FaceRequest) => FaceResponse | Promise<FaceResponse>
+
+/** One API face over the network: its spec, its mount point and a handler per operationId. */
+export interface Face {
+  readonly id: string
+  readonly spec: CompiledSpec
+  readonly basePath: string
+  readonly handlers: Readonly<Record<string, OperationHandler>>
+  /** Puts a protocol failure in this face's error shape. */
+  formatError(error: ProtocolError): FaceResponse
+}
+
+/** Builds a face from a compiled spec, refusing specs whose operations it cannot serve. */
+export function assertHandlersCoverSpec(id: string, spec: CompiledSpec, handlers: Readonly<Record<string, OperationHandler>>): void {
+  const missing = [...spec.operations.keys()].filter((operationId) => !(operationId in handlers))
+  if (missing.length > 0) {
+    throw new Error(
+      `Failed to mount ${spec.spec.source} as the ${id} face: callsim has no handler for ${missing.join(', ')}. ` +
+        'Use a release of the spec with the same operationIds.',
+    )
+  }
+}
+
+/** What a governing scenario is chosen from: the request that creates a call. */
+export interface ScenarioContext {
+  readonly faceId: string
+  readonly operationId: string
+  readonly headers: Readonly<Record<string, unknown>>
+  readonly body: unknown
+  readonly principal: Principal | undefined
+  /** The address of the party the simulator plays, e.g. the callee of an outgoing call. */
+  readonly remoteAddress: string
+}
+
+/** Picks the scenario that governs a new call and hands over its lifecycle. */
+export type SelectLifecycle = (context: ScenarioContext) => { scenarioId: string; lifecycle: Lifecycle }

@@ -1,0 +1,3 @@
+/** API faces: each maps its spec's operations to network commands and projects calls. */
+export * from './face.js'
+export { createCallHandlingFace, toMediaSession, ANONYMOUS_ADDRESS, type CallHandlingDeps, type MediaSession } from './camara-call-handling/index.js'

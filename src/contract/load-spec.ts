@@ -1,0 +1,165 @@
+import type { SpecProblem } from './errors.js'
+import { err, ok, type Result } from './result.js'
+import { parsePointer, parseYamlSource, toPointer, type YamlSource } from './yaml-source.js'
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
+export type HttpMethod = (typeof HTTP_METHODS)[number]
+
+export type JsonObject = Record<string, unknown>
+
+/** An OpenAPI document that has passed the structural checks callsim relies on. */
+export interface LoadedSpec {
+  readonly source: string
+  readonly document: JsonObject
+  readonly dialect: '3.0' | '3.1'
+  readonly title: string
+  readonly version: string
+  /** The path of the first `servers` URL, variables set to their defaults: the mount point. */
+  readonly basePath: string
+  readonly lineOf: YamlSource['lineOf']
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Follows a local JSON pointer (`#/components/...`) inside a document. */
+export function resolvePointer(document: unknown, ref: string): unknown {
+  let node: unknown = document
+  for (const segment of parsePointer(ref)) {
+    if (Array.isArray(node)) node = node[Number(segment)]
+    else if (isObject(node)) node = node[segment]
+    else return undefined
+  }
+  return node
+}
+
+/** Follows `$ref` chains until a value that is not a reference; undefined if one dangles. */
+export function deref(document: unknown, value: unknown): { value: unknown; pointer?: string } {
+  let pointer: string | undefined
+  let current = value
+  for (let hops = 0; hops < 32 && isObject(current) && typeof current.$ref === 'string'; hops += 1) {
+    pointer = current.$ref
+    current = resolvePointer(document, current.$ref)
+  }
+  return pointer === undefined ? { value: current } : { value: current, pointer }
+}
+
+/**
+ * Parses an OpenAPI 3.0 or 3.1 document from YAML or JSON text and checks what callsim needs
+ * from it: version, paths, operationIds, resolvable local `$ref`s and a servers URL.
+ */
+export function parseSpec(text: string, source: string): Result<LoadedSpec, SpecProblem[]> {
+  const parsed = parseYamlSource(text, source)
+  if (!parsed.ok) return parsed
+  const { data, lineOf } = parsed.value
+  const problems: SpecProblem[] = []
+  const problem = (pointer: string, message: string): void => {
+    problems.push({ source, pointer, line: lineOf(pointer), message })
+  }
+  if (!isObject(data)) {
+    return err([{ source, pointer: '', message: 'not an OpenAPI document: expected a YAML or JSON object at the top' }])
+  }
+  const version = data.openapi
+  let dialect: '3.0' | '3.1' = '3.0'
+  if (typeof version !== 'string') {
+    const hint = typeof data.swagger === 'string' ? ' (Swagger 2.0 is not supported; convert it to OpenAPI 3)' : ''
+    problem('/openapi', `not an OpenAPI 3 document: the "openapi" version field is missing${hint}`)
+  } else if (/^3\.0\.\d+$/.test(version)) {
+    dialect = '3.0'
+  } else if (/^3\.1\.\d+$/.test(version)) {
+    dialect = '3.1'
+  } else {
+    problem('/openapi', `unsupported OpenAPI version "${version}"; callsim reads 3.0.x and 3.1.x`)
+  }
+  const info = isObject(data.info) ? data.info : {}
+  if (!isObject(data.info)) problem('/info', 'the "info" object is missing')
+  if (!isObject(data.paths)) {
+    problem('/paths', 'the "paths" object is missing, so there is nothing to serve')
+  } else {
+    checkOperations(data.paths, problem)
+  }
+  checkRefs(data, data, [], problem)
+  if (problems.length > 0) return err(problems)
+  return ok({
+    source,
+    document: data,
+    dialect,
+    title: typeof info.title === 'string' ? info.title : source,
+    version: typeof info.version === 'string' ? info.version : '',
+    basePath: basePathOf(data),
+    lineOf,
+  })
+}
+
+function checkOperations(paths: JsonObject, problem: (pointer: string, message: string) => void): void {
+  const seen = new Map<string, string>()
+  for (const [path, item] of Object.entries(paths)) {
+    const itemPointer = toPointer(['paths', path])
+    if (!path.startsWith('/')) problem(itemPointer, `path "${path}" must start with "/"`)
+    if (!isObject(item)) {
+      problem(itemPointer, 'a path item must be an object')
+      continue
+    }
+    for (const method of HTTP_METHODS) {
+      const operation = item[method]
+      if (operation === undefined) continue
+      const pointer = toPointer(['paths', path, method])
+      if (!isObject(operation)) {
+        problem(pointer, 'an operation must be an object')
+        continue
+      }
+      if (typeof operation.operationId !== 'string' || operation.operationId === '') {
+        problem(pointer, `${method.toUpperCase()} ${path} has no operationId; callsim routes handlers by operationId`)
+        continue
+      }
+      const first = seen.get(operation.operationId)
+      if (first !== undefined) {
+        problem(pointer, `operationId "${operation.operationId}" is used twice (first at ${first})`)
+      }
+      seen.set(operation.operationId, pointer)
+      if (!isObject(operation.responses)) problem(pointer, 'the operation declares no "responses"')
+    }
+  }
+}
+
+function checkRefs(
+  root: JsonObject,
+  node: unknown,
+  at: (string | number)[],
+  problem: (pointer: string, message: string) => void,
+): void {
+  if (Array.isArray(node)) {
+    node.forEach((child, index) => checkRefs(root, child, [...at, index], problem))
+    return
+  }
+  if (!isObject(node)) return
+  if (typeof node.$ref === 'string') {
+    const ref = node.$ref
+    if (!ref.startsWith('#')) {
+      problem(toPointer(at), `external reference "${ref}" is not supported; bundle the spec into one file`)
+    } else if (resolvePointer(root, ref) === undefined) {
+      problem(toPointer(at), `reference "${ref}" points to nothing in this document`)
+    }
+  }
+  for (const [key, child] of Object.entries(node)) {
+    // Example values are data, not schema: a "$ref" key inside them means nothing.
+    if (key === 'example') continue
+    checkRefs(root, child, [...at, key], problem)
+  }
+}
+
+function basePathOf(document: JsonObject): string {
+  const servers = Array.isArray(document.servers) ? document.servers : []
+  const first: unknown = servers[0]
+  if (!isObject(first) || typeof first.url !== 'string') return ''
+  const variables = isObject(first.variables) ? first.variables : {}
+  const url = first.url.replace(/\{([^}]+)\}/g, (_match, name: string) => {
+    const variable = variables[name]
+    return isObject(variable) && typeof variable.default === 'string' ? variable.default : ''
+  })
+  let path = url
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/]*(\/.*)?$/i.exec(url)
+  if (absolute) path = absolute[1] ?? ''
+  return path.replace(/\/+$/, '')
+}

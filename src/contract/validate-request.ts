@@ -1,0 +1,63 @@
+import type { CompiledOperation } from './compile-validators.js'
+import { findMediaType, mediaTypeOf, runValidator } from './validate.js'
+import type { Violation } from './violation.js'
+
+export interface RequestParts {
+  readonly pathParams: Record<string, unknown>
+  readonly query: Record<string, unknown>
+  /** Lower-case header names, as Node delivers them. */
+  readonly headers: Record<string, unknown>
+  readonly hasBody: boolean
+  readonly contentType: string | undefined
+  readonly body: unknown
+}
+
+export interface ValidatedRequest {
+  readonly violations: Violation[]
+  /** True when the body's media type is not one the operation accepts (HTTP 415). */
+  readonly unsupportedMediaType: boolean
+}
+
+/**
+ * Checks parameters and body against the operation. Parameter objects are coerced in place
+ * (`"5"` becomes 5 where the spec says integer) and receive their declared defaults.
+ */
+export function validateRequest(operation: CompiledOperation, parts: RequestParts): ValidatedRequest {
+  const base = { direction: 'request', operationId: operation.operationId } as const
+  const violations: Violation[] = []
+  const { path, query, header } = operation.validateParameters
+  if (path) violations.push(...runValidator(path, parts.pathParams, base, 'path', 'path parameters'))
+  if (query) violations.push(...runValidator(query, parts.query, base, 'query', 'query parameters'))
+  if (header) {
+    for (const violation of runValidator(header, parts.headers, base, 'header', 'headers')) {
+      const lower = violation.path.slice('header.'.length)
+      const name = operation.headerNames.get(lower) ?? lower
+      violations.push({ ...violation, path: `header.${name}`, message: violation.message.replace(`header ${lower}`, `header ${name}`) })
+    }
+  }
+
+  const body = operation.requestBody
+  if (!body) return { violations, unsupportedMediaType: false }
+  if (!parts.hasBody) {
+    if (body.required) {
+      violations.push({ ...base, location: 'body', path: 'body', keyword: 'required-body', message: 'request body is required and must be a JSON object' })
+    }
+    return { violations, unsupportedMediaType: false }
+  }
+  const mediaType = mediaTypeOf(parts.contentType)
+  const declared = mediaType === undefined ? undefined : findMediaType(body.content, mediaType)
+  if (declared === undefined) {
+    const accepted = [...body.content.keys()].join(', ')
+    violations.push({
+      ...base,
+      location: 'content-type',
+      path: 'header.content-type',
+      keyword: 'content-type',
+      message: `Content-Type ${mediaType ?? '(none)'} is not accepted; send ${accepted}`,
+    })
+    return { violations, unsupportedMediaType: true }
+  }
+  const validate = body.content.get(declared)
+  if (validate) violations.push(...runValidator(validate, parts.body, base, 'body', 'request body'))
+  return { violations, unsupportedMediaType: false }
+}

@@ -1,0 +1,126 @@
+import {
+  ESTABLISHED_STATUSES,
+  SETUP_STATUSES,
+  TERMINAL_STATUSES,
+  type Call,
+  type CallStatus,
+} from './call.js'
+import type { CoreError } from './errors.js'
+import { err, ok, type Result } from './result.js'
+
+/** Who asks for a status: the API client on its end of the call, or the simulated network. */
+export type Requester = 'client' | 'network'
+
+const VERB: Partial<Record<CallStatus, string>> = {
+  Hold: 'put on Hold',
+  Resume: 'Resume',
+  Connected: 'connect',
+}
+
+function describe(to: CallStatus): string {
+  return VERB[to] ?? `move to ${to}`
+}
+
+/**
+ * The status graph of DESIGN.md: setup statuses lead to an answer or a failure, an answered
+ * call can be held, resumed, re-negotiated or terminated, and a finished call never changes.
+ */
+export function checkTransition(call: Call, to: CallStatus): Result<void, CoreError> {
+  const from = call.status
+  const base = { callId: call.id, from, to }
+  if (TERMINAL_STATUSES.has(from)) {
+    return err({
+      kind: 'call-ended',
+      callId: call.id,
+      status: from,
+      requested: `cannot ${describe(to)} a ${from} session; the call has already ended`,
+    })
+  }
+  if (SETUP_STATUSES.has(from)) {
+    if (to === 'Initial') {
+      return err({ ...base, kind: 'illegal-transition', reason: 'a session never returns to Initial' })
+    }
+    if (to === 'Hold' || to === 'Resume' || to === 'Terminated') {
+      return err({
+        ...base,
+        kind: 'illegal-transition',
+        reason: `cannot ${describe(to)} a ${from} session; the call has not been answered yet`,
+      })
+    }
+    return ok(undefined)
+  }
+  // Established: Connected, Hold or Resume.
+  if (ESTABLISHED_STATUSES.has(to)) {
+    if (to === 'Hold' && from === 'Hold') {
+      return err({ ...base, kind: 'illegal-transition', reason: 'the session is already on Hold' })
+    }
+    if (to === 'Resume' && from !== 'Hold') {
+      return err({
+        ...base,
+        kind: 'illegal-transition',
+        reason: `cannot Resume a ${from} session; only a session on Hold can be resumed`,
+      })
+    }
+    if (to === 'Connected' && from === 'Hold') {
+      return err({
+        ...base,
+        kind: 'illegal-transition',
+        reason: 'cannot move a session on Hold to Connected; Resume it first',
+      })
+    }
+    return ok(undefined)
+  }
+  if (to === 'Terminated' || to === 'Failed') return ok(undefined)
+  return err({
+    ...base,
+    kind: 'illegal-transition',
+    reason: `cannot ${describe(to)} a ${from} session; the call has already been answered`,
+  })
+}
+
+const NETWORK_ONLY: ReadonlySet<CallStatus> = new Set<CallStatus>([
+  'Initial',
+  'Waiting',
+  'Failed',
+  'NoAnswer',
+  'NotReachable',
+])
+
+/** Statuses that the receiving device reports while the call is being set up. */
+const RECEIVER_SETUP: ReadonlySet<CallStatus> = new Set<CallStatus>([
+  'InProgress',
+  'Ringing',
+  'Proceeding',
+  'Connected',
+  'Busy',
+  'Declined',
+])
+
+/**
+ * What the API client may ask for through a status update, on its own end of the call.
+ * CAMARA call handling: the receiver reports InProgress, Ringing and Connected while answering;
+ * either party may hold, resume or re-negotiate an answered call; ending a call is a DELETE.
+ */
+export function checkClientStatusRequest(call: Call, to: CallStatus): Result<void, CoreError> {
+  const graph = checkTransition(call, to)
+  if (!graph.ok) return graph
+  const refuse = (reason: string): Result<void, CoreError> =>
+    err({ kind: 'status-not-settable', callId: call.id, to, reason })
+  if (to === 'Terminated' || to === 'SessionCancelled') {
+    return refuse(`${to} cannot be requested with a status update; end the session with DELETE`)
+  }
+  if (NETWORK_ONLY.has(to)) {
+    return refuse(`${to} is reported by the network and cannot be requested by a client`)
+  }
+  if (SETUP_STATUSES.has(call.status)) {
+    if (call.side === 'originating') {
+      return refuse(
+        `${to} is reported by the receiving side; the originator cannot set it while the call is being set up`,
+      )
+    }
+    if (!RECEIVER_SETUP.has(to)) {
+      return refuse(`${to} cannot be requested before the call is answered`)
+    }
+  }
+  return ok(undefined)
+}

@@ -1,0 +1,29 @@
+import type { Actor, Call, CallStatus } from './call.js'
+
+/** What happened in the network; the composition root wires logging and callbacks to these. */
+export type DomainEvent =
+  | { readonly type: 'call:created'; readonly call: Call }
+  | { readonly type: 'call:incoming'; readonly call: Call }
+  | {
+      readonly type: 'call:status-changed'
+      readonly call: Call
+      readonly from: CallStatus
+      readonly to: CallStatus
+      readonly by: Actor
+    }
+  | { readonly type: 'call:expired'; readonly callId: string }
+
+export type DomainEventListener = (event: DomainEvent) => void
+
+export class DomainEvents {
+  private readonly listeners = new Set<DomainEventListener>()
+
+  subscribe(listener: DomainEventListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  emit(event: DomainEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+}

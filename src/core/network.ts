@@ -1,0 +1,333 @@
+import type { Faker } from '@faker-js/faker'
+import {
+  SETUP_STATUSES,
+  TERMINAL_STATUSES,
+  type Actor,
+  type Call,
+  type CallSide,
+  type CallStatus,
+  type Party,
+  type Sdp,
+} from './call.js'
+import { checkClientStatusRequest, checkTransition } from './call-transitions.js'
+import type { Clock, TimerId } from './clock.js'
+import type { DomainEvents } from './domain-events.js'
+import type { CoreError } from './errors.js'
+import { createMediaSessionId, createPersonName, createSdp, createSipCallId } from './fake-data.js'
+import type { Lifecycle, LifecycleAction } from './lifecycle.js'
+import type { Random } from './random.js'
+import { err, ok, type Result } from './result.js'
+
+/** Finished calls stay readable this long by default, then GET answers 404. */
+export const DEFAULT_RETENTION_MS = 5 * 60_000
+
+export interface NetworkOptions {
+  readonly clock: Clock
+  readonly faker: Faker
+  readonly random: Random
+  readonly events: DomainEvents
+  readonly retentionMs?: number
+}
+
+export interface NewCall {
+  readonly originator: Party
+  readonly receiver: Party
+  readonly offer?: Sdp | undefined
+  readonly answer?: Sdp | undefined
+  readonly callType?: 'REGULAR' | 'EMERGENCY' | undefined
+  readonly locationDetails?: unknown
+  readonly owner?: string | undefined
+  readonly clientCorrelator?: string | undefined
+  readonly scenarioId: string
+  readonly lifecycle: Lifecycle
+}
+
+export interface StatusChange {
+  readonly status: CallStatus
+  readonly offer?: Sdp | undefined
+  readonly answer?: Sdp | undefined
+  readonly locationDetails?: unknown
+}
+
+/** SIP reasons an SBC logs for each way a call can end (RFC 3261 status codes). */
+const END_REASON: Record<CallStatus, string | undefined> = {
+  Terminated: 'BYE',
+  SessionCancelled: 'CANCEL',
+  Busy: '486',
+  NoAnswer: '480',
+  Declined: '603',
+  NotReachable: '404',
+  Failed: '500',
+  Initial: undefined,
+  InProgress: undefined,
+  Ringing: undefined,
+  Proceeding: undefined,
+  Connected: undefined,
+  Hold: undefined,
+  Resume: undefined,
+  Waiting: undefined,
+}
+
+interface CallRuntime {
+  lifecycleTimer: TimerId | undefined
+  expiryTimer: TimerId | undefined
+}
+
+/**
+ * The one simulated network that every API face talks to: it owns the calls, their
+ * lifecycles on the clock, and their retention after they end.
+ */
+export class Network {
+  private readonly clock: Clock
+  private readonly faker: Faker
+  private readonly random: Random
+  private readonly events: DomainEvents
+  private readonly retentionMs: number
+  private readonly calls = new Map<string, Call>()
+  private readonly runtime = new Map<string, CallRuntime>()
+  private readonly byCorrelator = new Map<string, string>()
+
+  constructor(options: NetworkOptions) {
+    this.clock = options.clock
+    this.faker = options.faker
+    this.random = options.random
+    this.events = options.events
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS
+  }
+
+  get size(): number {
+    return this.calls.size
+  }
+
+  getCall(id: string): Call | undefined {
+    return this.calls.get(id)
+  }
+
+  allCalls(): IterableIterator<Call> {
+    return this.calls.values()
+  }
+
+  /**
+   * A call placed by the API client (CAMARA origination). The same client correlator from the
+   * same owner returns the call created first, so a retried POST does not ring twice.
+   */
+  placeCall(input: NewCall): { call: Call; created: boolean } {
+    if (input.clientCorrelator !== undefined) {
+      const knownId = this.byCorrelator.get(correlatorKey(input.owner, input.clientCorrelator))
+      const known = knownId === undefined ? undefined : this.calls.get(knownId)
+      if (known) return { call: known, created: false }
+    }
+    const call = this.createCall('originating', input)
+    this.events.emit({ type: 'call:created', call })
+    this.startLifecycle(call, input.lifecycle)
+    return { call, created: true }
+  }
+
+  /** A call the network offers to the API client (termination); it starts in Initial. */
+  offerIncomingCall(input: NewCall): Call {
+    const call = this.createCall('terminating', input)
+    this.events.emit({ type: 'call:created', call })
+    this.events.emit({ type: 'call:incoming', call })
+    this.startLifecycle(call, input.lifecycle)
+    return call
+  }
+
+  /** A status update from the API client on its end of the call (CAMARA PUT status). */
+  requestStatus(callId: string, change: StatusChange): Result<Call, CoreError> {
+    const call = this.calls.get(callId)
+    if (!call) return err({ kind: 'call-not-found', callId })
+    const allowed = checkClientStatusRequest(call, change.status)
+    if (!allowed.ok) return allowed
+    if (change.offer !== undefined) call.offer = change.offer
+    if (change.answer !== undefined) call.answer = change.answer
+    if (change.locationDetails !== undefined) call.locationDetails = change.locationDetails
+    this.apply(call, change.status, clientActor(call.side), 'client status update')
+    return ok(call)
+  }
+
+  /**
+   * The client hangs up (CAMARA DELETE): before the answer the originator cancels and the
+   * receiver declines; after it, either side terminates.
+   */
+  endCall(callId: string): Result<Call, CoreError> {
+    const call = this.calls.get(callId)
+    if (!call) return err({ kind: 'call-not-found', callId })
+    const actor = clientActor(call.side)
+    const to: CallStatus = SETUP_STATUSES.has(call.status)
+      ? call.side === 'originating'
+        ? 'SessionCancelled'
+        : 'Declined'
+      : 'Terminated'
+    const allowed = checkTransition(call, to)
+    if (!allowed.ok) return allowed
+    this.apply(call, to, actor, 'client ended the session')
+    return ok(call)
+  }
+
+  /** Ends a live call from the network side (admin API, scenario): a system release. */
+  releaseCall(callId: string, status: CallStatus = 'Terminated'): Result<Call, CoreError> {
+    const call = this.calls.get(callId)
+    if (!call) return err({ kind: 'call-not-found', callId })
+    const allowed = checkTransition(call, status)
+    if (!allowed.ok) return allowed
+    this.apply(call, status, 'S', 'released by the network')
+    return ok(call)
+  }
+
+  /** Forgets every call and cancels their timers. */
+  reset(): void {
+    for (const runtime of this.runtime.values()) {
+      if (runtime.lifecycleTimer !== undefined) this.clock.cancel(runtime.lifecycleTimer)
+      if (runtime.expiryTimer !== undefined) this.clock.cancel(runtime.expiryTimer)
+    }
+    this.calls.clear()
+    this.runtime.clear()
+    this.byCorrelator.clear()
+  }
+
+  private createCall(side: CallSide, input: NewCall): Call {
+    const now = this.clock.now()
+    const faker = this.faker
+    const call: Call = {
+      id: this.uniqueId(),
+      sipCallId: createSipCallId(faker),
+      side,
+      originator: { ...input.originator },
+      receiver: { ...input.receiver },
+      owner: input.owner,
+      clientCorrelator: input.clientCorrelator,
+      scenarioId: input.scenarioId,
+      createdAt: now,
+      status: 'Initial',
+      offer: input.offer,
+      answer: input.answer,
+      callType: input.callType,
+      locationDetails: input.locationDetails,
+      answeredAt: undefined,
+      endedAt: undefined,
+      endedBy: undefined,
+      endedReason: undefined,
+      expiresAt: undefined,
+      timeline: [{ at: now, from: null, to: 'Initial', by: side === 'originating' ? 'A' : 'S', cause: 'session created' }],
+      dataSeed: this.random.int(1, 0x7fffffff),
+    }
+    // The simulated party gets a realistic display name when the request gave none.
+    if (side === 'originating' && call.receiver.name === undefined) {
+      call.receiver.name = createPersonName(faker)
+    }
+    if (side === 'terminating' && call.originator.name === undefined) {
+      call.originator.name = createPersonName(faker)
+    }
+    this.calls.set(call.id, call)
+    this.runtime.set(call.id, { lifecycleTimer: undefined, expiryTimer: undefined })
+    if (input.clientCorrelator !== undefined) {
+      this.byCorrelator.set(correlatorKey(input.owner, input.clientCorrelator), call.id)
+    }
+    return call
+  }
+
+  private uniqueId(): string {
+    for (;;) {
+      const id = createMediaSessionId(this.faker)
+      if (!this.calls.has(id)) return id
+    }
+  }
+
+  /** Plays the lifecycle one step at a time, so only the next step ever holds a timer. */
+  private startLifecycle(call: Call, lifecycle: Lifecycle): void {
+    const runStep = (index: number, previousAt: number): void => {
+      const step = lifecycle.steps[index]
+      const runtime = this.runtime.get(call.id)
+      if (!step || !runtime || TERMINAL_STATUSES.has(call.status)) return
+      const base = step.from === 'creation' ? call.createdAt : previousAt
+      const at = Math.max(base + step.delayMs, this.clock.now())
+      runtime.lifecycleTimer = this.clock.schedule(at, () => {
+        runtime.lifecycleTimer = undefined
+        this.performRemoteAction(call, step.action)
+        runStep(index + 1, at)
+      })
+    }
+    runStep(0, call.createdAt)
+  }
+
+  /** The simulated far end acts. A step that no longer fits the call's state is skipped. */
+  private performRemoteAction(call: Call, action: LifecycleAction): void {
+    const remote: Actor = call.side === 'originating' ? 'B' : 'A'
+    const attempt = (to: CallStatus, cause: string, before?: () => void): void => {
+      if (!checkTransition(call, to).ok) return
+      before?.()
+      this.apply(call, to, remote, cause)
+    }
+    switch (action.kind) {
+      case 'status':
+        // Failures of the path (no answer, unreachable, network failure) come from the network.
+        attempt(action.status, `network reported ${action.status}`)
+        return
+      case 'answer':
+        attempt('Connected', 'remote party answered', () => this.setRemoteSdp(call))
+        return
+      case 'hang-up':
+        if (SETUP_STATUSES.has(call.status)) {
+          attempt(call.side === 'originating' ? 'Declined' : 'SessionCancelled', 'remote party gave up')
+        } else {
+          attempt('Terminated', 'remote party hung up')
+        }
+        return
+      case 'hold':
+        attempt('Hold', 'remote party put the call on hold')
+        return
+      case 'resume':
+        attempt('Resume', 'remote party resumed the call')
+        return
+      case 'renegotiate':
+        attempt(call.status, 'remote party re-negotiated media', () => this.setRemoteSdp(call))
+        return
+    }
+  }
+
+  private setRemoteSdp(call: Call): void {
+    const sdp = { sdp: createSdp(this.faker) }
+    if (call.side === 'originating') call.answer = sdp
+    else call.offer = sdp
+  }
+
+  private apply(call: Call, to: CallStatus, by: Actor, cause: string): void {
+    const from = call.status
+    const now = this.clock.now()
+    call.status = to
+    call.timeline.push({ at: now, from, to, by, cause })
+    if (to === 'Connected' && call.answeredAt === undefined) call.answeredAt = now
+    if (TERMINAL_STATUSES.has(to)) this.finish(call, to, by, now)
+    this.events.emit({ type: 'call:status-changed', call, from, to, by })
+  }
+
+  private finish(call: Call, status: CallStatus, by: Actor, now: number): void {
+    call.endedAt = now
+    // Network failures are released by the system, whoever's timer fired.
+    call.endedBy = status === 'NoAnswer' || status === 'NotReachable' || status === 'Failed' ? 'S' : by
+    call.endedReason = END_REASON[status]
+    call.expiresAt = now + this.retentionMs
+    const runtime = this.runtime.get(call.id)
+    if (!runtime) return
+    if (runtime.lifecycleTimer !== undefined) this.clock.cancel(runtime.lifecycleTimer)
+    runtime.lifecycleTimer = undefined
+    runtime.expiryTimer = this.clock.schedule(call.expiresAt, () => this.expire(call))
+  }
+
+  private expire(call: Call): void {
+    this.calls.delete(call.id)
+    this.runtime.delete(call.id)
+    if (call.clientCorrelator !== undefined) {
+      this.byCorrelator.delete(correlatorKey(call.owner, call.clientCorrelator))
+    }
+    this.events.emit({ type: 'call:expired', callId: call.id })
+  }
+}
+
+function clientActor(side: CallSide): Actor {
+  return side === 'originating' ? 'A' : 'B'
+}
+
+function correlatorKey(owner: string | undefined, correlator: string): string {
+  return `${owner ?? ''}\u0000${correlator}`
+}

@@ -1,0 +1,47 @@
+import express, { type Express } from 'express'
+import type { Face } from '../apis/index.js'
+import { errorHandler } from './error-handler.js'
+import type { Journal } from './journal.js'
+import type { Logger } from './logger.js'
+import { authenticate, type TokenVerifier } from './middleware/authenticate.js'
+import { correlator } from './middleware/correlator.js'
+import { handleOperation } from './middleware/handle-operation.js'
+import { parseBody } from './middleware/parse-body.js'
+import { route } from './middleware/route.js'
+import { validateRequest } from './middleware/validate-request.js'
+import { createSendReply } from './send-reply.js'
+
+export interface HttpAppOptions {
+  readonly faces: readonly Face[]
+  /** Formats errors for paths that belong to no face. */
+  readonly fallbackFace: Face
+  readonly verifier: TokenVerifier
+  readonly journal: Journal
+  readonly logger: Logger
+  readonly now: () => number
+  readonly strict: boolean
+  readonly bodyLimitBytes: number
+}
+
+/**
+ * The Express app: one entry point whose stages run in the order of DESIGN.md —
+ * correlator, route, authenticate, parse body, validate request, handle; every reply is
+ * validated and journaled on its way out.
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const send = createSendReply(options)
+  const app = express()
+  app.disable('x-powered-by')
+  app.disable('etag')
+  app.set('query parser', 'simple')
+  app.use(
+    correlator,
+    route(options.faces, options.fallbackFace, send),
+    authenticate(options.verifier, send),
+    parseBody(options.bodyLimitBytes, send),
+    validateRequest(send),
+    handleOperation(send),
+  )
+  app.use(errorHandler(options.fallbackFace, send, options.logger))
+  return app
+}

@@ -1,0 +1,21 @@
+import type { ErrorRequestHandler } from 'express'
+import type { Face } from '../apis/index.js'
+import type { Logger } from './logger.js'
+import type { RequestContext } from './request-context.js'
+import type { SendReply } from './send-reply.js'
+
+/**
+ * The last resort: an exception means callsim itself is wrong. The client gets the face's 500
+ * with no stack trace; the log gets the stack.
+ */
+export function errorHandler(fallback: Face, send: SendReply, logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    logger.error({ err: error, method: req.method, path: req.originalUrl }, 'callsim failed while handling a request')
+    const context = res.locals.callsim as RequestContext | undefined
+    const face = context?.face ?? fallback
+    if (!context) {
+      res.locals.callsim = { startedAt: performance.now(), face, operation: undefined, requestViolations: [] }
+    }
+    send(req, res, face.formatError({ kind: 'internal', message: 'callsim failed unexpectedly while handling this request; the details are in its log.' }))
+  }
+}

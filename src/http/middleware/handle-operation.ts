@@ -1,0 +1,35 @@
+import type { RequestHandler } from 'express'
+import type { FaceRequest, FaceResponse } from '../../apis/index.js'
+import type { RequestContext } from '../request-context.js'
+import type { SendReply } from '../send-reply.js'
+
+/** Calls the face's handler for the operationId with a plain request object. */
+export function handleOperation(send: SendReply): RequestHandler {
+  return (req, res, next) => {
+    const context = res.locals.callsim as RequestContext
+    const operation = context.operation
+    if (!operation) {
+      next()
+      return
+    }
+    const handler = context.face.handlers[operation.operationId]
+    if (!handler) {
+      send(req, res, context.face.formatError({ kind: 'internal', message: `callsim has no handler for ${operation.operationId}` }))
+      return
+    }
+    const request: FaceRequest = {
+      operation,
+      pathParams: context.pathParams,
+      query: req.query as Record<string, unknown>,
+      headers: req.headers,
+      body: context.body,
+      principal: context.principal,
+    }
+    const reply = handler(request)
+    if (reply instanceof Promise) {
+      reply.then((value: FaceResponse) => send(req, res, value), next)
+    } else {
+      send(req, res, reply)
+    }
+  }
+}

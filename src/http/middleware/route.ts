@@ -1,0 +1,58 @@
+import type { RequestHandler } from 'express'
+import type { Face } from '../../apis/index.js'
+import type { RequestContext } from '../request-context.js'
+import { readCorrelator } from './correlator.js'
+import type { SendReply } from '../send-reply.js'
+
+/** Faces ordered so that the longest base path wins (`/a/b` before `/a`). */
+export function orderFaces(faces: readonly Face[]): Face[] {
+  return [...faces].sort((a, b) => b.basePath.length - a.basePath.length)
+}
+
+function faceFor(faces: readonly Face[], fallback: Face, path: string): { face: Face; rest: string | undefined } {
+  for (const face of faces) {
+    const base = face.basePath
+    if (path === base) return { face, rest: '/' }
+    if (path.startsWith(base) && (base === '' || path[base.length] === '/')) return { face, rest: path.slice(base.length) }
+  }
+  return { face: fallback, rest: undefined }
+}
+
+/**
+ * Finds the face by base path and the operation through that face's precompiled index:
+ * one Express entry point, no per-route middleware stack.
+ */
+export function route(faces: readonly Face[], fallback: Face, send: SendReply): RequestHandler {
+  const ordered = orderFaces(faces)
+  return (req, res, next) => {
+    const path = req.path
+    const { face, rest } = faceFor(ordered, fallback, path)
+    const context: RequestContext = {
+      startedAt: performance.now(),
+      correlator: readCorrelator(req.headers['x-correlator']),
+      face,
+      operation: undefined,
+      pathParams: {},
+      principal: undefined,
+      hasBody: false,
+      body: undefined,
+      requestViolations: [],
+      scenarioId: undefined,
+      fault: undefined,
+      reply: undefined,
+    }
+    res.locals.callsim = context
+    const match = rest === undefined ? undefined : face.spec.index.match(req.method, rest)
+    if (match?.kind !== 'matched') {
+      const error =
+        match?.kind === 'method-not-allowed'
+          ? ({ kind: 'method-not-allowed', method: req.method, path, allowed: match.allowed } as const)
+          : ({ kind: 'route-not-found', method: req.method, path } as const)
+      send(req, res, face.formatError(error))
+      return
+    }
+    context.operation = match.target
+    context.pathParams = match.pathParams
+    next()
+  }
+}

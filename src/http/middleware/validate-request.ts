@@ -1,0 +1,38 @@
+import type { RequestHandler } from 'express'
+import { validateRequest as validateAgainstSpec } from '../../contract/index.js'
+import type { RequestContext } from '../request-context.js'
+import type { SendReply } from '../send-reply.js'
+
+/**
+ * Checks parameters and body against the operation. A wrong media type is answered before
+ * the body is looked at; any other violation becomes the face's 400.
+ */
+export function validateRequest(send: SendReply): RequestHandler {
+  return (req, res, next) => {
+    const context = res.locals.callsim as RequestContext
+    const operation = context.operation
+    if (!operation) {
+      next()
+      return
+    }
+    const result = validateAgainstSpec(operation, {
+      pathParams: context.pathParams,
+      query: req.query as Record<string, unknown>,
+      headers: req.headers,
+      hasBody: context.hasBody,
+      contentType: req.headers['content-type'],
+      body: context.body,
+    })
+    context.requestViolations = result.violations
+    if (result.unsupportedMediaType) {
+      const message = result.violations[0]?.message ?? 'unsupported Content-Type'
+      send(req, res, context.face.formatError({ kind: 'unsupported-media-type', message }))
+      return
+    }
+    if (result.violations.length > 0) {
+      send(req, res, context.face.formatError({ kind: 'invalid-request', violations: result.violations }))
+      return
+    }
+    next()
+  }
+}

@@ -1,0 +1,18 @@
+import type { Face, FaceResponse, Principal } from '../apis/index.js'
+import type { CompiledOperation, Violation } from '../contract/index.js'
+
+/** What the pipeline stages learn about one request, kept on `res.locals.callsim`. */
+export interface RequestContext {
+  readonly startedAt: number
+  correlator: string | undefined
+  face: Face
+  operation: CompiledOperation | undefined
+  pathParams: Record<string, unknown>
+  principal: Principal | undefined
+  hasBody: boolean
+  body: unknown
+  requestViolations: readonly Violation[]
+  scenarioId: string | undefined
+  fault: string | undefined
+  reply: FaceResponse | undefined
+}

@@ -1,0 +1,73 @@
+import type { Request, Response } from 'express'
+import type { FaceResponse } from '../apis/index.js'
+import { validateResponse, type Violation } from '../contract/index.js'
+import type { Journal } from './journal.js'
+import type { Logger } from './logger.js'
+import type { RequestContext } from './request-context.js'
+
+export type SendReply = (req: Request, res: Response, reply: FaceResponse) => void
+
+export interface SendReplyOptions {
+  readonly journal: Journal
+  readonly logger: Logger
+  /** Simulator time, for journal timestamps. */
+  readonly now: () => number
+  /** Turn callsim's own contract violations into 500 responses instead of sending them. */
+  readonly strict: boolean
+}
+
+/**
+ * The last stage of every request: validates the response against the operation, records it
+ * in the journal and writes it. Nothing leaves callsim without passing through here.
+ */
+export function createSendReply(options: SendReplyOptions): SendReply {
+  const { journal, logger, now, strict } = options
+  return (req, res, reply) => {
+    if (res.headersSent) return
+    const context = res.locals.callsim as RequestContext
+    let outgoing = reply
+    let violations: Violation[] = []
+    const body = outgoing.body === undefined ? undefined : JSON.stringify(outgoing.body)
+    const contentType = body === undefined ? undefined : 'application/json'
+    if (context.correlator !== undefined) res.setHeader('x-correlator', context.correlator)
+    if (context.operation && !outgoing.protocol) {
+      violations = validateResponse(context.operation, {
+        status: outgoing.status,
+        contentType,
+        body: outgoing.body,
+        headers: context.correlator === undefined ? {} : { 'x-correlator': context.correlator },
+      })
+      if (violations.length > 0) {
+        logger.error({ operationId: context.operation.operationId, status: outgoing.status, violations }, 'callsim sent a response that breaks its own spec')
+        res.setHeader('x-callsim-violations', String(violations.length))
+        if (strict) {
+          const summary = violations.map((v) => `${v.path}: ${v.message}`).join('; ')
+          outgoing = context.face.formatError({ kind: 'internal', message: `callsim broke its own contract for ${context.operation.operationId} (${outgoing.status}): ${summary}` })
+        }
+      }
+    }
+    for (const [name, value] of Object.entries(outgoing.headers ?? {})) res.setHeader(name, value)
+    const payload = outgoing === reply ? body : outgoing.body === undefined ? undefined : JSON.stringify(outgoing.body)
+    res.status(outgoing.status)
+    if (payload === undefined) {
+      res.end()
+    } else {
+      res.setHeader('content-type', 'application/json')
+      res.end(payload)
+    }
+    journal.record({
+      at: new Date(now()).toISOString(),
+      method: req.method,
+      path: req.originalUrl,
+      face: context.face.id,
+      operationId: context.operation?.operationId,
+      status: outgoing.status,
+      durationMs: Math.round((performance.now() - context.startedAt) * 1000) / 1000,
+      correlator: context.correlator,
+      requestViolations: context.requestViolations,
+      responseViolations: violations,
+      scenarioId: context.scenarioId,
+      fault: context.fault,
+    })
+  }
+}
