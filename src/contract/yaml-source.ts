@@ -24,7 +24,7 @@ export function toPointer(segments: readonly (string | number)[]): string {
 
 export function parseYamlSource(text: string, source: string): Result<YamlSource, SpecProblem[]> {
   const lineCounter = new LineCounter()
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true })
   if (document.errors.length > 0) {
     return err(
       document.errors.map((e) => ({

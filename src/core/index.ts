@@ -10,3 +10,4 @@ export { DEFAULT_RETENTION_MS, Network, type NetworkOptions, type NewCall, type 
 export { createRandom, type Random } from './random.js'
 export { err, ok, type Result } from './result.js'
 export { TimerQueue } from './timer-queue.js'
+export { parseDuration } from './duration.js'

@@ -1,0 +1,49 @@
+import { parseDuration } from '../../core/index.js'
+import { errorInfo } from '../camara-common/error-info.js'
+import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
+import type { ClockStatus, Control } from './control.js'
+import { toAdminCall } from './to-admin-call.js'
+
+const toClockView = (status: ClockStatus & { fired?: number }) => ({ ...status, now: new Date(status.now).toISOString() })
+
+/** One small handler per operationId of spec/callsim-admin.yaml. */
+export function createAdminOperations(control: Control): Record<string, OperationHandler> {
+  return {
+    resetSimulator: () => {
+      control.reset()
+      return { status: 204 }
+    },
+    getClock: () => ({ status: 200, body: toClockView(control.clock()) }),
+    advanceClock: (request: FaceRequest): FaceResponse => {
+      const duration = parseDuration((request.body as { advance: unknown }).advance)
+      if (!duration.ok) return errorInfo(400, 'INVALID_ARGUMENT', `advance: ${duration.error}`)
+      const advanced = control.advanceClock(duration.value)
+      if (!advanced.ok) return errorInfo(409, 'CLOCK_NOT_VIRTUAL', advanced.error)
+      return { status: 200, body: toClockView(advanced.value) }
+    },
+    listViolations: () => {
+      const { total, items } = control.violations()
+      return { status: 200, body: { total, violations: items } }
+    },
+    listJournal: (request) => {
+      const { total, items } = control.journal(Number(request.query.limit ?? 100))
+      return { status: 200, body: { total, entries: items } }
+    },
+    listCalls: () => {
+      const calls = [...control.calls()].map(toAdminCall)
+      return { status: 200, body: { total: calls.length, calls } }
+    },
+    getCall: (request) => {
+      const call = control.call(String(request.pathParams.callId))
+      if (!call) return errorInfo(404, 'NOT_FOUND', `No call ${String(request.pathParams.callId)} in the network; it may have passed its retention period.`)
+      return { status: 200, body: toAdminCall(call) }
+    },
+    createToken: async (request) => {
+      const body = request.body as { sub: string; scope?: string; expiresIn?: unknown; claims?: Record<string, unknown> }
+      const lifetime = body.expiresIn === undefined ? undefined : parseDuration(body.expiresIn)
+      if (lifetime && !lifetime.ok) return errorInfo(400, 'INVALID_ARGUMENT', `expiresIn: ${lifetime.error}`)
+      const issued = await control.issueToken({ sub: body.sub, scope: body.scope, expiresInMs: lifetime?.value, claims: body.claims })
+      return { status: 201, body: { ...issued, expiresAt: new Date(issued.expiresAt).toISOString() } }
+    },
+  }
+}

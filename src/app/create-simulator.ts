@@ -1,0 +1,167 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Express } from 'express'
+import pino from 'pino'
+import type { Control, Face } from '../apis/index.js'
+import { formatSpecProblem, loadSpec, type CompiledSpec } from '../contract/index.js'
+import {
+  DEFAULT_LIFECYCLE,
+  DomainEvents,
+  Network,
+  VirtualClock,
+  createFaker,
+  createRandom,
+  err,
+  ok,
+  type Clock,
+} from '../core/index.js'
+import { Journal, createHttpApp, type Logger } from '../http/index.js'
+import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
+import { resolveOptions, type SimulatorOptions } from './options.js'
+import { StartupError, builtInPath, readSource } from './read-sources.js'
+import { SystemClock } from './system-clock.js'
+import { createTokenService, type TokenService } from './tokens.js'
+
+export interface Simulator {
+  readonly options: SimulatorOptions
+  readonly app: Express
+  readonly network: Network
+  readonly clock: Clock
+  readonly journal: Journal
+  readonly control: Control
+  readonly tokens: TokenService
+  readonly faces: readonly Face[]
+  /** Every scope the mounted specs declare: what a default token carries. */
+  readonly allScopes: readonly string[]
+  readonly seed: number
+  /** Listens on options.host/port (port 0 picks a free one). */
+  listen(): Promise<RunningSimulator>
+  /** Stops timers; the HTTP server is closed by RunningSimulator.close. */
+  dispose(): void
+}
+
+export interface RunningSimulator {
+  readonly url: string
+  readonly server: Server
+  close(): Promise<void>
+}
+
+function loadFaceSpecs(userSpecs: readonly string[]): Map<FaceDefinition, CompiledSpec> {
+  const problems: string[] = []
+  const compiled = new Map<FaceDefinition, CompiledSpec>()
+  const load = (file: string): CompiledSpec | undefined => {
+    const { text, source } = readSource(file)
+    const result = loadSpec(text, source)
+    if (result.ok) return result.value
+    problems.push(...result.error.map(formatSpecProblem))
+    return undefined
+  }
+  for (const definition of FACE_DEFINITIONS) {
+    const spec = load(builtInPath(definition.specFile))
+    if (spec) compiled.set(definition, spec)
+  }
+  for (const file of userSpecs) {
+    const spec = load(file)
+    if (!spec) continue
+    const match = [...compiled].find(([, builtIn]) => [...spec.operations.keys()].some((id) => builtIn.operations.has(id)))
+    if (!match) {
+      problems.push(`${spec.spec.source}: none of its operationIds (${[...spec.operations.keys()].join(', ')}) belongs to a face callsim simulates.`)
+      continue
+    }
+    compiled.set(match[0], spec)
+  }
+  if (problems.length > 0) throw new StartupError(problems)
+  return compiled
+}
+
+/**
+ * The composition root: the only place that builds a real clock, reads files, wires event
+ * subscribers and listens on a port. The CLI and the tests build callsim through here.
+ */
+export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simulator {
+  const options = resolveOptions(overrides)
+  const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff)
+  const clock: Clock = options.clock === 'virtual' ? new VirtualClock(options.clockStartMs) : new SystemClock()
+  const logger: Logger = pino({ level: options.logLevel, base: undefined })
+  const events = new DomainEvents()
+  const network = new Network({ clock, faker: createFaker(seed), random: createRandom(seed), events, retentionMs: options.retentionMs })
+  const journal = new Journal()
+  const tokens = createTokenService(options.tokenSecret, clock)
+  const specs = loadFaceSpecs(options.specs)
+  const allScopes = [...new Set([...specs.values()].flatMap((spec) => [...spec.operations.values()].flatMap((op) => op.security.flatMap((s) => s.scopes))))]
+
+  const control: Control = {
+    reset: () => {
+      network.reset()
+      journal.clear()
+    },
+    clock: () => ({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending() }),
+    advanceClock: (ms) => {
+      if (!(clock instanceof VirtualClock)) {
+        return err('The clock is the system clock; start callsim with --clock virtual to advance time.')
+      }
+      const fired = clock.advance(ms)
+      return ok({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending(), fired })
+    },
+    violations: () => ({ total: journal.violations.total, items: journal.violations.toArray() }),
+    journal: (limit) => ({ total: journal.requests.total, items: journal.requests.toArray().slice(-limit) }),
+    calls: () => network.allCalls(),
+    call: (id) => network.getCall(id),
+    issueToken: (request) => tokens.issue({ ...request, scope: request.scope ?? allScopes.join(' ') }),
+  }
+
+  const deps = {
+    network,
+    control,
+    selectLifecycle: () => ({ scenarioId: 'default', lifecycle: DEFAULT_LIFECYCLE }),
+  }
+  const faces = [...specs].map(([definition, spec]) => definition.create(spec, deps))
+  const fallbackFace = faces.find((face) => face.id === 'camara-call-handling') ?? (faces[0] as Face)
+  const app = createHttpApp({
+    faces,
+    fallbackFace,
+    verifier: tokens,
+    journal,
+    logger,
+    now: () => clock.now(),
+    strict: options.strict,
+    bodyLimitBytes: options.bodyLimitBytes,
+  })
+
+  const dispose = (): void => {
+    if (clock instanceof SystemClock) clock.stop()
+  }
+
+  return {
+    options,
+    app,
+    network,
+    clock,
+    journal,
+    control,
+    tokens,
+    faces,
+    allScopes,
+    seed,
+    dispose,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        const server = app.listen(options.port, options.host)
+        server.once('error', (error) => reject(new StartupError([`Failed to listen on ${options.host}:${options.port}: ${error.message}. Choose another --port.`])))
+        server.once('listening', () => {
+          const { port } = server.address() as AddressInfo
+          const host = options.host.includes(':') ? `[${options.host}]` : options.host
+          resolve({
+            url: `http://${host}:${port}`,
+            server,
+            close: () =>
+              new Promise<void>((done) => {
+                dispose()
+                server.closeAllConnections()
+                server.close(() => done())
+              }),
+          })
+        })
+      }),
+  }
+}

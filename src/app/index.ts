@@ -1,0 +1,5 @@
+/** The composition root: builds a simulator from options, files and real infrastructure. */
+export { createSimulator, type RunningSimulator, type Simulator } from './create-simulator.js'
+export { DEFAULT_OPTIONS, resolveOptions, type SimulatorOptions } from './options.js'
+export { StartupError } from './read-sources.js'
+export { DEFAULT_TOKEN_SECRET, createTokenService, type TokenService } from './tokens.js'

@@ -1,0 +1,39 @@
+import { DEFAULT_RETENTION_MS, DEFAULT_VIRTUAL_EPOCH_MS } from '../core/index.js'
+import { DEFAULT_BODY_LIMIT_BYTES } from '../http/index.js'
+import { DEFAULT_TOKEN_SECRET } from './tokens.js'
+
+export interface SimulatorOptions {
+  readonly host: string
+  readonly port: number
+  /** Seeds every generated id, name, SDP and random decision. Undefined: a fresh seed. */
+  readonly seed: number | undefined
+  readonly clock: 'system' | 'virtual'
+  /** Where a virtual clock starts (epoch ms). */
+  readonly clockStartMs: number
+  /** Spec files that replace the built-in spec of the face they match (by operationIds). */
+  readonly specs: readonly string[]
+  readonly strict: boolean
+  readonly retentionMs: number
+  readonly tokenSecret: string
+  readonly bodyLimitBytes: number
+  readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
+}
+
+export const DEFAULT_OPTIONS: SimulatorOptions = {
+  host: '127.0.0.1',
+  port: 9091,
+  seed: undefined,
+  clock: 'system',
+  clockStartMs: DEFAULT_VIRTUAL_EPOCH_MS,
+  specs: [],
+  strict: false,
+  retentionMs: DEFAULT_RETENTION_MS,
+  tokenSecret: DEFAULT_TOKEN_SECRET,
+  bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+  logLevel: 'info',
+}
+
+export function resolveOptions(overrides: Partial<SimulatorOptions>): SimulatorOptions {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined))
+  return { ...DEFAULT_OPTIONS, ...defined }
+}

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+
+/** The package root: src/app and dist/app both sit two levels below it. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export function builtInPath(relative: string): string {
+  return path.join(PACKAGE_ROOT, relative)
+}
+
+/** Reads a user file with a message that names it when it cannot. */
+export function readSource(file: string): { text: string; source: string } {
+  try {
+    return { text: readFileSync(file, 'utf8'), source: path.relative(process.cwd(), file) || file }
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : String(error)
+    throw new StartupError([`Failed to read ${file}: ${reason}.`])
+  }
+}
+
+/** A problem with the user's files or options: start-up stops and prints every line. */
+export class StartupError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'))
+  }
+  override readonly name = 'StartupError'
+}

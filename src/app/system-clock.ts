@@ -1,0 +1,58 @@
+import { TimerQueue, type Clock, type TimerId } from '../core/index.js'
+
+/**
+ * Real time. All tasks share one heap and one OS timer armed for the earliest of them, so a
+ * hundred thousand ringing calls cost one setTimeout, not a hundred thousand.
+ */
+export class SystemClock implements Clock {
+  readonly kind = 'system'
+  private readonly timers = new TimerQueue()
+  private alarm: NodeJS.Timeout | undefined
+  private alarmAt = Number.POSITIVE_INFINITY
+
+  now(): number {
+    return Date.now()
+  }
+
+  schedule(at: number, task: () => void): TimerId {
+    const id = this.timers.add(at, task)
+    if (at < this.alarmAt) this.arm()
+    return id
+  }
+
+  cancel(id: TimerId): void {
+    this.timers.remove(id)
+  }
+
+  pending(): number {
+    return this.timers.size
+  }
+
+  /** Stops the OS timer, e.g. when the server closes; queued tasks never run. */
+  stop(): void {
+    if (this.alarm) clearTimeout(this.alarm)
+    this.alarm = undefined
+    this.alarmAt = Number.POSITIVE_INFINITY
+    this.timers.clear()
+  }
+
+  private arm(): void {
+    if (this.alarm) clearTimeout(this.alarm)
+    this.alarm = undefined
+    const next = this.timers.nextAt()
+    this.alarmAt = next ?? Number.POSITIVE_INFINITY
+    if (next === undefined) return
+    // setTimeout takes at most 2^31-1 ms; a later alarm simply re-arms when it fires.
+    const delay = Math.min(Math.max(next - Date.now(), 0), 2_147_483_647)
+    this.alarm = setTimeout(() => this.fire(), delay)
+    this.alarm.unref()
+  }
+
+  private fire(): void {
+    this.alarm = undefined
+    this.alarmAt = Number.POSITIVE_INFINITY
+    const now = Date.now()
+    for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) due.task()
+    this.arm()
+  }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander'
+import { StartupError } from '../app/index.js'
+import { registerServe } from './serve.js'
+import { registerToken } from './token.js'
+
+const program = new Command()
+  .name('callsim')
+  .description('A stateful simulator and contract tester for telecom call-session APIs')
+  .showHelpAfterError()
+  .exitOverride()
+
+registerServe(program)
+registerToken(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  if (error instanceof StartupError) {
+    process.stderr.write(`callsim could not start:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`)
+    process.exit(1)
+  }
+  if (error instanceof CommanderError) process.exit(error.exitCode)
+  throw error
+}

@@ -1,0 +1,65 @@
+import type { Command } from 'commander'
+import { Option } from 'commander'
+import { createSimulator, type SimulatorOptions } from '../app/index.js'
+import { collect, parseDurationOption, parseInteger } from './parse-options.js'
+
+export const DEFAULT_SUBSCRIBER = 'tel:+15550001'
+
+interface ServeFlags {
+  host: string
+  port: number
+  seed?: number
+  clock: 'system' | 'virtual'
+  spec?: string[]
+  strict?: boolean
+  retention?: number
+  tokenSecret?: string
+  bodyLimit?: number
+  logLevel: SimulatorOptions['logLevel']
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('start the simulator with its built-in specs and scenarios')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parseInteger(0, 65535), 9091)
+    .option('--seed <n>', 'seed for every generated id, name, SDP and random decision', parseInteger(0, 2 ** 31 - 1))
+    .addOption(new Option('--clock <kind>', 'system time, or a virtual clock moved by POST /_callsim/clock').choices(['system', 'virtual']).default('system'))
+    .option('--spec <file>', 'serve this OpenAPI file instead of the built-in spec with the same operationIds (repeatable)', collect)
+    .option('--strict', 'answer 500 instead of sending a response that breaks the spec')
+    .option('--retention <duration>', 'how long finished calls stay readable (e.g. 5m)', parseDurationOption)
+    .option('--token-secret <secret>', 'HS256 secret for tokens (default: $CALLSIM_TOKEN_SECRET or the documented dev secret)')
+    .option('--body-limit <bytes>', 'largest request body accepted', parseInteger(1, 64 * 1024 * 1024))
+    .addOption(new Option('--log-level <level>', 'log verbosity').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
+    .action(async (flags: ServeFlags) => {
+      const simulator = createSimulator({
+        host: flags.host,
+        port: flags.port,
+        seed: flags.seed,
+        clock: flags.clock,
+        specs: flags.spec ?? [],
+        strict: flags.strict ?? false,
+        retentionMs: flags.retention,
+        tokenSecret: flags.tokenSecret ?? process.env.CALLSIM_TOKEN_SECRET,
+        bodyLimitBytes: flags.bodyLimit,
+        logLevel: flags.logLevel,
+      })
+      const running = await simulator.listen()
+      const token = await simulator.control.issueToken({ sub: DEFAULT_SUBSCRIBER, expiresInMs: 24 * 3_600_000 })
+      const lines = [
+        `callsim listening on ${running.url} (seed ${simulator.seed}, ${simulator.clock.kind} clock${simulator.options.strict ? ', strict' : ''})`,
+        ...simulator.faces.map((face) => `  ${face.id.padEnd(22)} ${running.url}${face.basePath}  (${face.spec.spec.source})`),
+        '',
+        `A token for ${DEFAULT_SUBSCRIBER}, valid 24h, with every scope:`,
+        `  export TOKEN=${token.token}`,
+        '',
+      ]
+      process.stdout.write(`${lines.join('\n')}\n`)
+      const stop = (): void => {
+        void running.close().then(() => process.exit(0))
+      }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+}
