@@ -1,4 +1,5 @@
 import type { Actor, Call, CallStatus } from './call.js'
+import type { Registration } from './registrations.js'
 
 /** What happened in the network; the composition root wires logging and callbacks to these. */
 export type DomainEvent =
@@ -12,6 +13,7 @@ export type DomainEvent =
       readonly by: Actor
     }
   | { readonly type: 'call:expired'; readonly callId: string }
+  | { readonly type: 'registration:ended'; readonly registration: Registration; readonly reason: 'NETWORK_TERMINATED' | 'REGISTRATION_EXPIRED' | 'DELETED' }
 
 export type DomainEventListener = (event: DomainEvent) => void
 

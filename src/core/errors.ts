@@ -1,4 +1,5 @@
 import type { CallStatus } from './call.js'
+import type { RegistrationEndReason } from './registrations.js'
 
 /**
  * Expected failures of the network, as data. Faces map them to their own error shapes;
@@ -10,7 +11,7 @@ export type CoreError =
   | { kind: 'illegal-transition'; callId: string; from: CallStatus; to: CallStatus; reason: string }
   | { kind: 'status-not-settable'; callId: string; to: CallStatus; reason: string }
   | { kind: 'invalid-address'; field: string; reason: string }
-  | { kind: 'registration-not-found'; registrationId: string }
+  | { kind: 'registration-not-found'; registrationId: string; ended?: { reason: RegistrationEndReason; at: number } }
   | { kind: 'registration-mismatch'; registrationId: string; reason: string }
 
 /** Thrown only when callsim itself is wrong: a broken invariant, never a user mistake. */

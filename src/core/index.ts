@@ -8,6 +8,17 @@ export { createFaker, createMediaSessionId, createPersonName, createSdp, createS
 export { DEFAULT_LIFECYCLE, type Lifecycle, type LifecycleAction, type LifecycleStep } from './lifecycle.js'
 export { DEFAULT_RETENTION_MS, Network, type NetworkOptions, type NewCall, type StatusChange } from './network.js'
 export { createRandom, type Random } from './random.js'
+export {
+  DEFAULT_REGISTRATION_TTL_MS,
+  MAX_REGISTRATION_TTL_MS,
+  MIN_REGISTRATION_TTL_MS,
+  Registrations,
+  type EndedRegistration,
+  type Registration,
+  type RegistrationEndReason,
+  type RegistrationError,
+  type RegistrationsOptions,
+} from './registrations.js'
 export { err, ok, type Result } from './result.js'
 export { TimerQueue } from './timer-queue.js'
 export { parseDuration } from './duration.js'
