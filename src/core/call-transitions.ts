@@ -11,14 +11,18 @@ import { err, ok, type Result } from './result.js'
 /** Who asks for a status: the API client on its end of the call, or the simulated network. */
 export type Requester = 'client' | 'network'
 
-const VERB: Partial<Record<CallStatus, string>> = {
-  Hold: 'put on Hold',
-  Resume: 'Resume',
-  Connected: 'connect',
+/** How a message names the requested change, e.g. "put a Terminated session on Hold". */
+const PHRASE: Partial<Record<CallStatus, (from: CallStatus) => string>> = {
+  Hold: (from) => `put a ${from} session on Hold`,
+  Resume: (from) => `resume a ${from} session`,
+  Connected: (from) => `connect a ${from} session`,
+  Terminated: (from) => `terminate a ${from} session`,
+  SessionCancelled: (from) => `cancel a ${from} session`,
+  Declined: (from) => `decline a ${from} session`,
 }
 
-function describe(to: CallStatus): string {
-  return VERB[to] ?? `move to ${to}`
+function describe(from: CallStatus, to: CallStatus): string {
+  return PHRASE[to]?.(from) ?? `move a ${from} session to ${to}`
 }
 
 /**
@@ -33,7 +37,7 @@ export function checkTransition(call: Call, to: CallStatus): Result<void, CoreEr
       kind: 'call-ended',
       callId: call.id,
       status: from,
-      requested: `cannot ${describe(to)} a ${from} session; the call has already ended`,
+      requested: `cannot ${describe(from, to)}; the call has already ended`,
     })
   }
   if (SETUP_STATUSES.has(from)) {
@@ -44,7 +48,7 @@ export function checkTransition(call: Call, to: CallStatus): Result<void, CoreEr
       return err({
         ...base,
         kind: 'illegal-transition',
-        reason: `cannot ${describe(to)} a ${from} session; the call has not been answered yet`,
+        reason: `cannot ${describe(from, to)}; the call has not been answered yet`,
       })
     }
     return ok(undefined)
@@ -58,7 +62,7 @@ export function checkTransition(call: Call, to: CallStatus): Result<void, CoreEr
       return err({
         ...base,
         kind: 'illegal-transition',
-        reason: `cannot Resume a ${from} session; only a session on Hold can be resumed`,
+        reason: `cannot ${describe(from, to)}; only a session on Hold can be resumed`,
       })
     }
     if (to === 'Connected' && from === 'Hold') {
@@ -74,7 +78,7 @@ export function checkTransition(call: Call, to: CallStatus): Result<void, CoreEr
   return err({
     ...base,
     kind: 'illegal-transition',
-    reason: `cannot ${describe(to)} a ${from} session; the call has already been answered`,
+    reason: `cannot ${describe(from, to)}; the call has already been answered`,
   })
 }
 
