@@ -1,0 +1,104 @@
+import { expect, test } from 'vitest'
+import { TimerQueue, createRandom } from '../../../src/core/index.js'
+
+/** Runs everything due by `now`, as a clock does when its time comes. */
+function drain(queue: TimerQueue, now: number): void {
+  for (let due = queue.takeDue(now); due; due = queue.takeDue(now)) due.task()
+}
+
+function labelled(queue: TimerQueue, fired: string[], at: number, label: string): number {
+  return queue.add(at, () => fired.push(label))
+}
+
+test('hands out tasks in time order, whatever the order they were added in', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  labelled(queue, fired, 300, 'c')
+  labelled(queue, fired, 100, 'a')
+  labelled(queue, fired, 200, 'b')
+  drain(queue, 1000)
+  expect(fired).toEqual(['a', 'b', 'c'])
+})
+
+test('fires tasks due at the same moment in the order they were scheduled', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  for (const label of ['first', 'second', 'third', 'fourth']) labelled(queue, fired, 500, label)
+  drain(queue, 500)
+  expect(fired).toEqual(['first', 'second', 'third', 'fourth'])
+})
+
+test('keeps tasks that are not due yet', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  labelled(queue, fired, 100, 'now')
+  labelled(queue, fired, 101, 'later')
+  drain(queue, 100)
+  expect(fired).toEqual(['now'])
+  expect(queue.size).toBe(1)
+  expect(queue.nextAt()).toBe(101)
+})
+
+test('never runs a removed task and no longer counts it', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  const a = labelled(queue, fired, 100, 'a')
+  labelled(queue, fired, 200, 'b')
+  queue.remove(a)
+  queue.remove(a)
+  queue.remove(9999)
+  expect(queue.size).toBe(1)
+  // The cancelled head is skipped: the next due time is the live task's.
+  expect(queue.nextAt()).toBe(200)
+  drain(queue, 1000)
+  expect(fired).toEqual(['b'])
+  expect(queue.size).toBe(0)
+  expect(queue.nextAt()).toBeUndefined()
+})
+
+test('gives every task its own id, so removing one leaves its twin at the same time alone', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  labelled(queue, fired, 100, 'keep')
+  const twin = labelled(queue, fired, 100, 'drop')
+  queue.remove(twin)
+  drain(queue, 100)
+  expect(fired).toEqual(['keep'])
+})
+
+test('forgets everything on clear', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  labelled(queue, fired, 1, 'a')
+  labelled(queue, fired, 2, 'b')
+  queue.clear()
+  expect(queue.size).toBe(0)
+  expect(queue.takeDue(10)).toBeUndefined()
+  expect(fired).toEqual([])
+})
+
+test('stays a correct heap over thousands of random inserts and removals', () => {
+  // A seeded generator keeps this property test reproducible.
+  const random = createRandom(7)
+  const queue = new TimerQueue()
+  const expected: { at: number; order: number }[] = []
+  const fired: { at: number; order: number }[] = []
+  const removed = new Set<number>()
+  const ids: number[] = []
+  for (let order = 0; order < 5000; order += 1) {
+    const at = random.int(0, 1000)
+    const entry = { at, order }
+    ids.push(queue.add(at, () => fired.push(entry)))
+    expected.push(entry)
+    if (random.next() < 0.2) {
+      const victim = random.int(0, ids.length - 1)
+      queue.remove(ids[victim] as number)
+      removed.add(victim)
+    }
+  }
+  for (let due = queue.takeDue(1000); due; due = queue.takeDue(1000)) due.task()
+  const survivors = expected.filter((entry) => !removed.has(entry.order))
+  survivors.sort((a, b) => a.at - b.at || a.order - b.order)
+  expect(fired).toEqual(survivors)
+  expect(queue.size).toBe(0)
+})
