@@ -69,7 +69,7 @@ const AJV_OPTIONS: Options = {
   addUsedSchema: false,
 }
 
-function createAjv(dialect: '3.0' | '3.1', coerce: boolean): Ajv {
+export function createAjv(dialect: '3.0' | '3.1', coerce: boolean): Ajv {
   const options: Options = { ...AJV_OPTIONS, coerceTypes: coerce ? 'array' : false, useDefaults: coerce }
   const ajv = dialect === '3.1' ? new Ajv2020(options) : new Ajv(options)
   addFormats(ajv)

@@ -8,6 +8,7 @@ export {
   type SecurityAlternative,
   type ValidateFunction,
 } from './compile-validators.js'
+export { callbackKey, compileCallbacks, validateCallbackRequest, type CompiledCallback } from './compile-callbacks.js'
 export { formatSpecProblem, type SpecProblem } from './errors.js'
 export { deref, isObject, parseSpec, resolvePointer, type JsonObject, type LoadedSpec } from './load-spec.js'
 export { OperationIndex, type RouteMatch, type RouteMiss } from './operation-index.js'

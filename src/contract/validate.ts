@@ -65,6 +65,8 @@ export function toViolations(
   for (const error of errors ?? []) {
     // A failed branch of oneOf/anyOf reports every sub-error; the summary line is enough.
     if (error.schemaPath.includes('/oneOf/') || error.schemaPath.includes('/anyOf/')) continue
+    // A discriminator's if/then adds 'must match "then" schema'; the errors inside say what failed.
+    if (error.keyword === 'if') continue
     const params = error.params as Record<string, unknown>
     let field = toFieldPath(error.instancePath)
     if (location === 'header') field = field.toLowerCase()
