@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml'
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml'
 import type { SpecProblem } from './errors.js'
 import { err, ok, type Result } from './result.js'
 
@@ -31,22 +31,30 @@ export function parseYamlSource(text: string, source: string): Result<YamlSource
         source,
         pointer: '',
         line: e.linePos?.[0].line,
-        message: `not valid YAML or JSON: ${e.message.split('\n')[0] ?? e.message}`,
+        // prettyErrors ends the first line with a colon that introduces a code excerpt.
+        message: `not valid YAML or JSON: ${(e.message.split('\n')[0] ?? e.message).replace(/:$/, '')}`,
       })),
     )
   }
   const lineOf = (pointer: string): number | undefined => {
-    const segments: (string | number)[] = parsePointer(pointer).map((s) =>
-      /^\d+$/.test(s) ? Number(s) : s,
-    )
-    for (let length = segments.length; length >= 0; length -= 1) {
-      const node = document.getIn(segments.slice(0, length), true) as
-        | { range?: [number, number, number] }
-        | undefined
-      const offset = node?.range?.[0]
-      if (offset !== undefined) return lineCounter.linePos(offset).line
+    // Walk the nodes by hand: a pointer segment such as `200` may name a sequence index, a
+    // quoted key '200' or a plain key 200, and only the node's own kind tells which.
+    let node: unknown = document.contents
+    let offset = rangeStart(node)
+    for (const segment of parsePointer(pointer)) {
+      if (isSeq(node)) node = /^\d+$/.test(segment) ? node.items[Number(segment)] : undefined
+      else if (isMap(node)) node = node.items.find((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key) === segment)?.value
+      else node = undefined
+      const start = rangeStart(node)
+      if (start === undefined) break
+      offset = start
     }
-    return undefined
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line
   }
   return ok({ data: document.toJS({ maxAliasCount: 100 }) as unknown, lineOf })
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as { range?: [number, number, number] } | null | undefined)?.range
+  return range?.[0]
 }
