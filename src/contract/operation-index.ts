@@ -58,45 +58,47 @@ export class OperationIndex<T> {
   }
 
   match(method: string, path: string): RouteMatch<T> | RouteMiss {
-    const params: Record<string, string> = {}
-    const node = this.walk(this.root, splitPath(path), 0, params, method.toUpperCase())
-    if (!node) return { kind: 'not-found', allowed: [] }
-    const target = node.methods.get(method.toUpperCase())
-    if (target === undefined) return { kind: 'method-not-allowed', allowed: [...node.methods.keys()] }
-    return { kind: 'matched', target, pathParams: params }
+    const found = this.walk(this.root, splitPath(path), 0, method.toUpperCase())
+    if (!found) return { kind: 'not-found', allowed: [] }
+    const target = found.node.methods.get(method.toUpperCase())
+    if (target === undefined) return { kind: 'method-not-allowed', allowed: [...found.node.methods.keys()] }
+    return { kind: 'matched', target, pathParams: found.params }
   }
 
+  /**
+   * Depth-first, literal before parameter. Each branch returns its own parameters, so a branch
+   * that was explored and abandoned leaves nothing behind in the match.
+   */
   private walk(
     node: RouteNode<T>,
     segments: readonly string[],
     index: number,
-    params: Record<string, string>,
     method: string,
-  ): RouteNode<T> | undefined {
-    if (index === segments.length) return node.methods.size > 0 ? node : undefined
+  ): { node: RouteNode<T>; params: Record<string, string> } | undefined {
+    if (index === segments.length) return node.methods.size > 0 ? { node, params: {} } : undefined
     const segment = segments[index] as string
     const literal = node.literal.get(segment)
-    let fallback: RouteNode<T> | undefined
+    let fallback: { node: RouteNode<T>; params: Record<string, string> } | undefined
     if (literal) {
-      const found = this.walk(literal, segments, index + 1, params, method)
-      if (found?.methods.has(method)) return found
+      const found = this.walk(literal, segments, index + 1, method)
+      if (found?.node.methods.has(method)) return found
       fallback = found
     }
     if (node.param && segment !== '') {
-      let value: string
-      try {
-        value = decodeURIComponent(segment)
-      } catch {
-        value = segment
-      }
-      const found = this.walk(node.param.node, segments, index + 1, params, method)
-      if (found) {
-        if (found.methods.has(method) || !fallback) {
-          params[node.param.name] = value
-          return found
-        }
+      const found = this.walk(node.param.node, segments, index + 1, method)
+      if (found && (found.node.methods.has(method) || !fallback)) {
+        return { node: found.node, params: { ...found.params, [node.param.name]: decodeSegment(segment) } }
       }
     }
     return fallback
+  }
+}
+
+/** A malformed escape such as `%E0%A4%A` is kept as it came rather than refused here. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
   }
 }
