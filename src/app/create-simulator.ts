@@ -8,6 +8,7 @@ import {
   DEFAULT_LIFECYCLE,
   DomainEvents,
   Network,
+  Registrations,
   VirtualClock,
   createFaker,
   createRandom,
@@ -85,6 +86,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
   const logger: Logger = pino({ level: options.logLevel, base: undefined })
   const events = new DomainEvents()
   const network = new Network({ clock, faker: createFaker(seed), random: createRandom(seed), events, retentionMs: options.retentionMs })
+  // A faker of its own (seed + 1), so registering a device does not shift the seeded call ids.
+  const registrations = new Registrations({ clock, faker: createFaker(seed + 1), events })
   const journal = new Journal()
   const tokens = createTokenService(options.tokenSecret, clock)
   const specs = loadFaceSpecs(options.specs)
@@ -93,6 +96,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
   const control: Control = {
     reset: () => {
       network.reset()
+      registrations.reset()
       journal.clear()
     },
     clock: () => ({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending() }),
@@ -114,6 +118,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     network,
     control,
     selectLifecycle: () => ({ scenarioId: 'default', lifecycle: DEFAULT_LIFECYCLE }),
+    registrations,
+    registration: options.registration,
   }
   const faces = [...specs].map(([definition, spec]) => definition.create(spec, deps))
   const fallbackFace = faces.find((face) => face.id === 'camara-call-handling') ?? (faces[0] as Face)

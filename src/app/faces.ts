@@ -1,12 +1,16 @@
-import { createAdminFace, createCallHandlingFace, type Control, type Face, type SelectLifecycle } from '../apis/index.js'
+import { createAdminFace, createCallHandlingFace, createRegistrationFace, type Control, type Face, type SelectLifecycle } from '../apis/index.js'
 import type { CompiledSpec } from '../contract/index.js'
-import type { Network } from '../core/index.js'
+import { ok, type Network, type Registrations } from '../core/index.js'
+import type { SimulatorOptions } from './options.js'
 
 /** What a face needs from the running simulator. */
 export interface FaceDeps {
   readonly network: Network
   readonly control: Control
   readonly selectLifecycle: SelectLifecycle
+  readonly registrations: Registrations
+  /** `optional` accepts any registrationId on createSession (docs/decisions/003-registration-check.md). */
+  readonly registration: SimulatorOptions['registration']
 }
 
 export interface FaceDefinition {
@@ -21,7 +25,23 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
   {
     id: 'camara-call-handling',
     specFile: 'spec/camara/webrtc-call-handling.yaml',
-    create: (spec, deps) => createCallHandlingFace(spec, { network: deps.network, selectLifecycle: deps.selectLifecycle }),
+    create: (spec, deps) =>
+      createCallHandlingFace(spec, {
+        network: deps.network,
+        selectLifecycle: deps.selectLifecycle,
+        checkRegistration:
+          deps.registration === 'optional'
+            ? undefined
+            : (registrationId, principal) => {
+                const checked = deps.registrations.check(registrationId, principal?.sub)
+                return checked.ok ? ok(undefined) : checked
+              },
+      }),
+  },
+  {
+    id: 'camara-registration',
+    specFile: 'spec/camara/webrtc-registration.yaml',
+    create: (spec, deps) => createRegistrationFace(spec, { registrations: deps.registrations }),
   },
   {
     id: 'admin',

@@ -16,6 +16,11 @@ export interface SimulatorOptions {
   readonly retentionMs: number
   readonly tokenSecret: string
   readonly bodyLimitBytes: number
+  /**
+   * `required`: createSession's registrationId must name an active registration of the caller.
+   * `optional`: any value is accepted, so sandbox users can skip registering.
+   */
+  readonly registration: 'required' | 'optional'
   readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
 }
 
@@ -30,6 +35,7 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   retentionMs: DEFAULT_RETENTION_MS,
   tokenSecret: DEFAULT_TOKEN_SECRET,
   bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+  registration: 'required',
   logLevel: 'info',
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
-import { createSimulator, type SimulatorOptions } from '../app/index.js'
+import { createSimulator, type Simulator, type SimulatorOptions } from '../app/index.js'
 import { collect, parseDurationOption, parseInteger } from './parse-options.js'
 
 export const DEFAULT_SUBSCRIBER = 'tel:+15550001'
@@ -15,6 +15,7 @@ interface ServeFlags {
   retention?: number
   tokenSecret?: string
   bodyLimit?: number
+  registration: SimulatorOptions['registration']
   logLevel: SimulatorOptions['logLevel']
 }
 
@@ -31,6 +32,11 @@ export function registerServe(program: Command): void {
     .option('--retention <duration>', 'how long finished calls stay readable (e.g. 5m)', parseDurationOption)
     .option('--token-secret <secret>', 'HS256 secret for tokens (default: $CALLSIM_TOKEN_SECRET or the documented dev secret)')
     .option('--body-limit <bytes>', 'largest request body accepted', parseInteger(1, 64 * 1024 * 1024))
+    .addOption(
+      new Option('--registration <mode>', 'required: createSession needs an active registrationId; optional: any registrationId is accepted')
+        .choices(['required', 'optional'])
+        .default('required'),
+    )
     .addOption(new Option('--log-level <level>', 'log verbosity').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
     .action(async (flags: ServeFlags) => {
       const simulator = createSimulator({
@@ -43,6 +49,7 @@ export function registerServe(program: Command): void {
         retentionMs: flags.retention,
         tokenSecret: flags.tokenSecret ?? process.env.CALLSIM_TOKEN_SECRET,
         bodyLimitBytes: flags.bodyLimit,
+        registration: flags.registration,
         logLevel: flags.logLevel,
       })
       const running = await simulator.listen()
@@ -54,6 +61,7 @@ export function registerServe(program: Command): void {
         `A token for ${DEFAULT_SUBSCRIBER}, valid 24h, with every scope:`,
         `  export TOKEN=${token.token}`,
         '',
+        ...registrationHint(simulator, running.url),
       ]
       process.stdout.write(`${lines.join('\n')}\n`)
       const stop = (): void => {
@@ -62,4 +70,17 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
     })
+}
+
+/** With registration required, a newcomer's first createSession needs a registrationId: say how. */
+function registrationHint(simulator: Simulator, url: string): string[] {
+  const face = simulator.faces.find((f) => f.id === 'camara-registration')
+  if (simulator.options.registration !== 'required' || !face) return []
+  return [
+    'New calls need the registrationId of a registered device (see docs/auth.md):',
+    `  curl -s -X POST ${url}${face.basePath}/sessions -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
+    `    -d '{"deviceId":"4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11"}'`,
+    'or start with --registration optional to accept any registrationId.',
+    '',
+  ]
 }

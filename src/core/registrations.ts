@@ -66,9 +66,9 @@ export class Registrations {
   private readonly clock: Clock
   private readonly faker: Faker
   private readonly events: DomainEvents
-  private readonly defaultTtlMs: number
-  private readonly minTtlMs: number
-  private readonly maxTtlMs: number
+  readonly defaultTtlMs: number
+  readonly minTtlMs: number
+  readonly maxTtlMs: number
   private readonly active = new Map<string, Registration>()
   private readonly expiryTimers = new Map<string, TimerId>()
   private readonly ended = new Map<string, EndedRegistration>()

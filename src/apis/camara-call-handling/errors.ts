@@ -1,4 +1,4 @@
-import type { CoreError } from '../../core/index.js'
+import type { CoreError, RegistrationEndReason } from '../../core/index.js'
 import { errorInfo, formatCamaraProtocolError } from '../camara-common/error-info.js'
 import type { FaceResponse } from '../face.js'
 
@@ -19,6 +19,27 @@ export function sessionNotFound(mediaSessionId: string): FaceResponse {
   )
 }
 
+const ENDED_BECAUSE: Record<RegistrationEndReason, string> = {
+  REGISTRATION_EXPIRED: 'expired',
+  DELETED: 'was deleted',
+  NETWORK_TERMINATED: 'was ended by the network',
+}
+
+/**
+ * createSession declares no 404, so a registrationId that names no active registration is a
+ * bad argument: 400 INVALID_ARGUMENT (docs/decisions/003-registration-check.md).
+ */
+export function registrationNotActive(registrationId: string, ended?: { reason: RegistrationEndReason; at: number }): FaceResponse {
+  const why =
+    ended === undefined
+      ? `no active registration ${registrationId} is known`
+      : `registration ${registrationId} ${ENDED_BECAUSE[ended.reason]} at ${new Date(ended.at).toISOString()}`
+  return invalidArgument(
+    `header registrationId: ${why}. Register the device with the WebRTC Registration API (POST /sessions), refresh it with PUT before expiresAt, ` +
+      'and send the registrationId it returns; or start callsim with --registration optional.',
+  )
+}
+
 export function invalidArgument(message: string): FaceResponse {
   return errorInfo(400, 'INVALID_ARGUMENT', message)
 }
@@ -36,8 +57,8 @@ export function fromCoreError(error: CoreError): FaceResponse {
     case 'invalid-address':
       return invalidArgument(`${error.field}: ${error.reason}`)
     case 'registration-not-found':
-      return errorInfo(404, 'IDENTIFIER_NOT_FOUND', `Device identifier not found: registrationId ${error.registrationId} names no active registration. Register the device first (webrtc-registration createRegistration).`)
+      return registrationNotActive(error.registrationId, error.ended)
     case 'registration-mismatch':
-      return errorInfo(403, 'INVALID_TOKEN_CONTEXT', `registrationId ${error.registrationId} is not consistent with access token: ${error.reason}.`)
+      return errorInfo(403, 'INVALID_TOKEN_CONTEXT', `registrationId is not consistent with access token: registration ${error.registrationId} belongs to another subscriber. Send a registrationId your token's subscriber registered.`)
   }
 }
