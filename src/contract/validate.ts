@@ -62,9 +62,11 @@ export function toViolations(
 ): Violation[] {
   const violations: Violation[] = []
   const seen = new Set<string>()
-  for (const error of errors ?? []) {
+  const list = errors ?? []
+  const branchErrors = findBranchErrors(list)
+  for (const [index, error] of list.entries()) {
     // A failed branch of oneOf/anyOf reports every sub-error; the summary line is enough.
-    if (error.schemaPath.includes('/oneOf/') || error.schemaPath.includes('/anyOf/')) continue
+    if (branchErrors.has(index)) continue
     // A discriminator's if/then adds 'must match "then" schema'; the errors inside say what failed.
     if (error.keyword === 'if') continue
     const params = error.params as Record<string, unknown>
@@ -80,6 +82,26 @@ export function toViolations(
     if (violations.length >= MAX_VIOLATIONS) break
   }
   return violations
+}
+
+/**
+ * The errors that belong to the branches of a failed oneOf/anyOf. ajv reports them just before
+ * the summary error, and when a branch is a `$ref`ed component their schemaPath restarts inside
+ * that component, so they are told apart by position: an error at or below the summary's
+ * instance path that comes before it.
+ */
+function findBranchErrors(errors: readonly ErrorObject[]): Set<number> {
+  const branch = new Set<number>()
+  errors.forEach((error, index) => {
+    if (error.schemaPath.includes('/oneOf/') || error.schemaPath.includes('/anyOf/')) branch.add(index)
+    if (error.keyword !== 'oneOf' && error.keyword !== 'anyOf') return
+    const at = error.instancePath
+    for (let earlier = index - 1; earlier >= 0; earlier -= 1) {
+      const path = errors[earlier]?.instancePath ?? ''
+      if (path === at || path.startsWith(`${at}/`)) branch.add(earlier)
+    }
+  })
+  return branch
 }
 
 export function runValidator(
