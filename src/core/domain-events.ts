@@ -1,5 +1,6 @@
 import type { Actor, Call, CallStatus } from './call.js'
 import type { Registration } from './registrations.js'
+import type { Subscription, SubscriptionEndReason } from './subscriptions.js'
 
 /** What happened in the network; the composition root wires logging and callbacks to these. */
 export type DomainEvent =
@@ -14,6 +15,7 @@ export type DomainEvent =
     }
   | { readonly type: 'call:expired'; readonly callId: string }
   | { readonly type: 'registration:ended'; readonly registration: Registration; readonly reason: 'NETWORK_TERMINATED' | 'REGISTRATION_EXPIRED' | 'DELETED' }
+  | { readonly type: 'subscription:ended'; readonly subscription: Subscription; readonly reason: SubscriptionEndReason }
 
 export type DomainEventListener = (event: DomainEvent) => void
 

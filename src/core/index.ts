@@ -20,5 +20,18 @@ export {
   type RegistrationsOptions,
 } from './registrations.js'
 export { err, ok, type Result } from './result.js'
+export {
+  MAX_SUBSCRIPTIONS_PER_OWNER,
+  SUBSCRIPTION_EVENT_TYPES,
+  Subscriptions,
+  type NewSubscription,
+  type SinkCredential,
+  type Subscription,
+  type SubscriptionChange,
+  type SubscriptionEndReason,
+  type SubscriptionError,
+  type SubscriptionEventType,
+  type SubscriptionsOptions,
+} from './subscriptions.js'
 export { TimerQueue } from './timer-queue.js'
 export { parseDuration } from './duration.js'
