@@ -43,6 +43,11 @@ function findOwnCall(deps: CallHandlingDeps, request: FaceRequest): Call | undef
 export function createOperations(deps: CallHandlingDeps) {
   return {
     createSession(request: FaceRequest): FaceResponse {
+      // Both CAMARA request bodies leave out `required: true`, so request validation lets an
+      // absent body through; the operations cannot work without one.
+      if (request.body === undefined) {
+        return invalidArgument('Client specified an invalid argument: the request body is missing; send a JSON object with originatorAddress, receiverAddress and offer.')
+      }
       const body = request.body as MediaSessionCreate
       const { principal } = request
       // CAMARA: the originator must be the token's subscriber, or withheld (RFC 3323 anonymous).
@@ -86,6 +91,9 @@ export function createOperations(deps: CallHandlingDeps) {
     },
 
     updateSessionStatus(request: FaceRequest): FaceResponse {
+      if (request.body === undefined) {
+        return invalidArgument('Client specified an invalid argument: the request body is missing; send a JSON object such as {"status": "Hold"}.')
+      }
       const call = findOwnCall(deps, request)
       if (!call) return sessionNotFound(String(request.pathParams.mediaSessionId))
       const body = request.body as MediaSessionStatusChange
