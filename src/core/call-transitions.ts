@@ -12,17 +12,19 @@ import { err, ok, type Result } from './result.js'
 export type Requester = 'client' | 'network'
 
 /** How a message names the requested change, e.g. "put a Terminated session on Hold". */
-const PHRASE: Partial<Record<CallStatus, (from: CallStatus) => string>> = {
-  Hold: (from) => `put a ${from} session on Hold`,
-  Resume: (from) => `resume a ${from} session`,
-  Connected: (from) => `connect a ${from} session`,
-  Terminated: (from) => `terminate a ${from} session`,
-  SessionCancelled: (from) => `cancel a ${from} session`,
-  Declined: (from) => `decline a ${from} session`,
+const PHRASE: Partial<Record<CallStatus, (session: string) => string>> = {
+  Hold: (session) => `put ${session} on Hold`,
+  Resume: (session) => `resume ${session}`,
+  Connected: (session) => `connect ${session}`,
+  Terminated: (session) => `terminate ${session}`,
+  SessionCancelled: (session) => `cancel ${session}`,
+  Declined: (session) => `decline ${session}`,
 }
 
 function describe(from: CallStatus, to: CallStatus): string {
-  return PHRASE[to]?.(from) ?? `move a ${from} session to ${to}`
+  // "an Initial session", "an InProgress session", "a Ringing session".
+  const session = `${/^[AEIOU]/.test(from) ? 'an' : 'a'} ${from} session`
+  return PHRASE[to]?.(session) ?? `move ${session} to ${to}`
 }
 
 /**

@@ -140,6 +140,18 @@ describe('checkTransition messages', () => {
     expect(reason('Hold', 'Connected')).toBe('cannot move a session on Hold to Connected; Resume it first')
     expect(reason('Connected', 'Ringing')).toBe('cannot move a Connected session to Ringing; the call has already been answered')
     expect(reason('Resume', 'SessionCancelled')).toBe('cannot cancel a Resume session; the call has already been answered')
+    expect(reason('Connected', 'InProgress')).toBe('cannot move a Connected session to InProgress; the call has already been answered')
+  })
+
+  test('uses "an" before a status that starts with a vowel', () => {
+    const initial = checkTransition(callIn('Initial'), 'Hold')
+    const inProgress = checkTransition(callIn('InProgress'), 'Terminated')
+    expect(!initial.ok && initial.error.kind === 'illegal-transition' && initial.error.reason).toBe(
+      'cannot put an Initial session on Hold; the call has not been answered yet',
+    )
+    expect(!inProgress.ok && inProgress.error.kind === 'illegal-transition' && inProgress.error.reason).toBe(
+      'cannot terminate an InProgress session; the call has not been answered yet',
+    )
   })
 })
 
