@@ -15,10 +15,19 @@ export interface RouteMiss {
   readonly allowed: readonly string[]
 }
 
+/**
+ * A route's parameter names live with the route, not with the tree node: `/{contactId}/{userPhone}`
+ * and `/{sessionId}/status` share the node of their first segment but name it differently.
+ */
+interface RouteEntry<T> {
+  readonly target: T
+  readonly paramNames: readonly string[]
+}
+
 interface RouteNode<T> {
   readonly literal: Map<string, RouteNode<T>>
-  param: { name: string; node: RouteNode<T> } | undefined
-  readonly methods: Map<string, T>
+  param: RouteNode<T> | undefined
+  readonly methods: Map<string, RouteEntry<T>>
 }
 
 function createNode<T>(): RouteNode<T> {
@@ -39,12 +48,13 @@ export class OperationIndex<T> {
   /** `template` is relative to the spec's base path, e.g. `/sessions/{mediaSessionId}`. */
   add(method: string, template: string, target: T): void {
     let node = this.root
+    const paramNames: string[] = []
     for (const segment of splitPath(template)) {
       const param = /^\{([^}]+)\}$/.exec(segment)
       if (param) {
-        const name = param[1] as string
-        node.param ??= { name, node: createNode<T>() }
-        node = node.param.node
+        paramNames.push(param[1] as string)
+        node.param ??= createNode<T>()
+        node = node.param
       } else {
         let next = node.literal.get(segment)
         if (!next) {
@@ -54,40 +64,45 @@ export class OperationIndex<T> {
         node = next
       }
     }
-    node.methods.set(method.toUpperCase(), target)
+    node.methods.set(method.toUpperCase(), { target, paramNames })
   }
 
   match(method: string, path: string): RouteMatch<T> | RouteMiss {
     const found = this.walk(this.root, splitPath(path), 0, method.toUpperCase())
     if (!found) return { kind: 'not-found', allowed: [] }
-    const target = found.node.methods.get(method.toUpperCase())
-    if (target === undefined) return { kind: 'method-not-allowed', allowed: [...found.node.methods.keys()] }
-    return { kind: 'matched', target, pathParams: found.params }
+    const entry = found.node.methods.get(method.toUpperCase())
+    if (entry === undefined) return { kind: 'method-not-allowed', allowed: [...found.node.methods.keys()] }
+    // The walk collected the parameter values in path order; the route knows their names.
+    const pathParams: Record<string, string> = {}
+    entry.paramNames.forEach((name, position) => {
+      pathParams[name] = found.values[position] as string
+    })
+    return { kind: 'matched', target: entry.target, pathParams }
   }
 
   /**
-   * Depth-first, literal before parameter. Each branch returns its own parameters, so a branch
-   * that was explored and abandoned leaves nothing behind in the match.
+   * Depth-first, literal before parameter. Each branch returns the values of its own parameter
+   * segments, so a branch that was explored and abandoned leaves nothing behind in the match.
    */
   private walk(
     node: RouteNode<T>,
     segments: readonly string[],
     index: number,
     method: string,
-  ): { node: RouteNode<T>; params: Record<string, string> } | undefined {
-    if (index === segments.length) return node.methods.size > 0 ? { node, params: {} } : undefined
+  ): { node: RouteNode<T>; values: string[] } | undefined {
+    if (index === segments.length) return node.methods.size > 0 ? { node, values: [] } : undefined
     const segment = segments[index] as string
     const literal = node.literal.get(segment)
-    let fallback: { node: RouteNode<T>; params: Record<string, string> } | undefined
+    let fallback: { node: RouteNode<T>; values: string[] } | undefined
     if (literal) {
       const found = this.walk(literal, segments, index + 1, method)
       if (found?.node.methods.has(method)) return found
       fallback = found
     }
     if (node.param && segment !== '') {
-      const found = this.walk(node.param.node, segments, index + 1, method)
+      const found = this.walk(node.param, segments, index + 1, method)
       if (found && (found.node.methods.has(method) || !fallback)) {
-        return { node: found.node, params: { ...found.params, [node.param.name]: decodeSegment(segment) } }
+        return { node: found.node, values: [decodeSegment(segment), ...found.values] }
       }
     }
     return fallback

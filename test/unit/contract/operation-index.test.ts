@@ -75,3 +75,21 @@ test('does not match an empty parameter or an unknown path', () => {
 test('matches literal segments exactly, case included', () => {
   expect(CALL_HANDLING.match('POST', '/Sessions')).toEqual({ kind: 'not-found', allowed: [] })
 })
+
+test('names a parameter after the route that matched when sibling routes name it differently', () => {
+  // Oracle Click2Call: POST /{contactId}/{userPhone} and GET /{sessionId}/status share a first segment.
+  const index = createIndex([
+    ['POST', '/{contactId}/{userPhone}'],
+    ['GET', '/{sessionId}/status'],
+    ['DELETE', '/{sessionId}'],
+  ])
+  expect(index.match('GET', '/3f2a9c1e/status')).toEqual({ kind: 'matched', target: 'GET /{sessionId}/status', pathParams: { sessionId: '3f2a9c1e' } })
+  expect(index.match('DELETE', '/3f2a9c1e')).toEqual({ kind: 'matched', target: 'DELETE /{sessionId}', pathParams: { sessionId: '3f2a9c1e' } })
+  expect(index.match('POST', '/sales/%2B4581808888')).toEqual({
+    kind: 'matched',
+    target: 'POST /{contactId}/{userPhone}',
+    pathParams: { contactId: 'sales', userPhone: '+4581808888' },
+  })
+  // POST on .../status falls back to the parameter branch, with its own names.
+  expect(index.match('POST', '/sales/status')).toEqual({ kind: 'matched', target: 'POST /{contactId}/{userPhone}', pathParams: { contactId: 'sales', userPhone: 'status' } })
+})
