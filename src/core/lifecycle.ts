@@ -15,6 +15,17 @@ export type LifecycleAction =
   | { readonly kind: 'resume' }
   /** The far end re-negotiates media (re-INVITE) with a new generated SDP. */
   | { readonly kind: 'renegotiate' }
+  /**
+   * The network offers a new call to the client (call waiting, a call back): to `to`, by
+   * default the client's own end of this call, from `from`, by default this call's far end.
+   * The new call's caller then plays `lifecycle`.
+   */
+  | {
+      readonly kind: 'incoming-call'
+      readonly to: string | undefined
+      readonly from: string | undefined
+      readonly lifecycle: Lifecycle
+    }
 
 export interface LifecycleStep {
   readonly delayMs: number

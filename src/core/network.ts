@@ -282,7 +282,25 @@ export class Network {
       case 'renegotiate':
         attempt(call.status, 'remote party re-negotiated media', () => this.setRemoteSdp(call))
         return
+      case 'incoming-call':
+        this.offerFollowUpCall(call, action)
+        return
     }
+  }
+
+  /** A scripted incoming call; it belongs to whoever is called, by default this call's client. */
+  private offerFollowUpCall(call: Call, action: Extract<LifecycleAction, { kind: 'incoming-call' }>): void {
+    const clientEnd = call.side === 'originating' ? call.originator : call.receiver
+    const farEnd = call.side === 'originating' ? call.receiver : call.originator
+    const to = action.to ?? clientEnd.address
+    this.offerIncomingCall({
+      originator: { address: action.from ?? farEnd.address },
+      receiver: { address: to },
+      offer: { sdp: createSdp(this.faker) },
+      owner: action.to === undefined ? (call.owner ?? to) : to,
+      scenarioId: call.scenarioId,
+      lifecycle: action.lifecycle,
+    })
   }
 
   private setRemoteSdp(call: Call): void {

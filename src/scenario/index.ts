@@ -1,0 +1,34 @@
+/** Scenario files: their schema-checked loader, selection of the governing scenario, lifecycles and fault plans. */
+export {
+  DEFAULT_SCENARIO_ID,
+  SCENARIO_HEADER,
+  formatScenarioProblem,
+  type DelaySpec,
+  type FaultAction,
+  type FaultConditions,
+  type FaultResponse,
+  type FaultRule,
+  type RequestMatcher,
+  type Scenario,
+  type ScenarioOrigin,
+  type ScenarioProblem,
+  type ValueMatcher,
+} from './scenario.js'
+export { createScenarioLoader, type ScenarioFile, type ScenarioLoader } from './load-scenarios.js'
+export { checkAgainstSpec, type FaultTarget, type FaultTargets } from './check-against-spec.js'
+export { FaultState, decideFault, type FaultDecision, type FaultRequest } from './fault-plan.js'
+export { toLifecycle } from './lifecycle-script.js'
+export { matchesRequest, type MatchableRequest } from './match-request.js'
+export {
+  BUILT_IN_DEFAULT,
+  createScenarioLibrary,
+  requestedScenario,
+  selectScenario,
+  type Activations,
+  type ScenarioLibrary,
+  type Selection,
+  type SelectionContext,
+  type SelectionReason,
+  type UnknownScenario,
+} from './select-scenario.js'
+export { ScenarioEngine } from './scenario-engine.js'
