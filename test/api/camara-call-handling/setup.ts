@@ -17,7 +17,7 @@ export const NEW_SESSION = { originatorAddress: ALICE, receiverAddress: BOB, off
 export const MEDIA_SESSION_ID = /^[0-9A-F]{48}$/
 
 // Every response of every test in this folder, checked against the official spec after each test.
-const recorded: RecordedExchange[] = []
+export const recorded: RecordedExchange[] = []
 
 /** afterEach hook: the responses of the test conform to the official CAMARA reference file too. */
 export function expectResponsesMatchOfficialSpec(): void {
