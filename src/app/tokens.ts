@@ -17,7 +17,11 @@ export interface TokenService extends TokenVerifier {
 function reasonFor(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired; get a new one'
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is invalid (was it signed with another secret?)'
-  if (error instanceof errors.JWTClaimValidationFailed) return `the token claim "${error.claim}" is invalid: ${error.reason}`
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'iss') return `the token was not issued by callsim (its "iss" claim must be "${TOKEN_ISSUER}"); get one with \`callsim token\``
+    // jose's reason is a bare code such as "check_failed"; its message says what was wrong.
+    return `the token claim "${error.claim}" is invalid: ${error.message}`
+  }
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is not signed with HS256'
   return 'the token is malformed: it is not a signed JWT'
 }

@@ -13,7 +13,10 @@ const ENDED_BECAUSE: Record<RegistrationEndReason, string> = {
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 /** Generic404: unknown, expired, deleted, or another subscriber's (which is never admitted). */
-export function registrationNotFound(registrationId: string, ended?: EndedRegistration): FaceResponse {
+export function registrationNotFound(
+  registrationId: string,
+  ended?: EndedRegistration,
+): FaceResponse {
   const why =
     ended === undefined
       ? `no active registration ${registrationId} for this caller`
@@ -32,7 +35,11 @@ export function alreadyExists(deviceId: string): FaceResponse {
 }
 
 /** The spec: a requested expiry below the operator's minimum gets 400 OUT_OF_RANGE. */
-export function expiryTooSoon(requestedAt: number, earliestAt: number, defaultTtlMs: number): FaceResponse {
+export function expiryTooSoon(
+  requestedAt: number,
+  earliestAt: number,
+  defaultTtlMs: number,
+): FaceResponse {
   return errorInfo(
     400,
     'OUT_OF_RANGE',
@@ -49,6 +56,7 @@ export function invalidArgument(message: string): FaceResponse {
 export function subscriberUnknown(): FaceResponse {
   return formatCamaraProtocolError({
     kind: 'unauthenticated',
-    reason: 'the phone number to register is taken from the access token, and none was sent; send "Authorization: Bearer <token>"',
+    reason:
+      'the phone number to register is taken from the access token, and none was sent; send "Authorization: Bearer <token>"',
   })
 }

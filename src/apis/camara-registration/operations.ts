@@ -1,6 +1,12 @@
 import type { Registration, RegistrationError, Registrations } from '../../core/index.js'
 import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
-import { alreadyExists, expiryTooSoon, invalidArgument, registrationNotFound, subscriberUnknown } from './errors.js'
+import {
+  alreadyExists,
+  expiryTooSoon,
+  invalidArgument,
+  registrationNotFound,
+  subscriberUnknown,
+} from './errors.js'
 import { toRegistration } from './to-registration.js'
 
 export const FACE_ID = 'camara-registration'
@@ -22,7 +28,10 @@ const MAX_LISTED = 10
  * A caller sees only registrations made with its own subscriber identity; anyone else's id
  * answers exactly as an unknown one, so ids leak nothing.
  */
-function findOwnRegistration(deps: RegistrationDeps, request: FaceRequest): Registration | FaceResponse {
+function findOwnRegistration(
+  deps: RegistrationDeps,
+  request: FaceRequest,
+): Registration | FaceResponse {
   const id = String(request.pathParams.registrationId)
   const sub = request.principal?.sub
   const registration = deps.registrations.get(id)
@@ -39,7 +48,10 @@ function requestedExpiry(body: RegSessionBody | undefined): number | undefined |
   const text = body?.registrationExpireTime
   if (text === undefined) return undefined
   const ms = Date.parse(text)
-  if (Number.isNaN(ms)) return invalidArgument(`registrationExpireTime "${text}" is not a time callsim can read; send RFC 3339 with an offset, e.g. 2025-01-01T01:00:00Z.`)
+  if (Number.isNaN(ms))
+    return invalidArgument(
+      `registrationExpireTime "${text}" is not a time callsim can read; send RFC 3339 with an offset, e.g. 2025-01-01T01:00:00Z.`,
+    )
   return ms
 }
 
@@ -71,7 +83,9 @@ export function createOperations(deps: RegistrationDeps): Record<string, Operati
       const body = request.body as RegSessionBody | undefined
       // The spec does not mark the body required, but deviceId inside it is.
       if (body?.deviceId === undefined) {
-        return invalidArgument('the request body is missing; send {"deviceId": "<a UUID chosen for this device>"}.')
+        return invalidArgument(
+          'the request body is missing; send {"deviceId": "<a UUID chosen for this device>"}.',
+        )
       }
       const expiresAt = requestedExpiry(body)
       if (typeof expiresAt === 'object') return expiresAt

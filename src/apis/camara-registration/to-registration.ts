@@ -28,7 +28,10 @@ export function toRegistration(registration: Registration): RegSession {
   return {
     registrationId: registration.id,
     // Only active registrations are ever shown; an ended one answers 404.
-    regInfo: phoneNumber === undefined ? { regStatus: 'Registered' } : { phoneNumber, regStatus: 'Registered' },
+    regInfo:
+      phoneNumber === undefined
+        ? { regStatus: 'Registered' }
+        : { phoneNumber, regStatus: 'Registered' },
     expiresAt: new Date(registration.expiresAt).toISOString(),
   }
 }

@@ -11,7 +11,12 @@ test('deletes a registration: 204 without a body, then 404 saying it was deleted
   expect(response.headers['content-type']).toBeUndefined()
   expect(response.headers['x-correlator']).toBe('reg-test-1')
   expect(response.text).toBe('')
-  expectErrorInfo(await get(id), 404, 'NOT_FOUND', /registration .* was deleted at 2025-01-01T00:00:10\.000Z/)
+  expectErrorInfo(
+    await get(id),
+    404,
+    'NOT_FOUND',
+    /registration .* was deleted at 2025-01-01T00:00:10\.000Z/,
+  )
   expect((await list(DEVICE_ID)).body).toEqual([])
   expectErrorInfo(await remove(id), 404, 'NOT_FOUND', /was deleted/)
 })

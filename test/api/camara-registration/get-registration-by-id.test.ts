@@ -14,7 +14,12 @@ test('reads the caller’s registration', async () => {
 
 test('answers 404 NOT_FOUND for an unknown registrationId', async () => {
   const { get } = await setup()
-  expectErrorInfo(await get('0d4b1f0e-2c1a-4c55-9d8e-111111111111'), 404, 'NOT_FOUND', /no active registration 0d4b1f0e-2c1a-4c55-9d8e-111111111111 for this caller/)
+  expectErrorInfo(
+    await get('0d4b1f0e-2c1a-4c55-9d8e-111111111111'),
+    404,
+    'NOT_FOUND',
+    /no active registration 0d4b1f0e-2c1a-4c55-9d8e-111111111111 for this caller/,
+  )
 })
 
 test('answers another subscriber exactly as for an unknown id', async () => {
@@ -33,9 +38,16 @@ test('answers 404 saying when the registration expired once the clock passes exp
   simulator.control.advanceClock(3_600_000 - 1)
   expect((await get(id)).status).toBe(200)
   simulator.control.advanceClock(1)
-  expectErrorInfo(await get(id), 404, 'NOT_FOUND', /registration .* expired at 2025-01-01T01:00:00\.000Z; register the device again/)
+  expectErrorInfo(
+    await get(id),
+    404,
+    'NOT_FOUND',
+    /registration .* expired at 2025-01-01T01:00:00\.000Z; register the device again/,
+  )
   // Only the owner learns that it expired.
-  expect((await get(id, tokens.bob)).body.message).toMatch(/no active registration .* for this caller/)
+  expect((await get(id, tokens.bob)).body.message).toMatch(
+    /no active registration .* for this caller/,
+  )
 })
 
 test('forgets registrations on POST /_callsim/reset', async () => {

@@ -37,7 +37,9 @@ test('drops a registration from the list once it expires on the clock', async ()
 
 test('answers 400 INVALID_ARGUMENT for a missing or malformed deviceId', async () => {
   const { http, list, tokens } = await setup()
-  const missing = await http.get('/webrtc-registration/vwip/sessions').set('authorization', `Bearer ${tokens.alice}`)
+  const missing = await http
+    .get('/webrtc-registration/vwip/sessions')
+    .set('authorization', `Bearer ${tokens.alice}`)
   expectErrorInfo(missing, 400, 'INVALID_ARGUMENT', /deviceId/)
   expectErrorInfo(await list('not-a-uuid'), 400, 'INVALID_ARGUMENT', /deviceId.*uuid/)
 })

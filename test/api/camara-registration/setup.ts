@@ -16,10 +16,14 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 export async function setup(overrides: Partial<SimulatorOptions> = {}) {
   const simulator = startSimulator(overrides)
   // Day-long tokens: these tests move the clock past the one-hour default token lifetime.
-  const dayToken = async (sub: string) => (await simulator.control.issueToken({ sub, expiresInMs: 24 * 3_600_000 })).token
+  const dayToken = async (sub: string) =>
+    (await simulator.control.issueToken({ sub, expiresInMs: 24 * 3_600_000 })).token
   const tokens = { alice: await dayToken(ALICE), bob: await dayToken(BOB) }
   const http = request(simulator.app)
-  const auth = (token: string) => ({ authorization: `Bearer ${token}`, 'x-correlator': 'reg-test-1' })
+  const auth = (token: string) => ({
+    authorization: `Bearer ${token}`,
+    'x-correlator': 'reg-test-1',
+  })
   return {
     simulator,
     tokens,
@@ -28,13 +32,18 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}) {
       const post = http.post(`${REGISTRATION_BASE}/sessions`).set(auth(token))
       return body === null ? post : post.send(body)
     },
-    list: (deviceId: string, token = tokens.alice) => http.get(`${REGISTRATION_BASE}/sessions`).query({ deviceId }).set(auth(token)),
-    get: (id: string, token = tokens.alice) => http.get(`${REGISTRATION_BASE}/sessions/${encodeURIComponent(id)}`).set(auth(token)),
+    list: (deviceId: string, token = tokens.alice) =>
+      http.get(`${REGISTRATION_BASE}/sessions`).query({ deviceId }).set(auth(token)),
+    get: (id: string, token = tokens.alice) =>
+      http.get(`${REGISTRATION_BASE}/sessions/${encodeURIComponent(id)}`).set(auth(token)),
     refresh: (id: string, token = tokens.alice, body?: object) => {
-      const put = http.put(`${REGISTRATION_BASE}/sessions/${encodeURIComponent(id)}`).set(auth(token))
+      const put = http
+        .put(`${REGISTRATION_BASE}/sessions/${encodeURIComponent(id)}`)
+        .set(auth(token))
       return body === undefined ? put : put.send(body)
     },
-    remove: (id: string, token = tokens.alice) => http.delete(`${REGISTRATION_BASE}/sessions/${encodeURIComponent(id)}`).set(auth(token)),
+    remove: (id: string, token = tokens.alice) =>
+      http.delete(`${REGISTRATION_BASE}/sessions/${encodeURIComponent(id)}`).set(auth(token)),
     http,
   }
 }

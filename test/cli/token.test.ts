@@ -1,0 +1,227 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { decodeJwt } from 'jose'
+import { afterEach, beforeAll, expect, test, vi } from 'vitest'
+import type { RunningSimulator } from '../../src/app/index.js'
+import { startSimulator } from '../support/start-simulator.js'
+
+// Each test starts node several times; on a busy 2-core machine that can take many seconds.
+vi.setConfig({ testTimeout: 60_000 })
+
+const BIN = path.resolve('dist/cli/index.js')
+const REGISTRATIONS = '/webrtc-registration/vwip/sessions'
+const DEVICE = { deviceId: '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11' }
+
+const servers: RunningSimulator[] = []
+const children: ChildProcess[] = []
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM')
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+})
+
+beforeAll(() => {
+  if (!existsSync(BIN))
+    throw new Error('dist/cli/index.js is missing: run `npm run build` first (npm test does).')
+})
+
+/** Runs `callsim <args>` to completion with a time limit; no CALLSIM_TOKEN_SECRET unless given. */
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const { CALLSIM_TOKEN_SECRET: _ignored, ...inherited } = process.env
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...inherited, ...env },
+      timeout: 15_000,
+    })
+    children.push(child)
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** A simulator listening on 127.0.0.1 with a free port: real HTTP, as a client would use it. */
+async function listening(tokenSecret?: string) {
+  const running = await startSimulator({ tokenSecret }).listen()
+  servers.push(running)
+  const call = (method: string, url: string, token: string, body?: object) =>
+    fetch(`${running.url}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  return { running, call }
+}
+
+test('prints a token with the given subject, scope and lifetime that a running simulator accepts', async () => {
+  const result = await run([
+    'token',
+    '--sub',
+    'tel:+15550007',
+    '--scope',
+    'webrtc-registration:sessions:read',
+    '--expires-in',
+    '30m',
+  ])
+  expect(result.code).toBe(0)
+  expect(result.stderr).toBe('')
+  expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/)
+  const token = result.stdout.trim()
+  const claims = decodeJwt(token)
+  expect(claims).toMatchObject({
+    sub: 'tel:+15550007',
+    scope: 'webrtc-registration:sessions:read',
+    iss: 'callsim',
+  })
+  expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(1800)
+
+  const { call } = await listening()
+  const listed = await call('GET', `${REGISTRATIONS}?deviceId=${DEVICE.deviceId}`, token)
+  expect(listed.status).toBe(200)
+  expect(listed.headers.get('content-type')).toMatch(/^application\/json/)
+  expect(await listed.json()).toEqual([])
+  const denied = await call('POST', REGISTRATIONS, token, DEVICE)
+  expect(denied.status).toBe(403)
+  expect(await denied.json()).toEqual({
+    status: 403,
+    code: 'PERMISSION_DENIED',
+    message:
+      'Client does not have sufficient permissions to perform this action: the token lacks the scope webrtc-registration:sessions:create.',
+  })
+})
+
+test('adds extra claims given as name=value, lists split on commas', async () => {
+  const result = await run([
+    'token',
+    '--scope',
+    'sbc:sessions:read',
+    '--claim',
+    'accessLevel=ADMIN',
+    '--claim',
+    'features=recording,transcripts',
+  ])
+  expect(result.code).toBe(0)
+  expect(decodeJwt(result.stdout.trim())).toMatchObject({
+    sub: 'tel:+15550001',
+    accessLevel: 'ADMIN',
+    features: ['recording', 'transcripts'],
+  })
+})
+
+test('signs with --secret or CALLSIM_TOKEN_SECRET, and a simulator with another secret refuses it', async () => {
+  const flag = (
+    await run(['token', '--scope', 'webrtc-registration:sessions:read', '--secret', 'team-secret'])
+  ).stdout.trim()
+  const fromEnv = (
+    await run(['token', '--scope', 'webrtc-registration:sessions:read'], {
+      CALLSIM_TOKEN_SECRET: 'team-secret',
+    })
+  ).stdout.trim()
+  const url = `${REGISTRATIONS}?deviceId=${DEVICE.deviceId}`
+  const team = await listening('team-secret')
+  expect((await team.call('GET', url, flag)).status).toBe(200)
+  expect((await team.call('GET', url, fromEnv)).status).toBe(200)
+  const defaults = await listening()
+  const refused = await defaults.call('GET', url, flag)
+  expect(refused.status).toBe(401)
+  expect(await refused.json()).toEqual({
+    status: 401,
+    code: 'UNAUTHENTICATED',
+    message:
+      'Request not authenticated: the token signature is invalid (was it signed with another secret?). A new authentication is required.',
+  })
+})
+
+test('refuses a subject that is no tel: or sip: address, and a bad lifetime', async () => {
+  const badSub = await run(['token', '--sub', 'alice', '--scope', 'x'])
+  expect(badSub.code).toBe(2)
+  expect(badSub.stdout).toBe('')
+  expect(badSub.stderr).toBe('error: --sub must be a tel: or sip: address, got "alice".\n')
+  const badLifetime = await run(['token', '--scope', 'x', '--expires-in', 'soon'])
+  expect(badLifetime.code).not.toBe(0)
+  expect(badLifetime.stdout).toBe('')
+  expect(badLifetime.stderr).toMatch(/--expires-in.*"soon" is not a duration/)
+  const noScope = await run(['token'])
+  expect(noScope.code).not.toBe(0)
+  expect(noScope.stderr).toMatch(/--scope/)
+})
+
+/** Starts `callsim serve` on a free port and resolves once it has printed its token. */
+function serve(args: string[]): Promise<{ url: string; token: string; output: string }> {
+  return new Promise((resolve, reject) => {
+    const { CALLSIM_TOKEN_SECRET: _ignored, ...env } = process.env
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--port', '0', '--log-level', 'silent', ...args],
+      { env },
+    )
+    children.push(child)
+    let output = ''
+    const timer = setTimeout(
+      () => reject(new Error(`callsim serve printed no token within 15 s:\n${output}`)),
+      15_000,
+    )
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+      const token = /export TOKEN=(\S+)/.exec(output)?.[1]
+      if (url && token && output.includes('\n\n', output.indexOf('export TOKEN='))) {
+        clearTimeout(timer)
+        resolve({ url, token, output })
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`callsim serve exited with ${code}:\n${output}`)))
+  })
+}
+
+test('`callsim serve` prints a ready-to-use token and how to register before calling', async () => {
+  const { url, token, output } = await serve(['--clock', 'virtual', '--seed', '7'])
+  expect(output).toContain(`A token for tel:+15550001, valid 24h, with every scope:`)
+  expect(output).toContain('New calls need the registrationId of a registered device')
+  const registered = await fetch(`${url}${REGISTRATIONS}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(DEVICE),
+  })
+  expect(registered.status).toBe(201)
+  const { registrationId } = (await registered.json()) as { registrationId: string }
+  const created = await fetch(`${url}/webrtc-call-handling/vwip/sessions`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      registrationId,
+    },
+    body: JSON.stringify({
+      originatorAddress: 'tel:+15550001',
+      receiverAddress: 'tel:+15550002',
+      offer: { sdp: 'v=0\r\n' },
+    }),
+  })
+  expect(created.status).toBe(201)
+})
+
+test('`callsim serve --registration optional` accepts any registrationId and prints no registration hint', async () => {
+  const { url, token, output } = await serve(['--clock', 'virtual', '--registration', 'optional'])
+  expect(output).not.toContain('registrationId')
+  const created = await fetch(`${url}/webrtc-call-handling/vwip/sessions`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      registrationId: 'reg-1',
+    },
+    body: JSON.stringify({
+      originatorAddress: 'tel:+15550001',
+      receiverAddress: 'tel:+15550002',
+      offer: { sdp: 'v=0\r\n' },
+    }),
+  })
+  expect(created.status).toBe(201)
+})
