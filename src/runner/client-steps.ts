@@ -1,0 +1,350 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { err, ok, type Result, type SpecProblem } from '../contract/index.js'
+import { parseDuration } from '../core/index.js'
+import type { Matcher } from './match-subset.js'
+
+/** Where a step sits in its file, so every message can name file, line and JSON pointer. */
+export interface StepOrigin {
+  readonly source: string
+  readonly pointer: string
+  readonly line: number | undefined
+}
+
+interface StepBase {
+  readonly name: string | undefined
+  readonly description: string | undefined
+  readonly origin: StepOrigin
+}
+
+/** Whose token a request carries. */
+export type StepAuth =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'subscriber'
+      readonly sub: string
+      readonly scope: string | undefined
+      readonly claims: Readonly<Record<string, unknown>> | undefined
+    }
+  | { readonly kind: 'literal'; readonly token: string }
+
+export interface ResponseExpectation {
+  readonly status?: number | readonly number[]
+  readonly headers?: Readonly<Record<string, Matcher>>
+  readonly body?: unknown
+  readonly paths?: Readonly<Record<string, Matcher>>
+  /** valid: the response must honour the spec; violated: it must break it; any: unchecked. */
+  readonly contract: 'valid' | 'violated' | 'any'
+  /** The target must drop the connection instead of answering. */
+  readonly dropped: boolean
+}
+
+export interface CallbackExpectation {
+  readonly headers?: Readonly<Record<string, Matcher>>
+  readonly body?: unknown
+  readonly paths?: Readonly<Record<string, Matcher>>
+}
+
+export type ParamValue = string | number | boolean | readonly (string | number | boolean)[]
+
+export interface RequestStep extends StepBase {
+  readonly kind: 'request'
+  readonly operationId: string
+  readonly auth: StepAuth | undefined
+  readonly params: Readonly<Record<string, ParamValue>>
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: unknown
+  readonly rawBody: string | undefined
+  readonly timeoutMs: number | undefined
+  readonly expect: ResponseExpectation | undefined
+  readonly poll: { readonly timeoutMs: number; readonly intervalMs: number } | undefined
+}
+
+export interface WaitStep extends StepBase {
+  readonly kind: 'wait'
+  readonly durationMs: number
+}
+
+/** Subscribes the run's sink to events through the target's WebRTC Events API. */
+export interface SubscribeStep extends StepBase {
+  readonly kind: 'subscribe'
+  readonly eventTypes: readonly string[]
+  readonly deviceId: string
+  readonly auth: StepAuth | undefined
+}
+
+export interface CallbackStep extends StepBase {
+  readonly kind: 'callback'
+  readonly eventType: string
+  readonly timeoutMs: number
+  readonly expect: CallbackExpectation | undefined
+}
+
+/** One client step of a scenario, as `spec/callsim-steps.schema.json` describes it. */
+export type ClientStep = RequestStep | WaitStep | SubscribeStep | CallbackStep
+
+/** The CloudEvents types of CAMARA WebRTC Events share this prefix; steps may leave it out. */
+export const EVENT_TYPE_PREFIX = 'org.camaraproject.webrtc-events.v0.'
+
+/** `session-status` → `org.camaraproject.webrtc-events.v0.session-status`; a dotted name stays. */
+export function toEventType(name: string): string {
+  return name.includes('.') ? name : `${EVENT_TYPE_PREFIX}${name}`
+}
+
+export const DEFAULT_POLL_INTERVAL_MS = 1_000
+export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000
+
+/** Compiles the published steps schema once; ajv is strict, as for all of callsim's own formats. */
+export function createStepsValidator(schema: object): ValidateFunction {
+  const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, logger: false })
+  return ajv.compile(schema)
+}
+
+/**
+ * The forms a oneOf/anyOf accepts, for messages that say what to write instead. Keys are the end
+ * of ajv's schemaPath, which starts at whichever definition a $ref entered last.
+ */
+const ALTERNATIVES: readonly (readonly [string, string])[] = [
+  [
+    '/definitions/duration/oneOf',
+    'a duration such as 250ms, 5s, 1.5m or 2h, or a number of milliseconds',
+  ],
+  ['/definitions/auth/oneOf', '"none", {sub, scope?, claims?} or {token}'],
+  [
+    '/definitions/matcher/oneOf',
+    'a plain value, or an object with one of equalTo, present, matches, oneOf, length, type',
+  ],
+  ['/properties/status/oneOf', 'a status code (100-599) or a list of them'],
+  ['/properties/params/additionalProperties/anyOf', 'a string, number, boolean or a list of them'],
+]
+
+function describeError(error: ErrorObject): string | undefined {
+  const params = error.params as Record<string, unknown>
+  switch (error.keyword) {
+    case 'if':
+      // "must match then schema" only repeats the errors reported inside the branch.
+      return undefined
+    case 'false schema':
+      return 'a step needs exactly one of request, wait, subscribe or callback'
+    case 'additionalProperties': {
+      const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined
+      const allowed = parent?.properties
+        ? ` (allowed: ${Object.keys(parent.properties).join(', ')})`
+        : ''
+      return `unknown field "${String(params.additionalProperty)}"${allowed}`
+    }
+    case 'required':
+      return `"${String(params.missingProperty)}" is required`
+    case 'dependencies':
+      return `"${String(params.property)}" needs "${String(params.missingProperty)}": poll repeats the request until expect holds`
+    case 'not':
+      return error.schemaPath.includes('/name/')
+        ? 'is a reserved name (env, sink, scenario and uuid are expression roots)'
+        : 'give either body or rawBody, not both'
+    case 'oneOf':
+    case 'anyOf': {
+      const forms = ALTERNATIVES.find(([suffix]) => error.schemaPath.endsWith(suffix))?.[1]
+      return forms === undefined ? error.message : `must be ${forms}`
+    }
+    case 'enum':
+      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+    case 'pattern':
+      if (error.propertyName !== undefined)
+        return `"${error.propertyName}" is not a path: a path starts with status, headers or body, e.g. body.status`
+      return error.schemaPath.includes('/name/')
+        ? 'a step name starts with a letter or "_" and holds letters, digits, "_" and "-" (at most 64)'
+        : `must match ${String(params.pattern)}`
+    case 'propertyNames':
+      return undefined
+    default:
+      return error.message
+  }
+}
+
+/** Turns ajv's errors into problems with file, line and JSON pointer; branch noise is dropped. */
+export function toStepProblems(
+  errors: readonly ErrorObject[],
+  at: { source: string; pointer: string; lineOf: (pointer: string) => number | undefined },
+): SpecProblem[] {
+  const problems: SpecProblem[] = []
+  const seen = new Set<string>()
+  for (const error of errors) {
+    // Errors inside a failed oneOf/anyOf branch are summarised by the oneOf/anyOf error itself.
+    if (/\/(oneOf|anyOf)\/\d+\//.test(error.schemaPath)) continue
+    const message = describeError(error)
+    if (message === undefined) continue
+    const pointer = `${at.pointer}${error.instancePath}`
+    const key = `${pointer}|${message}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    problems.push({ source: at.source, pointer, line: at.lineOf(pointer), message })
+  }
+  return problems
+}
+
+function durationOf(value: unknown): number {
+  const parsed = parseDuration(value)
+  // The schema has already checked the form, so this cannot fail.
+  return parsed.ok ? parsed.value : 0
+}
+
+type Raw = Record<string, unknown>
+
+function toAuth(value: unknown): StepAuth | undefined {
+  if (value === undefined) return undefined
+  if (value === 'none') return { kind: 'none' }
+  const raw = value as Raw
+  if (typeof raw.token === 'string') return { kind: 'literal', token: raw.token }
+  return {
+    kind: 'subscriber',
+    sub: String(raw.sub),
+    scope: raw.scope as string | undefined,
+    claims: raw.claims as Raw | undefined,
+  }
+}
+
+function toExpectation(value: unknown): ResponseExpectation | undefined {
+  if (value === undefined) return undefined
+  const raw = value as Raw
+  return {
+    ...(raw.status === undefined ? {} : { status: raw.status as number | number[] }),
+    ...(raw.headers === undefined ? {} : { headers: raw.headers as Record<string, Matcher> }),
+    ...('body' in raw ? { body: raw.body } : {}),
+    ...(raw.paths === undefined ? {} : { paths: raw.paths as Record<string, Matcher> }),
+    contract: (raw.contract as ResponseExpectation['contract'] | undefined) ?? 'valid',
+    dropped: raw.dropped === true,
+  }
+}
+
+function toStep(raw: Raw, origin: StepOrigin): ClientStep {
+  const base = {
+    name: raw.name as string | undefined,
+    description: raw.description as string | undefined,
+    origin,
+  }
+  if (typeof raw.request === 'string') {
+    const poll = raw.poll as Raw | undefined
+    return {
+      ...base,
+      kind: 'request',
+      operationId: raw.request,
+      auth: toAuth(raw.auth),
+      params: (raw.params as Record<string, ParamValue> | undefined) ?? {},
+      headers: (raw.headers as Record<string, string> | undefined) ?? {},
+      body: raw.body,
+      rawBody: raw.rawBody as string | undefined,
+      timeoutMs: raw.timeout === undefined ? undefined : durationOf(raw.timeout),
+      expect: toExpectation(raw.expect),
+      poll:
+        poll === undefined
+          ? undefined
+          : {
+              timeoutMs: durationOf(poll.timeout),
+              intervalMs:
+                poll.interval === undefined ? DEFAULT_POLL_INTERVAL_MS : durationOf(poll.interval),
+            },
+    }
+  }
+  if (raw.wait !== undefined) return { ...base, kind: 'wait', durationMs: durationOf(raw.wait) }
+  if (raw.subscribe !== undefined) {
+    const subscribe = raw.subscribe as Raw
+    return {
+      ...base,
+      kind: 'subscribe',
+      eventTypes: (subscribe.types as string[]).map(toEventType),
+      deviceId: String(subscribe.deviceId),
+      auth: toAuth(subscribe.auth),
+    }
+  }
+  const callback = raw.callback as Raw
+  const expect = raw.expect as Raw | undefined
+  return {
+    ...base,
+    kind: 'callback',
+    eventType: toEventType(String(callback.type)),
+    timeoutMs:
+      callback.timeout === undefined ? DEFAULT_CALLBACK_TIMEOUT_MS : durationOf(callback.timeout),
+    expect:
+      expect === undefined
+        ? undefined
+        : {
+            ...(expect.headers === undefined
+              ? {}
+              : { headers: expect.headers as Record<string, Matcher> }),
+            ...('body' in expect ? { body: expect.body } : {}),
+            ...(expect.paths === undefined
+              ? {}
+              : { paths: expect.paths as Record<string, Matcher> }),
+          },
+  }
+}
+
+/**
+ * Reads the `steps` array of a scenario: checks it against the steps schema, then checks what a
+ * schema cannot (unique step names, regular expressions that compile) and returns typed steps.
+ */
+export function parseClientSteps(
+  value: unknown,
+  validate: ValidateFunction,
+  at: { source: string; pointer: string; lineOf: (pointer: string) => number | undefined },
+): Result<ClientStep[], SpecProblem[]> {
+  if (!validate(value)) return err(toStepProblems(validate.errors ?? [], at))
+  const problems: SpecProblem[] = []
+  const problem = (pointer: string, message: string): void => {
+    problems.push({ source: at.source, pointer, line: at.lineOf(pointer), message })
+  }
+  const names = new Map<string, number>()
+  const steps = (value as Raw[]).map((raw, index) => {
+    const pointer = `${at.pointer}/${index}`
+    const step = toStep(raw, { source: at.source, pointer, line: at.lineOf(pointer) })
+    if (step.name !== undefined) {
+      const first = names.get(step.name)
+      if (first !== undefined)
+        problem(
+          `${pointer}/name`,
+          `step name "${step.name}" is already used by step ${first + 1}; names must be unique within a scenario`,
+        )
+      else names.set(step.name, index)
+    }
+    const expect = step.kind === 'request' || step.kind === 'callback' ? step.expect : undefined
+    for (const [path, matcher] of Object.entries({
+      ...expect?.paths,
+      ...prefixHeaders(expect?.headers),
+    })) {
+      if (typeof matcher === 'object' && matcher !== null && 'matches' in matcher) {
+        try {
+          new RegExp(matcher.matches)
+        } catch (error) {
+          problem(
+            `${pointer}/expect`,
+            `${path}: ${JSON.stringify(matcher.matches)} is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`,
+          )
+        }
+      }
+    }
+    return step
+  })
+  return problems.length > 0 ? err(problems) : ok(steps)
+}
+
+function prefixHeaders(
+  headers: Readonly<Record<string, Matcher>> | undefined,
+): Record<string, Matcher> {
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, matcher]) => [`headers.${name}`, matcher]),
+  )
+}
+
+/** `createSession` → `request createSession`; used in progress lines and reports. */
+export function describeStep(step: ClientStep, index: number): string {
+  const label = step.name === undefined ? `step ${index + 1}` : step.name
+  switch (step.kind) {
+    case 'request':
+      return `${label}: ${step.operationId}${step.poll ? ' (poll)' : ''}`
+    case 'wait':
+      return `${label}: wait ${step.durationMs} ms`
+    case 'subscribe':
+      return `${label}: subscribe ${step.eventTypes.map((type) => type.replace(EVENT_TYPE_PREFIX, '')).join(', ')}`
+    case 'callback':
+      return `${label}: callback ${step.eventType.replace(EVENT_TYPE_PREFIX, '')}`
+  }
+}
