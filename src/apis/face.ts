@@ -53,6 +53,8 @@ export interface Face {
   readonly handlers: Readonly<Record<string, OperationHandler>>
   /** Puts a protocol failure in this face's error shape. */
   formatError(error: ProtocolError): FaceResponse
+  /** Forgets state the face keeps beside the network (the control API's reset); most keep none. */
+  reset?(): void
 }
 
 /** Builds a face from a compiled spec, refusing specs whose operations it cannot serve. */

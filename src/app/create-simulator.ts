@@ -19,6 +19,7 @@ import {
 import { Journal, createHttpApp, type Logger } from '../http/index.js'
 import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
 import { resolveOptions, type SimulatorOptions } from './options.js'
+import { readCallTemplates } from './read-call-templates.js'
 import { StartupError, builtInPath, readSource } from './read-sources.js'
 import { SystemClock } from './system-clock.js'
 import { createTokenService, type TokenService } from './tokens.js'
@@ -97,6 +98,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     reset: () => {
       network.reset()
       registrations.reset()
+      for (const face of faces) face.reset?.()
       journal.clear()
     },
     clock: () => ({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending() }),
@@ -120,6 +122,11 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     selectLifecycle: () => ({ scenarioId: 'default', lifecycle: DEFAULT_LIFECYCLE }),
     registrations,
     registration: options.registration,
+    clock,
+    events,
+    seed,
+    retentionMs: options.retentionMs,
+    callTemplates: readCallTemplates(options.callTemplates),
   }
   const faces = [...specs].map(([definition, spec]) => definition.create(spec, deps))
   const fallbackFace = faces.find((face) => face.id === 'camara-call-handling') ?? (faces[0] as Face)

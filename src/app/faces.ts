@@ -1,6 +1,16 @@
-import { createAdminFace, createCallHandlingFace, createRegistrationFace, type Control, type Face, type SelectLifecycle } from '../apis/index.js'
+import {
+  createAdminFace,
+  createCallHandlingFace,
+  createClick2CallFace,
+  createRegistrationFace,
+  createSbcFace,
+  type CallTemplates,
+  type Control,
+  type Face,
+  type SelectLifecycle,
+} from '../apis/index.js'
 import type { CompiledSpec } from '../contract/index.js'
-import { ok, type Network, type Registrations } from '../core/index.js'
+import { ok, type Clock, type DomainEvents, type Network, type Registrations } from '../core/index.js'
 import type { SimulatorOptions } from './options.js'
 
 /** What a face needs from the running simulator. */
@@ -11,6 +21,12 @@ export interface FaceDeps {
   readonly registrations: Registrations
   /** `optional` accepts any registrationId on createSession (docs/decisions/003-registration-check.md). */
   readonly registration: SimulatorOptions['registration']
+  readonly clock: Clock
+  readonly events: DomainEvents
+  readonly seed: number
+  readonly retentionMs: number
+  /** Click2Call contactId → contact centre (config/call-templates.yaml or --call-templates). */
+  readonly callTemplates: CallTemplates
 }
 
 export interface FaceDefinition {
@@ -42,6 +58,26 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
     id: 'camara-registration',
     specFile: 'spec/camara/webrtc-registration.yaml',
     create: (spec, deps) => createRegistrationFace(spec, { registrations: deps.registrations }),
+  },
+  {
+    id: 'telecomx-sbc',
+    specFile: 'spec/telecomx/sbc-session.yaml',
+    create: (spec, deps) => createSbcFace(spec, { network: deps.network }),
+  },
+  {
+    id: 'oracle-click2call',
+    specFile: 'spec/oracle/click2call.yaml',
+    create: (spec, deps) =>
+      createClick2CallFace(spec, {
+        network: deps.network,
+        clock: deps.clock,
+        events: deps.events,
+        selectLifecycle: deps.selectLifecycle,
+        templates: deps.callTemplates,
+        // Its own seed, so starting a click-to-call does not shift the network's seeded ids.
+        seed: deps.seed + 2,
+        retentionMs: deps.retentionMs,
+      }),
   },
   {
     id: 'admin',

@@ -21,6 +21,8 @@ export interface SimulatorOptions {
    * `optional`: any value is accepted, so sandbox users can skip registering.
    */
   readonly registration: 'required' | 'optional'
+  /** Click2Call call templates file; undefined: the built-in config/call-templates.yaml. */
+  readonly callTemplates: string | undefined
   readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
 }
 
@@ -36,6 +38,7 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   tokenSecret: DEFAULT_TOKEN_SECRET,
   bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
   registration: 'required',
+  callTemplates: undefined,
   logLevel: 'info',
 }
 

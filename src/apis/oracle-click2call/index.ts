@@ -1,0 +1,52 @@
+import type { CompiledSpec } from '../../contract/index.js'
+import { createFaker, type Clock, type DomainEvents, type Network } from '../../core/index.js'
+import { assertHandlersCoverSpec, type Face, type SelectLifecycle } from '../face.js'
+import type { CallTemplates } from './call-templates.js'
+import { Click2CallSessions } from './click2call-sessions.js'
+import { formatClick2CallProtocolError } from './errors.js'
+import { FACE_ID, createOperations } from './operations.js'
+
+export {
+  DEFAULT_CALL_TEMPLATES_FILE,
+  parseCallTemplates,
+  type CallTemplate,
+  type CallTemplates,
+} from './call-templates.js'
+export { toClick2CallStatus, type Click2CallStatus } from './to-click2call-status.js'
+
+export interface Click2CallFaceDeps {
+  readonly network: Network
+  readonly clock: Clock
+  readonly events: DomainEvents
+  readonly selectLifecycle: SelectLifecycle
+  readonly templates: CallTemplates
+  /** Seeds the session ids, so a seeded run hands out the same ids. */
+  readonly seed: number
+  /** The network's retention of finished calls. */
+  readonly retentionMs: number
+}
+
+/** The Oracle Click2Call Call Setup 2.0 face: start (possibly delayed), poll and end calls. */
+export function createClick2CallFace(spec: CompiledSpec, deps: Click2CallFaceDeps): Face {
+  const sessions = new Click2CallSessions({
+    network: deps.network,
+    clock: deps.clock,
+    events: deps.events,
+    faker: createFaker(deps.seed),
+    retentionMs: deps.retentionMs,
+  })
+  const handlers = createOperations({
+    sessions,
+    templates: deps.templates,
+    selectLifecycle: deps.selectLifecycle,
+  })
+  assertHandlersCoverSpec(FACE_ID, spec, handlers)
+  return {
+    id: FACE_ID,
+    spec,
+    basePath: spec.spec.basePath,
+    handlers,
+    formatError: formatClick2CallProtocolError,
+    reset: () => sessions.reset(),
+  }
+}

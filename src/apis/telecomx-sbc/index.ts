@@ -1,0 +1,33 @@
+import type { CompiledSpec } from '../../contract/index.js'
+import { createFaker, type Network } from '../../core/index.js'
+import { assertHandlersCoverSpec, type Face } from '../face.js'
+import { createSbcProtocolErrorFormatter } from './errors.js'
+import { FACE_ID, createOperations } from './operations.js'
+
+export {
+  toSbcSession,
+  toSbcSessionSummary,
+  toSbcNumber,
+  customerIdOf,
+  type SbcSession,
+  type SbcSessionSummary,
+} from './to-sbc-session.js'
+
+export interface SbcFaceDeps {
+  readonly network: Network
+}
+
+/** The TelecomX SBC session face: read-only session records of the network's calls. */
+export function createSbcFace(spec: CompiledSpec, deps: SbcFaceDeps): Face {
+  // Any seed will do: the faker is reseeded with each call's dataSeed before every use.
+  const handlers = createOperations({ network: deps.network, faker: createFaker(0) })
+  assertHandlersCoverSpec(FACE_ID, spec, handlers)
+  const basePath = spec.spec.basePath
+  return {
+    id: FACE_ID,
+    spec,
+    basePath,
+    handlers,
+    formatError: createSbcProtocolErrorFormatter(basePath),
+  }
+}
