@@ -31,7 +31,8 @@ export function registerToken(program: Command): void {
         const value = rest.join('=')
         claims[name] = value.includes(',') ? value.split(',') : value
       }
-      const service = createTokenService(flags.secret ?? process.env.CALLSIM_TOKEN_SECRET ?? DEFAULT_TOKEN_SECRET, SYSTEM_CLOCK)
+      // An empty value means unset: an empty HS256 key would crash token signing.
+      const service = createTokenService(flags.secret || process.env.CALLSIM_TOKEN_SECRET || DEFAULT_TOKEN_SECRET, SYSTEM_CLOCK)
       const issued = await service.issue({ sub: flags.sub, scope: flags.scope, expiresInMs: flags.expiresIn, claims })
       process.stdout.write(`${issued.token}\n`)
     })
