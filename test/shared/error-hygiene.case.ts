@@ -7,7 +7,7 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void
 
 /** A request the face accepts, with the JSON body its operation needs. */
 export interface ValidRequest {
-  readonly method: 'post' | 'put' | 'patch'
+  readonly method: 'get' | 'post' | 'put' | 'patch'
   /** Full path, base path included. */
   readonly path: string
   /** Everything the request needs to pass authentication and header validation. */
@@ -27,6 +27,21 @@ export interface ErrorHygieneTarget {
 
 export type ErrorHygieneSetup = (options: { bodyLimitBytes?: number }) => Promise<ErrorHygieneTarget>
 
+/** How a face's valid request differs from CAMARA's createSession; the defaults are CAMARA's. */
+export interface ErrorHygieneOptions {
+  /**
+   * `required` (default): an empty or missing body is a 400. `optional`: the operation accepts
+   * both (Click2Call startCall). `none`: the operation reads no body at all (a GET), so the
+   * body checks other than malformed JSON and size do not apply.
+   */
+  readonly body?: 'required' | 'optional' | 'none'
+  /**
+   * Whether the spec declares the x-correlator header with its pattern (CAMARA). Vendor specs
+   * do not: a malformed correlator is then neither echoed nor refused.
+   */
+  readonly correlatorChecked?: boolean
+}
+
 const CORRELATOR = 'hygiene-4f1c'
 const LIMIT = 2048
 const TIMEOUT_MS = 5000
@@ -36,7 +51,9 @@ const TIMEOUT_MS = 5000
  * own shape, with the request's x-correlator echoed; never an HTML page, a stack trace or a
  * hang. Each face's test calls this with its own setup.
  */
-export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup): void {
+export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, options: ErrorHygieneOptions = {}): void {
+  const body = options.body ?? 'required'
+  const correlatorChecked = options.correlatorChecked ?? true
   describe(`error hygiene: ${face}`, () => {
     const targets: ErrorHygieneTarget[] = []
     const servers: http.Server[] = []
@@ -103,19 +120,19 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup): vo
       expect(response.text).toMatch(/JSON/)
     })
 
-    test('answers a body without its required fields with a 400', async () => {
+    test.skipIf(body !== 'required')('answers a body without its required fields with a 400', async () => {
       const { target, client } = await start()
       const response = await send(client, target.validRequest).send({})
       expectCleanError(response, 400, target)
     })
 
-    test('answers a missing body with a 400', async () => {
+    test.skipIf(body !== 'required')('answers a missing body with a 400', async () => {
       const { target, client } = await start()
       const response = await send(client, target.validRequest)
       expectCleanError(response, 400, target)
     })
 
-    test('answers a media type the operation does not take with a JSON 415', async () => {
+    test.skipIf(body === 'none')('answers a media type the operation does not take with a JSON 415', async () => {
       const { target, client } = await start()
       const response = await send(client, target.validRequest).set('content-type', 'text/plain').send(JSON.stringify(target.validRequest.body))
       expectCleanError(response, 415, target)
@@ -139,7 +156,7 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup): vo
       const answer = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
         let answered = false
         const req = http.request(
-          { host: '127.0.0.1', port, method: valid.method.toUpperCase(), path: valid.path, headers: { ...valid.headers, 'content-type': 'application/json', 'x-correlator': CORRELATOR }, timeout: TIMEOUT_MS },
+          { host: '127.0.0.1', port, method: valid.method.toUpperCase(), path: valid.path, headers: { ...valid.headers, 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'x-correlator': CORRELATOR }, timeout: TIMEOUT_MS },
           (res) => {
             answered = true
             let text = ''
@@ -153,7 +170,8 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup): vo
         req.on('error', (error) => {
           if (!answered) reject(error)
         })
-        // No Content-Length: Node sends the body chunked, so only counting can catch it.
+        // No Content-Length: the body is chunked (said explicitly, since Node would not chunk a
+        // GET on its own), so only counting can catch it.
         req.write('{"padding":"')
         for (let sent = 0; sent <= LIMIT; sent += 512) req.write('x'.repeat(512))
         req.end('"}')
@@ -168,9 +186,13 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup): vo
       const { target, client } = await start()
       const valid = target.validRequest
       const response = await client[valid.method](valid.path).set(valid.headers).set('x-correlator', 'has spaces and ü').send(valid.body).timeout(TIMEOUT_MS)
-      expect(response.status).toBe(400)
       expect(response.headers['x-correlator']).toBeUndefined()
       expect(response.headers['content-type']).toMatch(/^application\/json/)
+      if (!correlatorChecked) {
+        expect(response.status).toBeLessThan(300)
+        return
+      }
+      expect(response.status).toBe(400)
       target.expectErrorBody(response.body, 400)
     })
 
