@@ -15,6 +15,7 @@ interface ServeFlags {
   retention?: number
   tokenSecret?: string
   bodyLimit?: number
+  callTemplates?: string
   registration: SimulatorOptions['registration']
   logLevel: SimulatorOptions['logLevel']
 }
@@ -32,6 +33,7 @@ export function registerServe(program: Command): void {
     .option('--retention <duration>', 'how long finished calls stay readable (e.g. 5m)', parseDurationOption)
     .option('--token-secret <secret>', 'HS256 secret for tokens (default: $CALLSIM_TOKEN_SECRET or the documented dev secret)')
     .option('--body-limit <bytes>', 'largest request body accepted', parseInteger(1, 64 * 1024 * 1024))
+    .option('--call-templates <file>', 'Click2Call call templates (contactId → contact centre) instead of config/call-templates.yaml')
     .addOption(
       new Option('--registration <mode>', 'required: createSession needs an active registrationId; optional: any registrationId is accepted')
         .choices(['required', 'optional'])
@@ -50,6 +52,7 @@ export function registerServe(program: Command): void {
         // An empty value means unset: an empty HS256 key would crash token signing.
         tokenSecret: flags.tokenSecret || process.env.CALLSIM_TOKEN_SECRET || undefined,
         bodyLimitBytes: flags.bodyLimit,
+        callTemplates: flags.callTemplates,
         registration: flags.registration,
         logLevel: flags.logLevel,
       })
