@@ -2,7 +2,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
 import pino from 'pino'
-import type { Control, Face } from '../apis/index.js'
+import type { Control, Face, SelectLifecycle } from '../apis/index.js'
 import { formatSpecProblem, loadSpec, type CompiledSpec } from '../contract/index.js'
 import {
   DEFAULT_LIFECYCLE,
@@ -17,6 +17,8 @@ import {
   type Clock,
 } from '../core/index.js'
 import { Journal, createHttpApp, type Logger } from '../http/index.js'
+import type { Notifier } from '../notify/index.js'
+import { createEventsFeature } from './create-events-feature.js'
 import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
 import { resolveOptions, type SimulatorOptions } from './options.js'
 import { readCallTemplates } from './read-call-templates.js'
@@ -33,6 +35,8 @@ export interface Simulator {
   readonly control: Control
   readonly tokens: TokenService
   readonly faces: readonly Face[]
+  /** Delivers WebRTC Events callbacks; `settled()` lets a test wait for attempts in flight. */
+  readonly notifier: Notifier
   /** Every scope the mounted specs declare: what a default token carries. */
   readonly allScopes: readonly string[]
   readonly seed: number
@@ -76,6 +80,13 @@ function loadFaceSpecs(userSpecs: readonly string[]): Map<FaceDefinition, Compil
   return compiled
 }
 
+/** The compiled spec of a built-in face; every one of them is always loaded. */
+function specOf(specs: ReadonlyMap<FaceDefinition, CompiledSpec>, faceId: string): CompiledSpec {
+  const found = [...specs].find(([definition]) => definition.id === faceId)
+  if (!found) throw new StartupError([`callsim has no ${faceId} face definition; this is a bug in callsim.`])
+  return found[1]
+}
+
 /**
  * The composition root: the only place that builds a real clock, reads files, wires event
  * subscribers and listens on a port. The CLI and the tests build callsim through here.
@@ -93,11 +104,27 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
   const tokens = createTokenService(options.tokenSecret, clock)
   const specs = loadFaceSpecs(options.specs)
   const allScopes = [...new Set([...specs.values()].flatMap((spec) => [...spec.operations.values()].flatMap((op) => op.security.flatMap((s) => s.scopes))))]
+  const eventsFeature = createEventsFeature({
+    eventsSpec: specOf(specs, 'camara-events'),
+    clock,
+    events,
+    network,
+    registrations,
+    registration: options.registration,
+    // Read at call time: the scenario selection is built below.
+    selectLifecycle: (context) => deps.selectLifecycle(context),
+    journal,
+    logger,
+    seed,
+    strict: options.strict,
+    deliveryTimeoutMs: options.deliveryTimeoutMs,
+  })
 
   const control: Control = {
     reset: () => {
       network.reset()
       registrations.reset()
+      eventsFeature.reset()
       for (const face of faces) face.reset?.()
       journal.clear()
     },
@@ -114,12 +141,14 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     calls: () => network.allCalls(),
     call: (id) => network.getCall(id),
     issueToken: (request) => tokens.issue({ ...request, scope: request.scope ?? allScopes.join(' ') }),
+    startIncomingCall: (request) => eventsFeature.startIncomingCall(request),
+    deliveries: (limit, subscriptionId) => eventsFeature.deliveries(limit, subscriptionId),
   }
 
   const deps = {
     network,
     control,
-    selectLifecycle: () => ({ scenarioId: 'default', lifecycle: DEFAULT_LIFECYCLE }),
+    selectLifecycle: (() => ({ scenarioId: 'default', lifecycle: DEFAULT_LIFECYCLE })) as SelectLifecycle,
     registrations,
     registration: options.registration,
     clock,
@@ -127,6 +156,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     seed,
     retentionMs: options.retentionMs,
     callTemplates: readCallTemplates(options.callTemplates),
+    subscriptions: eventsFeature.subscriptions,
+    allowHttpSinks: options.allowHttpSinks,
   }
   const faces = [...specs].map(([definition, spec]) => definition.create(spec, deps))
   const fallbackFace = faces.find((face) => face.id === 'camara-call-handling') ?? (faces[0] as Face)
@@ -143,6 +174,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
 
   const dispose = (): void => {
     if (clock instanceof SystemClock) clock.stop()
+    eventsFeature.dispose()
   }
 
   return {
@@ -154,6 +186,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     control,
     tokens,
     faces,
+    notifier: eventsFeature.notifier,
     allScopes,
     seed,
     dispose,

@@ -2,6 +2,7 @@ import {
   createAdminFace,
   createCallHandlingFace,
   createClick2CallFace,
+  createEventsFace,
   createRegistrationFace,
   createSbcFace,
   type CallTemplates,
@@ -10,7 +11,8 @@ import {
   type SelectLifecycle,
 } from '../apis/index.js'
 import type { CompiledSpec } from '../contract/index.js'
-import { ok, type Clock, type DomainEvents, type Network, type Registrations } from '../core/index.js'
+import { ok, type Clock, type DomainEvents, type Network, type Registrations, type Subscriptions } from '../core/index.js'
+import { checkDevice } from './create-events-feature.js'
 import type { SimulatorOptions } from './options.js'
 
 /** What a face needs from the running simulator. */
@@ -27,6 +29,10 @@ export interface FaceDeps {
   readonly retentionMs: number
   /** Click2Call contactId → contact centre (config/call-templates.yaml or --call-templates). */
   readonly callTemplates: CallTemplates
+  /** The event subscriptions the Events face manages and the notifier delivers to. */
+  readonly subscriptions: Subscriptions
+  /** Accept http:// sinks on loopback addresses (docs/events.md). */
+  readonly allowHttpSinks: boolean
 }
 
 export interface FaceDefinition {
@@ -77,6 +83,19 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
         // Its own seed, so starting a click-to-call does not shift the network's seeded ids.
         seed: deps.seed + 2,
         retentionMs: deps.retentionMs,
+      }),
+  },
+  {
+    id: 'camara-events',
+    specFile: 'spec/camara/webrtc-events.yaml',
+    create: (spec, deps) =>
+      createEventsFace(spec, {
+        subscriptions: deps.subscriptions,
+        allowHttpSinks: deps.allowHttpSinks,
+        checkDevice:
+          deps.registration === 'optional'
+            ? undefined
+            : (deviceId, subscriber) => checkDevice(deps.registrations, deviceId, subscriber),
       }),
   },
   {

@@ -1,5 +1,6 @@
 import { DEFAULT_RETENTION_MS, DEFAULT_VIRTUAL_EPOCH_MS } from '../core/index.js'
 import { DEFAULT_BODY_LIMIT_BYTES } from '../http/index.js'
+import { DEFAULT_DELIVERY_TIMEOUT_MS } from '../notify/index.js'
 import { DEFAULT_TOKEN_SECRET } from './tokens.js'
 
 export interface SimulatorOptions {
@@ -23,6 +24,13 @@ export interface SimulatorOptions {
   readonly registration: 'required' | 'optional'
   /** Click2Call call templates file; undefined: the built-in config/call-templates.yaml. */
   readonly callTemplates: string | undefined
+  /**
+   * Sandbox relaxation of the WebRTC Events spec: also accept http:// sinks on loopback
+   * addresses (a local test server has no certificate). See docs/events.md.
+   */
+  readonly allowHttpSinks: boolean
+  /** How long one event delivery attempt may take (real time) before it counts as failed. */
+  readonly deliveryTimeoutMs: number
   readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
 }
 
@@ -39,6 +47,8 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
   registration: 'required',
   callTemplates: undefined,
+  allowHttpSinks: false,
+  deliveryTimeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS,
   logLevel: 'info',
 }
 

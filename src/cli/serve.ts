@@ -17,6 +17,8 @@ interface ServeFlags {
   bodyLimit?: number
   callTemplates?: string
   registration: SimulatorOptions['registration']
+  allowHttpSinks?: boolean
+  deliveryTimeout?: number
   logLevel: SimulatorOptions['logLevel']
 }
 
@@ -39,6 +41,8 @@ export function registerServe(program: Command): void {
         .choices(['required', 'optional'])
         .default('required'),
     )
+    .option('--allow-http-sinks', 'also accept http:// event sinks on loopback addresses (localhost, 127.x, [::1]); the spec demands https')
+    .option('--delivery-timeout <duration>', 'how long one event delivery attempt may take (default 5s)', parseDurationOption)
     .addOption(new Option('--log-level <level>', 'log verbosity').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
     .action(async (flags: ServeFlags) => {
       const simulator = createSimulator({
@@ -54,6 +58,8 @@ export function registerServe(program: Command): void {
         bodyLimitBytes: flags.bodyLimit,
         callTemplates: flags.callTemplates,
         registration: flags.registration,
+        allowHttpSinks: flags.allowHttpSinks ?? false,
+        deliveryTimeoutMs: flags.deliveryTimeout,
         logLevel: flags.logLevel,
       })
       const running = await simulator.listen()

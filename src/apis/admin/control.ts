@@ -20,6 +20,25 @@ export interface IssuedToken {
   readonly expiresAt: number
 }
 
+/** An incoming call the network offers to `to` (POST /_callsim/calls/incoming). */
+export interface IncomingCallRequest {
+  readonly from: string
+  readonly to: string
+  readonly fromName?: string | undefined
+  /** The caller's SDP offer; generated when absent. */
+  readonly offer?: { readonly sdp?: string } | undefined
+  /** A scenario id, resolved like an x-callsim-scenario header; it decides what the caller does. */
+  readonly scenario?: string | undefined
+  /** Without a scenario: the caller gives up (SessionCancelled) this long after the offer. */
+  readonly cancelAfterMs?: number | undefined
+  /** Without a scenario: the network stops ringing (NoAnswer) this long after the offer. */
+  readonly noAnswerAfterMs?: number | undefined
+}
+
+export type IncomingCallError =
+  | { readonly kind: 'not-registered'; readonly to: string }
+  | { readonly kind: 'unknown-scenario'; readonly scenario: string }
+
 /**
  * What the control API needs from a running simulator. The composition root implements it;
  * tests and the runner may call it directly.
@@ -33,4 +52,8 @@ export interface Control {
   calls(): Iterable<Call>
   call(id: string): Call | undefined
   issueToken(request: TokenRequest): Promise<IssuedToken>
+  /** Offers a network-originated call; the callee's invitation subscriptions are notified. */
+  startIncomingCall(request: IncomingCallRequest): Result<{ call: Call; invitedSubscriptions: readonly string[] }, IncomingCallError>
+  /** The most recent event delivery attempts, optionally of one subscription. */
+  deliveries(limit: number, subscriptionId?: string): { total: number; items: readonly object[] }
 }

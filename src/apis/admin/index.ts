@@ -4,7 +4,7 @@ import { assertHandlersCoverSpec, type Face } from '../face.js'
 import type { Control } from './control.js'
 import { createAdminOperations } from './operations.js'
 
-export type { ClockStatus, Control, IssuedToken, TokenRequest } from './control.js'
+export type { ClockStatus, Control, IncomingCallError, IncomingCallRequest, IssuedToken, TokenRequest } from './control.js'
 export { toAdminCall } from './to-admin-call.js'
 
 /** The /_callsim control face, described by spec/callsim-admin.yaml and validated like the rest. */

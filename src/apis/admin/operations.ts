@@ -2,6 +2,7 @@ import { parseDuration } from '../../core/index.js'
 import { errorInfo } from '../camara-common/error-info.js'
 import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
 import type { ClockStatus, Control } from './control.js'
+import { createEventAdminOperations } from './event-operations.js'
 import { toAdminCall } from './to-admin-call.js'
 
 const toClockView = (status: ClockStatus & { fired?: number }) => ({ ...status, now: new Date(status.now).toISOString() })
@@ -9,6 +10,7 @@ const toClockView = (status: ClockStatus & { fired?: number }) => ({ ...status, 
 /** One small handler per operationId of spec/callsim-admin.yaml. */
 export function createAdminOperations(control: Control): Record<string, OperationHandler> {
   return {
+    ...createEventAdminOperations(control),
     resetSimulator: () => {
       control.reset()
       return { status: 204 }

@@ -11,6 +11,8 @@ const SUBSCRIPTION_BODY_OPERATIONS = new Set(['createNotificationChannelSubscrip
 /** The specific 400 codes of CreateSubscriptionBadRequest400, by the field a violation is about. */
 function codeFor(violation: Violation): 'INVALID_SINK' | 'INVALID_CREDENTIAL' | 'INVALID_PROTOCOL' | undefined {
   const path = violation.path
+  // A field that may not be sent at all (a sink on update) is an invalid argument, not a bad sink.
+  if (violation.keyword === 'additionalProperties') return undefined
   if (path === 'body.sink') return 'INVALID_SINK'
   if (path === 'body.sinkCredential' || path.startsWith('body.sinkCredential.')) return 'INVALID_CREDENTIAL'
   if (path === 'body.protocol') return 'INVALID_PROTOCOL'

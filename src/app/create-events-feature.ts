@@ -1,0 +1,105 @@
+import type { DeviceProblem, IncomingCallError, IncomingCallRequest, SelectLifecycle } from '../apis/index.js'
+import { callbackKey, compileCallbacks, formatSpecProblem, validateCallbackRequest, type CompiledSpec } from '../contract/index.js'
+import { Subscriptions, createFaker, err, ok, type Call, type Clock, type DomainEvents, type Network, type Registrations, type Result } from '../core/index.js'
+import type { Journal, Logger } from '../http/index.js'
+import { CLOUDEVENTS_CONTENT_TYPE, createNotifier, type DeliveryRecord, type Notifier } from '../notify/index.js'
+import { StartupError } from './read-sources.js'
+import { startIncomingCall } from './start-incoming-call.js'
+
+/** The callback of createNotificationChannelSubscription that every event is sent through. */
+const NOTIFICATIONS_CALLBACK = callbackKey('notifications', '{$request.body#/sink}', 'post')
+
+export interface EventsFeatureOptions {
+  readonly eventsSpec: CompiledSpec
+  readonly clock: Clock
+  readonly events: DomainEvents
+  readonly network: Network
+  readonly registrations: Registrations
+  readonly registration: 'required' | 'optional'
+  readonly selectLifecycle: SelectLifecycle
+  readonly journal: Journal
+  readonly logger: Logger
+  readonly seed: number
+  readonly strict: boolean
+  readonly deliveryTimeoutMs: number
+}
+
+export interface EventsFeature {
+  readonly subscriptions: Subscriptions
+  readonly notifier: Notifier
+  startIncomingCall(request: IncomingCallRequest): Result<{ call: Call; invitedSubscriptions: readonly string[] }, IncomingCallError>
+  deliveries(limit: number, subscriptionId?: string): { total: number; items: readonly DeliveryRecord[] }
+  reset(): void
+  dispose(): void
+}
+
+/**
+ * Wires the events feature: the subscription store the Events face manages, the notifier
+ * that turns domain events into validated CloudEvents, and incoming calls. Subscribing the
+ * notifier to the domain events happens here and nowhere else.
+ */
+export function createEventsFeature(options: EventsFeatureOptions): EventsFeature {
+  const { clock, events, journal, logger } = options
+  const compiled = compileCallbacks(options.eventsSpec.spec)
+  if (!compiled.ok) throw new StartupError(compiled.error.map(formatSpecProblem))
+  const callback = compiled.value.get(NOTIFICATIONS_CALLBACK)
+  if (!callback) {
+    throw new StartupError([
+      `${options.eventsSpec.spec.source}: createNotificationChannelSubscription declares no callbacks.notifications '{$request.body#/sink}' post, so callsim cannot check the events it sends. Use a release of the WebRTC Events spec that declares it.`,
+    ])
+  }
+  // Fakers of their own (seed + 3, + 4), so subscriptions and incoming calls do not shift the seeded call ids.
+  const subscriptions = new Subscriptions({ clock, faker: createFaker(options.seed + 3), events })
+  const incomingFaker = createFaker(options.seed + 4)
+  const notifier = createNotifier({
+    clock,
+    subscriptions,
+    source: options.eventsSpec.spec.basePath || '/',
+    strict: options.strict,
+    timeoutMs: options.deliveryTimeoutMs,
+    validate: (event) => validateCallbackRequest(callback, { contentType: CLOUDEVENTS_CONTENT_TYPE, body: event }),
+    onViolation: (violation, at) => {
+      journal.recordViolation(violation, at)
+      logger.error({ violation }, 'callsim built an event that breaks the WebRTC Events spec')
+    },
+    onError: (error) => logger.error({ err: error }, 'callsim failed while settling an event delivery'),
+  })
+  events.subscribe((event) => notifier.handle(event))
+
+  return {
+    subscriptions,
+    notifier,
+    startIncomingCall: (request) =>
+      startIncomingCall(
+        {
+          network: options.network,
+          registrations: options.registrations,
+          subscriptions,
+          selectLifecycle: options.selectLifecycle,
+          registration: options.registration,
+          faker: incomingFaker,
+        },
+        request,
+      ),
+    deliveries: (limit, subscriptionId) => {
+      const { total, items } = notifier.deliveries()
+      const chosen = subscriptionId === undefined ? items : items.filter((item) => item.subscriptionId === subscriptionId)
+      return { total, items: chosen.slice(-limit) }
+    },
+    reset: () => {
+      subscriptions.reset()
+      notifier.reset()
+    },
+    dispose: () => notifier.dispose(),
+  }
+}
+
+/**
+ * CAMARA WebRTC Events: a subscription needs "a deviceId related to a valid registration"
+ * of the subscriber. A device registered only for someone else is a mismatch, not unknown.
+ */
+export function checkDevice(registrations: Registrations, deviceId: string, subscriber: string | undefined): Result<void, DeviceProblem> {
+  const active = registrations.listByDevice(deviceId)
+  if (active.some((registration) => subscriber === undefined || registration.subscriber === subscriber)) return ok(undefined)
+  return err(active.length > 0 ? 'registered-to-another' : 'not-registered')
+}
