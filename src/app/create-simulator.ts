@@ -21,6 +21,7 @@ import type { Notifier } from '../notify/index.js'
 import { createEventsFeature } from './create-events-feature.js'
 import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
 import { resolveOptions, type SimulatorOptions } from './options.js'
+import { installBuiltInCache } from './precompiled-cache.js'
 import { readCallTemplates } from './read-call-templates.js'
 import { StartupError, builtInPath, readSource } from './read-sources.js'
 import { SystemClock } from './system-clock.js'
@@ -93,6 +94,8 @@ function specOf(specs: ReadonlyMap<FaceDefinition, CompiledSpec>, faceId: string
  */
 export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simulator {
   const options = resolveOptions(overrides)
+  // Built-in YAML and validators from the build (dist/spec-cache): no parse or ajv codegen here.
+  installBuiltInCache()
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff)
   const clock: Clock = options.clock === 'virtual' ? new VirtualClock(options.clockStartMs) : new SystemClock()
   const logger: Logger = pino({ level: options.logLevel, base: undefined })

@@ -1,9 +1,8 @@
 import type { ValidateFunction } from 'ajv'
-import { createAjv } from './compile-validators.js'
 import type { SpecProblem } from './errors.js'
 import { HTTP_METHODS, deref, isObject, type LoadedSpec } from './load-spec.js'
-import { toJsonSchemaDocument } from './openapi-schemas.js'
 import { err, ok, type Result } from './result.js'
+import { createSchemaCompilers } from './schema-compiler.js'
 import { findMediaType, mediaTypeOf, runValidator } from './validate.js'
 import type { Violation } from './violation.js'
 import { toPointer } from './yaml-source.js'
@@ -38,11 +37,11 @@ export function callbackKey(name: string, expression: string, method: string): s
  */
 export function compileCallbacks(spec: LoadedSpec): Result<ReadonlyMap<string, CompiledCallback>, SpecProblem[]> {
   const problems: SpecProblem[] = []
-  const ajv = createAjv(spec.dialect, false)
-  ajv.addSchema(toJsonSchemaDocument(spec.document, spec.dialect, 'request'), 'request.json')
+  // The same compiler as the operations' bodies, so the build-time cache covers callbacks too.
+  const { bodies } = createSchemaCompilers(spec)
   const compile = (pointer: string): ValidateFunction | undefined => {
     try {
-      return ajv.compile({ $ref: `request.json#${pointer}` })
+      return bodies.compile({ $ref: `request.json#${pointer}` })
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       problems.push({ source: spec.source, pointer, line: spec.lineOf(pointer), message: `callback schema cannot be compiled: ${reason}` })

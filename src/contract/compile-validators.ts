@@ -1,15 +1,11 @@
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
-import { Ajv2020 } from 'ajv/dist/2020.js'
-import addFormatsPlugin from 'ajv-formats'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { SpecProblem } from './errors.js'
 import { HTTP_METHODS, deref, isObject, type JsonObject, type LoadedSpec } from './load-spec.js'
-import { toJsonSchemaDocument, type Direction } from './openapi-schemas.js'
+import type { Direction } from './openapi-schemas.js'
 import { OperationIndex } from './operation-index.js'
 import { err, ok, type Result } from './result.js'
+import { createSchemaCompilers, type SchemaCompiler } from './schema-compiler.js'
 import { toPointer } from './yaml-source.js'
-
-type FormatsPlugin = (ajv: Ajv) => Ajv
-const addFormats = addFormatsPlugin as unknown as FormatsPlugin
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie'
 
@@ -60,39 +56,17 @@ export interface CompiledSpec {
   readonly index: OperationIndex<CompiledOperation>
 }
 
-const AJV_OPTIONS: Options = {
-  strict: false,
-  allErrors: true,
-  logger: false,
-  validateSchema: false,
-  // Large specs repeat the same component under many responses; share one compiled function.
-  addUsedSchema: false,
-}
-
-export function createAjv(dialect: '3.0' | '3.1', coerce: boolean): Ajv {
-  const options: Options = { ...AJV_OPTIONS, coerceTypes: coerce ? 'array' : false, useDefaults: coerce }
-  const ajv = dialect === '3.1' ? new Ajv2020(options) : new Ajv(options)
-  addFormats(ajv)
-  return ajv
-}
-
-/** Compiles every parameter, body and response validator of a spec and indexes its routes. */
+/**
+ * Compiles every parameter, body and response validator of a spec and indexes its routes.
+ * Validators come from the build-time cache when it has them (schema-compiler.ts).
+ */
 export function compileSpec(spec: LoadedSpec): Result<CompiledSpec, SpecProblem[]> {
   const problems: SpecProblem[] = []
-  const documents: Record<Direction, JsonObject> = {
-    request: toJsonSchemaDocument(spec.document, spec.dialect, 'request'),
-    response: toJsonSchemaDocument(spec.document, spec.dialect, 'response'),
-  }
-  const bodies = createAjv(spec.dialect, false)
-  const params = createAjv(spec.dialect, true)
-  bodies.addSchema(documents.request, 'request.json')
-  bodies.addSchema(documents.response, 'response.json')
-  params.addSchema(documents.request, 'request.json')
-  params.addSchema(documents.response, 'response.json')
+  const { bodies, params } = createSchemaCompilers(spec)
 
-  const compile = (ajv: Ajv, schema: object, pointer: string): ValidateFunction | undefined => {
+  const compile = (compiler: SchemaCompiler, schema: object, pointer: string): ValidateFunction | undefined => {
     try {
-      return ajv.compile(schema)
+      return compiler.compile(schema)
     } catch (error) {
       problems.push({
         source: spec.source,

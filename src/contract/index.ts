@@ -12,6 +12,13 @@ export { callbackKey, compileCallbacks, validateCallbackRequest, type CompiledCa
 export { formatSpecProblem, type SpecProblem } from './errors.js'
 export { deref, isObject, parseSpec, resolvePointer, type JsonObject, type LoadedSpec } from './load-spec.js'
 export { OperationIndex, type RouteMatch, type RouteMiss } from './operation-index.js'
+export {
+  compileJsonSchema,
+  installPrecompiledCache,
+  recordPrecompiledCache,
+  type PrecompiledCache,
+  type RecordedCache,
+} from './schema-compiler.js'
 export { err, ok, type Result } from './result.js'
 export { mediaTypeOf, toViolations } from './validate.js'
 export { validateRequest, type RequestParts, type ValidatedRequest } from './validate-request.js'

@@ -1,6 +1,12 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml'
+import { createRequire } from 'node:module'
+import type * as Yaml from 'yaml'
 import type { SpecProblem } from './errors.js'
 import { err, ok, type Result } from './result.js'
+import { cachedDocument, recordDocument } from './schema-compiler.js'
+
+// The YAML parser is loaded on first use: a text found in the build-time cache needs it only
+// if a problem has to be reported with its line.
+const requireModule = createRequire(import.meta.url)
 
 /** Parsed YAML (or JSON, which is YAML) that can still tell the line of any JSON pointer. */
 export interface YamlSource {
@@ -23,6 +29,39 @@ export function toPointer(segments: readonly (string | number)[]): string {
 }
 
 export function parseYamlSource(text: string, source: string): Result<YamlSource, SpecProblem[]> {
+  const cached = cachedDocument(text)
+  if (cached) {
+    // The build parsed this very text without errors and kept the lines start-up looked up;
+    // any other line (for a message) needs the parse after all.
+    let parsed: YamlSource | undefined
+    const lineOf = (pointer: string): number | undefined => {
+      if (Object.hasOwn(cached.lines, pointer)) return cached.lines[pointer] ?? undefined
+      if (!parsed) {
+        const result = parseYaml(text, source)
+        if (!result.ok) return undefined
+        parsed = result.value
+      }
+      return parsed.lineOf(pointer)
+    }
+    return ok({ data: cached.data, lineOf })
+  }
+  const result = parseYaml(text, source)
+  if (!result.ok) return result
+  const recordLine = recordDocument(text, result.value.data)
+  if (!recordLine) return result
+  const { data, lineOf } = result.value
+  return ok({
+    data,
+    lineOf: (pointer) => {
+      const line = lineOf(pointer)
+      recordLine(pointer, line)
+      return line
+    },
+  })
+}
+
+function parseYaml(text: string, source: string): Result<YamlSource, SpecProblem[]> {
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = requireModule('yaml') as typeof Yaml
   const lineCounter = new LineCounter()
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true })
   if (document.errors.length > 0) {

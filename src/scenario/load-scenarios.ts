@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
-import { parseYamlSource, toPointer, type YamlSource } from '../contract/index.js'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import { compileJsonSchema, parseYamlSource, toPointer, type YamlSource } from '../contract/index.js'
 import { DEFAULT_LIFECYCLE, err, ok, type Result } from '../core/index.js'
 import { compileFaultRule, type RawFault } from './fault-plan.js'
 import { toLifecycle, type RawStep } from './lifecycle-script.js'
@@ -96,8 +96,8 @@ export interface ScenarioLoader {
  */
 export function createScenarioLoader(schema: object): ScenarioLoader {
   // The project's own format: strict, so a typo in the schema fails at once, and every error reported.
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
-  const validate: ValidateFunction = ajv.compile(schema)
+  // Through the contract layer's compiler, so that a built callsim takes it from dist/spec-cache.
+  const validate: ValidateFunction = compileJsonSchema(schema, { allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
   return {
     load(files) {
       const problems: ScenarioProblem[] = []

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { installPrecompiledCache, type PrecompiledCache, type RecordedCache, type ValidateFunction } from '../contract/index.js'
+
+/**
+ * Where `npm run build` leaves the parsed built-in YAML and the compiled validators:
+ * dist/spec-cache beside dist/app. Run from src/ (the tests), there is none, and callsim
+ * parses and compiles as it always did.
+ */
+const CACHE_DIR = fileURLToPath(new URL('../spec-cache/', import.meta.url))
+const INDEX_FILE = 'index.json'
+const FORMAT = 1
+const requireModule = createRequire(import.meta.url)
+
+interface CacheIndex {
+  readonly format: number
+  readonly fingerprint: string
+  /** sha256 of a text → file with its data as JSON. */
+  readonly documents: Record<string, string>
+  /** Validator key → [module file, export name]. */
+  readonly validators: Record<string, [string, string]>
+}
+
+/**
+ * What else the cached data depends on: the contract code that converts and compiles (as it
+ * runs, from this build) and the versions of ajv, ajv-formats and yaml. Any change voids it.
+ */
+function fingerprint(): string {
+  const hash = createHash('sha256').update(`callsim spec cache ${FORMAT}\n`)
+  const contractDir = fileURLToPath(new URL('../contract/', import.meta.url))
+  for (const file of readdirSync(contractDir).filter((name) => /\.[jt]s$/.test(name)).sort()) {
+    hash.update(`${file}\n`).update(readFileSync(path.join(contractDir, file)))
+  }
+  for (const name of ['ajv', 'ajv-formats', 'yaml']) {
+    const { version } = requireModule(`${name}/package.json`) as { version: string }
+    hash.update(`${name}@${version}\n`)
+  }
+  return hash.digest('hex')
+}
+
+/** The build-time cache if this build has one that fits this code, else undefined. */
+export function loadPrecompiledCache(dir: string = CACHE_DIR): PrecompiledCache | undefined {
+  let index: CacheIndex
+  try {
+    index = JSON.parse(readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as CacheIndex
+  } catch {
+    return undefined
+  }
+  if (index.format !== FORMAT || index.fingerprint !== fingerprint()) return undefined
+  const modules = new Map<string, Record<string, ValidateFunction>>()
+  return {
+    document(textHash) {
+      const file = index.documents[textHash]
+      return file === undefined ? undefined : readFileSync(path.join(dir, file), 'utf8')
+    },
+    validator(key) {
+      const entry = index.validators[key]
+      if (!entry) return undefined
+      const [file, name] = entry
+      let exports = modules.get(file)
+      if (!exports) {
+        exports = requireModule(path.join(dir, file)) as Record<string, ValidateFunction>
+        modules.set(file, exports)
+      }
+      return exports[name]
+    },
+  }
+}
+
+let installed = false
+
+/** Loads this build's cache once per process and lets the contract layer consult it. */
+export function installBuiltInCache(): void {
+  if (installed) return
+  installed = true
+  installPrecompiledCache(loadPrecompiledCache())
+}
+
+/** Writes a recorded cache (recordPrecompiledCache) as files; returns what it wrote. */
+export function writePrecompiledCache(recorded: RecordedCache, dir: string = CACHE_DIR): { documents: number; validators: number; bytes: number } {
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(path.join(dir, 'documents'), { recursive: true })
+  let bytes = 0
+  const documents: Record<string, string> = {}
+  for (const [textHash, json] of recorded.documents) {
+    const file = `documents/${textHash}.json`
+    writeFileSync(path.join(dir, file), json)
+    documents[textHash] = file
+    bytes += json.length
+  }
+  const validators: Record<string, [string, string]> = {}
+  recorded.modules.forEach((module, position) => {
+    // CommonJS: ajv's standalone code requires its runtime helpers and ajv-formats' formats.
+    const file = `validators-${position}.cjs`
+    writeFileSync(path.join(dir, file), module.code)
+    bytes += module.code.length
+    for (const [name, key] of module.exports) validators[key] = [file, name]
+  })
+  const index: CacheIndex = { format: FORMAT, fingerprint: fingerprint(), documents, validators }
+  writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(index))
+  return { documents: Object.keys(documents).length, validators: Object.keys(validators).length, bytes }
+}

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { afterEach, expect, test } from 'vitest'
+import {
+  compileJsonSchema,
+  installPrecompiledCache,
+  loadSpec,
+  parseYamlSource,
+  recordPrecompiledCache,
+  validateRequest,
+  type CompiledSpec,
+  type PrecompiledCache,
+  type RecordedCache,
+  type ValidateFunction,
+} from '../../../src/contract/index.js'
+
+const SPEC = `openapi: 3.0.3
+info: { title: Pets, version: '1' }
+servers: [{ url: /pets/v1 }]
+paths:
+  /pets/{petId}:
+    parameters:
+      - { name: petId, in: path, required: true, schema: { type: integer, maximum: 1000 } }
+    put:
+      operationId: updatePet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/Pet' }
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Pet' }
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      additionalProperties: false
+      properties:
+        name: { type: string, maxLength: 8 }
+        born: { type: string, format: date }
+`
+
+/** Serves a recorded cache from memory, as dist/spec-cache serves it from files, and counts hits. */
+function toCache(recorded: RecordedCache): PrecompiledCache & { hits: number } {
+  const require = createRequire(import.meta.url)
+  const validators = new Map<string, ValidateFunction>()
+  for (const module of recorded.modules) {
+    const exports: Record<string, ValidateFunction> = {}
+    // The same CommonJS text the build writes to a .cjs file, evaluated with a require that
+    // resolves ajv's runtime helpers and ajv-formats from this project.
+    new Function('require', 'module', 'exports', module.code)(require, { exports }, exports)
+    for (const [name, key] of module.exports) validators.set(key, exports[name] as ValidateFunction)
+  }
+  const cache = {
+    hits: 0,
+    document: (textHash: string) => recorded.documents.get(textHash),
+    validator: (key: string) => {
+      const found = validators.get(key)
+      if (found) cache.hits += 1
+      return found
+    },
+  }
+  return cache
+}
+
+function updatePet(spec: CompiledSpec, petId: string, body: unknown) {
+  const operation = spec.operations.get('updatePet')
+  if (!operation) throw new Error('updatePet is missing')
+  return validateRequest(operation, { pathParams: { petId }, query: {}, headers: {}, hasBody: true, contentType: 'application/json', body })
+}
+
+function record(): RecordedCache {
+  return recordPrecompiledCache(() => {
+    const loaded = loadSpec(SPEC, 'pets.yaml')
+    if (!loaded.ok) throw new Error('the test spec does not load')
+  })
+}
+
+afterEach(() => installPrecompiledCache(undefined))
+
+test('records the parsed document and one standalone validator per schema a spec compiles', () => {
+  const recorded = record()
+  const hash = createHash('sha256').update(SPEC).digest('hex')
+  expect([...recorded.documents.keys()]).toEqual([hash])
+  const keys = recorded.modules.flatMap((module) => [...module.exports.values()])
+  // The path parameters, the request body and the 200 body.
+  expect(keys).toHaveLength(3)
+  expect(new Set(keys).size).toBe(3)
+})
+
+test('validates exactly as a fresh compile does, with every validator taken from the cache', () => {
+  const fresh = loadSpec(SPEC, 'pets.yaml')
+  if (!fresh.ok) throw new Error('the test spec does not load')
+  const cache = toCache(record())
+  installPrecompiledCache(cache)
+  const cached = loadSpec(SPEC, 'pets.yaml')
+  if (!cached.ok) throw new Error('the cached spec does not load')
+  expect(cache.hits).toBe(3)
+
+  const inputs: [string, unknown][] = [
+    ['7', { name: 'Rex', born: '2020-02-29' }],
+    ['7', { name: 'Rexxxxxxxx', born: '2021-02-30', colour: 'red' }],
+    ['abc', {}],
+    ['5000', { name: 7 }],
+  ]
+  for (const [petId, body] of inputs) {
+    expect(updatePet(cached.value, petId, body)).toEqual(updatePet(fresh.value, petId, body))
+  }
+  expect(updatePet(cached.value, '7', { name: 'Rex' }).violations).toEqual([])
+  expect(updatePet(cached.value, '7', { name: 'Rexxxxxxxx', colour: 'red' }).violations.map((v) => v.path).sort()).toEqual(['body.colour', 'body.name'])
+})
+
+test('hands out a fresh copy of a cached document and the lines start-up asked for', () => {
+  const fresh = parseYamlSource(SPEC, 'pets.yaml')
+  if (!fresh.ok) throw new Error('the test spec does not parse')
+  const recorded = recordPrecompiledCache(() => {
+    const parsed = parseYamlSource(SPEC, 'pets.yaml')
+    if (parsed.ok) parsed.value.lineOf('/components/schemas/Pet')
+  })
+  const [hash, json] = [...recorded.documents][0] ?? []
+  expect(JSON.parse(json ?? '{}').lines).toEqual({ '/components/schemas/Pet': fresh.value.lineOf('/components/schemas/Pet') })
+  // Mark the recorded line, to see that it is served from the cache rather than re-parsed.
+  const marked = new Map([[hash as string, (json as string).replace(/"lines":\{"\/components\/schemas\/Pet":\d+\}/, '"lines":{"/components/schemas/Pet":999}')]])
+  installPrecompiledCache(toCache({ documents: marked, modules: [] }))
+
+  const first = parseYamlSource(SPEC, 'pets.yaml')
+  const second = parseYamlSource(SPEC, 'pets.yaml')
+  if (!first.ok || !second.ok) throw new Error('the cached document does not parse')
+  expect(first.value.data).toEqual(fresh.value.data)
+  expect(first.value.data).not.toBe(second.value.data)
+  expect(first.value.lineOf('/components/schemas/Pet')).toBe(999)
+  // A line start-up never asked for still comes out right: the YAML is parsed on demand.
+  const pointer = '/paths/~1pets~1{petId}/put/operationId'
+  expect(first.value.lineOf(pointer)).toBe(fresh.value.lineOf(pointer))
+  expect(fresh.value.lineOf(pointer)).toBe(9)
+})
+
+test('parses and compiles as usual when a text or schema is not in the cache', () => {
+  const cache = toCache(record())
+  installPrecompiledCache(cache)
+  const edited = loadSpec(SPEC.replace('maxLength: 8', 'maxLength: 2'), 'pets.yaml')
+  if (!edited.ok) throw new Error('the edited spec does not load')
+  expect(cache.hits).toBe(0)
+  expect(updatePet(edited.value, '7', { name: 'Rex' }).violations.map((v) => v.keyword)).toEqual(['maxLength'])
+})
+
+test('compiles a self-contained JSON Schema through the same cache', () => {
+  const schema = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z]+$' } } }
+  const options = { allErrors: true, strict: true }
+  const recorded = recordPrecompiledCache(() => {
+    compileJsonSchema(schema, options)
+  })
+  const cache = toCache(recorded)
+  installPrecompiledCache(cache)
+  const validate = compileJsonSchema(schema, options)
+  expect(cache.hits).toBe(1)
+  expect(validate({ id: 'abc' })).toBe(true)
+  expect(validate({ id: 'ABC' })).toBe(false)
+  expect(validate.errors?.[0]).toMatchObject({ keyword: 'pattern', instancePath: '/id' })
+})
