@@ -1,6 +1,7 @@
 import request from 'supertest'
 import { expect, test } from 'vitest'
-import { startSimulator, advance, tokenFor, BOB } from '../support/start-simulator.js'
+import { registerDevice } from '../support/register-device.js'
+import { ALICE, BOB, advance, startSimulator, tokenFor } from '../support/start-simulator.js'
 
 const CAMARA = '/webrtc-call-handling/vwip'
 const SBC = '/sbc/session'
@@ -21,6 +22,7 @@ async function setup() {
   const issue = async (sub: string, scope?: string, claims?: Record<string, unknown>) =>
     (await simulator.control.issueToken({ sub, scope, claims, expiresInMs: dayLong })).token
   const tokens = {
+    alice: await tokenFor(simulator, ALICE),
     bob: await tokenFor(simulator, BOB),
     sales: await issue(
       SALES,
@@ -52,42 +54,37 @@ async function setup() {
   }
 }
 
-test('a CAMARA call that rings and is rejected appears as an SBC session with its numbers, times, 603 and B', async () => {
+test('an incoming call that Bob lets ring and rejects through CAMARA appears as an SBC session with 603 from B', async () => {
   const { simulator, http, tokens, camara, sbcSession } = await setup()
-  // The network offers Bob a call from Denmark (the control API's incoming call, made directly).
-  const offered = simulator.network.offerIncomingCall({
-    originator: { address: 'tel:+4581808888' },
-    receiver: { address: BOB },
-    owner: BOB,
-    offer: { sdp: 'v=0\r\n' },
-    scenarioId: 'default',
-    lifecycle: { steps: [] },
-  })
+  await registerDevice(simulator, BOB)
+  // The network offers Bob a call from Denmark (the control API's incoming call).
+  const offered = await http
+    .post('/_callsim/calls/incoming')
+    .send({ from: 'tel:+4581808888', to: BOB })
+  expect(offered.status).toBe(201)
+  const { id, sipCallId } = offered.body as { id: string; sipCallId: string }
   advance(simulator, 1000)
   const ringing = await http
-    .put(`${CAMARA}/sessions/${offered.id}/status`)
+    .put(`${CAMARA}/sessions/${id}/status`)
     .set('authorization', `Bearer ${tokens.bob}`)
     .send({ status: 'Ringing' })
   expect(ringing.status).toBe(200)
-  expect((await sbcSession(offered.sipCallId)).body).toMatchObject({
+  expect((await sbcSession(sipCallId)).body).toMatchObject({
     direction: 'I',
     started: '2025-01-01T00:00:00.000Z',
   })
   advance(simulator, 6000)
   // Bob rejects the call while it rings: CAMARA Declined, which an SBC logs as SIP 603 from B.
   expect(
-    (
-      await http
-        .delete(`${CAMARA}/sessions/${offered.id}`)
-        .set('authorization', `Bearer ${tokens.bob}`)
-    ).status,
+    (await http.delete(`${CAMARA}/sessions/${id}`).set('authorization', `Bearer ${tokens.bob}`))
+      .status,
   ).toBe(204)
-  expect((await camara(offered.id, tokens.bob)).body.status).toBe('Declined')
+  expect((await camara(id, tokens.bob)).body.status).toBe('Declined')
 
-  const session = await sbcSession(offered.sipCallId)
+  const session = await sbcSession(sipCallId)
   expect(session.status).toBe(200)
   expect(session.body).toMatchObject({
-    callId: offered.sipCallId,
+    callId: sipCallId,
     aNumber: '+4581808888',
     bNumber: '+15550002',
     direction: 'I',

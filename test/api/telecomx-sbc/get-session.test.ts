@@ -119,7 +119,7 @@ test('keeps the generated fields stable for the life of the call and reproducibl
 
 test('shows a call the network offered to the client as direction I from a peer', async () => {
   const { incoming, getSession } = await setup()
-  const { sipCallId } = incoming('tel:+4581808888', BOB)
+  const { sipCallId } = await incoming('tel:+4581808888', BOB)
   const response = await getSession(sipCallId)
   expect(response.status).toBe(200)
   expect(response.body).toMatchObject({
@@ -141,9 +141,9 @@ test('shows a call the network offered to the client as direction I from a peer'
 
 test('shows a withheld caller as anonymous with aNumberPrivacy 1 and SIP users by their user part', async () => {
   const { incoming, getSession } = await setup()
-  const anonymous = await getSession(incoming('sip:anonymous@anonymous.invalid').sipCallId)
+  const anonymous = await getSession((await incoming('sip:anonymous@anonymous.invalid')).sipCallId)
   expect(anonymous.body).toMatchObject({ aNumber: 'anonymous', aNumberPrivacy: 1 })
-  const sipUser = await getSession(incoming('sip:reception@pbx.example.com').sipCallId)
+  const sipUser = await getSession((await incoming('sip:reception@pbx.example.com')).sipCallId)
   expect(sipUser.body).toMatchObject({ aNumber: 'reception', aNumberPrivacy: 0 })
 })
 

@@ -14,7 +14,7 @@ async function threeCalls() {
   await hangUp(toBob.mediaSessionId)
   const toDenmark = await call('tel:+4580808080')
   advance(simulator, 1000)
-  const fromDenmark = incoming('tel:+4581808888', BOB)
+  const fromDenmark = await incoming('tel:+4581808888', BOB)
   return { ...context, toBob, toDenmark, fromDenmark }
 }
 

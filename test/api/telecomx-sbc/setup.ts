@@ -1,7 +1,6 @@
 import request, { type Response } from 'supertest'
 import { expect } from 'vitest'
 import type { SimulatorOptions } from '../../../src/app/index.js'
-import type { Lifecycle } from '../../../src/core/index.js'
 import { registerDevice } from '../../support/register-device.js'
 import { ALICE, BOB, startSimulator, tokenFor } from '../../support/start-simulator.js'
 
@@ -11,8 +10,6 @@ export const CAMARA = '/webrtc-call-handling/vwip'
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 /** The Call-ID form the SBC logs: digits @ an IPv4 host. */
 export const SIP_CALL_ID = /^\d{30}@\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/
-/** An incoming call that waits for the client: the far end scripts nothing. */
-export const WAIT_FOR_CLIENT: Lifecycle = { steps: [] }
 
 /**
  * A seeded, strict simulator with an SBC administrator's token and a CAMARA client for Alice,
@@ -31,12 +28,20 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}) {
     'x-correlator': 'sbc-test-1',
   })
 
-  /** Alice places a call through CAMARA; the default scenario rings for 4 s and answers. */
-  const call = async (receiverAddress: string = BOB, originatorAddress: string = ALICE) => {
+  /**
+   * Alice places a call through CAMARA; the default scenario rings for 4 s and answers, and
+   * `scenario` (the x-callsim-scenario header) scripts another lifecycle.
+   */
+  const call = async (
+    receiverAddress: string = BOB,
+    originatorAddress: string = ALICE,
+    scenario?: string,
+  ) => {
     const response = await http
       .post(`${CAMARA}/sessions`)
       .set(auth(aliceToken))
       .set('registrationId', registrationId)
+      .set(scenario === undefined ? {} : { 'x-callsim-scenario': scenario })
       .send({ originatorAddress, receiverAddress, offer: { sdp: 'v=0\r\n' } })
     if (response.status !== 201)
       throw new Error(`createSession: ${response.status} ${JSON.stringify(response.body)}`)
@@ -45,19 +50,21 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}) {
     return { mediaSessionId, sipCallId }
   }
 
+  // Alice registered her device above; others register on their first incoming call.
+  const registered = new Set<string>([ALICE])
   /**
-   * The network offers Bob an incoming call. The control API cannot do this yet, so the test
-   * asks the network directly; everything after it goes through HTTP.
+   * The network offers a subscriber (Bob by default) an incoming call through the control API;
+   * the receiver needs a registered device, as for any call the network offers.
    */
-  const incoming = (originatorAddress = 'tel:+4581808888', receiverAddress = BOB) => {
-    const offered = simulator.network.offerIncomingCall({
-      originator: { address: originatorAddress },
-      receiver: { address: receiverAddress },
-      offer: { sdp: 'v=0\r\n' },
-      owner: receiverAddress,
-      scenarioId: 'default',
-      lifecycle: WAIT_FOR_CLIENT,
-    })
+  const incoming = async (from = 'tel:+4581808888', to = BOB) => {
+    if (!registered.has(to)) {
+      await registerDevice(simulator, to)
+      registered.add(to)
+    }
+    const response = await http.post('/_callsim/calls/incoming').send({ from, to })
+    if (response.status !== 201)
+      throw new Error(`startIncomingCall: ${response.status} ${JSON.stringify(response.body)}`)
+    const offered = response.body as { id: string; sipCallId: string }
     return { mediaSessionId: offered.id, sipCallId: offered.sipCallId }
   }
 
