@@ -68,6 +68,9 @@ const END_REASON: Record<CallStatus, string | undefined> = {
   Waiting: undefined,
 }
 
+/** Timeline causes of network-reported statuses, built once: 100k calls share these strings. */
+const NETWORK_REPORTED = Object.fromEntries(Object.keys(END_REASON).map((status) => [status, `network reported ${status}`])) as Record<CallStatus, string>
+
 interface CallRuntime {
   lifecycleTimer: TimerId | undefined
   expiryTimer: TimerId | undefined
@@ -235,9 +238,10 @@ export class Network {
 
   /** Plays the lifecycle one step at a time, so only the next step ever holds a timer. */
   private startLifecycle(call: Call, lifecycle: Lifecycle): void {
+    // Looked up once: reset() and expiry cancel the pending step, so it cannot outlive the call.
+    const runtime = this.runtime.get(call.id)
     const runStep = (index: number, previousAt: number): void => {
       const step = lifecycle.steps[index]
-      const runtime = this.runtime.get(call.id)
       if (!step || !runtime || TERMINAL_STATUSES.has(call.status)) return
       const base = step.from === 'creation' ? call.createdAt : previousAt
       const at = Math.max(base + step.delayMs, this.clock.now())
@@ -261,7 +265,7 @@ export class Network {
     switch (action.kind) {
       case 'status':
         // Failures of the path (no answer, unreachable, network failure) come from the network.
-        attempt(action.status, `network reported ${action.status}`)
+        attempt(action.status, NETWORK_REPORTED[action.status])
         return
       case 'answer':
         attempt('Connected', 'remote party answered', () => this.setRemoteSdp(call))

@@ -1,36 +1,61 @@
 /**
- * A binary min-heap of due tasks. Both clocks keep their timers here so that the number of
- * calls never turns into a number of OS timers or polling loops: one heap, one alarm.
+ * Due tasks, earliest first. Both clocks keep their timers here so that the number of calls
+ * never turns into a number of OS timers or polling loops: one queue, one alarm.
+ *
+ * Tasks are grouped by due time: a min-heap holds each distinct time once, and a bucket per
+ * time holds its tasks in the order they were scheduled (which is how ties fire, keeping
+ * lifecycles deterministic). Calls placed together on a virtual clock share their due times,
+ * so a clock step over 100k ringing calls is mostly array walks, not heap operations.
  */
 export type TimerId = number
 
 interface Entry {
   readonly id: TimerId
   readonly at: number
-  // Ties fire in the order they were scheduled, which keeps lifecycles deterministic.
-  readonly seq: number
+  /** Undefined once cancelled; a cancelled entry is skipped when its bucket is walked. */
   task: (() => void) | undefined
 }
 
+interface Bucket {
+  readonly entries: Entry[]
+  /** Entries before this index have been handed out or skipped. */
+  next: number
+}
+
 export class TimerQueue {
-  private readonly heap: Entry[] = []
+  /** Distinct due times with a bucket, as a binary min-heap of numbers. */
+  private readonly times: number[] = []
+  private readonly buckets = new Map<number, Bucket>()
   private readonly live = new Map<TimerId, Entry>()
   private nextId = 1
+  // Time keys are epoch milliseconds, too large for V8's small integers, so Map lookups on
+  // them are slow; successive adds and takes mostly hit the same bucket, so remember it.
+  private lastAddAt = Number.NaN
+  private lastAddBucket: Bucket | undefined
+  private headBucket: Bucket | undefined
 
   get size(): number {
     return this.live.size
   }
 
   add(at: number, task: () => void): TimerId {
-    const entry: Entry = { id: this.nextId, at, seq: this.nextId, task }
+    const entry: Entry = { id: this.nextId, at, task }
     this.nextId += 1
     this.live.set(entry.id, entry)
-    this.heap.push(entry)
-    this.siftUp(this.heap.length - 1)
+    let bucket = at === this.lastAddAt ? this.lastAddBucket : this.buckets.get(at)
+    if (bucket) {
+      bucket.entries.push(entry)
+    } else {
+      bucket = { entries: [entry], next: 0 }
+      this.buckets.set(at, bucket)
+      this.pushTime(at)
+    }
+    this.lastAddAt = at
+    this.lastAddBucket = bucket
     return entry.id
   }
 
-  /** Cancelled entries stay in the heap until they surface; removal by index would cost O(n). */
+  /** Cancelled entries stay in their bucket until it is walked; removal from it would cost O(n). */
   remove(id: TimerId): void {
     const entry = this.live.get(id)
     if (entry === undefined) return
@@ -39,68 +64,83 @@ export class TimerQueue {
   }
 
   nextAt(): number | undefined {
-    this.dropCancelledHead()
-    return this.heap[0]?.at
+    return this.head()?.at
   }
 
-  /** Removes and returns the earliest task due at or before `now`, if any. */
-  takeDue(now: number): { at: number; task: () => void } | undefined {
-    this.dropCancelledHead()
-    const head = this.heap[0]
-    if (head === undefined || head.at > now || head.task === undefined) return undefined
-    this.pop()
-    this.live.delete(head.id)
-    return { at: head.at, task: head.task }
+  /**
+   * Removes and returns the earliest task due at or before `now`, if any. The returned object
+   * is the queue's own entry (no allocation per task); it is no longer in the queue.
+   */
+  takeDue(now: number): { readonly at: number; readonly task: () => void } | undefined {
+    const entry = this.head()
+    if (entry === undefined || entry.at > now) return undefined
+    ;(this.headBucket as Bucket).next += 1
+    this.live.delete(entry.id)
+    return entry as { readonly at: number; readonly task: () => void }
   }
 
   clear(): void {
-    this.heap.length = 0
+    this.times.length = 0
+    this.buckets.clear()
     this.live.clear()
+    this.forgetBuckets()
   }
 
-  private dropCancelledHead(): void {
-    while (this.heap.length > 0 && this.heap[0]?.task === undefined) this.pop()
+  /** The earliest live entry, dropping cancelled entries and spent buckets on the way. */
+  private head(): Entry | undefined {
+    for (;;) {
+      const at = this.times[0]
+      if (at === undefined) return undefined
+      this.headBucket ??= this.buckets.get(at) as Bucket
+      const bucket = this.headBucket
+      const { entries } = bucket
+      while (bucket.next < entries.length) {
+        const entry = entries[bucket.next] as Entry
+        if (entry.task !== undefined) return entry
+        bucket.next += 1
+      }
+      this.buckets.delete(at)
+      this.forgetBuckets()
+      this.popTime()
+    }
   }
 
-  private pop(): void {
-    const last = this.heap.pop()
-    if (last === undefined || this.heap.length === 0) return
-    this.heap[0] = last
-    this.siftDown(0)
+  private forgetBuckets(): void {
+    this.lastAddAt = Number.NaN
+    this.lastAddBucket = undefined
+    this.headBucket = undefined
   }
 
-  private less(a: Entry, b: Entry): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq)
-  }
-
-  private siftUp(index: number): void {
-    const heap = this.heap
-    let child = index
+  private pushTime(at: number): void {
+    const times = this.times
+    let child = times.length
+    // A new earliest time changes which bucket is at the head.
+    if (child > 0 && at < (times[0] as number)) this.headBucket = undefined
+    times.push(at)
     while (child > 0) {
       const parent = (child - 1) >> 1
-      const c = heap[child] as Entry
-      const p = heap[parent] as Entry
-      if (!this.less(c, p)) break
-      heap[child] = p
-      heap[parent] = c
+      const above = times[parent] as number
+      if (above <= at) break
+      times[child] = above
       child = parent
     }
+    times[child] = at
   }
 
-  private siftDown(index: number): void {
-    const heap = this.heap
-    let parent = index
+  private popTime(): void {
+    const times = this.times
+    const last = times.pop()
+    if (last === undefined || times.length === 0) return
+    let parent = 0
     for (;;) {
       const left = parent * 2 + 1
+      if (left >= times.length) break
       const right = left + 1
-      let smallest = parent
-      if (left < heap.length && this.less(heap[left] as Entry, heap[smallest] as Entry)) smallest = left
-      if (right < heap.length && this.less(heap[right] as Entry, heap[smallest] as Entry)) smallest = right
-      if (smallest === parent) return
-      const tmp = heap[parent] as Entry
-      heap[parent] = heap[smallest] as Entry
-      heap[smallest] = tmp
-      parent = smallest
+      const smaller = right < times.length && (times[right] as number) < (times[left] as number) ? right : left
+      if ((times[smaller] as number) >= last) break
+      times[parent] = times[smaller] as number
+      parent = smaller
     }
+    times[parent] = last
   }
 }
