@@ -102,3 +102,39 @@ test('stays a correct heap over thousands of random inserts and removals', () =>
   expect(fired).toEqual(survivors)
   expect(queue.size).toBe(0)
 })
+
+test('runs a task scheduled for the moment being drained after the tasks already due then', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  queue.add(100, () => {
+    fired.push('a')
+    labelled(queue, fired, 100, 'c')
+  })
+  labelled(queue, fired, 100, 'b')
+  drain(queue, 100)
+  expect(fired).toEqual(['a', 'b', 'c'])
+  expect(queue.size).toBe(0)
+})
+
+test('puts a task added for an earlier time first, even after the later time was looked at', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  labelled(queue, fired, 200, 'later')
+  expect(queue.nextAt()).toBe(200)
+  labelled(queue, fired, 100, 'earlier')
+  expect(queue.nextAt()).toBe(100)
+  drain(queue, 200)
+  expect(fired).toEqual(['earlier', 'later'])
+})
+
+test('takes tasks for a time again after every earlier task for that time has run', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  labelled(queue, fired, 100, 'first')
+  drain(queue, 100)
+  labelled(queue, fired, 100, 'again')
+  labelled(queue, fired, 50, 'past')
+  expect(queue.nextAt()).toBe(50)
+  drain(queue, 100)
+  expect(fired).toEqual(['first', 'past', 'again'])
+})
