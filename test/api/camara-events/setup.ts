@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import request from 'supertest'
 import { afterEach, expect } from 'vitest'
 import type { Simulator, SimulatorOptions } from '../../../src/app/index.js'
-import { callbackKey, compileCallbacks, loadSpec, validateCallbackRequest } from '../../../src/contract/index.js'
+import { callbackKey, compileCallbacks, loadSpec, validateCallbackRequest, validateResponse } from '../../../src/contract/index.js'
+import { HTTPS_OR_LOOPBACK_HTTP } from '../../../src/apis/index.js'
+import { recordResponses, type RecordedExchange } from '../../support/record-responses.js'
 import { registerDevice } from '../../support/register-device.js'
 import { startSink, type ReceivedRequest, type Sink, type SinkBehaviour } from '../../support/start-sink.js'
 import { ALICE, BOB, advance, startSimulator } from '../../support/start-simulator.js'
@@ -32,15 +34,51 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-const reference = (() => {
+/** The unchanged official CAMARA WebRTC Events definition (Apache-2.0). */
+const official = (() => {
   const text = readFileSync(new URL('../../contract/fixtures/webrtc-events.yaml', import.meta.url), 'utf8')
   const loaded = loadSpec(text, 'test/contract/fixtures/webrtc-events.yaml')
   if (!loaded.ok) throw new Error('the reference events spec does not load')
-  const callbacks = compileCallbacks(loaded.value.spec)
+  return loaded.value
+})()
+
+const reference = (() => {
+  const callbacks = compileCallbacks(official.spec)
   const callback = callbacks.ok ? callbacks.value.get(callbackKey('notifications', '{$request.body#/sink}', 'post')) : undefined
   if (!callback) throw new Error('the reference events spec declares no notifications callback')
   return callback
 })()
+
+// Every response of the Events face in a test, checked against the official file afterwards.
+const recorded: RecordedExchange[] = []
+/** Statuses the HTTP shell answers outside every operation's contract (decision 002). */
+const PROTOCOL_STATUSES = new Set([405, 413, 415])
+const LOOPBACK_HTTP = new RegExp(HTTPS_OR_LOOPBACK_HTTP.replace('https://.+|', ''))
+
+/**
+ * The responses conform to the official file too. The one deviation allowed is the documented
+ * sandbox relaxation: a Subscription that echoes a loopback http sink (--allow-http-sinks).
+ */
+afterEach(() => {
+  const base = official.spec.basePath
+  const problems: string[] = []
+  for (const exchange of recorded.splice(0)) {
+    const path = exchange.url.split('?', 1)[0] ?? ''
+    if (!path.startsWith(`${base}/`) || PROTOCOL_STATUSES.has(exchange.status)) continue
+    const match = official.index.match(exchange.method, path.slice(base.length))
+    if (match.kind !== 'matched') continue
+    const body = exchange.body === '' ? undefined : (JSON.parse(exchange.body) as unknown)
+    const contentType = exchange.headers['content-type']
+    const violations = validateResponse(match.target, { status: exchange.status, contentType: typeof contentType === 'string' ? contentType : undefined, body, headers: exchange.headers })
+    const sinks = (Array.isArray(body) ? body : [body]).map((item) => (item as { sink?: unknown } | undefined)?.sink)
+    const onlyLoopbackHttp = sinks.every((sink) => typeof sink !== 'string' || sink.startsWith('https://') || LOOPBACK_HTTP.test(sink))
+    for (const violation of violations) {
+      if (onlyLoopbackHttp && violation.keyword === 'pattern' && /^body(\.\[\d+\])?\.sink$/.test(violation.path)) continue
+      problems.push(`${exchange.method} ${path} → ${exchange.status}: ${violation.path}: ${violation.message}`)
+    }
+  }
+  expect(problems).toEqual([])
+})
 
 /**
  * Checks what a sink received as the official CAMARA file describes the callback: a POST with
@@ -69,7 +107,7 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}, behaviour
   cleanups.push(() => simulator.dispose())
   const sink = await startSink(behaviour)
   cleanups.push(() => sink.close())
-  const http = request(simulator.app)
+  const http = request(recordResponses(simulator.app, recorded).app)
   const dayToken = async (sub: string) => (await simulator.control.issueToken({ sub, expiresInMs: 24 * 3_600_000 })).token
   const tokens = { alice: await dayToken(ALICE), bob: await dayToken(BOB) }
   const registrationId = await registerDevice(simulator, ALICE, DEVICE)
