@@ -1,6 +1,7 @@
 import type { CompiledSpec } from '../../contract/index.js'
-import { createFaker, type Network } from '../../core/index.js'
+import type { Network } from '../../core/index.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
+import { createVendorFaker } from './create-vendor-faker.js'
 import { createSbcProtocolErrorFormatter } from './errors.js'
 import { FACE_ID, createOperations } from './operations.js'
 
@@ -19,8 +20,7 @@ export interface SbcFaceDeps {
 
 /** The TelecomX SBC session face: read-only session records of the network's calls. */
 export function createSbcFace(spec: CompiledSpec, deps: SbcFaceDeps): Face {
-  // Any seed will do: the faker is reseeded with each call's dataSeed before every use.
-  const handlers = createOperations({ network: deps.network, faker: createFaker(0) })
+  const handlers = createOperations({ network: deps.network, faker: createVendorFaker() })
   assertHandlersCoverSpec(FACE_ID, spec, handlers)
   const basePath = spec.spec.basePath
   return {
