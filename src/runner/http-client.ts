@@ -47,7 +47,9 @@ function reasonOf(error: unknown): string {
     if (current.message && current.message !== 'fetch failed') message = current.message
     current = current.cause
   }
-  return message
+  // OpenSSL's "802C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…" → its reason.
+  const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message)
+  return openssl ? (openssl[1] as string) : message
 }
 
 /** Names a transport failure in one line with what to do about it; never a stack trace. */
@@ -82,6 +84,12 @@ export function describeTransportFailure(
     return {
       kind: 'dns',
       message: `Failed to reach ${origin}: the host name does not resolve (${code}). Check --target.`,
+    }
+  }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
+    return {
+      kind: 'tls',
+      message: `TLS with ${origin} failed: the server does not speak TLS on that port (${code}). Is it plain http://? Check --target.`,
     }
   }
   if (

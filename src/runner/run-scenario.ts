@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import {
   compileCallbacks,
+  err,
   formatSpecProblem,
-  validateResponse,
+  ok,
   validateCallbackRequest,
   type CompiledCallback,
-  type CompiledOperation,
+  type Result,
   type Violation,
 } from '../contract/index.js'
 import { buildRequest } from './build-request.js'
+import { findViolations, formatViolation, toRecord } from './check-contract.js'
 import { checkResponse, type ExchangeRecord } from './check-expectation.js'
-import { checkSteps } from './check-steps.js'
-import { SUBSCRIBE_OPERATION } from './check-steps.js'
+import { SUBSCRIBE_OPERATION, checkSteps } from './check-steps.js'
 import {
   describeStep,
   type CallbackStep,
@@ -21,21 +22,27 @@ import {
   type SubscribeStep,
   type WaitStep,
 } from './client-steps.js'
-import { createUuidBag, readPath, resolveTemplate } from './expressions.js'
-import { sendHttp, type HttpExchange } from './http-client.js'
+import { createUuidBag, resolveTemplate } from './expressions.js'
+import { sendHttp } from './http-client.js'
 import type { RunnableScenario } from './load-run-file.js'
 import type { CatalogEntry, OperationCatalog } from './operation-catalog.js'
 import type { ReceivedCallback, Sink } from './sink.js'
 import { CONTROL_BASE_PATH, type Target, type TargetKind } from './target.js'
 import { DEFAULT_SUBSCRIBER, type TokenSource } from './token-source.js'
 
-/** How a step ended. A failure is the target not doing what the step expects; an error is the runner unable to check. */
+/** Why a step failed. `failure`: the target did not do what the step expects. `error`: the runner could not check. */
+export interface StepFailure {
+  readonly type: 'failure' | 'error'
+  readonly messages: readonly string[]
+  readonly summary?: string | undefined
+}
+
 export interface StepOutcome {
   readonly index: number
   readonly label: string
   readonly status: 'passed' | 'failed' | 'skipped'
-  readonly failure?: { readonly type: 'failure' | 'error'; readonly messages: readonly string[] }
-  /** What happened, e.g. `POST /webrtc-call-handling/vwip/sessions → 201`. */
+  readonly failure?: StepFailure
+  /** What happened, e.g. `POST /webrtc-call-handling/vwip/sessions → 201 (4 ms)`. */
   readonly summary?: string
   readonly durationMs: number
 }
@@ -47,7 +54,7 @@ export interface ScenarioOutcome {
   /** skipped: the scenario has no steps. */
   readonly status: 'passed' | 'failed' | 'skipped'
   readonly steps: readonly StepOutcome[]
-  /** Problems found before running (bad steps); the scenario fails without sending anything. */
+  /** Problems found before running (bad steps, unknown scenario); nothing was sent. */
   readonly problems: readonly string[]
   readonly durationMs: number
 }
@@ -67,69 +74,28 @@ export interface RunContext {
 
 export const MAX_REAL_WAIT_MS = 5 * 60_000
 
-class StepFailure {
-  constructor(
-    readonly type: 'failure' | 'error',
-    readonly messages: readonly string[],
-    readonly summary?: string,
-  ) {}
-}
-
-interface StepResult {
+interface StepDone {
   readonly record?: ExchangeRecord
   readonly summary?: string
 }
 
+type StepResult = Result<StepDone, StepFailure>
+
+const fail = (type: StepFailure['type'], messages: readonly string[], summary?: string) =>
+  err<StepFailure>({ type, messages, summary })
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-function formatViolation(violation: Violation): string {
-  return `contract: ${violation.path} breaks the rule "${violation.keyword}" of ${violation.operationId}${violation.status === undefined ? '' : ` ${violation.status}`}: ${violation.message}`
-}
+const isVirtual = (kind: TargetKind): boolean => kind.kind === 'callsim' && kind.clock === 'virtual'
 
-function isJson(contentType: string | undefined): boolean {
-  const type = contentType?.split(';', 1)[0]?.trim().toLowerCase()
-  return (
-    type !== undefined && (type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type))
-  )
-}
-
-/** Parses a response body as JSON when its type says JSON; a body that is not is a violation. */
-function toRecord(
-  exchange: HttpExchange,
-  operation: CompiledOperation,
-): { record: ExchangeRecord; parseViolation: Violation | undefined } {
-  const contentType = exchange.headers['content-type']
-  let body: unknown = exchange.text === '' ? undefined : exchange.text
-  let parseViolation: Violation | undefined
-  if (exchange.text !== '' && isJson(contentType)) {
-    try {
-      body = JSON.parse(exchange.text)
-    } catch (error) {
-      parseViolation = {
-        direction: 'response',
-        operationId: operation.operationId,
-        status: exchange.status,
-        location: 'body',
-        path: 'body',
-        keyword: 'json',
-        message: `the body is not valid JSON although Content-Type says ${contentType ?? ''} (${error instanceof Error ? error.message : String(error)})`,
-      }
-    }
-  }
-  return { record: { status: exchange.status, headers: exchange.headers, body }, parseViolation }
-}
-
-/** Reads a violation's path (`body.items[0].sink`) from a response record. */
-function readFieldPath(record: ExchangeRecord, path: string): unknown {
-  const segments = path.split(/\.|\[(\d+)\]/).filter((part) => part !== undefined && part !== '')
-  return readPath(
-    record,
-    segments.map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
-  ).value
+function quoteBody(text: string): string {
+  if (text === '') return 'the response body is empty'
+  return `the response body: ${text.length <= 300 ? text : `${text.slice(0, 299)}…`}`
 }
 
 /** Plays one scenario's steps in order; after the first failure the remaining steps are skipped. */
-export class ScenarioRun {
+class ScenarioRun {
+  /** What expressions can read: earlier steps by name, and env, scenario, uuid, sink. */
   private readonly scope = new Map<string, unknown>()
   private callbacks: CompiledCallback[] | undefined
   /** Subscriptions made by subscribe steps, deleted when the scenario ends. */
@@ -151,13 +117,14 @@ export class ScenarioRun {
   async run(): Promise<ScenarioOutcome> {
     const started = performance.now()
     const { scenario, context } = this
-    const base = { id: scenario.id, source: scenario.source, description: scenario.description }
     const finish = (
       status: ScenarioOutcome['status'],
       steps: StepOutcome[],
       problems: readonly string[] = [],
     ): ScenarioOutcome => ({
-      ...base,
+      id: scenario.id,
+      source: scenario.source,
+      description: scenario.description,
       status,
       steps,
       problems,
@@ -168,42 +135,41 @@ export class ScenarioRun {
       formatSpecProblem,
     )
     if (problems.length > 0) return finish('failed', [], problems)
-
-    const unknown = await this.checkScenarioKnown()
+    const unknown = await this.findUnknownScenario()
     if (unknown !== undefined) return finish('failed', [], [unknown])
+
     context.sink?.clear()
     const outcomes: StepOutcome[] = []
     let failed = false
     for (const [index, step] of scenario.steps.entries()) {
       const label = describeStep(step, index)
-      if (failed) {
-        const outcome: StepOutcome = { index, label, status: 'skipped', durationMs: 0 }
-        outcomes.push(outcome)
-        context.onStep?.(scenario, outcome)
-        continue
-      }
       const stepStarted = performance.now()
       let outcome: StepOutcome
-      try {
+      if (failed) {
+        outcome = { index, label, status: 'skipped', durationMs: 0 }
+      } else {
         const result = await this.runStep(step)
-        if (step.name !== undefined && result.record) this.scope.set(step.name, result.record)
-        outcome = {
-          index,
-          label,
-          status: 'passed',
-          durationMs: Math.round(performance.now() - stepStarted),
-          ...(result.summary ? { summary: result.summary } : {}),
-        }
-      } catch (error) {
-        if (!(error instanceof StepFailure)) throw error
-        failed = true
-        outcome = {
-          index,
-          label,
-          status: 'failed',
-          failure: { type: error.type, messages: error.messages },
-          durationMs: Math.round(performance.now() - stepStarted),
-          ...(error.summary ? { summary: error.summary } : {}),
+        const durationMs = Math.round(performance.now() - stepStarted)
+        if (result.ok) {
+          if (step.name !== undefined && result.value.record)
+            this.scope.set(step.name, result.value.record)
+          outcome = {
+            index,
+            label,
+            status: 'passed',
+            durationMs,
+            ...(result.value.summary ? { summary: result.value.summary } : {}),
+          }
+        } else {
+          failed = true
+          outcome = {
+            index,
+            label,
+            status: 'failed',
+            failure: result.error,
+            durationMs,
+            ...(result.error.summary ? { summary: result.error.summary } : {}),
+          }
         }
       }
       outcomes.push(outcome)
@@ -217,12 +183,13 @@ export class ScenarioRun {
    * On a callsim, the scenario header must name a scenario it has loaded, or every request of the
    * file would be refused; say so once, with what to do, instead of failing the first step.
    */
-  private async checkScenarioKnown(): Promise<string | undefined> {
-    const kind = await this.context.target.describe()
+  private async findUnknownScenario(): Promise<string | undefined> {
+    const { target } = this.context
+    const kind = await target.describe()
     if (!kind.ok || kind.value.kind !== 'callsim') return undefined
-    const known = await this.context.target.hasScenario(this.scenario.id)
+    const known = await target.hasScenario(this.scenario.id)
     if (!known.ok || known.value !== false) return undefined
-    return `${this.scenario.source}: the callsim at ${this.context.target.url} has no scenario "${this.scenario.id}", which this file's steps need; start it with --scenarios <the folder of this file>.`
+    return `${this.scenario.source}: the callsim at ${target.url} has no scenario "${this.scenario.id}", which this file's steps need; start it with --scenarios <the folder of this file>.`
   }
 
   /**
@@ -231,22 +198,24 @@ export class ScenarioRun {
    */
   private async unsubscribe(): Promise<void> {
     const found = this.context.catalog.find('deleteNotificationChannelSubscription')
-    if (!found.ok) return
-    for (const subscription of this.subscriptions) {
-      try {
-        const authorization = await this.authorization(subscription.auth, found.value)
-        const headers: Record<string, string> = authorization === undefined ? {} : { authorization }
-        const built = buildRequest(found.value, {
-          baseUrl: this.context.target.url,
-          params: { subscriptionId: subscription.id },
-          headers,
-          body: undefined,
-          rawBody: undefined,
-        })
-        if (built.ok) await sendHttp(built.value, this.context.requestTimeoutMs)
-      } catch {
-        // Nothing to report: a subscription left behind expires or fails its deliveries on its own.
-      }
+    for (const subscription of found.ok ? this.subscriptions : []) {
+      const authorization = await this.authorization(
+        subscription.auth,
+        found.ok ? found.value : undefined,
+      )
+      if (!authorization.ok || !found.ok) continue
+      const headers: Record<string, string> =
+        authorization.value === undefined ? {} : { authorization: authorization.value }
+      const params = { subscriptionId: subscription.id }
+      const built = buildRequest(found.value, {
+        baseUrl: this.context.target.url,
+        params,
+        headers,
+        body: undefined,
+        rawBody: undefined,
+      })
+      // A subscription that cannot be deleted expires or fails its deliveries on its own.
+      if (built.ok) await sendHttp(built.value, this.context.requestTimeoutMs)
     }
     this.subscriptions.length = 0
   }
@@ -264,160 +233,140 @@ export class ScenarioRun {
     }
   }
 
-  private resolve<T>(value: T): T {
+  private resolve<T>(value: T): Result<T, StepFailure> {
     const resolved = resolveTemplate(value, this.scope)
-    if (!resolved.ok) throw new StepFailure('error', resolved.error)
-    return resolved.value as T
+    return resolved.ok ? ok(resolved.value as T) : fail('error', resolved.error)
   }
 
-  private async targetKind(): Promise<TargetKind> {
+  private async targetKind(): Promise<Result<TargetKind, StepFailure>> {
     const kind = await this.context.target.describe()
-    if (!kind.ok) throw new StepFailure('error', [kind.error])
-    return kind.value
+    return kind.ok ? kind : fail('error', [kind.error])
   }
 
-  /** Lets time pass on the target: at once on a virtual clock, for real otherwise. */
-  private async pass(ms: number, kind: TargetKind): Promise<void> {
-    if (kind.kind === 'callsim' && kind.clock === 'virtual') {
+  /** Lets time pass on the target: at once on a virtual clock, for real otherwise (bounded). */
+  private async pass(ms: number, kind: TargetKind): Promise<Result<void, StepFailure>> {
+    if (isVirtual(kind)) {
       const advanced = await this.context.target.advanceClock(ms)
-      if (!advanced.ok) throw new StepFailure('error', [advanced.error])
-      return
+      return advanced.ok ? advanced : fail('error', [advanced.error])
     }
     if (ms > this.context.maxRealWaitMs) {
-      throw new StepFailure('error', [
+      return fail('error', [
         `wait: ${ms} ms is longer than the ${this.context.maxRealWaitMs} ms the runner waits in real time; the target has no virtual clock to advance (start callsim with --clock virtual).`,
       ])
     }
     await sleep(ms)
+    return ok(undefined)
   }
 
   private async runWait(step: WaitStep): Promise<StepResult> {
     const kind = await this.targetKind()
-    await this.pass(step.durationMs, kind)
-    const how =
-      kind.kind === 'callsim' && kind.clock === 'virtual' ? 'advanced the virtual clock' : 'waited'
-    return { summary: `${how} ${step.durationMs} ms` }
+    if (!kind.ok) return kind
+    const passed = await this.pass(step.durationMs, kind.value)
+    if (!passed.ok) return passed
+    return ok({
+      summary: `${isVirtual(kind.value) ? 'advanced the virtual clock' : 'waited'} ${step.durationMs} ms`,
+    })
   }
 
+  /** The Authorization header a request carries, if any. */
   private async authorization(
     auth: StepAuth | undefined,
-    { spec, operation }: CatalogEntry,
-  ): Promise<string | undefined> {
-    if (auth?.kind === 'none') return undefined
-    if (auth?.kind === 'literal') return `Bearer ${this.resolve(auth.token)}`
-    if (auth === undefined && spec.spec.basePath === CONTROL_BASE_PATH) {
-      return this.context.target.adminToken === undefined
-        ? undefined
-        : `Bearer ${this.context.target.adminToken}`
+    entry: CatalogEntry | undefined,
+  ): Promise<Result<string | undefined, StepFailure>> {
+    if (auth?.kind === 'none' || entry === undefined) return ok(undefined)
+    if (auth?.kind === 'literal') {
+      const token = this.resolve(auth.token)
+      return token.ok ? ok(`Bearer ${token.value}`) : token
+    }
+    const { target } = this.context
+    if (auth === undefined && entry.spec.spec.basePath === CONTROL_BASE_PATH) {
+      return ok(target.adminToken === undefined ? undefined : `Bearer ${target.adminToken}`)
     }
     // An operation whose security is optional ({}) or absent gets a token only when the step asks for one.
+    const { security } = entry.operation
     const required =
-      operation.security.length > 0 &&
-      operation.security.every((alternative) => alternative.schemes.length > 0)
-    if (!required && auth === undefined) return undefined
-    const request =
+      security.length > 0 && security.every((alternative) => alternative.schemes.length > 0)
+    if (!required && auth === undefined) return ok(undefined)
+    const request = this.resolve(
       auth === undefined
         ? { sub: DEFAULT_SUBSCRIBER }
-        : this.resolve({ sub: auth.sub, scope: auth.scope, claims: auth.claims })
-    const token = await this.context.tokens.token(request)
-    if (!token.ok) throw new StepFailure('error', [token.error])
-    return `Bearer ${token.value}`
+        : { sub: auth.sub, scope: auth.scope, claims: auth.claims },
+    )
+    if (!request.ok) return request
+    const token = await this.context.tokens.token(request.value)
+    return token.ok ? ok(`Bearer ${token.value}`) : fail('error', [token.error])
   }
 
   private async runRequest(step: RequestStep): Promise<StepResult> {
     const { context } = this
     const found = context.catalog.find(step.operationId)
-    if (!found.ok) throw new StepFailure('error', [found.error])
+    if (!found.ok) return fail('error', [found.error])
     const { operation } = found.value
     const input = this.resolve({
       params: step.params,
       headers: step.headers,
       body: step.body,
       rawBody: step.rawBody,
+      expect: step.expect,
     })
-    const expect = this.resolve(step.expect)
+    if (!input.ok) return input
+    const { expect } = input.value
     const kind = await this.targetKind()
-    const headers: Record<string, string> = { ...input.headers }
+    if (!kind.ok) return kind
+
+    const headers: Record<string, string> = { ...input.value.headers }
     const hasHeader = (name: string): boolean =>
       Object.keys(headers).some((key) => key.toLowerCase() === name)
     // On a callsim the scenario's own id governs its calls, so the file proves what it promises.
-    if (kind.kind === 'callsim' && !hasHeader('x-callsim-scenario'))
+    if (kind.value.kind === 'callsim' && !hasHeader('x-callsim-scenario'))
       headers['x-callsim-scenario'] = this.scenario.id
     if (!hasHeader('authorization')) {
       const authorization = await this.authorization(step.auth, found.value)
-      if (authorization !== undefined) headers.authorization = authorization
+      if (!authorization.ok) return authorization
+      if (authorization.value !== undefined) headers.authorization = authorization.value
     }
     const built = buildRequest(found.value, {
+      ...input.value,
       baseUrl: context.target.url,
-      params: input.params,
       headers,
-      body: input.body,
-      rawBody: input.rawBody,
     })
-    if (!built.ok) throw new StepFailure('error', built.error)
+    if (!built.ok) return fail('error', built.error)
     const request = built.value
     const path = new URL(request.url).pathname
     const timeoutMs = step.timeoutMs ?? context.requestTimeoutMs
 
     let attempts = 0
     let waitedMs = 0
-    const pollStarted = performance.now()
+    const started = performance.now()
     for (;;) {
       attempts += 1
       const sent = await sendHttp(request, timeoutMs)
       if (!sent.ok) {
-        const summary = `${request.method} ${path} → connection failed`
         if (expect?.dropped && sent.error.kind === 'dropped')
-          return { summary: `${request.method} ${path} → connection dropped, as expected` }
-        throw new StepFailure('error', [sent.error.message], summary)
+          return ok({ summary: `${request.method} ${path} → connection dropped, as expected` })
+        return fail('error', [sent.error.message], `${request.method} ${path} → no response`)
       }
       const summary = `${request.method} ${path} → ${sent.value.status} (${sent.value.durationMs} ms)`
       if (expect?.dropped)
-        throw new StepFailure(
+        return fail(
           'failure',
           [`expected the target to drop the connection, but it answered ${sent.value.status}`],
           summary,
         )
-      const { record, parseViolation } = toRecord(sent.value, operation)
+
+      const { record, parseViolation } = toRecord(sent.value, operation.operationId)
       const contract = expect?.contract ?? 'valid'
+      // A broken contract is not retried by a poll: a response that breaks the spec is the finding.
       if (contract !== 'any') {
-        const violations = [
-          ...(parseViolation ? [parseViolation] : []),
-          ...validateResponse(operation, {
-            status: record.status ?? 0,
-            contentType: record.headers['content-type'],
-            body: parseViolation ? undefined : record.body,
-            headers: record.headers,
-          }).filter(
-            // An unparsable body has already been reported; "declares a body, but none was sent" would repeat it.
-            (violation) => !(parseViolation && violation.keyword === 'required-body'),
-          ),
-        ]
-        // The run's own sink is http:// on 127.0.0.1, which a callsim accepts with --allow-http-sinks
-        // although the spec's pattern demands https; its echo in a subscription is not the target's fault.
-        const sinkUrl = context.sink?.url
-        const echoesSink = (violation: Violation): boolean =>
-          sinkUrl !== undefined &&
-          violation.keyword === 'pattern' &&
-          /(^|\.)sink$/.test(violation.path) &&
-          readFieldPath(record, violation.path) === sinkUrl
-        violations.splice(
-          0,
-          violations.length,
-          ...violations.filter((violation) => !echoesSink(violation)),
-        )
-        if (contract === 'valid' && violations.length > 0) {
-          throw new StepFailure(
+        const violations = findViolations(operation, record, parseViolation, context.sink?.url)
+        if (contract === 'valid' && violations.length > 0)
+          return fail(
             'failure',
-            [
-              ...violations.map(formatViolation),
-              `the response body: ${sent.value.text === '' ? '(empty)' : sent.value.text.length <= 300 ? sent.value.text : `${sent.value.text.slice(0, 299)}…`}`,
-            ],
+            [...violations.map(formatViolation), quoteBody(sent.value.text)],
             summary,
           )
-        }
         if (contract === 'violated' && violations.length === 0) {
-          throw new StepFailure(
+          return fail(
             'failure',
             [
               `contract: expected the response to break the spec of ${operation.operationId}, but it honours it`,
@@ -428,15 +377,16 @@ export class ScenarioRun {
       }
       const problems = checkResponse(expect, record)
       if (problems.length === 0)
-        return {
+        return ok({
           record,
           summary: attempts > 1 ? `${summary}, after ${attempts} requests` : summary,
-        }
-      if (!step.poll) throw new StepFailure('failure', problems, summary)
-      const virtual = kind.kind === 'callsim' && kind.clock === 'virtual'
-      const elapsed = virtual ? waitedMs : performance.now() - pollStarted
+        })
+      if (!step.poll) return fail('failure', problems, summary)
+
+      // Poll time is the target's time: a virtual clock is advanced by each interval.
+      const elapsed = isVirtual(kind.value) ? waitedMs : performance.now() - started
       if (elapsed >= step.poll.timeoutMs) {
-        throw new StepFailure(
+        return fail(
           'failure',
           [
             `poll: the expectation did not hold within ${step.poll.timeoutMs} ms (${attempts} requests); the last response missed it:`,
@@ -446,7 +396,8 @@ export class ScenarioRun {
         )
       }
       const interval = Math.min(step.poll.intervalMs, Math.max(1, step.poll.timeoutMs - elapsed))
-      await this.pass(interval, kind)
+      const passed = await this.pass(interval, kind.value)
+      if (!passed.ok) return passed
       waitedMs += interval
     }
   }
@@ -455,14 +406,15 @@ export class ScenarioRun {
   private async runSubscribe(step: SubscribeStep): Promise<StepResult> {
     const sink = this.context.sink
     if (!sink)
-      throw new StepFailure('error', [
+      return fail('error', [
         'subscribe: the run has no sink; this is a callsim bug, please report it',
       ])
     const deviceId = this.resolve(step.deviceId)
-    let last: StepResult | undefined
+    if (!deviceId.ok) return deviceId
+    let last: StepDone = {}
     const summaries: string[] = []
     for (const type of step.eventTypes) {
-      last = await this.runRequest({
+      const result = await this.runRequest({
         kind: 'request',
         name: undefined,
         description: undefined,
@@ -475,31 +427,23 @@ export class ScenarioRun {
           protocol: 'HTTP',
           sink: sink.url,
           types: [type],
-          config: { subscriptionDetail: { deviceId } },
+          config: { subscriptionDetail: { deviceId: deviceId.value } },
         },
         rawBody: undefined,
         timeoutMs: undefined,
         expect: { status: [201, 202], contract: 'valid', dropped: false },
         poll: undefined,
       })
+      if (!result.ok) return result
+      last = result.value
       const id = (last.record?.body as { id?: unknown } | undefined)?.id
       if (typeof id === 'string') this.subscriptions.push({ id, auth: step.auth })
       if (last.summary) summaries.push(last.summary)
     }
-    return { ...(last?.record ? { record: last.record } : {}), summary: summaries.join('; ') }
+    return ok({ ...last, summary: summaries.join('; ') })
   }
 
-  private callbackValidators(): CompiledCallback[] {
-    if (this.callbacks === undefined) {
-      this.callbacks = this.context.catalog.specs.flatMap((spec) => {
-        const compiled = compileCallbacks(spec.spec)
-        return compiled.ok ? [...compiled.value.values()] : []
-      })
-    }
-    return this.callbacks
-  }
-
-  /** Violations of the received event against the callbacks the specs declare (the best fit wins). */
+  /** Violations of a received event against the callbacks the specs declare (the best fit wins). */
   private validateCallback(event: ReceivedCallback): Violation[] {
     if (event.parseError !== undefined) {
       return [
@@ -513,8 +457,12 @@ export class ScenarioRun {
         },
       ]
     }
+    this.callbacks ??= this.context.catalog.specs.flatMap((spec) => {
+      const compiled = compileCallbacks(spec.spec)
+      return compiled.ok ? [...compiled.value.values()] : []
+    })
     let best: Violation[] | undefined
-    for (const callback of this.callbackValidators()) {
+    for (const callback of this.callbacks) {
       const violations = validateCallbackRequest(callback, {
         contentType: event.contentType,
         body: event.body,
@@ -528,10 +476,12 @@ export class ScenarioRun {
   private async runCallback(step: CallbackStep): Promise<StepResult> {
     const sink = this.context.sink
     if (!sink)
-      throw new StepFailure('error', [
+      return fail('error', [
         'callback: the run has no sink; this is a callsim bug, please report it',
       ])
-    const expect = this.resolve(step.expect)
+    const resolved = this.resolve(step.expect)
+    if (!resolved.ok) return resolved
+    const expect = resolved.value
     const typeOf = (event: ReceivedCallback): unknown =>
       typeof event.body === 'object' && event.body !== null
         ? (event.body as { type?: unknown }).type
@@ -548,23 +498,19 @@ export class ScenarioRun {
     )
     if (!event) {
       const sameType = sink.pending().filter((candidate) => typeOf(candidate) === step.eventType)
-      const last = sameType[sameType.length - 1]
+      const latest = sameType[sameType.length - 1]
       const messages = [
         `callback: no ${step.eventType} event that meets the expectation arrived at ${sink.url} within ${step.timeoutMs} ms (${sameType.length} other event(s) of that type, ${sink.pending().length} in all).`,
+        ...(latest
+          ? ['The latest of that type missed it:', ...checkResponse(expect, recordOf(latest))]
+          : ['Did a subscribe step (or a subscription with sink: ${sink.url}) come first?']),
       ]
-      if (last)
-        messages.push(
-          'The latest of that type missed it:',
-          ...checkResponse(expect, recordOf(last)),
-        )
-      else messages.push('Did a step subscribe with sink: ${sink.url}?')
-      throw new StepFailure('failure', messages)
+      return fail('failure', messages)
     }
-    const violations = this.validateCallback(event)
     const summary = `received ${step.eventType} #${event.seq}`
-    if (violations.length > 0)
-      throw new StepFailure('failure', violations.map(formatViolation), summary)
-    return { record: recordOf(event), summary }
+    const violations = this.validateCallback(event)
+    if (violations.length > 0) return fail('failure', violations.map(formatViolation), summary)
+    return ok({ record: recordOf(event), summary })
   }
 }
 
