@@ -7,6 +7,8 @@ export interface ExchangeRecord {
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: unknown
+  /** How long the answer took: real ms, or virtual ms advanced while it was pending. */
+  readonly latencyMs?: number
 }
 
 function checkHeaders(
@@ -46,5 +48,16 @@ export function checkResponse(
   if ('body' in expect && expect.body !== undefined)
     problems.push(...matchSubset(expect.body, record.body, ['body']))
   if (expect.paths) problems.push(...checkPaths(record, expect.paths))
+  if ('latency' in expect && expect.latency && record.latencyMs !== undefined) {
+    const { atLeastMs, atMostMs } = expect.latency
+    if (atLeastMs !== undefined && record.latencyMs < atLeastMs)
+      problems.push(
+        `latency: expected at least ${atLeastMs} ms, the answer took ${record.latencyMs} ms`,
+      )
+    if (atMostMs !== undefined && record.latencyMs > atMostMs)
+      problems.push(
+        `latency: expected at most ${atMostMs} ms, the answer took ${record.latencyMs} ms`,
+      )
+  }
   return problems
 }

@@ -36,6 +36,8 @@ export interface ResponseExpectation {
   readonly contract: 'valid' | 'violated' | 'any'
   /** The target must drop the connection instead of answering. */
   readonly dropped: boolean
+  /** Bounds on how long the answer took (ms): real time, or virtual time advanced while pending. */
+  readonly latency?: { readonly atLeastMs?: number; readonly atMostMs?: number }
 }
 
 export interface CallbackExpectation {
@@ -55,6 +57,8 @@ export interface RequestStep extends StepBase {
   readonly body: unknown
   readonly rawBody: string | undefined
   readonly timeoutMs: number | undefined
+  /** Virtual time to advance (in small steps) while the response is pending; 0: none. */
+  readonly advanceMs: number
   readonly expect: ResponseExpectation | undefined
   readonly poll: { readonly timeoutMs: number; readonly intervalMs: number } | undefined
 }
@@ -111,7 +115,7 @@ const ALTERNATIVES: readonly (readonly [string, string])[] = [
   ['/definitions/auth/oneOf', '"none", {sub, scope?, claims?} or {token}'],
   [
     '/definitions/matcher/oneOf',
-    'a plain value, or an object with one of equalTo, present, matches, oneOf, length, type',
+    'a plain value, or an object with one of equalTo, notEqualTo, present, matches, oneOf, length, type',
   ],
   ['/properties/status/oneOf', 'a status code (100-599) or a list of them'],
   ['/properties/params/additionalProperties/anyOf', 'a string, number, boolean or a list of them'],
@@ -212,6 +216,14 @@ function toExpectation(value: unknown): ResponseExpectation | undefined {
     ...(raw.paths === undefined ? {} : { paths: raw.paths as Record<string, Matcher> }),
     contract: (raw.contract as ResponseExpectation['contract'] | undefined) ?? 'valid',
     dropped: raw.dropped === true,
+    ...(raw.latency === undefined ? {} : { latency: toLatency(raw.latency as Raw) }),
+  }
+}
+
+function toLatency(raw: Raw): { atLeastMs?: number; atMostMs?: number } {
+  return {
+    ...(raw.atLeast === undefined ? {} : { atLeastMs: durationOf(raw.atLeast) }),
+    ...(raw.atMost === undefined ? {} : { atMostMs: durationOf(raw.atMost) }),
   }
 }
 
@@ -233,6 +245,7 @@ function toStep(raw: Raw, origin: StepOrigin): ClientStep {
       body: raw.body,
       rawBody: raw.rawBody as string | undefined,
       timeoutMs: raw.timeout === undefined ? undefined : durationOf(raw.timeout),
+      advanceMs: raw.advance === undefined ? 0 : durationOf(raw.advance),
       expect: toExpectation(raw.expect),
       poll:
         poll === undefined

@@ -92,6 +92,7 @@ export type Matcher =
   | boolean
   | null
   | { readonly equalTo: unknown }
+  | { readonly notEqualTo: unknown }
   | { readonly present: boolean }
   | { readonly matches: string }
   | { readonly oneOf: readonly unknown[] }
@@ -127,6 +128,10 @@ export function checkMatcher(
       : `${name}: expected to be absent, got ${show(value)}`
   }
   if (!found) return `${name}: expected a value, but there is nothing there`
+  if ('notEqualTo' in matcher)
+    return isDeepEqual(matcher.notEqualTo, value)
+      ? `${name}: expected anything but ${show(value)}`
+      : undefined
   if ('equalTo' in matcher)
     return isDeepEqual(matcher.equalTo, value)
       ? undefined

@@ -6,10 +6,11 @@ import {
   ok,
   validateCallbackRequest,
   type CompiledCallback,
+  type CompiledOperation,
   type Result,
   type Violation,
 } from '../contract/index.js'
-import { buildRequest } from './build-request.js'
+import { buildRequest, type OutgoingRequest } from './build-request.js'
 import { findViolations, formatViolation, toRecord } from './check-contract.js'
 import { checkResponse, type ExchangeRecord } from './check-expectation.js'
 import { SUBSCRIBE_OPERATION, checkSteps } from './check-steps.js'
@@ -18,6 +19,7 @@ import {
   type CallbackStep,
   type ClientStep,
   type RequestStep,
+  type ResponseExpectation,
   type StepAuth,
   type SubscribeStep,
   type WaitStep,
@@ -83,6 +85,11 @@ type StepResult = Result<StepDone, StepFailure>
 
 const fail = (type: StepFailure['type'], messages: readonly string[], summary?: string) =>
   err<StepFailure>({ type, messages, summary })
+
+/** A pending request's virtual time is advanced in steps this big, so its latency is known to this precision. */
+const ADVANCE_STEP_MS = 50
+/** How long (real time) to watch for a reply being held on the clock before advancing anyway. */
+const HOLD_DETECTION_MS = 1_000
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -332,73 +339,155 @@ class ScenarioRun {
     })
     if (!built.ok) return fail('error', built.error)
     const request = built.value
-    const path = new URL(request.url).pathname
     const timeoutMs = step.timeoutMs ?? context.requestTimeoutMs
+    const advanceMs = isVirtual(kind.value) ? step.advanceMs : 0
 
     let attempts = 0
     let waitedMs = 0
     const started = performance.now()
     for (;;) {
       attempts += 1
-      const sent = await sendHttp(request, timeoutMs)
-      if (!sent.ok) {
-        if (expect?.dropped && sent.error.kind === 'dropped')
-          return ok({ summary: `${request.method} ${path} → connection dropped, as expected` })
-        return fail('error', [sent.error.message], `${request.method} ${path} → no response`)
+      const attempt = await this.attempt(request, operation, expect, timeoutMs, advanceMs)
+      if (attempt.passed) {
+        const summary =
+          attempts > 1 ? `${attempt.summary}, after ${attempts} requests` : attempt.summary
+        return ok({ ...(attempt.record ? { record: attempt.record } : {}), summary })
       }
-      const summary = `${request.method} ${path} → ${sent.value.status} (${sent.value.durationMs} ms)`
-      if (expect?.dropped)
-        return fail(
-          'failure',
-          [`expected the target to drop the connection, but it answered ${sent.value.status}`],
-          summary,
-        )
-
-      const { record, parseViolation } = toRecord(sent.value, operation.operationId)
-      const contract = expect?.contract ?? 'valid'
-      // A broken contract is not retried by a poll: a response that breaks the spec is the finding.
-      if (contract !== 'any') {
-        const violations = findViolations(operation, record, parseViolation, context.sink?.url)
-        if (contract === 'valid' && violations.length > 0)
-          return fail(
-            'failure',
-            [...violations.map(formatViolation), quoteBody(sent.value.text)],
-            summary,
-          )
-        if (contract === 'violated' && violations.length === 0) {
-          return fail(
-            'failure',
-            [
-              `contract: expected the response to break the spec of ${operation.operationId}, but it honours it`,
-            ],
-            summary,
-          )
-        }
-      }
-      const problems = checkResponse(expect, record)
-      if (problems.length === 0)
-        return ok({
-          record,
-          summary: attempts > 1 ? `${summary}, after ${attempts} requests` : summary,
-        })
-      if (!step.poll) return fail('failure', problems, summary)
-
+      if (!step.poll || attempt.final) return fail(attempt.type, attempt.messages, attempt.summary)
       // Poll time is the target's time: a virtual clock is advanced by each interval.
       const elapsed = isVirtual(kind.value) ? waitedMs : performance.now() - started
       if (elapsed >= step.poll.timeoutMs) {
-        return fail(
-          'failure',
-          [
-            `poll: the expectation did not hold within ${step.poll.timeoutMs} ms (${attempts} requests); the last response missed it:`,
-            ...problems,
-          ],
-          summary,
-        )
+        const lead = `poll: the expectation did not hold within ${step.poll.timeoutMs} ms (${attempts} requests); the last attempt missed it:`
+        return fail(attempt.type, [lead, ...attempt.messages], attempt.summary)
       }
       const interval = Math.min(step.poll.intervalMs, Math.max(1, step.poll.timeoutMs - elapsed))
       const passed = await this.pass(interval, kind.value)
       if (!passed.ok) return passed
       waitedMs += interval
+    }
+  }
+
+  /**
+   * Sends the request; with `advanceMs`, moves the target's virtual clock in small steps while
+   * the answer is pending, and counts the virtual time that passed as the answer's latency.
+   */
+  private async send(
+    request: OutgoingRequest,
+    timeoutMs: number,
+    advanceMs: number,
+  ): Promise<{ sent: Awaited<ReturnType<typeof sendHttp>>; advancedMs: number }> {
+    if (advanceMs === 0) return { sent: await sendHttp(request, timeoutMs), advancedMs: 0 }
+    const { target } = this.context
+    const before = await target.pendingTasks()
+    const pending = sendHttp(request, timeoutMs)
+    let settled = false
+    void pending.then(() => (settled = true))
+    // Moving the clock before the target has put the reply on it would count time the reply
+    // never waited; so first wait (in real time, briefly) until it holds one more task.
+    const deadline = performance.now() + HOLD_DETECTION_MS
+    while (!settled && before.ok && performance.now() < deadline) {
+      const now = await target.pendingTasks()
+      if (!now.ok || now.value > before.value) break
+      await sleep(1)
+    }
+    let advancedMs = 0
+    while (!settled && advancedMs < advanceMs) {
+      const stepMs = Math.min(ADVANCE_STEP_MS, advanceMs - advancedMs)
+      const advanced = await target.advanceClock(stepMs)
+      if (!advanced.ok) break
+      advancedMs += stepMs
+      // Let the reply that fell due reach us before the clock moves on.
+      await sleep(1)
+    }
+    return { sent: await pending, advancedMs }
+  }
+
+  /**
+   * One request and what it proves. `final` marks what a poll must not retry: a response that
+   * breaks the spec, and a target that cannot be reached at all.
+   */
+  private async attempt(
+    request: OutgoingRequest,
+    operation: CompiledOperation,
+    expect: ResponseExpectation | undefined,
+    timeoutMs: number,
+    advanceMs: number,
+  ): Promise<{
+    passed: boolean
+    final: boolean
+    type: StepFailure['type']
+    messages: string[]
+    summary: string
+    record?: ExchangeRecord
+  }> {
+    const path = new URL(request.url).pathname
+    const { sent, advancedMs } = await this.send(request, timeoutMs, advanceMs)
+    if (!sent.ok) {
+      const summary = `${request.method} ${path} → no response`
+      if (expect?.dropped && sent.error.kind === 'dropped')
+        return {
+          passed: true,
+          final: false,
+          type: 'failure',
+          messages: [],
+          summary: `${request.method} ${path} → connection dropped, as expected`,
+        }
+      // Over a flaky network a poll tries again; a target that is not there at all is not worth it.
+      const final = sent.error.kind !== 'dropped' && sent.error.kind !== 'timeout'
+      return { passed: false, final, type: 'error', messages: [sent.error.message], summary }
+    }
+    const latencyMs = advanceMs > 0 ? advancedMs : sent.value.durationMs
+    const summary = `${request.method} ${path} → ${sent.value.status} (${advanceMs > 0 ? `${latencyMs} ms on the virtual clock` : `${latencyMs} ms`})`
+    if (expect?.dropped)
+      return {
+        passed: false,
+        final: false,
+        type: 'failure',
+        messages: [
+          `expected the target to drop the connection, but it answered ${sent.value.status}`,
+        ],
+        summary,
+      }
+
+    const parsed = toRecord(sent.value, operation.operationId)
+    const record: ExchangeRecord = { ...parsed.record, latencyMs }
+    const contract = expect?.contract ?? 'valid'
+    if (contract !== 'any') {
+      const violations = findViolations(
+        operation,
+        record,
+        parsed.parseViolation,
+        this.context.sink?.url,
+      )
+      if (contract === 'valid' && violations.length > 0) {
+        return {
+          passed: false,
+          final: true,
+          type: 'failure',
+          messages: [...violations.map(formatViolation), quoteBody(sent.value.text)],
+          summary,
+        }
+      }
+      if (contract === 'violated' && violations.length === 0) {
+        return {
+          passed: false,
+          final: false,
+          type: 'failure',
+          messages: [
+            `contract: expected the response to break the spec of ${operation.operationId}, but it honours it`,
+          ],
+          summary,
+        }
+      }
+    }
+    const problems = checkResponse(expect, record)
+    return {
+      passed: problems.length === 0,
+      final: false,
+      type: 'failure',
+      messages: problems,
+      summary,
+      record,
     }
   }
 
@@ -431,6 +520,7 @@ class ScenarioRun {
         },
         rawBody: undefined,
         timeoutMs: undefined,
+        advanceMs: 0,
         expect: { status: [201, 202], contract: 'valid', dropped: false },
         poll: undefined,
       })

@@ -73,6 +73,27 @@ export class Target {
     return ok(this.known)
   }
 
+  /** How many tasks wait on a callsim's clock (`GET /_callsim/clock`), e.g. a reply held back by a latency fault. */
+  async pendingTasks(): Promise<Result<number, string>> {
+    const sent = await sendHttp(
+      {
+        method: 'GET',
+        url: this.control('/clock'),
+        headers: this.controlHeaders(false),
+        body: undefined,
+      },
+      this.timeoutMs,
+    )
+    if (!sent.ok) return err(sent.error.message)
+    try {
+      const pending = (JSON.parse(sent.value.text) as { pendingTasks?: unknown }).pendingTasks
+      if (sent.value.status === 200 && typeof pending === 'number') return ok(pending)
+    } catch {
+      // Reported below, like any other answer that is not a clock status.
+    }
+    return err(`GET ${CONTROL_BASE_PATH}/clock answered ${sent.value.status} without pendingTasks`)
+  }
+
   /** Moves a callsim's virtual clock; everything due fires before the answer comes back. */
   async advanceClock(ms: number): Promise<Result<void, string>> {
     const sent = await sendHttp(

@@ -104,7 +104,7 @@ steps:
     expect: { paths: { answer.sdp: { present: true } }, status: 99 }
 `)
   expect(problems).toEqual([
-    'scenarios/demo.yaml:3 at /steps/0: unknown field "bogus" (allowed: name, description, request, auth, params, headers, body, rawBody, timeout, expect, poll)',
+    'scenarios/demo.yaml:3 at /steps/0: unknown field "bogus" (allowed: name, description, request, auth, params, headers, body, rawBody, timeout, advance, expect, poll)',
     'scenarios/demo.yaml:5 at /steps/1/wait: must be a duration such as 250ms, 5s, 1.5m or 2h, or a number of milliseconds',
     'scenarios/demo.yaml:6 at /steps/2: a step needs exactly one of request, wait, subscribe or callback',
     'scenarios/demo.yaml:7 at /steps/3: "poll" needs "expect": poll repeats the request until expect holds',

@@ -60,6 +60,10 @@ test('compares numbers, booleans and null strictly', () => {
 test('applies each matcher', () => {
   expect(checkMatcher('p', 'Ringing', true, 'Ringing')).toBeUndefined()
   expect(checkMatcher('p', { equalTo: { a: [1] } }, true, { a: [1] })).toBeUndefined()
+  expect(checkMatcher('p', { notEqualTo: 'v=0 old' }, true, 'v=0 new')).toBeUndefined()
+  expect(checkMatcher('p', { notEqualTo: 'v=0 old' }, true, 'v=0 old')).toBe(
+    'p: expected anything but "v=0 old"',
+  )
   expect(checkMatcher('p', { present: true }, false, undefined)).toBe(
     'p: expected to exist, but there is nothing there',
   )
@@ -102,4 +106,37 @@ test('checks JSON paths against a whole response', () => {
 test('compares deeply regardless of key order', () => {
   expect(isDeepEqual({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 })).toBe(true)
   expect(isDeepEqual({ a: 1 }, { a: 1, b: undefined })).toBe(false)
+})
+
+test('checks a whole response: status list, headers in any case, subset, paths and latency', async () => {
+  const { checkResponse } = await import('../../../src/runner/check-expectation.js')
+  const record = { status: 201, headers: { 'x-correlator': 'c-1' }, body: session, latencyMs: 1200 }
+  const expectation = { contract: 'valid', dropped: false } as const
+  expect(
+    checkResponse(
+      {
+        ...expectation,
+        status: [200, 201],
+        headers: { 'X-Correlator': 'c-1' },
+        body: { status: 'Ringing' },
+        latency: { atLeastMs: 1000, atMostMs: 3000 },
+      },
+      record,
+    ),
+  ).toEqual([])
+  expect(
+    checkResponse(
+      {
+        ...expectation,
+        status: 200,
+        headers: { 'x-correlator': { present: false } },
+        latency: { atMostMs: 1000 },
+      },
+      record,
+    ),
+  ).toEqual([
+    'status: expected 200, got 201 {"mediaSessionId":"ms-1","status":"Ringing","offer":{"sdp":"v=0\\r\\n"},"tags":["a","b"]}',
+    'headers.x-correlator: expected to be absent, got "c-1"',
+    'latency: expected at most 1000 ms, the answer took 1200 ms',
+  ])
 })
