@@ -53,8 +53,23 @@ export interface Face {
   readonly handlers: Readonly<Record<string, OperationHandler>>
   /** Puts a protocol failure in this face's error shape. */
   formatError(error: ProtocolError): FaceResponse
+  /**
+   * Puts an error that a scenario's fault plan injects (`action: { type: respond, status, code,
+   * message }`) in this face's error shape, e.g. CAMARA's `{ status, code, message }`. `code` is
+   * the scenario's string, meant for the face's code field. The loader validates the result
+   * against each targeted operation's declared responses, so the body must be what this face
+   * would send for that status. Without it, callsim sends `{ status, code, message }`.
+   */
+  formatInjectedError?(status: number, code: string, message: string): FaceResponse
+  /** The control API: scenarios never govern it and faults never touch it. */
+  readonly controlPlane?: boolean
   /** Forgets state the face keeps beside the network (the control API's reset); most keep none. */
   reset?(): void
+}
+
+/** The injected error of a fault plan in the face's shape, or a plain `{ status, code, message }`. */
+export function injectedErrorOf(face: Face, status: number, code: string, message: string): FaceResponse {
+  return face.formatInjectedError?.(status, code, message) ?? { status, body: { status, code, message } }
 }
 
 /** Builds a face from a compiled spec, refusing specs whose operations it cannot serve. */

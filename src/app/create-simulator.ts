@@ -2,10 +2,9 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
 import pino from 'pino'
-import type { Control, Face, SelectLifecycle } from '../apis/index.js'
+import type { Control, Face } from '../apis/index.js'
 import { formatSpecProblem, loadSpec, type CompiledSpec } from '../contract/index.js'
 import {
-  DEFAULT_LIFECYCLE,
   DomainEvents,
   Network,
   Registrations,
@@ -18,14 +17,18 @@ import {
 } from '../core/index.js'
 import { Journal, createHttpApp, type Logger } from '../http/index.js'
 import type { Notifier } from '../notify/index.js'
+import { ScenarioEngine } from '../scenario/index.js'
 import { createEventsFeature } from './create-events-feature.js'
 import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
 import { resolveOptions, type SimulatorOptions } from './options.js'
 import { installBuiltInCache } from './precompiled-cache.js'
+import { BUILT_IN_SCENARIOS_DIR } from './load-scenarios-from-disk.js'
 import { readCallTemplates } from './read-call-templates.js'
 import { StartupError, builtInPath, readSource } from './read-sources.js'
 import { SystemClock } from './system-clock.js'
+import { createScenarioControl, createSelectLifecycle } from './scenario-control.js'
 import { createTokenService, type TokenService } from './tokens.js'
+import { createScenarioReloader, watchScenarios, type ScenarioReloader } from './watch-scenarios.js'
 
 export interface Simulator {
   readonly options: SimulatorOptions
@@ -41,6 +44,10 @@ export interface Simulator {
   /** Every scope the mounted specs declare: what a default token carries. */
   readonly allScopes: readonly string[]
   readonly seed: number
+  /** The loaded scenarios, their activations and fault counters. */
+  readonly scenarios: ScenarioEngine
+  /** Re-reads the scenario folders (what --watch does on a change). */
+  readonly scenarioReloader: ScenarioReloader
   /** Listens on options.host/port (port 0 picks a free one). */
   listen(): Promise<RunningSimulator>
   /** Stops timers; the HTTP server is closed by RunningSimulator.close. */
@@ -104,6 +111,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
   // A faker of its own (seed + 1), so registering a device does not shift the seeded call ids.
   const registrations = new Registrations({ clock, faker: createFaker(seed + 1), events })
   const journal = new Journal()
+  // Fault draws have a stream of their own, so they never shift the calls' seeded data.
+  const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17))
   const tokens = createTokenService(options.tokenSecret, clock)
   const specs = loadFaceSpecs(options.specs)
   const allScopes = [...new Set([...specs.values()].flatMap((spec) => [...spec.operations.values()].flatMap((op) => op.security.flatMap((s) => s.scopes))))]
@@ -130,6 +139,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
       eventsFeature.reset()
       for (const face of faces) face.reset?.()
       journal.clear()
+      scenarios.reset()
     },
     clock: () => ({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending() }),
     advanceClock: (ms) => {
@@ -146,12 +156,13 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     issueToken: (request) => tokens.issue({ ...request, scope: request.scope ?? allScopes.join(' ') }),
     startIncomingCall: (request) => eventsFeature.startIncomingCall(request),
     deliveries: (limit, subscriptionId) => eventsFeature.deliveries(limit, subscriptionId),
+    ...createScenarioControl(scenarios, options.adminToken),
   }
 
   const deps = {
     network,
     control,
-    selectLifecycle: (() => ({ scenarioId: 'default', lifecycle: DEFAULT_LIFECYCLE })) as SelectLifecycle,
+    selectLifecycle: createSelectLifecycle(scenarios),
     registrations,
     registration: options.registration,
     clock,
@@ -164,6 +175,11 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
   }
   const faces = [...specs].map(([definition, spec]) => definition.create(spec, deps))
   const fallbackFace = faces.find((face) => face.id === 'camara-call-handling') ?? (faces[0] as Face)
+  const scenarioDirs = [...(options.builtInScenarios ? [BUILT_IN_SCENARIOS_DIR] : []), ...options.scenarioDirs]
+  const scenarioReloader = createScenarioReloader(scenarioDirs, faces, scenarios, logger)
+  const loaded = scenarioReloader.load()
+  if (!loaded.ok) throw new StartupError(loaded.error)
+  const watcher = options.watchScenarios ? watchScenarios(scenarioDirs, scenarioReloader, logger) : undefined
   const app = createHttpApp({
     faces,
     fallbackFace,
@@ -173,11 +189,14 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     now: () => clock.now(),
     strict: options.strict,
     bodyLimitBytes: options.bodyLimitBytes,
+    scenarios,
+    wait: (ms, task) => void clock.schedule(clock.now() + ms, task),
   })
 
   const dispose = (): void => {
     if (clock instanceof SystemClock) clock.stop()
     eventsFeature.dispose()
+    watcher?.close()
   }
 
   return {
@@ -192,6 +211,8 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     notifier: eventsFeature.notifier,
     allScopes,
     seed,
+    scenarios,
+    scenarioReloader,
     dispose,
     listen: () =>
       new Promise((resolve, reject) => {

@@ -2,4 +2,5 @@
 export { createSimulator, type RunningSimulator, type Simulator } from './create-simulator.js'
 export { DEFAULT_OPTIONS, resolveOptions, type SimulatorOptions } from './options.js'
 export { StartupError } from './read-sources.js'
+export type { ReloadOutcome, ScenarioReloader } from './watch-scenarios.js'
 export { DEFAULT_TOKEN_SECRET, createTokenService, type TokenService } from './tokens.js'

@@ -32,6 +32,14 @@ export interface SimulatorOptions {
   /** How long one event delivery attempt may take (real time) before it counts as failed. */
   readonly deliveryTimeoutMs: number
   readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
+  /** Load the shipped scenarios/ library (default.yaml, lifecycle/, errors/, network/). */
+  readonly builtInScenarios: boolean
+  /** More scenario folders (`--scenarios`); ids must be unique across all of them. */
+  readonly scenarioDirs: readonly string[]
+  /** Reload the scenario folders when a file changes (`--watch`). */
+  readonly watchScenarios: boolean
+  /** When set, the control API requires `Authorization: Bearer <adminToken>`. */
+  readonly adminToken: string | undefined
 }
 
 export const DEFAULT_OPTIONS: SimulatorOptions = {
@@ -50,6 +58,10 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   allowHttpSinks: false,
   deliveryTimeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS,
   logLevel: 'info',
+  builtInScenarios: true,
+  scenarioDirs: [],
+  watchScenarios: false,
+  adminToken: undefined,
 }
 
 export function resolveOptions(overrides: Partial<SimulatorOptions>): SimulatorOptions {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander'
 import { StartupError } from '../app/index.js'
+import { registerScenarios } from './scenarios.js'
 import { registerServe } from './serve.js'
 import { registerToken } from './token.js'
 
@@ -12,6 +13,7 @@ const program = new Command()
 
 registerServe(program)
 registerToken(program)
+registerScenarios(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -20,6 +20,9 @@ interface ServeFlags {
   allowHttpSinks?: boolean
   deliveryTimeout?: number
   logLevel: SimulatorOptions['logLevel']
+  scenarios?: string[]
+  watch?: boolean
+  adminToken?: string
 }
 
 export function registerServe(program: Command): void {
@@ -43,6 +46,9 @@ export function registerServe(program: Command): void {
     )
     .option('--allow-http-sinks', 'also accept http:// event sinks on loopback addresses (localhost, 127.x, [::1]); the spec demands https')
     .option('--delivery-timeout <duration>', 'how long one event delivery attempt may take (default 5s)', parseDurationOption)
+    .option('--scenarios <dir>', 'also load the scenario files in this folder (repeatable); ids must be unique across folders', collect)
+    .option('--watch', 'reload the scenario files when they change; a broken edit is reported and the previous scenarios stay in force')
+    .option('--admin-token <token>', 'require "Authorization: Bearer <token>" on the control API (default: $CALLSIM_ADMIN_TOKEN, or no token)')
     .addOption(new Option('--log-level <level>', 'log verbosity').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
     .action(async (flags: ServeFlags) => {
       const simulator = createSimulator({
@@ -61,12 +67,16 @@ export function registerServe(program: Command): void {
         allowHttpSinks: flags.allowHttpSinks ?? false,
         deliveryTimeoutMs: flags.deliveryTimeout,
         logLevel: flags.logLevel,
+        scenarioDirs: flags.scenarios ?? [],
+        watchScenarios: flags.watch ?? false,
+        adminToken: flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN,
       })
       const running = await simulator.listen()
       const token = await simulator.control.issueToken({ sub: DEFAULT_SUBSCRIBER, expiresInMs: 24 * 3_600_000 })
       const lines = [
         `callsim listening on ${running.url} (seed ${simulator.seed}, ${simulator.clock.kind} clock${simulator.options.strict ? ', strict' : ''})`,
         ...simulator.faces.map((face) => `  ${face.id.padEnd(22)} ${running.url}${face.basePath}  (${face.spec.spec.source})`),
+        `${simulator.scenarios.list().length} scenarios (callsim scenarios lists them)${simulator.options.watchScenarios ? ', reloaded when their files change' : ''}${simulator.options.adminToken === undefined ? '' : '; the control API needs the admin token'}`,
         '',
         `A token for ${DEFAULT_SUBSCRIBER}, valid 24h, with every scope:`,
         `  export TOKEN=${token.token}`,

@@ -1,11 +1,14 @@
 import express, { type Express } from 'express'
 import type { Face } from '../apis/index.js'
+import type { ScenarioEngine } from '../scenario/index.js'
 import { errorHandler } from './error-handler.js'
+import { createFaultInjector } from './fault-injector.js'
 import type { Journal } from './journal.js'
 import type { Logger } from './logger.js'
 import { authenticate, type TokenVerifier } from './middleware/authenticate.js'
 import { correlator } from './middleware/correlator.js'
 import { handleOperation } from './middleware/handle-operation.js'
+import { injectFault } from './middleware/inject-fault.js'
 import { parseBody } from './middleware/parse-body.js'
 import { route } from './middleware/route.js'
 import { validateRequest } from './middleware/validate-request.js'
@@ -21,15 +24,21 @@ export interface HttpAppOptions {
   readonly now: () => number
   readonly strict: boolean
   readonly bodyLimitBytes: number
+  /** Selects each request's governing scenario and decides its faults. */
+  readonly scenarios: ScenarioEngine
+  /** Waits on the simulator's clock (fault latency). */
+  readonly wait: (ms: number, task: () => void) => void
 }
 
 /**
  * The Express app: one entry point whose stages run in the order of DESIGN.md —
- * correlator, route, authenticate, parse body, validate request, handle; every reply is
- * validated and journaled on its way out.
+ * correlator, route, authenticate, inject fault, parse body, validate request, handle; every
+ * reply is validated and journaled on its way out.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const send = createSendReply(options)
+  const readBody = parseBody(options.bodyLimitBytes, send)
+  const inject = createFaultInjector({ ...options, send })
   const app = express()
   app.disable('x-powered-by')
   app.disable('etag')
@@ -38,7 +47,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     correlator,
     route(options.faces, options.fallbackFace, send),
     authenticate(options.verifier, send),
-    parseBody(options.bodyLimitBytes, send),
+    injectFault(options.scenarios, inject, readBody, send),
+    readBody,
     validateRequest(send),
     handleOperation(send),
   )

@@ -1,6 +1,7 @@
 /** The only Express code: the request pipeline that puts faces on HTTP. */
 export { createHttpApp, type HttpAppOptions } from './create-http-app.js'
 export { Journal, Ring, type JournalEntry } from './journal.js'
+export { noteGoverningScenario } from './request-scope.js'
 export { silentLogger, type Logger } from './logger.js'
 export type { TokenVerifier } from './middleware/authenticate.js'
 export { DEFAULT_BODY_LIMIT_BYTES } from './middleware/parse-body.js'

@@ -14,5 +14,9 @@ export interface RequestContext {
   requestViolations: readonly Violation[]
   scenarioId: string | undefined
   fault: string | undefined
+  /** The body stream has been consumed (parse-body may run early, for fault matchers). */
+  bodyRead?: boolean
+  /** The reply is an injected fault marked undeclared: not checked, not a callsim violation. */
+  intentionalFault?: boolean
   reply: FaceResponse | undefined
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import type { FaceResponse } from '../apis/index.js'
 import { validateResponse, type Violation } from '../contract/index.js'
-import type { Journal } from './journal.js'
+import type { Journal, JournalEntry } from './journal.js'
 import type { Logger } from './logger.js'
 import type { RequestContext } from './request-context.js'
 
@@ -30,7 +30,7 @@ export function createSendReply(options: SendReplyOptions): SendReply {
     const body = outgoing.body === undefined ? undefined : JSON.stringify(outgoing.body)
     const contentType = body === undefined ? undefined : 'application/json'
     if (context.correlator !== undefined) res.setHeader('x-correlator', context.correlator)
-    if (context.operation && !outgoing.protocol) {
+    if (context.operation && !outgoing.protocol && !context.intentionalFault) {
       violations = validateResponse(context.operation, {
         status: outgoing.status,
         contentType,
@@ -55,19 +55,24 @@ export function createSendReply(options: SendReplyOptions): SendReply {
       res.setHeader('content-type', 'application/json')
       res.end(payload)
     }
-    journal.record({
-      at: new Date(now()).toISOString(),
-      method: req.method,
-      path: req.originalUrl,
-      face: context.face.id,
-      operationId: context.operation?.operationId,
-      status: outgoing.status,
-      durationMs: Math.round((performance.now() - context.startedAt) * 1000) / 1000,
-      correlator: context.correlator,
-      requestViolations: context.requestViolations,
-      responseViolations: violations,
-      scenarioId: context.scenarioId,
-      fault: context.fault,
-    })
+    journal.record(toJournalEntry(req, context, outgoing.status, violations, now))
+  }
+}
+
+/** The journal's view of a finished exchange; status 0 when the connection was dropped. */
+export function toJournalEntry(req: Request, context: RequestContext, status: number, violations: Violation[], now: () => number): Omit<JournalEntry, 'seq'> {
+  return {
+    at: new Date(now()).toISOString(),
+    method: req.method,
+    path: req.originalUrl,
+    face: context.face.id,
+    operationId: context.operation?.operationId,
+    status,
+    durationMs: Math.round((performance.now() - context.startedAt) * 1000) / 1000,
+    correlator: context.correlator,
+    requestViolations: context.requestViolations,
+    responseViolations: violations,
+    scenarioId: context.scenarioId,
+    fault: context.fault,
   }
 }

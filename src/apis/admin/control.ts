@@ -1,4 +1,5 @@
 import type { Call, Result } from '../../core/index.js'
+import type { Activations, Scenario } from '../../scenario/index.js'
 
 export interface ClockStatus {
   readonly kind: 'system' | 'virtual'
@@ -52,6 +53,19 @@ export interface Control {
   calls(): Iterable<Call>
   call(id: string): Call | undefined
   issueToken(request: TokenRequest): Promise<IssuedToken>
+  /** Every loaded scenario, in id order. */
+  scenarios(): readonly Scenario[]
+  scenario(id: string): Scenario | undefined
+  scenarioActivations(): Activations
+  /** Makes a scenario govern every request, or one subscriber's, that no header or match claims. */
+  activateScenario(id: string, subscriber?: string): Result<Activations, string>
+  /** Returns whether a scenario was active there. */
+  deactivateScenario(subscriber?: string): boolean
+  /**
+   * With `--admin-token`, the reason a control request is refused (a missing or wrong bearer
+   * token); undefined when it may go on.
+   */
+  refuseAdmin(authorization: unknown): string | undefined
   /** Offers a network-originated call; the callee's invitation subscriptions are notified. */
   startIncomingCall(request: IncomingCallRequest): Result<{ call: Call; invitedSubscriptions: readonly string[] }, IncomingCallError>
   /** The most recent event delivery attempts, optionally of one subscription. */

@@ -3,6 +3,7 @@ import { errorInfo } from '../camara-common/error-info.js'
 import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
 import type { ClockStatus, Control } from './control.js'
 import { createEventAdminOperations } from './event-operations.js'
+import { createScenarioAdminOperations } from './scenario-operations.js'
 import { toAdminCall } from './to-admin-call.js'
 
 const toClockView = (status: ClockStatus & { fired?: number }) => ({ ...status, now: new Date(status.now).toISOString() })
@@ -11,6 +12,7 @@ const toClockView = (status: ClockStatus & { fired?: number }) => ({ ...status, 
 export function createAdminOperations(control: Control): Record<string, OperationHandler> {
   return {
     ...createEventAdminOperations(control),
+    ...createScenarioAdminOperations(control),
     resetSimulator: () => {
       control.reset()
       return { status: 204 }

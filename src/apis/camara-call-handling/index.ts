@@ -1,4 +1,5 @@
 import type { CompiledSpec } from '../../contract/index.js'
+import { formatCamaraInjectedError } from '../camara-common/error-info.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { formatCallHandlingProtocolError } from './errors.js'
 import { FACE_ID, createOperations, type CallHandlingDeps } from './operations.js'
@@ -17,5 +18,6 @@ export function createCallHandlingFace(spec: CompiledSpec, deps: CallHandlingDep
     basePath: spec.spec.basePath,
     handlers,
     formatError: formatCallHandlingProtocolError,
+    formatInjectedError: formatCamaraInjectedError,
   }
 }

@@ -16,6 +16,11 @@ export function errorInfo(status: number, code: string, message: string): FaceRe
   return { status, body: { status, code, message: bounded } satisfies ErrorInfo }
 }
 
+/** A fault plan's injected error as CAMARA ErrorInfo (Face.formatInjectedError of every CAMARA face). */
+export function formatCamaraInjectedError(status: number, code: string, message: string): FaceResponse {
+  return errorInfo(status, code, message)
+}
+
 /**
  * The CAMARA Commonalities mapping of protocol failures. Statuses outside an operation's
  * declared responses (405, 413, 415) use the Commonalities codes and are marked as protocol

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express'
 import type { FaceRequest, FaceResponse } from '../../apis/index.js'
 import type { RequestContext } from '../request-context.js'
+import { runInRequestScope } from '../request-scope.js'
 import type { SendReply } from '../send-reply.js'
 
 /** Calls the face's handler for the operationId with a plain request object. */
@@ -25,7 +26,7 @@ export function handleOperation(send: SendReply): RequestHandler {
       body: context.body,
       principal: context.principal,
     }
-    const reply = handler(request)
+    const reply = runInRequestScope(context, () => handler(request))
     if (reply instanceof Promise) {
       reply.then((value: FaceResponse) => send(req, res, value), next)
     } else {

@@ -17,6 +17,12 @@ function isJsonMediaType(mediaType: string | undefined): boolean {
 export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
   return (req, res, next) => {
     const context = res.locals.callsim as RequestContext
+    // inject-fault runs this stage early when a scenario matches on the body; read it once.
+    if (context.bodyRead) {
+      next()
+      return
+    }
+    context.bodyRead = true
     const declared = req.headers['content-length']
     const hasBody = (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined
     if (!hasBody) {

@@ -1,0 +1,86 @@
+import { watch, type FSWatcher } from 'node:fs'
+import type { Face } from '../apis/index.js'
+import { err, ok, type Result } from '../core/index.js'
+import type { Logger } from '../http/index.js'
+import type { ScenarioEngine } from '../scenario/index.js'
+import { loadScenariosFromDisk } from './load-scenarios-from-disk.js'
+
+/** What a reload did: the new scenario count, or every problem of the refused edit. */
+export type ReloadOutcome = Result<{ readonly count: number; readonly droppedActivations: readonly string[] }, readonly string[]>
+
+export interface ScenarioReloader {
+  /** Reads the folders and swaps the library in when every file is good; start-up reports the problems itself. */
+  load(): ReloadOutcome
+  /**
+   * Reads the folders again and swaps the library in place when every file is good. A broken
+   * edit is reported and the previous library stays in force; live calls keep their lifecycle.
+   */
+  reload(): ReloadOutcome
+  /** Calls `listener` after each reload attempt; returns the unsubscribe function. */
+  onReload(listener: (outcome: ReloadOutcome) => void): () => void
+}
+
+export function createScenarioReloader(dirs: readonly string[], faces: readonly Face[], engine: ScenarioEngine, logger: Logger): ScenarioReloader {
+  const listeners = new Set<(outcome: ReloadOutcome) => void>()
+  const load = (): ReloadOutcome => {
+    const loaded = loadScenariosFromDisk(dirs, faces)
+    if (!loaded.ok) return err(loaded.error)
+    const { droppedActivations } = engine.replace(loaded.value)
+    return ok({ count: engine.list().length, droppedActivations })
+  }
+  return {
+    load,
+    reload() {
+      const outcome = load()
+      if (outcome.ok) {
+        logger.info({ scenarios: outcome.value.count, droppedActivations: outcome.value.droppedActivations }, 'scenarios reloaded')
+      } else {
+        logger.error({ problems: outcome.error }, 'scenario files not reloaded; the previous scenarios stay in force until the files are fixed')
+      }
+      for (const listener of listeners) listener(outcome)
+      return outcome
+    },
+    onReload(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
+
+/** Editors save in bursts (write, rename, chmod); one reload per burst is enough. */
+export const WATCH_DEBOUNCE_MS = 150
+
+export interface ScenarioWatcher {
+  close(): void
+}
+
+/**
+ * `callsim serve --watch`: reloads the scenario folders when a file in them changes, debounced.
+ * Uses fs.watch (recursive, Node 20 on Linux, macOS and Windows).
+ */
+export function watchScenarios(dirs: readonly string[], reloader: ScenarioReloader, logger: Logger, debounceMs = WATCH_DEBOUNCE_MS): ScenarioWatcher {
+  let timer: NodeJS.Timeout | undefined
+  const schedule = (): void => {
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => {
+      timer = undefined
+      reloader.reload()
+    }, debounceMs)
+  }
+  const watchers: FSWatcher[] = []
+  for (const dir of dirs) {
+    try {
+      const watcher = watch(dir, { recursive: true }, schedule)
+      watcher.on('error', (error) => logger.error({ dir, err: error }, 'stopped watching a scenario folder'))
+      watchers.push(watcher)
+    } catch (error) {
+      logger.error({ dir, err: error }, 'cannot watch a scenario folder; its changes need a restart')
+    }
+  }
+  return {
+    close() {
+      if (timer) clearTimeout(timer)
+      for (const watcher of watchers) watcher.close()
+    },
+  }
+}

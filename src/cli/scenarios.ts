@@ -1,0 +1,34 @@
+import type { Command } from 'commander'
+import { createSimulator } from '../app/index.js'
+import { collect } from './parse-options.js'
+
+interface ScenariosFlags {
+  scenarios?: string[]
+  spec?: string[]
+  json?: boolean
+}
+
+/**
+ * `callsim scenarios`: loads the scenarios exactly as `serve` would (schema and spec checks
+ * included, so a broken file fails here too) and lists id, source file and description.
+ */
+export function registerScenarios(program: Command): void {
+  program
+    .command('scenarios')
+    .description('list the scenarios callsim serve would load: id, source file and description')
+    .option('--scenarios <dir>', 'also load the scenario files in this folder (repeatable)', collect)
+    .option('--spec <file>', 'check fault plans against this OpenAPI file instead of the built-in spec with the same operationIds (repeatable)', collect)
+    .option('--json', 'print JSON instead of text')
+    .action((flags: ScenariosFlags) => {
+      const simulator = createSimulator({ scenarioDirs: flags.scenarios ?? [], specs: flags.spec ?? [], clock: 'virtual', logLevel: 'silent', seed: 0 })
+      const scenarios = simulator.scenarios.list()
+      simulator.dispose()
+      if (flags.json) {
+        const rows = scenarios.map((s) => ({ id: s.id, description: s.description, source: s.origin.source, line: s.origin.line }))
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
+        return
+      }
+      const lines = scenarios.flatMap((s) => [`${s.id}  (${s.origin.source}${s.origin.line === undefined || s.origin.pointer === '' ? '' : `:${s.origin.line}`})`, `    ${s.description}`])
+      process.stdout.write(`${lines.join('\n')}\n\n${scenarios.length} scenarios. Pick one per request with the header x-callsim-scenario: <id>, or see docs/scenarios.md.\n`)
+    })
+}
