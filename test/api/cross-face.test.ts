@@ -54,6 +54,43 @@ async function setup() {
   }
 }
 
+test('a CAMARA call that rings and is rejected by the callee appears as an SBC session with 603 from B', async () => {
+  const { simulator, http, tokens, camara, sbcSession, networkCalls } = await setup()
+  const registrationId = await registerDevice(simulator, ALICE)
+  // tel:+15550100603 is the `declined` magic number: Ringing after 1 s, Declined (SIP 603) 2 s later.
+  const created = await http
+    .post(`${CAMARA}/sessions`)
+    .set('authorization', `Bearer ${tokens.alice}`)
+    .set('registrationId', registrationId)
+    .send({
+      originatorAddress: ALICE,
+      receiverAddress: 'tel:+15550100603',
+      offer: { sdp: 'v=0\r\n' },
+    })
+  expect(created.status).toBe(201)
+  const { mediaSessionId } = created.body as { mediaSessionId: string }
+  const [call] = await networkCalls()
+  if (!call) throw new Error('createSession placed no call')
+  advance(simulator, 1000)
+  expect((await camara(mediaSessionId, tokens.alice)).body.status).toBe('Ringing')
+  expect((await sbcSession(call.sipCallId)).body).not.toHaveProperty('ended')
+  advance(simulator, 2000)
+  expect((await camara(mediaSessionId, tokens.alice)).body.status).toBe('Declined')
+  const session = await sbcSession(call.sipCallId)
+  expect(session.status).toBe(200)
+  expect(session.body).toMatchObject({
+    callId: call.sipCallId,
+    aNumber: '+15550001',
+    bNumber: '+15550100603',
+    direction: 'O',
+    started: '2025-01-01T00:00:00.000Z',
+    ended: '2025-01-01T00:00:03.000Z',
+    endedReason: '603',
+    endedBy: 'B',
+  })
+  expect(session.body).not.toHaveProperty('answered')
+})
+
 test('an incoming call that Bob lets ring and rejects through CAMARA appears as an SBC session with 603 from B', async () => {
   const { simulator, http, tokens, camara, sbcSession } = await setup()
   await registerDevice(simulator, BOB)

@@ -3,7 +3,7 @@ import { createFaker, type Clock, type DomainEvents, type Network } from '../../
 import { assertHandlersCoverSpec, type Face, type SelectLifecycle } from '../face.js'
 import type { CallTemplates } from './call-templates.js'
 import { Click2CallSessions } from './click2call-sessions.js'
-import { formatClick2CallProtocolError } from './errors.js'
+import { formatClick2CallInjectedError, formatClick2CallProtocolError } from './errors.js'
 import { FACE_ID, createOperations } from './operations.js'
 
 export {
@@ -47,6 +47,7 @@ export function createClick2CallFace(spec: CompiledSpec, deps: Click2CallFaceDep
     basePath: spec.spec.basePath,
     handlers,
     formatError: formatClick2CallProtocolError,
+    formatInjectedError: formatClick2CallInjectedError,
     reset: () => sessions.reset(),
   }
 }

@@ -2,7 +2,7 @@ import type { CompiledSpec } from '../../contract/index.js'
 import type { Network } from '../../core/index.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { createVendorFaker } from './create-vendor-faker.js'
-import { createSbcProtocolErrorFormatter } from './errors.js'
+import { createSbcProtocolErrorFormatter, formatSbcInjectedError } from './errors.js'
 import { FACE_ID, createOperations } from './operations.js'
 
 export {
@@ -29,5 +29,6 @@ export function createSbcFace(spec: CompiledSpec, deps: SbcFaceDeps): Face {
     basePath,
     handlers,
     formatError: createSbcProtocolErrorFormatter(basePath),
+    formatInjectedError: formatSbcInjectedError,
   }
 }
