@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander'
 import { StartupError } from '../app/index.js'
+import { registerRun } from './run.js'
 import { registerScenarios } from './scenarios.js'
 import { registerServe } from './serve.js'
 import { registerToken } from './token.js'
@@ -14,6 +15,7 @@ const program = new Command()
 registerServe(program)
 registerToken(program)
 registerScenarios(program)
+registerRun(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -1,0 +1,371 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
+import type { RunningSimulator } from '../../src/app/index.js'
+import { startSimulator } from '../support/start-simulator.js'
+
+// Each test starts node, which loads and compiles every built-in spec; on a busy 2-core machine
+// that can take several seconds.
+vi.setConfig({ testTimeout: 60_000 })
+
+const BIN = path.resolve('dist/cli/index.js')
+const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-run-'))
+
+const servers: (RunningSimulator | Server)[] = []
+const children: ChildProcess[] = []
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM')
+  await Promise.all(
+    servers
+      .splice(0)
+      .map((server) =>
+        'url' in server
+          ? server.close()
+          : new Promise<void>((resolve) => server.close(() => resolve())),
+      ),
+  )
+})
+afterAll(() => rmSync(workspace, { recursive: true, force: true }))
+
+beforeAll(() => {
+  if (!existsSync(BIN))
+    throw new Error('dist/cli/index.js is missing: run `npm run build` first (npm test does).')
+})
+
+/** Runs `callsim <args>` to completion with a time limit. */
+function callsim(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 45_000,
+    })
+    children.push(child)
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** Writes scenario files into a fresh folder of their own and returns the folder. */
+function folderWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(workspace, 'scenarios-'))
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+    writeFileSync(path.join(dir, name), text)
+  }
+  return dir
+}
+
+/** A free port that nothing listens on: listen on 0, note the port, close. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+const lastLine = (text: string): string => text.trimEnd().split('\n').pop() ?? ''
+
+/** A call from register to hang-up, with a poll, a wait and the session-status callbacks. */
+const ANSWERED_CALL = `description: The callee answers after ringing; the caller hears it through events, then hangs up.
+steps:
+  - name: reg
+    request: createRegistration
+    body: { deviceId: "\${uuid.device}" }
+    expect: { status: 201 }
+  - subscribe: { types: [session-status], deviceId: "\${uuid.device}" }
+  - name: create
+    request: createSession
+    params: { registrationId: "\${reg.body.registrationId}", x-correlator: run-test-1 }
+    body:
+      originatorAddress: tel:+15550001
+      receiverAddress: tel:+15550002
+      offer: { sdp: "v=0\\r\\n" }
+    expect:
+      status: 201
+      headers: { x-correlator: run-test-1 }
+      body: { status: Initial, receiverAddress: tel:+15550002 }
+  - name: connected
+    request: getSessionDetailsById
+    params: { mediaSessionId: "\${create.body.mediaSessionId}" }
+    poll: { timeout: 20s, interval: 1s }
+    expect:
+      body: { status: Connected }
+      paths: { body.answer.sdp: { matches: "^v=0" } }
+  - callback: { type: session-status, timeout: 5s }
+    expect: { body: { data: { mediaSessionId: "\${create.body.mediaSessionId}", status: Connected } } }
+  - wait: 30s
+  - request: deleteSessionById
+    params: { mediaSessionId: "\${create.body.mediaSessionId}" }
+    expect: { status: 204 }
+  - request: getSessionDetailsById
+    params: { mediaSessionId: "\${create.body.mediaSessionId}" }
+    expect: { body: { status: Terminated } }
+`
+
+/** Expects Connected right after creation, which the default scenario never does. */
+const TOO_EARLY = `description: Expects an answer before the far end has even rung.
+steps:
+  - name: reg
+    request: createRegistration
+    body: { deviceId: "\${uuid.device}" }
+  - name: create
+    request: createSession
+    params: { registrationId: "\${reg.body.registrationId}" }
+    body: { originatorAddress: tel:+15550001, receiverAddress: tel:+15550002, offer: { sdp: "v=0" } }
+    expect: { body: { status: Connected } }
+  - wait: 5s
+`
+
+test('plays a file against an in-process callsim and ends with the summary line', async () => {
+  const dir = folderWith({ 'answered-call.yaml': ANSWERED_CALL })
+  const { code, stdout, stderr } = await callsim(['run', dir])
+  expect(stderr).toBe('')
+  expect(stdout).toMatch(
+    /^callsim run: in-process callsim at http:\/\/127\.0\.0\.1:\d+ \(seed 1, virtual clock\)$/m,
+  )
+  expect(stdout).toContain('  answered-call\n')
+  expect(stdout).toMatch(
+    /✓ reg: createRegistration {2}POST \/webrtc-registration\/vwip\/sessions → 201 \(\d+ ms\)/,
+  )
+  expect(stdout).toMatch(
+    /✓ step 2: subscribe session-status {2}POST \/webrtc-events\/vwip\/subscriptions → 201/,
+  )
+  expect(stdout).toMatch(
+    /✓ connected: getSessionDetailsById \(poll\) {2}GET \/webrtc-call-handling\/vwip\/sessions\/\S+ → 200 \(\d+ ms\), after \d+ requests/,
+  )
+  expect(stdout).toMatch(
+    /✓ step 5: callback session-status {2}received org\.camaraproject\.webrtc-events\.v0\.session-status #\d+/,
+  )
+  expect(stdout).toContain('✓ step 6: wait 30000 ms  advanced the virtual clock 30000 ms')
+  expect(lastLine(stdout)).toBe('1 passed, 0 failed')
+  expect(code).toBe(0)
+})
+
+test('plays the same file against a listening callsim given with --target', async () => {
+  const dir = folderWith({ 'answered-call.yaml': ANSWERED_CALL })
+  const running = await startSimulator({ scenarioDirs: [dir], allowHttpSinks: true }).listen()
+  servers.push(running)
+  const { code, stdout } = await callsim([
+    'run',
+    path.join(dir, 'answered-call.yaml'),
+    '--target',
+    running.url,
+  ])
+  expect(stdout).toContain(`callsim run: target ${running.url}`)
+  expect(stdout).not.toContain('in-process')
+  expect(lastLine(stdout)).toBe('1 passed, 0 failed')
+  expect(code).toBe(0)
+})
+
+test('fails a scenario whose expectation does not hold, names the path, and exits 1', async () => {
+  const dir = folderWith({ 'too-early.yaml': TOO_EARLY })
+  const { code, stdout } = await callsim(['run', dir])
+  expect(stdout).toMatch(
+    /✗ create: createSession {2}POST \/webrtc-call-handling\/vwip\/sessions → 201 \(\d+ ms\)\n {8}body\.status: expected "Connected", got "Initial"\n/,
+  )
+  expect(stdout).toContain('- step 3: wait 5000 ms (skipped)')
+  expect(stdout).toContain('✗ too-early failed')
+  expect(lastLine(stdout)).toBe('0 passed, 1 failed')
+  expect(code).toBe(1)
+})
+
+test('reports an unreachable target per step, without a stack trace, and goes on', async () => {
+  const dir = folderWith({ 'a.yaml': TOO_EARLY, 'b.yaml': TOO_EARLY })
+  const port = await closedPort()
+  const { code, stdout, stderr } = await callsim([
+    'run',
+    dir,
+    '--target',
+    `http://127.0.0.1:${port}`,
+  ])
+  const message = `Failed to reach http://127.0.0.1:${port}: connection refused (ECONNREFUSED). Is the target running? Check --target.`
+  expect(stdout.split(message)).toHaveLength(3)
+  expect(stdout).toContain('  a\n')
+  expect(stdout).toContain('  b\n')
+  expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at .+:\d+:\d+/)
+  expect(lastLine(stdout)).toBe('0 passed, 2 failed')
+  expect(code).toBe(1)
+})
+
+test('names a TLS failure when the target does not speak https', async () => {
+  const dir = folderWith({ 'tls.yaml': TOO_EARLY })
+  const running = await startSimulator({ scenarioDirs: [dir] }).listen()
+  servers.push(running)
+  const target = running.url.replace('http:', 'https:')
+  const { code, stdout } = await callsim(['run', dir, '--target', target])
+  expect(stdout).toContain(
+    `TLS with ${target} failed: the server does not speak TLS on that port (ERR_SSL_WRONG_VERSION_NUMBER). Is it plain http://? Check --target.`,
+  )
+  expect(code).toBe(1)
+})
+
+test('stops at the first failed scenario with --bail', async () => {
+  const dir = folderWith({ 'a.yaml': TOO_EARLY, 'b.yaml': TOO_EARLY })
+  const { code, stdout } = await callsim(['run', dir, '--bail'])
+  expect(stdout).toContain('  a\n')
+  expect(stdout).not.toContain('  b\n')
+  expect(stdout).toContain('stopped early by --bail')
+  expect(lastLine(stdout)).toBe('0 passed, 1 failed')
+  expect(code).toBe(1)
+})
+
+test('writes a JUnit report with a testsuite per file and a testcase per scenario', async () => {
+  const dir = folderWith({ 'answered-call.yaml': ANSWERED_CALL, 'too-early.yaml': TOO_EARLY })
+  const report = path.join(workspace, 'reports', 'junit.xml')
+  const { code, stdout } = await callsim(['run', dir, '--junit', report])
+  expect(stdout).toContain(`JUnit report: ${report}`)
+  expect(lastLine(stdout)).toBe('1 passed, 1 failed')
+  expect(code).toBe(1)
+  const xml = readFileSync(report, 'utf8')
+  expect(xml).toMatch(
+    /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="callsim run" tests="2" failures="1" errors="0" skipped="0" time="[\d.]+">/,
+  )
+  expect(xml.match(/<testsuite /g)).toHaveLength(2)
+  expect(xml).toMatch(
+    /<testcase name="answered-call" classname="[^"]*answered-call" file="[^"]*answered-call.yaml" time="[\d.]+">\n {6}<system-out>/,
+  )
+  expect(xml).toContain(
+    '<failure message="create: createSession: body.status: expected &quot;Connected&quot;, got &quot;Initial&quot;" type="expectation">',
+  )
+})
+
+test('reports a bad file with its line and runs the others', async () => {
+  const dir = folderWith({
+    'a-broken.yaml':
+      'description: broken\nsteps:\n  - request: createSession\n    expect: { status: 99 }\n',
+    'b-good.yaml': ANSWERED_CALL,
+  })
+  const { code, stdout } = await callsim([
+    'run',
+    path.join(dir, 'a-broken.yaml'),
+    path.join(dir, 'b-good.yaml'),
+    path.join(dir, 'missing.yaml'),
+  ])
+  expect(stdout).toMatch(
+    /a-broken\.yaml:4 at \/steps\/0\/expect\/status: must be a status code \(100-599\) or a list of them/,
+  )
+  expect(stdout).toMatch(/missing\.yaml: no such file or directory/)
+  expect(lastLine(stdout)).toBe('1 passed, 2 failed')
+  expect(code).toBe(1)
+})
+
+test('validates every response of a provider against the spec and sends the --token-command token', async () => {
+  // A provider that answers getSessionDetailsById with a status the spec does not know.
+  const seen: string[] = []
+  const provider = createServer((request, response) => {
+    seen.push(`${request.method} ${request.url} ${request.headers.authorization ?? ''}`)
+    if (request.url?.startsWith('/webrtc-call-handling/vwip/sessions/')) {
+      response.writeHead(200, { 'content-type': 'application/json' })
+      response.end(
+        JSON.stringify({
+          mediaSessionId: 'm-1',
+          originatorAddress: 'tel:+15550001',
+          receiverAddress: 'tel:+15550002',
+          status: 'Answered',
+          offer: { sdp: 'v=0' },
+        }),
+      )
+      return
+    }
+    response.writeHead(404, { 'content-type': 'application/json' }).end('{}')
+  })
+  await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', () => resolve()))
+  servers.push(provider)
+  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`
+  const dir = folderWith({
+    'provider.yaml': `description: reads a session
+steps:
+  - request: getSessionDetailsById
+    auth: { sub: "tel:+15550009" }
+    params: { mediaSessionId: m-1 }
+`,
+  })
+  const { code, stdout } = await callsim([
+    'run',
+    dir,
+    '--target',
+    url,
+    '--token-command',
+    'echo "token-for-$CALLSIM_TOKEN_SUB"',
+  ])
+  expect(stdout).toContain(
+    'contract: body.status breaks the rule "enum" of getSessionDetailsById 200: status must be one of:',
+  )
+  expect(seen).toContain(
+    'GET /webrtc-call-handling/vwip/sessions/m-1 Bearer token-for-tel:+15550009',
+  )
+  // Not a callsim: no scenario header, no control API calls beyond the one probe.
+  expect(seen.filter((line) => line.startsWith('GET /_callsim/'))).toHaveLength(1)
+  expect(lastLine(stdout)).toBe('0 passed, 1 failed')
+  expect(code).toBe(1)
+})
+
+test('refuses --token with --token-command before running anything', async () => {
+  const { code, stdout, stderr } = await callsim([
+    'run',
+    workspace,
+    '--token',
+    'a',
+    '--token-command',
+    'echo b',
+  ])
+  expect(stderr).toBe('error: give --token or --token-command, not both.\n')
+  expect(stdout).toBe('')
+  expect(code).toBe(2)
+})
+
+test('names a target that does not answer within --timeout', async () => {
+  // Accepts connections and never answers: a hanging provider.
+  const hanging = createServer(() => undefined)
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()))
+  servers.push(hanging)
+  const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`
+  const dir = folderWith({ 'slow.yaml': TOO_EARLY })
+  const { code, stdout } = await callsim([
+    'run',
+    dir,
+    '--target',
+    url,
+    '--timeout',
+    '500ms',
+    '--token',
+    't',
+  ])
+  expect(stdout).toContain(
+    `GET ${url}/_callsim/clock: no response within 500 ms. The target is slow or hanging; raise --timeout (or the step's timeout) if that is expected.`,
+  )
+  expect(lastLine(stdout)).toBe('0 passed, 1 failed')
+  expect(code).toBe(1)
+})
+
+test('waits in real time when the target runs on the system clock', async () => {
+  const running = await startSimulator({ clock: 'system' }).listen()
+  servers.push(running)
+  const dir = folderWith({
+    'default.yaml':
+      'description: waits\nsteps:\n  - wait: 300ms\n  - request: getClock\n    expect: { body: { kind: system } }\n',
+  })
+  const started = performance.now()
+  const { code, stdout } = await callsim([
+    'run',
+    path.join(dir, 'default.yaml'),
+    '--target',
+    running.url,
+  ])
+  expect(stdout).toContain('✓ step 1: wait 300 ms  waited 300 ms')
+  expect(performance.now() - started).toBeGreaterThanOrEqual(300)
+  expect(lastLine(stdout)).toBe('1 passed, 0 failed')
+  expect(code).toBe(0)
+})
