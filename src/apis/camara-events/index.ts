@@ -1,4 +1,5 @@
 import type { CompiledSpec } from '../../contract/index.js'
+import { formatCamaraInjectedError } from '../camara-common/error-info.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { allowHttpSinks } from './allow-http-sinks.js'
 import { createEventsProtocolErrorFormatter } from './errors.js'
@@ -22,5 +23,6 @@ export function createEventsFace(spec: CompiledSpec, deps: EventsDeps): Face {
     basePath: served.spec.basePath,
     handlers,
     formatError: createEventsProtocolErrorFormatter(deps.allowHttpSinks),
+    formatInjectedError: formatCamaraInjectedError,
   }
 }
