@@ -21,9 +21,11 @@ const SCENARIO_EXTENSIONS = new Set(['.yaml', '.yml', '.json'])
 
 let loader: ScenarioLoader | undefined
 
-/** The published schema, compiled once per process (tests build many simulators). */
+/** The published schemas, compiled once per process (tests build many simulators). */
 function scenarioLoader(): ScenarioLoader {
-  loader ??= createScenarioLoader(JSON.parse(readFileSync(builtInPath('spec/callsim-scenario.schema.json'), 'utf8')) as object)
+  const read = (file: string): object => JSON.parse(readFileSync(builtInPath(file), 'utf8')) as object
+  // The scenario schema's `steps` refers to the runner's steps schema by its $id.
+  loader ??= createScenarioLoader(read('spec/callsim-scenario.schema.json'), [read('spec/callsim-steps.schema.json')])
   return loader
 }
 

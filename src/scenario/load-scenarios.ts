@@ -91,13 +91,14 @@ export interface ScenarioLoader {
 }
 
 /**
- * Compiles the scenario file schema (spec/callsim-scenario.schema.json, passed in by app/).
- * @example createScenarioLoader(JSON.parse(readFileSync('spec/callsim-scenario.schema.json', 'utf8'))).load(files)
+ * Compiles the scenario file schema (spec/callsim-scenario.schema.json, passed in by app/) with
+ * the schemas it refers to by `$id` (spec/callsim-steps.schema.json for `steps`).
+ * @example createScenarioLoader(JSON.parse(readFileSync('spec/callsim-scenario.schema.json', 'utf8')), [stepsSchema]).load(files)
  */
-export function createScenarioLoader(schema: object): ScenarioLoader {
+export function createScenarioLoader(schema: object, referenced: readonly object[] = []): ScenarioLoader {
   // The project's own format: strict, so a typo in the schema fails at once, and every error reported.
   // Through the contract layer's compiler, so that a built callsim takes it from dist/spec-cache.
-  const validate: ValidateFunction = compileJsonSchema(schema, { allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
+  const validate: ValidateFunction = compileJsonSchema(embedReferenced(schema, referenced), { allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
   return {
     load(files) {
       const problems: ScenarioProblem[] = []
@@ -107,6 +108,23 @@ export function createScenarioLoader(schema: object): ScenarioLoader {
       return problems.length > 0 ? err(problems) : ok(scenarios)
     },
   }
+}
+
+/**
+ * Puts each referenced schema under `definitions`, where its `$id` makes it the target of a
+ * `$ref` by that id, so one self-contained schema compiles (and caches) as before.
+ */
+function embedReferenced(schema: object, referenced: readonly object[]): object {
+  if (referenced.length === 0) return schema
+  const root = schema as { definitions?: Record<string, unknown> }
+  const embedded = Object.fromEntries(
+    referenced.map((entry) => {
+      // A `$schema` below the root is not allowed; the root's dialect applies to the embedded one.
+      const { $schema: _dialect, ...rest } = entry as { $schema?: unknown; $id?: unknown }
+      return [`embedded:${String(rest.$id)}`, rest]
+    }),
+  )
+  return { ...schema, definitions: { ...root.definitions, ...embedded } }
 }
 
 function loadFile(file: ScenarioFile, validate: ValidateFunction, problems: ScenarioProblem[]): Scenario[] {

@@ -11,7 +11,7 @@ import {
 } from '../../../src/scenario/index.js'
 
 const read = (relative: string): string => readFileSync(new URL(`../../../${relative}`, import.meta.url), 'utf8')
-const loader = createScenarioLoader(JSON.parse(read('spec/callsim-scenario.schema.json')) as object)
+const loader = createScenarioLoader(JSON.parse(read('spec/callsim-scenario.schema.json')) as object, [JSON.parse(read('spec/callsim-steps.schema.json')) as object])
 
 function compileCallHandling(): CompiledSpec {
   const loaded = loadSpec(read('spec/camara/webrtc-call-handling.yaml'), 'spec/camara/webrtc-call-handling.yaml')

@@ -4,7 +4,8 @@ import { createRandom } from '../../../src/core/index.js'
 import { FaultState, createScenarioLoader, decideFault, formatScenarioProblem, type FaultRequest, type Scenario } from '../../../src/scenario/index.js'
 
 const SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8')) as object
-const loader = createScenarioLoader(SCHEMA)
+const STEPS_SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8')) as object
+const loader = createScenarioLoader(SCHEMA, [STEPS_SCHEMA])
 
 function setup(faults: string, seed = 42): { scenario: Scenario; state: FaultState } {
   const text = `description: Test faults.\nfaults:\n${faults}`

@@ -3,7 +3,7 @@ import { expect, test } from 'vitest'
 import { DomainEvents, Network, VirtualClock, createFaker, createRandom, type Call, type Lifecycle } from '../../../src/core/index.js'
 import { createScenarioLoader, formatScenarioProblem } from '../../../src/scenario/index.js'
 
-const loader = createScenarioLoader(JSON.parse(readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8')) as object)
+const loader = createScenarioLoader(JSON.parse(readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8')) as object, [JSON.parse(readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8')) as object])
 
 function lifecycleOf(steps: string): Lifecycle {
   const loaded = loader.load([{ text: `description: Script.\nlifecycle:\n${steps}`, source: 'scenarios/script.yaml', stem: 'script' }])

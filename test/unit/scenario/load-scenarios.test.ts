@@ -4,7 +4,8 @@ import { DEFAULT_LIFECYCLE } from '../../../src/core/index.js'
 import { createScenarioLoader, formatScenarioProblem, type Scenario, type ScenarioFile } from '../../../src/scenario/index.js'
 
 const SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8')) as object
-const loader = createScenarioLoader(SCHEMA)
+const STEPS_SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8')) as object
+const loader = createScenarioLoader(SCHEMA, [STEPS_SCHEMA])
 
 function file(text: string, stem = 'example', source = `scenarios/${stem}.yaml`): ScenarioFile {
   return { text, source, stem }
@@ -195,9 +196,14 @@ test('refuses a value matcher with two tests', () => {
 })
 
 test('accepts client steps for callsim run and keeps them aside', () => {
-  const { scenarios, problems } = setup(file('description: With steps.\nsteps:\n  - request: { operationId: createSession }\n', 'with-steps'))
+  const { scenarios, problems } = setup(file('description: With steps.\nsteps:\n  - request: createSession\n    expect: { status: 201 }\n', 'with-steps'))
   expect(problems).toEqual([])
-  expect(scenarios[0]?.steps).toEqual([{ request: { operationId: 'createSession' } }])
+  expect(scenarios[0]?.steps).toEqual([{ request: 'createSession', expect: { status: 201 } }])
+})
+
+test('refuses client steps that break spec/callsim-steps.schema.json', () => {
+  const { problems } = setup(file('description: With a typo.\nsteps:\n  - request: createSession\n    expect: { stauts: 201 }\n', 'with-typo'))
+  expect(problems).toEqual([expect.stringMatching(/^scenarios\/with-typo\.yaml:4 at \/steps\/0\/expect\/stauts: unknown property `stauts`/)])
 })
 
 test('reports the problems of every file, not only the first', () => {

@@ -4,7 +4,8 @@ import { createRandom } from '../../../src/core/index.js'
 import { ScenarioEngine, createScenarioLoader, formatScenarioProblem, type SelectionContext } from '../../../src/scenario/index.js'
 
 const SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8')) as object
-const loader = createScenarioLoader(SCHEMA)
+const STEPS_SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8')) as object
+const loader = createScenarioLoader(SCHEMA, [STEPS_SCHEMA])
 
 const LIBRARY = `scenarios:
   busy-callee:
