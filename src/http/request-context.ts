@@ -8,6 +8,11 @@ export interface RequestContext {
   face: Face
   operation: CompiledOperation | undefined
   pathParams: Record<string, unknown>
+  /**
+   * The query, parsed once: Express's `req.query` parses again on every read, and request
+   * validation coerces and defaults the values here for the handler to see.
+   */
+  query: Record<string, unknown>
   principal: Principal | undefined
   hasBody: boolean
   body: unknown

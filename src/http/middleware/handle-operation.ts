@@ -21,7 +21,7 @@ export function handleOperation(send: SendReply): RequestHandler {
     const request: FaceRequest = {
       operation,
       pathParams: context.pathParams,
-      query: req.query as Record<string, unknown>,
+      query: context.query,
       headers: req.headers,
       body: context.body,
       principal: context.principal,

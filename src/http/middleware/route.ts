@@ -33,6 +33,7 @@ export function route(faces: readonly Face[], fallback: Face, send: SendReply): 
       face,
       operation: undefined,
       pathParams: {},
+      query: req.query as Record<string, unknown>,
       principal: undefined,
       hasBody: false,
       body: undefined,

@@ -17,7 +17,7 @@ export function validateRequest(send: SendReply): RequestHandler {
     }
     const result = validateAgainstSpec(operation, {
       pathParams: context.pathParams,
-      query: req.query as Record<string, unknown>,
+      query: context.query,
       headers: req.headers,
       hasBody: context.hasBody,
       contentType: req.headers['content-type'],
