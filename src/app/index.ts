@@ -2,5 +2,7 @@
 export { createSimulator, type RunningSimulator, type Simulator } from './create-simulator.js'
 export { DEFAULT_OPTIONS, resolveOptions, type SimulatorOptions } from './options.js'
 export { StartupError } from './read-sources.js'
+/** The operations of the faces that fault plans may target; `callsim validate` checks scenario files against them. */
+export { faultTargetsOf } from './load-scenarios-from-disk.js'
 export type { ReloadOutcome, ScenarioReloader } from './watch-scenarios.js'
 export { DEFAULT_TOKEN_SECRET, createTokenService, type TokenService } from './tokens.js'

@@ -5,6 +5,7 @@ import { registerRun } from './run.js'
 import { registerScenarios } from './scenarios.js'
 import { registerServe } from './serve.js'
 import { registerToken } from './token.js'
+import { registerValidate } from './validate.js'
 
 const program = new Command()
   .name('callsim')
@@ -16,6 +17,7 @@ registerServe(program)
 registerToken(program)
 registerScenarios(program)
 registerRun(program)
+registerValidate(program)
 
 try {
   await program.parseAsync(process.argv)

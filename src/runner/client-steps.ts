@@ -347,17 +347,20 @@ function prefixHeaders(
   )
 }
 
-/** `createSession` → `request createSession`; used in progress lines and reports. */
+/** `create: createSession — why`: how progress lines and reports name a step. */
 export function describeStep(step: ClientStep, index: number): string {
   const label = step.name === undefined ? `step ${index + 1}` : step.name
-  switch (step.kind) {
-    case 'request':
-      return `${label}: ${step.operationId}${step.poll ? ' (poll)' : ''}`
-    case 'wait':
-      return `${label}: wait ${step.durationMs} ms`
-    case 'subscribe':
-      return `${label}: subscribe ${step.eventTypes.map((type) => type.replace(EVENT_TYPE_PREFIX, '')).join(', ')}`
-    case 'callback':
-      return `${label}: callback ${step.eventType.replace(EVENT_TYPE_PREFIX, '')}`
-  }
+  const what = ((): string => {
+    switch (step.kind) {
+      case 'request':
+        return `${step.operationId}${step.poll ? ' (poll)' : ''}`
+      case 'wait':
+        return `wait ${step.durationMs} ms`
+      case 'subscribe':
+        return `subscribe ${step.eventTypes.map((type) => type.replace(EVENT_TYPE_PREFIX, '')).join(', ')}`
+      case 'callback':
+        return `callback ${step.eventType.replace(EVENT_TYPE_PREFIX, '')}`
+    }
+  })()
+  return `${label}: ${what}${step.description === undefined ? '' : ` — ${step.description}`}`
 }

@@ -3,6 +3,11 @@ export { buildRequest, type OutgoingRequest } from './build-request.js'
 export { checkResponse, type ExchangeRecord } from './check-expectation.js'
 export { checkSteps } from './check-steps.js'
 export {
+  createScenarioChecker,
+  type ScenarioChecker,
+  type ScenarioFileText,
+} from './check-scenario-files.js'
+export {
   createStepsValidator,
   describeStep,
   parseClientSteps,
@@ -38,6 +43,7 @@ export {
   collectFiles,
   loadBuiltInSpecs,
   loadSpecFiles,
+  readScenarioSchema,
   readStepsSchema,
   readText,
   sourceName,
@@ -58,6 +64,7 @@ export {
   type StepOutcome,
 } from './run-scenario.js'
 export { Sink, type ReceivedCallback } from './sink.js'
+export { validateFiles, type ValidationReport } from './validate-files.js'
 export { CONTROL_BASE_PATH, Target, type TargetKind } from './target.js'
 export {
   DEFAULT_SUBSCRIBER,

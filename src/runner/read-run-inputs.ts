@@ -73,6 +73,13 @@ export function readStepsSchema(): object {
   ) as object
 }
 
+/** The JSON Schema of scenario files, published as spec/callsim-scenario.schema.json. */
+export function readScenarioSchema(): object {
+  return JSON.parse(
+    readFileSync(path.join(PACKAGE_ROOT, 'spec', 'callsim-scenario.schema.json'), 'utf8'),
+  ) as object
+}
+
 /** Loads and compiles spec files; every problem of every file is reported. */
 export function loadSpecFiles(files: readonly string[]): {
   specs: CompiledSpec[]

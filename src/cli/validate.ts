@@ -1,0 +1,57 @@
+import type { Command } from 'commander'
+import { StartupError, createSimulator, faultTargetsOf, type Simulator } from '../app/index.js'
+import { validateFiles } from '../runner/index.js'
+
+/** Exit codes: 0 no problem, 1 at least one problem (or nothing to check). */
+const EXIT_PROBLEMS = 1
+
+/**
+ * The faces a callsim would mount with these spec files, for the fault checks: the given files
+ * where they replace a built-in spec, the built-in faces if they do not fit any.
+ */
+function facesFor(specFiles: readonly string[]): Simulator['faces'] {
+  const options = {
+    clock: 'virtual',
+    logLevel: 'silent',
+    builtInScenarios: false,
+    seed: 1,
+  } as const
+  let simulator: Simulator
+  try {
+    simulator = createSimulator({ ...options, specs: specFiles })
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error
+    simulator = createSimulator(options)
+  }
+  simulator.dispose()
+  return simulator.faces
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check spec and scenario files without serving (docs/runner.md)')
+    .argument(
+      '<paths...>',
+      'OpenAPI files, scenario files, or directories to search for .yaml/.yml/.json files',
+    )
+    .action((paths: string[]) => {
+      const report = validateFiles(paths, (specFiles) => faultTargetsOf(facesFor(specFiles)))
+      for (const source of report.skipped)
+        process.stdout.write(`${source}: a JSON Schema, not a spec or scenario file; skipped\n`)
+      const checked = report.specs + report.scenarios
+      if (report.problems.length > 0) {
+        process.stdout.write(
+          `${report.problems.join('\n')}\n\n${report.problems.length} problem(s) in ${checked} file(s)\n`,
+        )
+        process.exitCode = EXIT_PROBLEMS
+      } else if (checked === 0) {
+        process.stderr.write(`error: no spec or scenario file found in ${paths.join(', ')}\n`)
+        process.exitCode = EXIT_PROBLEMS
+      } else {
+        process.stdout.write(
+          `${checked} file(s) OK (${report.specs} spec(s), ${report.scenarios} scenario file(s))\n`,
+        )
+      }
+    })
+}

@@ -1,0 +1,67 @@
+import type { ValidateFunction } from 'ajv'
+import type { SpecProblem } from '../contract/index.js'
+import {
+  checkAgainstSpec,
+  createScenarioLoader,
+  type FaultTargets,
+  type ScenarioLoader,
+} from '../scenario/index.js'
+import { checkSteps } from './check-steps.js'
+import { loadRunFile } from './load-run-file.js'
+import type { OperationCatalog } from './operation-catalog.js'
+
+export interface ScenarioFileText {
+  readonly text: string
+  readonly source: string
+}
+
+export interface ScenarioChecker {
+  /**
+   * Every problem of the files, as `callsim serve` would refuse them (schema, ids unique across
+   * the files, faults injecting errors their operations do not declare) plus what only a run
+   * would find (unknown operations and parameters, expressions reading no earlier step).
+   */
+  check(files: readonly ScenarioFileText[]): SpecProblem[]
+}
+
+/**
+ * Builds a checker from the scenario schema, the steps schema it refers to, the fault targets of
+ * callsim's faces and the operations the steps may call.
+ */
+export function createScenarioChecker(options: {
+  readonly scenarioSchema: object
+  readonly stepsSchema: object
+  readonly validateSteps: ValidateFunction
+  readonly faultTargets: FaultTargets
+  readonly catalog: OperationCatalog
+}): ScenarioChecker {
+  const loader: ScenarioLoader = createScenarioLoader(options.scenarioSchema, [options.stepsSchema])
+  return {
+    check(files) {
+      const loaded = loader.load(files.map((file) => ({ ...file, stem: stemOf(file.source) })))
+      // The scenario schema checks steps too, through $ref; the runner's own messages for them
+      // say more (which forms a field takes), so its problems stand in for the loader's there.
+      const problems: SpecProblem[] = loaded.ok
+        ? [...checkAgainstSpec(loaded.value, options.faultTargets)]
+        : loaded.error.filter((problem) => !STEPS_POINTER.test(problem.pointer))
+      for (const file of files) {
+        const run = loadRunFile(file.text, file.source, options.validateSteps)
+        // A file that is not YAML at all: the loader has said so.
+        if (run.problems.length > 0) continue
+        for (const scenario of run.scenarios) {
+          problems.push(...scenario.problems)
+          if (scenario.steps !== undefined)
+            problems.push(...checkSteps(scenario.steps, options.catalog))
+        }
+      }
+      return problems
+    },
+  }
+}
+
+/** `/steps/…` of a one-scenario file, `/scenarios/<id>/steps/…` of a collection. */
+const STEPS_POINTER = /^(\/scenarios\/[^/]+)?\/steps(\/|$)/
+
+function stemOf(source: string): string {
+  return (source.split(/[\\/]/).pop() ?? source).replace(/\.(ya?ml|json)$/i, '')
+}

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
+
+// Each test starts node, which compiles the specs it checks; a busy 2-core machine is slow at it.
+vi.setConfig({ testTimeout: 60_000 })
+
+const BIN = path.resolve('dist/cli/index.js')
+const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-validate-'))
+afterAll(() => rmSync(workspace, { recursive: true, force: true }))
+
+const children: ChildProcess[] = []
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM')
+})
+
+beforeAll(() => {
+  if (!existsSync(BIN))
+    throw new Error('dist/cli/index.js is missing: run `npm run build` first (npm test does).')
+})
+
+function callsim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { timeout: 45_000, cwd: workspace })
+    children.push(child)
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** Writes a file into the workspace (the children's working directory) and returns its name. */
+function file(name: string, text: string): string {
+  writeFileSync(path.join(workspace, name), text)
+  return name
+}
+
+const REPO = process.cwd()
+
+test('finds no problem in the shipped specs and scenarios', async () => {
+  const { code, stdout } = await callsim([
+    'validate',
+    path.join(REPO, 'spec'),
+    path.join(REPO, 'scenarios'),
+  ])
+  expect(stdout).toMatch(
+    /callsim-scenario\.schema\.json: a JSON Schema, not a spec or scenario file; skipped/,
+  )
+  expect(stdout.trimEnd().split('\n').pop()).toMatch(
+    /^\d+ file\(s\) OK \(\d+ spec\(s\), \d+ scenario file\(s\)\)$/,
+  )
+  expect(code).toBe(0)
+})
+
+test('lists every problem of a spec with its line', async () => {
+  const spec = file(
+    'broken-spec.yaml',
+    `openapi: 3.0.3
+info: { title: broken, version: '1' }
+paths:
+  /a:
+    get:
+      operationId: same
+      responses: { '200': { description: ok } }
+  /b:
+    get:
+      operationId: same
+      responses: { '200': { $ref: '#/components/responses/Missing' } }
+`,
+  )
+  const { code, stdout } = await callsim(['validate', spec])
+  expect(stdout).toContain(
+    'broken-spec.yaml:10 at /paths/~1b/get: operationId "same" is used twice (first at /paths/~1a/get)',
+  )
+  expect(stdout).toContain(
+    `broken-spec.yaml:11 at /paths/~1b/get/responses/200: reference "#/components/responses/Missing" points to nothing in this document`,
+  )
+  expect(stdout.trimEnd().split('\n').pop()).toBe('2 problem(s) in 1 file(s)')
+  expect(code).toBe(1)
+})
+
+test('lists schema problems, undeclared injected errors and steps that call unknown operations', async () => {
+  const scenario = file(
+    'bad-scenario.yaml',
+    `description: several mistakes
+faults:
+  - operations: [createSession]
+    action: { type: respond, status: 418, code: TEAPOT, message: no }
+steps:
+  - request: createSesion
+  - request: getSessionDetailsById
+    params: { mediaSessionId: "\${later.body.mediaSessionId}", sessionId: x }
+  - name: later
+    wait: 1s
+`,
+  )
+  const { code, stdout } = await callsim(['validate', scenario])
+  const lines = stdout.trimEnd().split('\n')
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      /^bad-scenario\.yaml:4 at \/faults\/0.*createSession does not declare 418 TEAPOT/,
+    ),
+  )
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      /^bad-scenario\.yaml:6 at \/steps\/0\/request: request: no operation "createSesion" .* Did you mean createSession\?/,
+    ),
+  )
+  expect(lines).toContain(
+    'bad-scenario.yaml:7 at /steps/1/params: params.sessionId: getSessionDetailsById has no parameter "sessionId"; declared: x-correlator (header), mediaSessionId (path). Send other headers with headers.',
+  )
+  expect(lines).toContain(
+    'bad-scenario.yaml:7 at /steps/1: ${later...} reads a step that runs later; an expression can only read steps above it',
+  )
+  expect(lines.pop()).toMatch(/^\d+ problem\(s\) in 1 file\(s\)$/)
+  expect(code).toBe(1)
+})
+
+test("reports a step schema problem once, in the runner's words", async () => {
+  const scenario = file(
+    'bad-steps.yaml',
+    'description: a typo\nsteps:\n  - request: createSession\n    expect: { status: 99 }\n',
+  )
+  const { code, stdout } = await callsim(['validate', scenario])
+  expect(stdout).toBe(
+    'bad-steps.yaml:4 at /steps/0/expect/status: must be a status code (100-599) or a list of them\n\n1 problem(s) in 1 file(s)\n',
+  )
+  expect(code).toBe(1)
+})
+
+test('accepts steps that call an operation of a spec given in the same command', async () => {
+  const spec = file(
+    'vendor.yaml',
+    `openapi: 3.0.3
+info: { title: vendor, version: '1' }
+servers: [{ url: 'https://vendor.example/api' }]
+paths:
+  /ping:
+    get:
+      operationId: ping
+      responses: { '204': { description: pong } }
+`,
+  )
+  const scenario = file(
+    'uses-vendor.yaml',
+    'description: pings\nsteps:\n  - request: ping\n    expect: { status: 204 }\n',
+  )
+  const alone = await callsim(['validate', scenario])
+  expect(alone.stdout).toContain('request: no operation "ping"')
+  expect(alone.code).toBe(1)
+  const together = await callsim(['validate', spec, scenario])
+  expect(together.stdout).toBe('2 file(s) OK (1 spec(s), 1 scenario file(s))\n')
+  expect(together.code).toBe(0)
+})
+
+test('names a path that does not exist', async () => {
+  const { code, stdout } = await callsim(['validate', 'nowhere.yaml'])
+  expect(stdout).toContain('nowhere.yaml: no such file or directory')
+  expect(code).toBe(1)
+})
