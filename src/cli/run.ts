@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import type { Command } from 'commander'
 import {
@@ -20,6 +21,7 @@ import {
   loadBuiltInSpecs,
   loadSpecFiles,
   readRunFiles,
+  sourceName,
   runFiles,
   summaryLine,
   toJUnitXml,
@@ -82,29 +84,25 @@ export function registerRun(program: Command): void {
     })
 }
 
-/**
- * The folders an in-process callsim must load for the given paths: a folder itself, a file's
- * folder; the shipped scenarios/ folder is loaded anyway and left out, or its ids would clash.
- */
-function scenarioDirsOf(paths: readonly string[]): string[] {
-  const shipped = path.join(PACKAGE_ROOT, 'scenarios')
-  const dirs = paths
-    .filter((given) => existsSync(given))
-    .map((given) => path.resolve(statSync(given).isDirectory() ? given : path.dirname(given)))
-    .filter((dir) => dir !== shipped && !dir.startsWith(`${shipped}${path.sep}`))
-  return [...new Set(dirs)]
+/** What an in-process callsim needs to play the run: its URL, and the files it refused, with why. */
+interface InProcess {
+  readonly running: RunningSimulator
+  /** Run file (as sourceName names it) → the callsim's reasons for refusing it. */
+  readonly refused: ReadonlyMap<string, readonly string[]>
+  /** Removes the staged copies of the run files. */
+  cleanup(): void
 }
 
 /**
  * Without --target the run gets its own callsim: virtual clock (waits cost nothing), fixed seed,
- * the folders of the given files (so their scenarios answer to their ids) and the runner's
- * http:// sink on 127.0.0.1 allowed. Scenario files it refuses are listed, and it starts without
- * them: their scenarios then fail one by one, and the others still run.
+ * the runner's http:// sink on 127.0.0.1 allowed, the shipped scenarios, and the run's own files,
+ * so their scenarios answer to their ids. Each run file is staged in a folder of its own: a file
+ * the callsim refuses is left out and reported, and the others still run.
  */
 async function startInProcess(
-  paths: readonly string[],
+  runFiles: readonly string[],
   flags: RunFlags,
-): Promise<RunningSimulator | string> {
+): Promise<InProcess | string> {
   const options = {
     host: '127.0.0.1',
     port: 0,
@@ -114,26 +112,79 @@ async function startInProcess(
     specs: flags.spec ?? [],
     allowHttpSinks: true,
   } as const
-  let simulator: Simulator
-  try {
-    simulator = createSimulator({ ...options, scenarioDirs: scenarioDirsOf(paths) })
-  } catch (error) {
-    if (!(error instanceof StartupError)) throw error
+  const shipped = path.join(PACKAGE_ROOT, 'scenarios')
+  const staging = mkdtempSync(path.join(os.tmpdir(), 'callsim-in-process-'))
+  const cleanup = (): void => rmSync(staging, { recursive: true, force: true })
+  // The shipped files are loaded anyway; staging them again would clash on their ids.
+  const staged = runFiles
+    .filter((file) => !path.resolve(file).startsWith(`${shipped}${path.sep}`))
+    .map((file, index) => {
+      const dir = path.join(staging, String(index))
+      mkdirSync(dir)
+      copyFileSync(file, path.join(dir, path.basename(file)))
+      return { file, dir, copy: path.join(dir, path.basename(file)) }
+    })
+  // Messages name the staged copy; the user knows the file by its own name.
+  const rename = (problem: string): string =>
+    staged.reduce((text, { copy, file }) => text.split(copy).join(sourceName(file)), problem)
+  const attempt = (dirs: readonly string[]): Simulator | StartupError => {
     try {
-      simulator = createSimulator(options)
-    } catch (retryError) {
-      if (!(retryError instanceof StartupError)) throw retryError
-      return `the in-process callsim could not start:\n${retryError.problems.map((p) => `  - ${p}`).join('\n')}`
+      return createSimulator({ ...options, scenarioDirs: dirs })
+    } catch (error) {
+      if (error instanceof StartupError) return error
+      throw error
     }
-    process.stdout.write(
-      `callsim run: the in-process callsim refused these scenario files, so their scenarios cannot run:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`,
-    )
+  }
+
+  let simulator = attempt(staged.map(({ dir }) => dir))
+  const refused = new Map<string, readonly string[]>()
+  if (simulator instanceof StartupError) {
+    // Find the files at fault one by one (this costs a simulator each, but only on this path).
+    const accepted: string[] = []
+    for (const { file, dir } of staged) {
+      const alone = attempt([dir])
+      if (alone instanceof StartupError) refused.set(sourceName(file), alone.problems.map(rename))
+      else {
+        alone.dispose()
+        accepted.push(dir)
+      }
+    }
+    simulator = attempt(accepted)
+    if (simulator instanceof StartupError) {
+      // The accepted files clash with each other (the same id twice): run with none of them.
+      for (const { file } of staged)
+        if (!refused.has(sourceName(file)))
+          refused.set(sourceName(file), simulator.problems.map(rename))
+      simulator = attempt([])
+    }
+    if (simulator instanceof StartupError) {
+      cleanup()
+      return `the in-process callsim could not start:\n${simulator.problems.map((p) => `  - ${p}`).join('\n')}`
+    }
   }
   const running = await simulator.listen()
   process.stdout.write(
     `callsim run: in-process callsim at ${running.url} (seed ${simulator.seed}, virtual clock)\n`,
   )
-  return running
+  return { running, refused, cleanup }
+}
+
+/**
+ * A refusal of the in-process callsim is a line `file:line at /pointer: message`; read it back
+ * into its parts, so the run reports it like any other problem of the file.
+ */
+function toFileProblem(source: string, reason: string): RunFile['problems'][number] {
+  const parts = reason.startsWith(source)
+    ? /^(?::(\d+))?(?: at (\S*))?: ([\s\S]*)$/.exec(reason.slice(source.length))
+    : null
+  const why = ' (the in-process callsim refuses the file)'
+  if (!parts) return { source, pointer: '', message: `${reason}${why}` }
+  return {
+    source,
+    pointer: parts[2] ?? '',
+    line: parts[1] === undefined ? undefined : Number(parts[1]),
+    message: `${parts[3] ?? ''}${why}`,
+  }
 }
 
 function usage(message: string): number {
@@ -159,24 +210,34 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
     scenarios: [],
     problems: [{ source, pointer: '', message: 'no such file or directory' }],
   }))
-  const files = [...missing, ...readRunFiles(collected.files)]
 
-  let simulator: RunningSimulator | undefined
+  let inProcess: InProcess | undefined
   let targetUrl = flags.target
   if (targetUrl === undefined) {
-    const started = await startInProcess(paths, flags)
+    const started = await startInProcess(collected.files, flags)
     if (typeof started === 'string') return usage(started)
-    simulator = started
-    targetUrl = simulator.url
+    inProcess = started
+    targetUrl = started.running.url
   } else {
     process.stdout.write(`callsim run: target ${targetUrl}\n`)
   }
+  // A file the in-process callsim refused fails with its reasons, unless the runner has already
+  // found the same problems in its steps.
+  const files = [...missing, ...readRunFiles(collected.files)].map((file) => {
+    const reasons = inProcess?.refused.get(file.source) ?? []
+    const known =
+      file.problems.length > 0 || file.scenarios.some((scenario) => scenario.problems.length > 0)
+    if (reasons.length === 0 || known) return file
+    return { ...file, problems: reasons.map((reason) => toFileProblem(file.source, reason)) }
+  })
+  const simulator = inProcess?.running
 
   // Loaded after an in-process callsim started: it installed the build's spec cache, so the
   // same built-in texts are not compiled twice.
   const userSpecs = loadSpecFiles(flags.spec ?? [])
   if (userSpecs.problems.length > 0) {
     await simulator?.close()
+    inProcess?.cleanup()
     return usage(
       `--spec files have problems:\n${userSpecs.problems.map((p) => `  - ${p}`).join('\n')}`,
     )
@@ -232,5 +293,6 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
     return report.failed === 0 ? 0 : EXIT_FAILED
   } finally {
     await simulator?.close()
+    inProcess?.cleanup()
   }
 }

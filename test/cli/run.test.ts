@@ -369,3 +369,19 @@ test('waits in real time when the target runs on the system clock', async () => 
   expect(lastLine(stdout)).toBe('1 passed, 0 failed')
   expect(code).toBe(0)
 })
+
+test('fails a file the in-process callsim refuses with its reasons, and runs the others', async () => {
+  const dir = folderWith({
+    'a-bad-lifecycle.yaml':
+      'description: a typo in the lifecycle\nlifecycle:\n  - after: soon\n    status: Ringing\nsteps:\n  - wait: 1s\n',
+    'b-good.yaml': ANSWERED_CALL,
+  })
+  const { code, stdout } = await callsim(['run', dir])
+  expect(stdout).toMatch(
+    /✗ \S*a-bad-lifecycle\.yaml:3 at \/lifecycle\/0\/after: "soon" does not fit: .* \(the in-process callsim refuses the file\)\n/,
+  )
+  expect(stdout).not.toContain('callsim-in-process-')
+  expect(stdout).toContain('  b-good\n')
+  expect(lastLine(stdout)).toBe('1 passed, 1 failed')
+  expect(code).toBe(1)
+})
