@@ -6,12 +6,12 @@ import { createFaultInjector } from './fault-injector.js'
 import type { Journal } from './journal.js'
 import type { Logger } from './logger.js'
 import { authenticate, type TokenVerifier } from './middleware/authenticate.js'
-import { correlator } from './middleware/correlator.js'
 import { handleOperation } from './middleware/handle-operation.js'
 import { injectFault } from './middleware/inject-fault.js'
 import { parseBody } from './middleware/parse-body.js'
 import { route } from './middleware/route.js'
 import { validateRequest } from './middleware/validate-request.js'
+import { runStages } from './run-stages.js'
 import { createSendReply } from './send-reply.js'
 
 export interface HttpAppOptions {
@@ -31,9 +31,9 @@ export interface HttpAppOptions {
 }
 
 /**
- * The Express app: one entry point whose stages run in the order of DESIGN.md —
- * correlator, route, authenticate, inject fault, parse body, validate request, handle; every
- * reply is validated and journaled on its way out.
+ * The Express app: one entry point whose stages run in the order of DESIGN.md — route (which
+ * also reads the correlator), authenticate, inject fault, parse body, validate request, handle;
+ * every reply is validated, journaled and given its x-correlator on its way out.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const send = createSendReply(options)
@@ -44,13 +44,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('etag')
   app.set('query parser', 'simple')
   app.use(
-    correlator,
-    route(options.faces, options.fallbackFace, send),
-    authenticate(options.verifier, send),
-    injectFault(options.scenarios, inject, readBody, send),
-    readBody,
-    validateRequest(send),
-    handleOperation(send),
+    runStages([
+      route(options.faces, options.fallbackFace, send),
+      authenticate(options.verifier, send),
+      injectFault(options.scenarios, inject, readBody, send),
+      readBody,
+      validateRequest(send),
+      handleOperation(send),
+    ]),
   )
   app.use(errorHandler(options.fallbackFace, send, options.logger))
   return app

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express'
 import type { Face } from '../apis/index.js'
 import type { Logger } from './logger.js'
+import { readCorrelator } from './middleware/correlator.js'
 import type { RequestContext } from './request-context.js'
 import type { SendReply } from './send-reply.js'
 
@@ -14,7 +15,8 @@ export function errorHandler(fallback: Face, send: SendReply, logger: Logger): E
     const context = res.locals.callsim as RequestContext | undefined
     const face = context?.face ?? fallback
     if (!context) {
-      res.locals.callsim = { startedAt: performance.now(), face, operation: undefined, requestViolations: [] }
+      // Failed before routing: the reply still echoes a valid x-correlator, as every reply does.
+      res.locals.callsim = { startedAt: performance.now(), correlator: readCorrelator(req.headers['x-correlator']), face, operation: undefined, requestViolations: [] }
     }
     send(req, res, face.formatError({ kind: 'internal', message: 'callsim failed unexpectedly while handling this request; the details are in its log.' }))
   }

@@ -61,6 +61,8 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
           return
         case 'malformed-body': {
           const body = malformedBody(decision)
+          // Written here rather than by send-reply, so the echo is set here too.
+          if (context.correlator !== undefined) res.setHeader('x-correlator', context.correlator)
           res.status(action.status)
           res.setHeader('content-type', 'application/json')
           res.end(body)

@@ -59,10 +59,23 @@ export function createSendReply(options: SendReplyOptions): SendReply {
   }
 }
 
+// The last timestamp written: a virtual clock stands still, and under load many requests end
+// in the same millisecond, so most entries reuse the text instead of formatting a Date.
+let lastAtMs = Number.NaN
+let lastAt = ''
+
+function isoAt(ms: number): string {
+  if (ms !== lastAtMs) {
+    lastAtMs = ms
+    lastAt = new Date(ms).toISOString()
+  }
+  return lastAt
+}
+
 /** The journal's view of a finished exchange; status 0 when the connection was dropped. */
 export function toJournalEntry(req: Request, context: RequestContext, status: number, violations: Violation[], now: () => number): Omit<JournalEntry, 'seq'> {
   return {
-    at: new Date(now()).toISOString(),
+    at: isoAt(now()),
     method: req.method,
     path: req.originalUrl,
     face: context.face.id,

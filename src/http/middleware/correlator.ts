@@ -1,5 +1,3 @@
-import type { RequestHandler } from 'express'
-
 const CORRELATOR_PATTERN = /^[a-zA-Z0-9\-_:;./<>{}]{0,256}$/
 
 /**
@@ -10,10 +8,4 @@ const CORRELATOR_PATTERN = /^[a-zA-Z0-9\-_:;./<>{}]{0,256}$/
 export function readCorrelator(header: string | string[] | undefined): string | undefined {
   if (typeof header !== 'string') return undefined
   return CORRELATOR_PATTERN.test(header) ? header : undefined
-}
-
-export const correlator: RequestHandler = (req, res, next) => {
-  const value = readCorrelator(req.headers['x-correlator'])
-  if (value !== undefined) res.setHeader('x-correlator', value)
-  next()
 }
