@@ -1,0 +1,126 @@
+// Turns the measurements into the table, the ratios and the target verdicts the bench prints.
+
+/** The targets of issue 8, checked against the ceiling measured in the same run. */
+export const TARGETS = {
+  reqPerSecRatio: 0.8,
+  p99Ratio: 1.5,
+  startupMs: 300,
+  idleRssMb: 100,
+}
+
+function median(values) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
+  if (sorted.length === 0) return NaN
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/**
+ * One server's rounds reduced to one result: the median of every figure, the sum of every
+ * failure count; the rounds themselves are kept for the JSON report.
+ */
+export function medianOf(rounds) {
+  const first = rounds[0]
+  if (rounds.length === 1) return first
+  const route = (name) => {
+    const runs = rounds.map((round) => round[name])
+    const pick = (field) => median(runs.map((run) => run[field]))
+    const sum = (field) => runs.reduce((total, run) => total + run[field], 0)
+    return {
+      requests: sum('requests'),
+      reqPerSec: pick('reqPerSec'),
+      p50Ms: pick('p50Ms'),
+      p99Ms: pick('p99Ms'),
+      maxMs: Math.max(...runs.map((run) => run.maxMs)),
+      ok2xx: sum('ok2xx'),
+      non2xx: sum('non2xx'),
+      errors: sum('errors'),
+      timeouts: sum('timeouts'),
+      seconds: sum('seconds'),
+    }
+  }
+  return {
+    id: first.id,
+    label: first.label,
+    startupMs: median(rounds.map((round) => round.startupMs)),
+    idleRssMb: median(rounds.map((round) => round.idleRssMb)),
+    peakRssMb: median(rounds.map((round) => round.peakRssMb)),
+    get: route('get'),
+    post: route('post'),
+    rounds,
+  }
+}
+
+const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-')
+
+function table(rows) {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)))
+  return rows
+    .map((row, index) => {
+      const line = row.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join('  ')
+      return index === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line
+    })
+    .join('\n')
+}
+
+/** One line per target and route: throughput, latency, start-up, memory and failures. */
+export function formatResults(results) {
+  const rows = [['server', 'route', 'req/s', 'p50 ms', 'p99 ms', 'start ms', 'idle MB', 'peak MB', 'non-2xx', 'errors']]
+  for (const result of results) {
+    for (const route of ['get', 'post']) {
+      const run = result[route]
+      if (!run) continue
+      rows.push([
+        result.id,
+        route === 'get' ? 'GET /sessions/{id}' : 'POST /sessions',
+        fixed(run.reqPerSec),
+        fixed(run.p50Ms, 1),
+        fixed(run.p99Ms, 1),
+        fixed(result.startupMs),
+        fixed(result.idleRssMb),
+        fixed(result.peakRssMb),
+        run.non2xx,
+        run.errors + run.timeouts,
+      ])
+    }
+  }
+  return table(rows)
+}
+
+/** callsim's req/s and p99 relative to each baseline, and the verdict on every target. */
+export function compareToBaselines(results) {
+  const callsim = results.find((result) => result.id === 'callsim')
+  if (!callsim) return { ratios: [], verdicts: [] }
+  const ratios = []
+  for (const baseline of results) {
+    if (baseline === callsim) continue
+    for (const route of ['get', 'post']) {
+      if (!callsim[route] || !baseline[route]) continue
+      ratios.push({
+        baseline: baseline.id,
+        route,
+        reqPerSec: callsim[route].reqPerSec / baseline[route].reqPerSec,
+        p99: callsim[route].p99Ms / baseline[route].p99Ms,
+      })
+    }
+  }
+  const verdicts = []
+  for (const ratio of ratios.filter((r) => r.baseline === 'express-ceiling')) {
+    verdicts.push({ target: `${ratio.route.toUpperCase()} req/s ≥ ${TARGETS.reqPerSecRatio * 100}% of the Express ceiling`, value: `${fixed(ratio.reqPerSec * 100)}%`, met: ratio.reqPerSec >= TARGETS.reqPerSecRatio })
+    verdicts.push({ target: `${ratio.route.toUpperCase()} p99 ≤ ${TARGETS.p99Ratio}× the Express ceiling's`, value: `${fixed(ratio.p99, 2)}×`, met: ratio.p99 <= TARGETS.p99Ratio })
+  }
+  verdicts.push({ target: `start-up ≤ ${TARGETS.startupMs} ms to the first 2xx`, value: `${fixed(callsim.startupMs)} ms`, met: callsim.startupMs <= TARGETS.startupMs })
+  verdicts.push({ target: `idle RSS ≤ ${TARGETS.idleRssMb} MB`, value: `${fixed(callsim.idleRssMb)} MB`, met: callsim.idleRssMb <= TARGETS.idleRssMb })
+  const failures = [callsim.get, callsim.post].filter(Boolean).reduce((sum, run) => sum + run.non2xx + run.errors + run.timeouts, 0)
+  verdicts.push({ target: 'no errors or non-2xx answers from callsim', value: String(failures), met: failures === 0 })
+  return { ratios, verdicts }
+}
+
+export function formatComparison({ ratios, verdicts }) {
+  if (ratios.length === 0) return ''
+  const ratioRows = [['callsim vs', 'route', 'req/s ratio', 'p99 ratio']]
+  for (const ratio of ratios) ratioRows.push([ratio.baseline, ratio.route.toUpperCase(), `${fixed(ratio.reqPerSec * 100)}%`, `${fixed(ratio.p99, 2)}×`])
+  const verdictRows = [['target', 'measured', 'met']]
+  for (const verdict of verdicts) verdictRows.push([verdict.target, verdict.value, verdict.met ? 'yes' : 'NO'])
+  return `${table(ratioRows)}\n\n${table(verdictRows)}`
+}

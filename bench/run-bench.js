@@ -1,0 +1,188 @@
+// `npm run bench`: callsim against an Express ceiling, an Express route app and raw node:http
+// (and Prism with --prism), each in its own pinned process on 127.0.0.1, in one run.
+// `npm run bench -- --scale` runs the 100k-call mode instead. See docs/performance.md.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { compareToBaselines, formatComparison, formatResults, medianOf } from './report.js'
+import { runLoad } from './run-load.js'
+import { runScale } from './run-scale.js'
+import { freePort, pinSelf, pinningPlan, request } from './start-server.js'
+import { startServer } from './start-server.js'
+import { BASE, CREATE_BODIES, ROOT, SCOPES, SUBSCRIBER, clientHeaders, registerDeviceProbe, registrationIdFrom, targetDefinitions } from './targets.js'
+
+const USAGE = `usage: npm run bench -- [options]
+  --duration <s>     seconds of load per route and server (default 5)
+  --warmup <s>       seconds of unmeasured load before each run (default 1)
+  --connections <n>  concurrent keep-alive connections (default 32)
+  --rounds <n>       run every server n times, interleaved, and report medians (default 1)
+  --only <ids>       comma-separated subset: callsim,express-ceiling,express-route,node-http,prism
+  --prism            also run the Prism mock on the same spec
+  --scale            the scale mode: 1k vs 100k live calls, memory and clock steps
+  --calls <n>        live calls in --scale mode (default 100000)
+  --no-pin           do not pin server and load generator to separate cores
+  --out <dir>        where the JSON results go (default .bench)`
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    prism: { type: 'boolean', default: false },
+    scale: { type: 'boolean', default: false },
+    calls: { type: 'string', default: '100000' },
+    'no-pin': { type: 'boolean', default: false },
+    out: { type: 'string', default: '.bench' },
+    help: { type: 'boolean', default: false },
+  },
+})
+if (flags.help) {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+const positive = (name) => {
+  const value = Number(flags[name])
+  if (!Number.isFinite(value) || value <= 0) {
+    process.stderr.write(`--${name} must be a positive number, got "${flags[name]}".\n${USAGE}\n`)
+    process.exit(2)
+  }
+  return value
+}
+const settings = {
+  duration: positive('duration'),
+  warmup: Number(flags.warmup) || 0,
+  connections: Math.round(positive('connections')),
+  calls: Math.round(positive('calls')),
+  rounds: Math.round(positive('rounds')),
+}
+
+const SEED_CALLS = 1000
+const SETTLE_MS = 1000
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function mintToken() {
+  // The same command a user runs: a real HS256 token that callsim verifies on every request.
+  const args = [`${ROOT}dist/cli/index.js`, 'token', '--sub', SUBSCRIBER, '--scope', SCOPES, '--expires-in', '12h']
+  return execFileSync(process.execPath, args, { encoding: 'utf8' }).trim()
+}
+
+function machine(plan) {
+  const cpus = os.cpus()
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    // os.cpus(), not availableParallelism(): this process is already pinned to one core.
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    // Other work on the machine skews every figure; the report says how busy it was.
+    loadAverageAtStart: os.loadavg().map((value) => Number(value.toFixed(2))),
+    pinning: plan.enabled ? `server on core ${plan.serverCore}, load generator on core ${plan.clientCore} (taskset)` : `off (${plan.reason})`,
+  }
+}
+
+/** Creates `count` sessions with valid POSTs and returns their ids (GET uses these). */
+async function seedSessions(port, headers, count) {
+  const ids = []
+  const run = await runLoad({
+    port,
+    method: 'POST',
+    paths: [`${BASE}/sessions`],
+    bodies: CREATE_BODIES,
+    headers,
+    connections: settings.connections,
+    amount: count,
+    onResponse: (status, body) => {
+      if (status === 201) ids.push(JSON.parse(body).mediaSessionId)
+    },
+  })
+  if (run.non2xx + run.errors + run.timeouts > 0 || ids.length === 0) {
+    throw new Error(`creating ${count} sessions failed: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`)
+  }
+  return ids
+}
+
+async function measure(definition, plan, token, onSeeded) {
+  const port = await freePort()
+  const server = await startServer({ name: definition.id, args: definition.args(port), port, probe: definition.probe(token), plan })
+  const headers = clientHeaders(token, registrationIdFrom(server.probeAnswer))
+  try {
+    await sleep(SETTLE_MS)
+    const idle = server.memory()
+    const ids = await seedSessions(port, headers, SEED_CALLS)
+    await onSeeded?.(port, ids, headers)
+    const load = async (method, paths, bodies) => {
+      const common = { port, method, paths, bodies, headers, connections: settings.connections }
+      if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
+      return runLoad({ ...common, duration: settings.duration })
+    }
+    // GET first, while the network holds the 1k seeded calls; POST then adds its own.
+    const get = await load('GET', ids.map((id) => `${BASE}/sessions/${encodeURIComponent(id)}`))
+    const post = await load('POST', [`${BASE}/sessions`], CREATE_BODIES)
+    const peak = server.memory()
+    return { id: definition.id, label: definition.label, startupMs: server.startupMs, idleRssMb: idle.rssMb, peakRssMb: peak.peakRssMb, get, post }
+  } finally {
+    await server.stop()
+  }
+}
+
+async function main() {
+  const plan = pinningPlan(!flags['no-pin'])
+  pinSelf(plan)
+  const outDir = path.resolve(ROOT, flags.out)
+  mkdirSync(outDir, { recursive: true })
+  const token = mintToken()
+  const startedAt = new Date()
+  const info = machine(plan)
+  process.stdout.write(`callsim bench — ${info.cores} cores (${info.cpu}), Node ${info.node}, pinning ${info.pinning}\n`)
+
+  if (flags.scale) {
+    const scale = await runScale({ plan, token, probe: registerDeviceProbe(token), settings, seedCalls: SEED_CALLS })
+    const file = path.join(outDir, `scale-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
+    writeFileSync(file, `${JSON.stringify({ date: startedAt.toISOString(), machine: info, settings, scale }, null, 2)}\n`)
+    writeFileSync(path.join(outDir, 'scale-latest.json'), `${JSON.stringify({ date: startedAt.toISOString(), machine: info, settings, scale }, null, 2)}\n`)
+    process.stdout.write(`\nresults written to ${path.relative(process.cwd(), file)}\n`)
+    return
+  }
+
+  // Baselines answer with the exact JSON callsim sent, captured from callsim's own replies.
+  const repliesFile = path.join(outDir, 'replies.json')
+  writeFileSync(repliesFile, JSON.stringify({ get: JSON.parse(CREATE_BODIES[0]), post: JSON.parse(CREATE_BODIES[0]) }))
+  const captureReplies = async (port, ids, headers) => {
+    const got = await request(port, { path: `${BASE}/sessions/${encodeURIComponent(ids[0])}`, headers })
+    const posted = await request(port, { method: 'POST', path: `${BASE}/sessions`, headers, body: CREATE_BODIES[1] })
+    writeFileSync(repliesFile, JSON.stringify({ get: JSON.parse(got.text), post: JSON.parse(posted.text) }))
+  }
+  const only = flags.only ? new Set(flags.only.split(',').map((id) => id.trim())) : undefined
+  const definitions = targetDefinitions({ repliesFile: () => repliesFile, prism: flags.prism || Boolean(only?.has('prism')) }).filter((d) => !only || only.has(d.id))
+
+  // Rounds interleave the servers, so a burst of other load on the machine hits all of them.
+  const runs = new Map(definitions.map((definition) => [definition.id, []]))
+  for (let round = 1; round <= settings.rounds; round += 1) {
+    for (const definition of definitions) {
+      const of = settings.rounds > 1 ? ` (round ${round} of ${settings.rounds})` : ''
+      process.stdout.write(`\n${definition.label}${of}: ${settings.warmup}s warm-up + ${settings.duration}s per route at ${settings.connections} connections …\n`)
+      const result = await measure(definition, plan, token, definition.id === 'callsim' ? captureReplies : undefined)
+      runs.get(definition.id).push(result)
+      process.stdout.write(`  start-up ${result.startupMs.toFixed(0)} ms; GET ${result.get.reqPerSec.toFixed(0)} req/s p99 ${result.get.p99Ms} ms; POST ${result.post.reqPerSec.toFixed(0)} req/s p99 ${result.post.p99Ms} ms\n`)
+    }
+  }
+  const results = [...runs.values()].map(medianOf)
+  info.loadAverageAtEnd = os.loadavg().map((value) => Number(value.toFixed(2)))
+  const comparison = compareToBaselines(results)
+  process.stdout.write(`\n${formatResults(results)}\n\n${formatComparison(comparison)}\n`)
+  const report = { date: startedAt.toISOString(), machine: info, settings: { ...settings, seedCalls: SEED_CALLS }, results, ...comparison }
+  const file = path.join(outDir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
+  process.stdout.write(`\nresults written to ${path.relative(process.cwd(), file)}\n`)
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,159 @@
+// `npm run bench -- --scale`: GET with 1k and with 100k live calls, memory while they live
+// and after they have ended and passed retention, and the cost of one virtual clock step.
+import { execFileSync } from 'node:child_process'
+import { runLoad } from './run-load.js'
+import { freePort, request, startServer } from './start-server.js'
+import { BASE, CREATE_BODIES, ROOT, clientHeaders, registrationIdFrom } from './targets.js'
+
+const RETENTION = '1m'
+const RETENTION_MS = 60_000
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Creates sessions with valid POSTs as fast as callsim takes them; returns ids and rate. */
+async function createSessions(port, headers, connections, count) {
+  const ids = []
+  const startedAt = performance.now()
+  const run = await runLoad({
+    port,
+    method: 'POST',
+    paths: [`${BASE}/sessions`],
+    bodies: CREATE_BODIES,
+    headers,
+    connections,
+    amount: count,
+    onResponse: (status, body) => {
+      if (status === 201) ids.push(JSON.parse(body).mediaSessionId)
+    },
+  })
+  const seconds = (performance.now() - startedAt) / 1000
+  return { ids, seconds, perSecond: count / seconds, failures: run.non2xx + run.errors + run.timeouts }
+}
+
+async function advanceClock(port, advance) {
+  const startedAt = performance.now()
+  const response = await request(port, { method: 'POST', path: '/_callsim/clock', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance }) })
+  const roundTripMs = performance.now() - startedAt
+  if (response.status !== 200) throw new Error(`advancing the clock answered ${response.status}: ${response.text}`)
+  const body = JSON.parse(response.text)
+  return { advance, roundTripMs, fired: body.fired, pendingTasks: body.pendingTasks }
+}
+
+async function pendingTasks(port) {
+  const response = await request(port, { path: '/_callsim/clock' })
+  return JSON.parse(response.text).pendingTasks
+}
+
+export async function runScale({ plan, token, probe, settings, seedCalls }) {
+  const calls = settings.calls
+  const connections = settings.connections
+  const port = await freePort()
+  // The CLI unchanged, started through a wrapper that can force a GC (bench only).
+  const args = [
+    '--expose-gc',
+    `${ROOT}bench/serve-with-gc.js`,
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--seed',
+    '1',
+    '--clock',
+    'virtual',
+    '--strict',
+    '--retention',
+    RETENTION,
+  ]
+  const server = await startServer({ name: 'callsim', args, port, probe, plan })
+  const headers = clientHeaders(token, registrationIdFrom(server.probeAnswer))
+  // After a forced full GC: RSS from /proc, and what V8 still holds (heapUsed), which is what
+  // evicting calls gives back; RSS can stay higher while the allocator keeps freed pages.
+  const settledMemory = async () => {
+    server.signal('SIGUSR2')
+    await sleep(1500)
+    const lines = server.output().split('\n').filter((line) => line.startsWith('callsim-bench-memory '))
+    const usage = JSON.parse(lines.at(-1)?.slice('callsim-bench-memory '.length) ?? '{}')
+    const spacesMb = Object.fromEntries(Object.entries(usage.spaces ?? {}).map(([name, space]) => [name, { size: space.size / 2 ** 20, used: space.used / 2 ** 20 }]))
+    return { ...server.memory(), heapUsedMb: usage.heapUsed / 2 ** 20, heapTotalMb: usage.heapTotal / 2 ** 20, externalMb: usage.external / 2 ** 20, spacesMb }
+  }
+  const log = (line) => process.stdout.write(`  ${line}\n`)
+  try {
+    process.stdout.write(`\ncallsim --clock virtual --retention ${RETENTION}, ${calls} live calls, ${connections} connections\n`)
+    const baseline = await settledMemory()
+    log(`baseline RSS ${baseline.rssMb.toFixed(0)} MB, V8 heap in use ${baseline.heapUsedMb.toFixed(0)} MB`)
+
+    const seeded = await createSessions(port, headers, connections, seedCalls)
+    const getLoad = async (ids) => {
+      const common = { port, method: 'GET', paths: ids.map((id) => `${BASE}/sessions/${encodeURIComponent(id)}`), headers, connections }
+      if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
+      return runLoad({ ...common, duration: settings.duration })
+    }
+    const small = await getLoad(seeded.ids)
+    const smallMemory = await settledMemory()
+    log(`${seedCalls} calls: GET ${small.reqPerSec.toFixed(0)} req/s, p50 ${small.p50Ms} ms, p99 ${small.p99Ms} ms, RSS ${smallMemory.rssMb.toFixed(0)} MB, heap ${smallMemory.heapUsedMb.toFixed(0)} MB`)
+
+    const bulk = await createSessions(port, headers, connections, calls - seedCalls)
+    const ids = [...seeded.ids, ...bulk.ids]
+    log(`created ${bulk.ids.length} more calls through POST /sessions in ${bulk.seconds.toFixed(1)} s (${bulk.perSecond.toFixed(0)}/s, ${bulk.failures} failures)`)
+    const timersWhileLive = await pendingTasks(port)
+    // DEFAULT_LIFECYCLE: InProgress after 200 ms, Ringing after 1 s; the answer comes at 4 s.
+    const ringStep = await advanceClock(port, '1s')
+    log(`clock step of 1s over ${ids.length} calls: ${ringStep.roundTripMs.toFixed(0)} ms round trip, ${ringStep.fired} tasks fired, ${ringStep.pendingTasks} pending`)
+    const large = await getLoad(ids)
+    const largeMemory = await settledMemory()
+    log(`${ids.length} calls: GET ${large.reqPerSec.toFixed(0)} req/s, p50 ${large.p50Ms} ms, p99 ${large.p99Ms} ms, RSS ${largeMemory.rssMb.toFixed(0)} MB (peak ${largeMemory.peakRssMb.toFixed(0)} MB), heap ${largeMemory.heapUsedMb.toFixed(0)} MB`)
+
+    // End every call as a client would (DELETE), then let retention pass.
+    let deleted = 0
+    const ended = await runLoad({
+      port,
+      method: 'DELETE',
+      paths: ids.map((id) => `${BASE}/sessions/${encodeURIComponent(id)}`),
+      headers,
+      connections,
+      amount: ids.length,
+      onResponse: (status) => {
+        if (status === 204) deleted += 1
+      },
+    })
+    const expiryStep = await advanceClock(port, `${RETENTION_MS / 1000 + 1}s`)
+    const afterMemory = await settledMemory()
+    const timersLeft = await pendingTasks(port)
+    log(`deleted ${deleted} calls (${ended.non2xx} non-2xx); clock step past retention: ${expiryStep.roundTripMs.toFixed(0)} ms, ${expiryStep.fired} tasks fired`)
+    log(`after expiry: heap ${afterMemory.heapUsedMb.toFixed(0)} MB (baseline ${baseline.heapUsedMb.toFixed(0)} MB), RSS ${afterMemory.rssMb.toFixed(0)} MB (baseline ${baseline.rssMb.toFixed(0)} MB); ${timersLeft} timer(s) pending (the device registration's expiry)`)
+
+    process.stdout.write('\nin-process clock step (bench/clock-step.js):\n')
+    const stepArgs = ['--expose-gc', `${ROOT}bench/clock-step.js`, String(calls)]
+    const command = plan.enabled ? 'taskset' : process.execPath
+    const argv = plan.enabled ? ['-c', String(plan.serverCore), process.execPath, ...stepArgs] : stepArgs
+    const inProcess = JSON.parse(execFileSync(command, argv, { encoding: 'utf8' }))
+    log(`${calls} calls placed in ${inProcess.placeMs.toFixed(0)} ms; ${inProcess.pendingTimersAfterPlace} timers (one per call)`)
+    log(`advance 1s (all ringing): ${inProcess.ringingStep.ms.toFixed(0)} ms for ${inProcess.ringingStep.fired} tasks; advance 3s (all answered): ${inProcess.answerStep.ms.toFixed(0)} ms`)
+    log(`expiry of ${inProcess.expiryStep.fired} ended calls: ${inProcess.expiryStep.ms.toFixed(0)} ms; heap ${inProcess.heapMb.before.toFixed(0)} → ${inProcess.heapMb.live.toFixed(0)} → ${inProcess.heapMb.afterExpiry.toFixed(0)} MB`)
+
+    const verdicts = [
+      { target: 'GET req/s with 100k calls within 10% of 1k', value: `${((large.reqPerSec / small.reqPerSec) * 100).toFixed(0)}%`, met: large.reqPerSec >= small.reqPerSec * 0.9 },
+      { target: 'GET p99 with 100k calls within 10% of 1k', value: `${large.p99Ms} vs ${small.p99Ms} ms`, met: large.p99Ms <= small.p99Ms * 1.1 },
+      { target: 'RSS ≤ 300 MB with 100k live calls', value: `${largeMemory.peakRssMb.toFixed(0)} MB peak`, met: largeMemory.peakRssMb <= 300 },
+      { target: 'heap back to baseline after retention (±10 MB)', value: `${afterMemory.heapUsedMb.toFixed(0)} vs ${baseline.heapUsedMb.toFixed(0)} MB (RSS ${afterMemory.rssMb.toFixed(0)} vs ${baseline.rssMb.toFixed(0)} MB)`, met: afterMemory.heapUsedMb <= baseline.heapUsedMb + 10 },
+      { target: 'a clock step over 100k ringing calls < 1 s', value: `${inProcess.ringingStep.ms.toFixed(0)} ms in-process, ${ringStep.roundTripMs.toFixed(0)} ms over HTTP`, met: inProcess.ringingStep.ms < 1000 && ringStep.roundTripMs < 1000 },
+    ]
+    process.stdout.write('\n')
+    for (const verdict of verdicts) process.stdout.write(`  ${verdict.met ? 'met ' : 'NOT '} ${verdict.target}: ${verdict.value}\n`)
+    return {
+      calls,
+      memoryMb: { baseline, withSeedCalls: smallMemory, withAllCalls: largeMemory, afterExpiry: afterMemory },
+      get: { seedCalls: small, allCalls: large },
+      creation: { seconds: bulk.seconds, perSecond: bulk.perSecond, failures: bulk.failures },
+      timersWhileLive,
+      ringStep,
+      deleted,
+      expiryStep,
+      timersLeft,
+      inProcess,
+      verdicts,
+    }
+  } finally {
+    await server.stop()
+  }
+}

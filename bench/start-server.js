@@ -1,0 +1,141 @@
+// Starts one server under test in its own process, pinned to its own core, and measures the
+// time from spawn to its first successful (2xx) answer. Linux /proc gives its memory.
+import { spawn, execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import http from 'node:http'
+import net from 'node:net'
+import os from 'node:os'
+
+// Every server still running, so that an interrupted bench leaves no process behind.
+const children = new Set()
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL')
+})
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    process.stderr.write(`\nbench interrupted (${signal}); stopping its servers\n`)
+    process.exit(130)
+  })
+}
+
+/** Whether server and load generator can each have a core of their own. */
+export function pinningPlan(wanted) {
+  if (!wanted) return { enabled: false, reason: 'disabled with --no-pin' }
+  if (os.availableParallelism() < 2) return { enabled: false, reason: 'fewer than 2 cores' }
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' })
+  } catch {
+    return { enabled: false, reason: 'taskset not found' }
+  }
+  return { enabled: true, serverCore: 0, clientCore: 1 }
+}
+
+/** Moves this process (the load generator) and all its threads to the client core. */
+export function pinSelf(plan) {
+  if (!plan.enabled) return
+  execFileSync('taskset', ['-a', '-p', '-c', String(plan.clientCore), String(process.pid)], { stdio: 'ignore' })
+}
+
+/** A port nobody listens on right now, so the poll below can start before the server does. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address()
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+/** One HTTP exchange on a fresh connection; resolves with status and body text. */
+export function request(port, { method = 'GET', path = '/', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+      const chunks = []
+      res.on('data', (chunk) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+/** VmRSS (now) and VmHWM (peak) of a process, in MB. */
+export function readMemory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
+    return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 }
+  } catch {
+    return { rssMb: NaN, peakRssMb: NaN }
+  }
+}
+
+/**
+ * Spawns `node <args>` (pinned when the plan allows), then repeats `probe` until it answers
+ * 2xx (that answer is kept as `probeAnswer`). Start-up time is spawn → end of that first 2xx response, so it includes Node's own
+ * boot, module loading, spec compilation and listen().
+ */
+export async function startServer({ name, args, port, probe, plan, timeoutMs = 30_000, env = {} }) {
+  const command = plan.enabled ? 'taskset' : process.execPath
+  const argv = plan.enabled ? ['-c', String(plan.serverCore), process.execPath, ...args] : args
+  const startedAt = performance.now()
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  children.add(child)
+  let output = ''
+  const keep = (chunk) => {
+    // Keep the tail only: the pipes are drained so the server never blocks on a full pipe.
+    output = (output + chunk.toString('utf8')).slice(-4000)
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  let exited = false
+  child.once('exit', () => {
+    exited = true
+    children.delete(child)
+  })
+
+  const stop = () =>
+    new Promise((resolve) => {
+      if (exited) {
+        resolve()
+        return
+      }
+      const killer = setTimeout(() => child.kill('SIGKILL'), 3000)
+      child.once('exit', () => {
+        clearTimeout(killer)
+        resolve()
+      })
+      child.kill('SIGTERM')
+    })
+
+  let answer
+  for (;;) {
+    if (exited) throw new Error(`${name} exited before it answered:\n${output}`)
+    if (performance.now() - startedAt > timeoutMs) {
+      await stop()
+      throw new Error(`${name} did not answer 2xx within ${timeoutMs} ms:\n${output}`)
+    }
+    try {
+      const response = await probe(port)
+      if (response.status >= 200 && response.status < 300) {
+        answer = response
+        break
+      }
+      if (response.status >= 400 && response.status !== 503) {
+        await stop()
+        throw new Error(`${name} answered the start-up probe with ${response.status}: ${response.text.slice(0, 500)}`)
+      }
+    } catch (error) {
+      if (error.code !== 'ECONNREFUSED' && error.code !== 'ECONNRESET') {
+        await stop()
+        throw error
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+  const startupMs = performance.now() - startedAt
+  return { name, pid: child.pid, port, startupMs, probeAnswer: answer, memory: () => readMemory(child.pid), output: () => output, stop, signal: (sig) => child.kill(sig) }
+}

@@ -1,0 +1,119 @@
+// The servers the benchmark compares, each started as its own process by start-server.js.
+import { fileURLToPath } from 'node:url'
+import { request } from './start-server.js'
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url))
+export const BASE = '/webrtc-call-handling/vwip'
+export const SUBSCRIBER = 'tel:+15550001'
+export const REGISTRATION_BASE = '/webrtc-registration/vwip'
+export const DEVICE_ID = '0b7c2f4e-9d1a-4c3b-8e6f-5a2d7c9e1b30'
+export const SCOPES = [
+  ...['create', 'read', 'write', 'delete'].map((verb) => `webrtc-call-handling:sessions:${verb}`),
+  'webrtc-registration:sessions:create',
+].join(' ')
+
+/** A WebRTC audio offer of the size real clients send (RFC 4566, as in the CAMARA examples). */
+const OFFER_SDP = [
+  'v=0',
+  'o=- 4576312012357624938 2 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'm=audio 49170 RTP/SAVPF 102 113',
+  'c=IN IP6 2001:db8::1',
+  'b=AS:64',
+  'a=rtcp:9 IN IP4 0.0.0.0',
+  'a=candidate:1373315376 1 udp 2122262783 2001:db8::1 49170 typ host generation 0',
+  'a=ice-ufrag:Qk8u',
+  'a=ice-pwd:Ey7kq3Zr0tN1vB6mX9cD2fGh',
+  'a=ice-options:trickle renomination',
+  'a=mid:audio',
+  'a=sendrecv',
+  'a=rtcp-mux',
+  'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:Wq3t9Zp0aB7cD2eF5gH8iJ1kL4mN6oP9qR2sT5uV',
+  'a=rtpmap:102 AMR-WB/16000',
+  'a=fmtp:102 octet-align=0; mode-set=0,1,2; mode-change-capability=2',
+  'a=rtpmap:113 telephone-event/16000',
+  'a=ptime:20',
+  '',
+].join('\r\n')
+
+/** Valid MediaSessionCreate bodies for 64 different callees, used in turn. */
+export const CREATE_BODIES = Array.from({ length: 64 }, (_, i) =>
+  JSON.stringify({
+    originatorAddress: SUBSCRIBER,
+    receiverAddress: `tel:+1555100${String(i).padStart(4, '0')}`,
+    offer: { sdp: OFFER_SDP },
+  }),
+)
+
+/** The headers a CAMARA client sends; createSession requires registrationId. */
+export function clientHeaders(token, registrationId) {
+  return {
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+    registrationid: registrationId,
+    'x-correlator': 'bench-7f3a2c10-5b8e-4d21',
+  }
+}
+
+/**
+ * callsim's start-up probe is what a client does first: register the device (a real POST
+ * through routing, auth, validation and state). Its registrationId goes on every createSession.
+ */
+export function registerDeviceProbe(token) {
+  return (port) =>
+    request(port, {
+      method: 'POST',
+      path: `${REGISTRATION_BASE}/sessions`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ deviceId: DEVICE_ID }),
+    })
+}
+
+/** The baselines' probe: one POST /sessions, the request they are measured on. */
+export function createSessionProbe(token) {
+  return (port) => request(port, { method: 'POST', path: `${BASE}/sessions`, headers: clientHeaders(token, 'bench-registration'), body: CREATE_BODIES[0] })
+}
+
+/** The registrationId to send: the one callsim returned to the probe, any value elsewhere. */
+export function registrationIdFrom(probeAnswer) {
+  try {
+    return JSON.parse(probeAnswer.text).registrationId ?? 'bench-registration'
+  } catch {
+    return 'bench-registration'
+  }
+}
+
+/**
+ * Every target: how to start it on a port. callsim runs as users run it (the CLI, every
+ * built-in spec), with --strict so that a response breaking the spec becomes a counted 500.
+ */
+export function targetDefinitions({ repliesFile, prism, clock = 'system', extraArgs = [] }) {
+  const baseline = (kind, label) => ({
+    id: kind,
+    label,
+    probe: createSessionProbe,
+    args: (port) => [`${ROOT}bench/baseline-server.js`, kind, String(port), repliesFile()],
+  })
+  return [
+    {
+      id: 'callsim',
+      label: 'callsim (validation both ways, auth, state, journal)',
+      probe: registerDeviceProbe,
+      args: (port) => [`${ROOT}dist/cli/index.js`, 'serve', '--host', '127.0.0.1', '--port', String(port), '--seed', '1', '--clock', clock, '--strict', ...extraArgs],
+    },
+    baseline('express-ceiling', 'Express 5, one middleware, same JSON (ceiling)'),
+    baseline('express-route', 'Express 5 routes + express.json(), same JSON'),
+    baseline('node-http', 'raw node:http, same JSON'),
+    ...(prism
+      ? [
+          {
+            id: 'prism',
+            label: 'Prism mock, static examples',
+            probe: createSessionProbe,
+            args: (port) => [`${ROOT}node_modules/@stoplight/prism-cli/dist/index.js`, 'mock', '-h', '127.0.0.1', '-p', String(port), `${ROOT}spec/camara/webrtc-call-handling.yaml`],
+          },
+        ]
+      : []),
+  ]
+}
