@@ -1,7 +1,6 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
-import pino from 'pino'
 import type { Control, Face } from '../apis/index.js'
 import { formatSpecProblem, loadSpec, type CompiledSpec } from '../contract/index.js'
 import {
@@ -19,6 +18,7 @@ import { Journal, createHttpApp, type Logger } from '../http/index.js'
 import type { Notifier } from '../notify/index.js'
 import { ScenarioEngine } from '../scenario/index.js'
 import { createEventsFeature } from './create-events-feature.js'
+import { createLogger } from './create-logger.js'
 import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
 import { resolveOptions, type SimulatorOptions } from './options.js'
 import { installBuiltInCache } from './precompiled-cache.js'
@@ -105,7 +105,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
   installBuiltInCache()
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff)
   const clock: Clock = options.clock === 'virtual' ? new VirtualClock(options.clockStartMs) : new SystemClock()
-  const logger: Logger = pino({ level: options.logLevel, base: undefined })
+  const logger: Logger = createLogger(options.logLevel)
   const events = new DomainEvents()
   const network = new Network({ clock, faker: createFaker(seed), random: createRandom(seed), events, retentionMs: options.retentionMs })
   // A faker of its own (seed + 1), so registering a device does not shift the seeded call ids.
