@@ -86,17 +86,18 @@ function machine(plan) {
 }
 
 /** Creates `count` sessions with valid POSTs and returns their ids (GET uses these). */
-async function seedSessions(port, headers, count) {
+async function seedSessions(port, base, headers, count) {
   const ids = []
   const run = await runLoad({
     port,
     method: 'POST',
-    paths: [`${BASE}/sessions`],
+    paths: [`${base}/sessions`],
     bodies: CREATE_BODIES,
     headers,
     connections: settings.connections,
     amount: count,
     onResponse: (status, body) => {
+      // Prism's static example always names the same session, which is fine for a GET.
       if (status === 201) ids.push(JSON.parse(body).mediaSessionId)
     },
   })
@@ -113,7 +114,7 @@ async function measure(definition, plan, token, onSeeded) {
   try {
     await sleep(SETTLE_MS)
     const idle = server.memory()
-    const ids = await seedSessions(port, headers, SEED_CALLS)
+    const ids = await seedSessions(port, definition.base, headers, SEED_CALLS)
     await onSeeded?.(port, ids, headers)
     const load = async (method, paths, bodies) => {
       const common = { port, method, paths, bodies, headers, connections: settings.connections }
@@ -121,8 +122,8 @@ async function measure(definition, plan, token, onSeeded) {
       return runLoad({ ...common, duration: settings.duration })
     }
     // GET first, while the network holds the 1k seeded calls; POST then adds its own.
-    const get = await load('GET', ids.map((id) => `${BASE}/sessions/${encodeURIComponent(id)}`))
-    const post = await load('POST', [`${BASE}/sessions`], CREATE_BODIES)
+    const get = await load('GET', ids.map((id) => `${definition.base}/sessions/${encodeURIComponent(id)}`))
+    const post = await load('POST', [`${definition.base}/sessions`], CREATE_BODIES)
     const peak = server.memory()
     return { id: definition.id, label: definition.label, startupMs: server.startupMs, idleRssMb: idle.rssMb, peakRssMb: peak.peakRssMb, get, post }
   } finally {

@@ -71,8 +71,8 @@ export function registerDeviceProbe(token) {
 }
 
 /** The baselines' probe: one POST /sessions, the request they are measured on. */
-export function createSessionProbe(token) {
-  return (port) => request(port, { method: 'POST', path: `${BASE}/sessions`, headers: clientHeaders(token, 'bench-registration'), body: CREATE_BODIES[0] })
+export function createSessionProbe(token, base = BASE) {
+  return (port) => request(port, { method: 'POST', path: `${base}/sessions`, headers: clientHeaders(token, 'bench-registration'), body: CREATE_BODIES[0] })
 }
 
 /** The registrationId to send: the one callsim returned to the probe, any value elsewhere. */
@@ -92,6 +92,7 @@ export function targetDefinitions({ repliesFile, prism, clock = 'system', extraA
   const baseline = (kind, label) => ({
     id: kind,
     label,
+    base: BASE,
     probe: createSessionProbe,
     args: (port) => [`${ROOT}bench/baseline-server.js`, kind, String(port), repliesFile()],
   })
@@ -99,6 +100,7 @@ export function targetDefinitions({ repliesFile, prism, clock = 'system', extraA
     {
       id: 'callsim',
       label: 'callsim (validation both ways, auth, state, journal)',
+      base: BASE,
       probe: registerDeviceProbe,
       args: (port) => [`${ROOT}dist/cli/index.js`, 'serve', '--host', '127.0.0.1', '--port', String(port), '--seed', '1', '--clock', clock, '--strict', ...extraArgs],
     },
@@ -110,7 +112,9 @@ export function targetDefinitions({ repliesFile, prism, clock = 'system', extraA
           {
             id: 'prism',
             label: 'Prism mock, static examples',
-            probe: createSessionProbe,
+            // Prism serves the spec's paths without the servers URL's base path.
+            base: '',
+            probe: (token) => createSessionProbe(token, ''),
             args: (port) => [`${ROOT}node_modules/@stoplight/prism-cli/dist/index.js`, 'mock', '-h', '127.0.0.1', '-p', String(port), `${ROOT}spec/camara/webrtc-call-handling.yaml`],
           },
         ]
