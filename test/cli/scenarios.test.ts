@@ -1,36 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
+import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
 
 // Each run starts node, which loads every built-in spec; a busy 2-core machine needs seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
-const BIN = path.resolve('dist/cli/index.js')
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-scenarios-cli-'))
-const children: ChildProcess[] = []
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM')
-})
+afterEach(stopCallsimRuns)
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error('dist/cli/index.js is missing: run `npm run build` first (npm test does).')
-})
+beforeAll(assertBuilt)
 
-function callsim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { timeout: 45_000 })
-    children.push(child)
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const callsim = (args: string[]) => runCallsim(args)
 
 test('lists every shipped scenario with its source file and description', async () => {
   const { code, stdout, stderr } = await callsim(['scenarios'])
