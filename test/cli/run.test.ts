@@ -1,24 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
 import type { RunningSimulator } from '../../src/app/index.js'
+import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
 import { startSimulator } from '../support/start-simulator.js'
 
 // Each test starts node, which loads and compiles every built-in spec; on a busy 2-core machine
 // that can take several seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
-const BIN = path.resolve('dist/cli/index.js')
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-run-'))
 
 const servers: (RunningSimulator | Server)[] = []
-const children: ChildProcess[] = []
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM')
+  stopCallsimRuns()
   await Promise.all(
     servers
       .splice(0)
@@ -31,30 +29,9 @@ afterEach(async () => {
 })
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 
-beforeAll(() => {
-  if (!existsSync(BIN))
-    throw new Error('dist/cli/index.js is missing: run `npm run build` first (npm test does).')
-})
+beforeAll(assertBuilt)
 
-/** Runs `callsim <args>` to completion with a time limit. */
-function callsim(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      timeout: 45_000,
-    })
-    children.push(child)
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const callsim = (args: string[], env: Record<string, string> = {}) => runCallsim(args, { env })
 
 /** Writes scenario files into a fresh folder of their own and returns the folder. */
 function folderWith(files: Record<string, string>): string {
