@@ -66,7 +66,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function mintToken() {
   // The same command a user runs: a real HS256 token that callsim verifies on every request.
-  const args = [`${ROOT}dist/cli/index.js`, 'token', '--sub', SUBSCRIBER, '--scope', SCOPES, '--expires-in', '12h']
+  const args = [`${ROOT}dist/bin/callsim.js`, 'token', '--sub', SUBSCRIBER, '--scope', SCOPES, '--expires-in', '12h']
   return execFileSync(process.execPath, args, { encoding: 'utf8' }).trim()
 }
 

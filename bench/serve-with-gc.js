@@ -8,4 +8,4 @@ process.on('SIGUSR2', () => {
   const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size }]))
   process.stderr.write(`callsim-bench-memory ${JSON.stringify({ ...process.memoryUsage(), spaces })}\n`)
 })
-await import('../dist/cli/index.js')
+await import('../dist/bin/callsim.js')

@@ -102,7 +102,7 @@ export function targetDefinitions({ repliesFile, prism, clock = 'system', extraA
       label: 'callsim (validation both ways, auth, state, journal)',
       base: BASE,
       probe: registerDeviceProbe,
-      args: (port) => [`${ROOT}dist/cli/index.js`, 'serve', '--host', '127.0.0.1', '--port', String(port), '--seed', '1', '--clock', clock, '--strict', ...extraArgs],
+      args: (port) => [`${ROOT}dist/bin/callsim.js`, 'serve', '--host', '127.0.0.1', '--port', String(port), '--seed', '1', '--clock', clock, '--strict', ...extraArgs],
     },
     baseline('express-ceiling', 'Express 5, one middleware, same JSON (ceiling)'),
     baseline('express-route', 'Express 5 routes + express.json(), same JSON'),

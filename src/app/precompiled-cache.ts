@@ -7,8 +7,9 @@ import { installPrecompiledCache, type PrecompiledCache, type RecordedCache, typ
 
 /**
  * Where `npm run build` leaves the parsed built-in YAML and the compiled validators:
- * dist/spec-cache beside dist/app. Run from src/ (the tests), there is none, and callsim
- * parses and compiles as it always did.
+ * dist/spec-cache beside dist/app and dist/bin (the bundled bin resolves it, and dist/contract
+ * for the fingerprint, from there alike). Run from src/ (the tests), there is none, and
+ * callsim parses and compiles as it always did.
  */
 const CACHE_DIR = fileURLToPath(new URL('../spec-cache/', import.meta.url))
 const INDEX_FILE = 'index.json'

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
-/** The package root: src/app and dist/app both sit two levels below it. */
+/** The package root: src/app, dist/app and the bundled dist/bin all sit two levels below it. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 export function builtInPath(relative: string): string {

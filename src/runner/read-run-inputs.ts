@@ -6,7 +6,7 @@ import { formatSpecProblem, loadSpec, type CompiledSpec } from '../contract/inde
 // The runner is a shell like app/ and cli/: it reads the user's files and callsim's built-in
 // specs here, and hands text to the contract layer, which never sees a path.
 
-/** The package root: src/runner and dist/runner both sit two levels below it. */
+/** The package root: src/runner, dist/runner and the bundled dist/bin all sit two levels below it. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 const RUN_FILE = /\.(ya?ml|json)$/i

@@ -5,11 +5,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 
-// The `callsim` bin as a user runs it: the built dist/cli/index.js in a child process.
+// The `callsim` bin as a user runs it: the built dist/bin/callsim.js (the bundle) in a child process.
 // `npm test` builds first; for a local run of this file alone, run `npm run build` before.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const BIN = path.join(ROOT, 'dist', 'cli', 'index.js')
+const BIN = path.join(ROOT, 'dist', 'bin', 'callsim.js')
 const WAIT_MS = 20_000
 const DEVICE_ID = '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11'
 

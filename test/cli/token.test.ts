@@ -9,7 +9,7 @@ import { startSimulator } from '../support/start-simulator.js'
 // Each test starts node several times; on a busy 2-core machine that can take many seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
-const BIN = path.resolve('dist/cli/index.js')
+const BIN = path.resolve('dist/bin/callsim.js')
 const REGISTRATIONS = '/webrtc-registration/vwip/sessions'
 const DEVICE = { deviceId: '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11' }
 
@@ -22,7 +22,7 @@ afterEach(async () => {
 
 beforeAll(() => {
   if (!existsSync(BIN))
-    throw new Error('dist/cli/index.js is missing: run `npm run build` first (npm test does).')
+    throw new Error('dist/bin/callsim.js is missing: run `npm run build` first (npm test does).')
 })
 
 /** Runs `callsim <args>` to completion with a time limit; no CALLSIM_TOKEN_SECRET unless given. */

@@ -9,12 +9,12 @@ import { collectFiles, loadRunFile, createStepsValidator, readStepsSchema } from
 // clock in small steps, so allow for a busy machine.
 vi.setConfig({ testTimeout: 120_000 })
 
-const BIN = path.resolve('dist/cli/index.js')
+const BIN = path.resolve('dist/bin/callsim.js')
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-shipped-'))
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 
 beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error('dist/cli/index.js is missing: run `npm run build` first (npm test does).')
+  if (!existsSync(BIN)) throw new Error('dist/bin/callsim.js is missing: run `npm run build` first (npm test does).')
 })
 
 /** Every scenario the library ships, by id, read the way `callsim run` reads them. */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 
 /** The built bin; `npm test` builds before vitest runs. */
-export const CALLSIM_BIN = path.resolve('dist/cli/index.js')
+export const CALLSIM_BIN = path.resolve('dist/bin/callsim.js')
 
 export interface CallsimRun {
   readonly code: number | null
@@ -14,7 +14,7 @@ export interface CallsimRun {
 const children: ChildProcess[] = []
 
 export function assertBuilt(): void {
-  if (!existsSync(CALLSIM_BIN)) throw new Error('dist/cli/index.js is missing: run `npm run build` first (npm test does).')
+  if (!existsSync(CALLSIM_BIN)) throw new Error('dist/bin/callsim.js is missing: run `npm run build` first (npm test does).')
 }
 
 /** Runs `callsim <args>` to completion, killed after 45 s at the latest. */

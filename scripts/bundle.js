@@ -1,0 +1,42 @@
+// Build step (`npm run build` runs it after tsc and the spec cache): bundles the CLI that tsc
+// wrote to dist/cli/index.js, with express, commander, faker, jose and the rest, into the one
+// file dist/bin/callsim.js that the `callsim` bin runs. Node's ESM loader resolves, reads and
+// compiles each of the ~300 modules separately, which cost ~180 ms at every start; one file
+// costs a fraction of that. docs/performance.md has the figures.
+import { chmodSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+// Exactly one folder below dist/, as dist/cli and dist/app are: the code finds dist/spec-cache,
+// dist/contract and the package root relative to its own import.meta.url.
+const OUTFILE = 'dist/bin/callsim.js'
+
+const result = await build({
+  absWorkingDir: ROOT,
+  entryPoints: ['dist/cli/index.js'],
+  outfile: OUTFILE,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // CommonJS dependencies (express and its middleware) call require() for Node's built-ins,
+  // which an ESM file does not have; esbuild's shims call this one. The name of the import is
+  // one no bundled module uses. The entry's shebang stays on the first line, above this.
+  banner: {
+    js: "import { createRequire as __callsimCreateRequire } from 'node:module'\nconst require = __callsimCreateRequire(import.meta.url)",
+  },
+  // Composed with tsc's maps, so `node --enable-source-maps` still names src/ lines.
+  sourcemap: true,
+  // Not bundled, on purpose: what the code loads through createRequire(import.meta.url)
+  // (ajv, ajv-formats, yaml, pino and dist/spec-cache/*.cjs) is not an import esbuild follows,
+  // so it stays in node_modules and is loaded only when a run needs it.
+  logLevel: 'warning',
+  metafile: true,
+})
+
+// A shebang is not enough to run ./dist/bin/callsim.js directly; npm's bin link needs no help.
+chmodSync(new URL(`../${OUTFILE}`, import.meta.url), 0o755)
+const bytes = result.metafile.outputs[OUTFILE]?.bytes ?? 0
+const inputs = Object.keys(result.metafile.inputs).length
+process.stdout.write(`bundle: ${inputs} modules in ${OUTFILE} (${Math.round(bytes / 1024)} KiB)\n`)
