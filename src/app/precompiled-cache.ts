@@ -52,6 +52,16 @@ export function loadPrecompiledCache(dir: string = CACHE_DIR): PrecompiledCache 
   }
   if (index.format !== FORMAT || index.fingerprint !== fingerprint()) return undefined
   const modules = new Map<string, Record<string, ValidateFunction>>()
+  const load = (file: string, name: string): ValidateFunction => {
+    let exports = modules.get(file)
+    if (!exports) {
+      exports = requireModule(path.join(dir, file)) as Record<string, ValidateFunction>
+      modules.set(file, exports)
+    }
+    const validate = exports[name]
+    if (!validate) throw new Error(`${file} in ${dir} has no validator ${name}: run \`npm run build\` again`)
+    return validate
+  }
   return {
     document(textHash) {
       const file = index.documents[textHash]
@@ -59,16 +69,31 @@ export function loadPrecompiledCache(dir: string = CACHE_DIR): PrecompiledCache 
     },
     validator(key) {
       const entry = index.validators[key]
-      if (!entry) return undefined
-      const [file, name] = entry
-      let exports = modules.get(file)
-      if (!exports) {
-        exports = requireModule(path.join(dir, file)) as Record<string, ValidateFunction>
-        modules.set(file, exports)
-      }
-      return exports[name]
+      return entry && lazyValidator(() => load(...entry))
     },
   }
+}
+
+/**
+ * A validator whose module is required on its first call, not when start-up looks it up:
+ * start-up asks for every operation's validators, and requiring all of dist/spec-cache's
+ * modules (~1 MB of generated code) then cost ~25 ms; a request now loads only the module it
+ * uses. The callers (contract/validate.ts, the runner, the scenario loader) call it and read
+ * `errors`, nothing else, so that is what it passes on: every argument and `this` (coercion of
+ * a top-level value writes through the parentData of ajv's second argument), and the real
+ * function's errors after every call.
+ */
+function lazyValidator(load: () => ValidateFunction): ValidateFunction {
+  let loaded: ValidateFunction | undefined
+  const validate = function (this: unknown, ...args: Parameters<ValidateFunction>): boolean {
+    loaded ??= load()
+    try {
+      return loaded.apply(this, args)
+    } finally {
+      validate.errors = loaded.errors
+    }
+  } as ValidateFunction
+  return validate
 }
 
 let installed = false

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 import { afterEach, expect, test } from 'vitest'
 import { loadPrecompiledCache, writePrecompiledCache } from '../../../src/app/precompiled-cache.js'
-import { loadSpec, recordPrecompiledCache } from '../../../src/contract/index.js'
+import { compileJsonSchema, loadSpec, recordPrecompiledCache } from '../../../src/contract/index.js'
 
 const SPEC = `openapi: 3.0.3
 info: { title: Ping, version: '1' }
@@ -24,15 +25,22 @@ paths:
 const CACHE_ROOT = fileURLToPath(new URL('../../../node_modules/.cache/', import.meta.url))
 const dirs: string[] = []
 
-function setup(): string {
+function setup(
+  task: () => void = () => {
+    if (!loadSpec(SPEC, 'ping.yaml').ok) throw new Error('the test spec does not load')
+  },
+): string {
   mkdirSync(CACHE_ROOT, { recursive: true })
   const dir = mkdtempSync(path.join(CACHE_ROOT, 'callsim-spec-cache-'))
   dirs.push(dir)
-  const recorded = recordPrecompiledCache(() => {
-    if (!loadSpec(SPEC, 'ping.yaml').ok) throw new Error('the test spec does not load')
-  })
-  writePrecompiledCache(recorded, dir)
+  writePrecompiledCache(recordPrecompiledCache(task), dir)
   return dir
+}
+
+/** The validators of a written cache: key → [module file, export name]. */
+function validatorsOf(dir: string): [string, [string, string]][] {
+  const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as { validators: Record<string, [string, string]> }
+  return Object.entries(index.validators)
 }
 
 afterEach(() => {
@@ -51,6 +59,36 @@ test('writes a cache that loads back with its documents and working validators',
   expect(validate?.({ at: '2026-11-23T10:00:00Z' })).toBe(true)
   expect(validate?.({ at: 'yesterday' })).toBe(false)
   expect(validate?.errors?.[0]).toMatchObject({ keyword: 'format', instancePath: '/at' })
+})
+
+test('requires a validator module at the first call of one of its validators, not when it is looked up', () => {
+  const dir = setup()
+  const cache = loadPrecompiledCache(dir)
+  if (!cache) throw new Error('the cache was not accepted')
+  const [[key, [file]]] = validatorsOf(dir) as [[string, [string, string]]]
+  // The loader's require shares this cache with every other CommonJS require of the process.
+  const loaded = (): boolean => path.join(dir, file) in createRequire(import.meta.url).cache
+  const validate = cache.validator(key)
+  if (!validate) throw new Error(`no validator for ${key}`)
+  expect(loaded()).toBe(false)
+  expect(validate({ at: 'yesterday' })).toBe(false)
+  expect(loaded()).toBe(true)
+  expect(validate.errors?.[0]).toMatchObject({ keyword: 'format', instancePath: '/at' })
+  // errors follow every call, as on ajv's own function: null once the data is valid.
+  expect(validate({ at: '2026-11-23T10:00:00Z' })).toBe(true)
+  expect(validate.errors).toBeNull()
+})
+
+test('passes ajv\'s data context through, so a coercing validator replaces a top-level value in its parent', () => {
+  const dir = setup(() => compileJsonSchema({ type: 'integer' }, { coerceTypes: true }))
+  const [[key]] = validatorsOf(dir) as [[string, unknown]]
+  const validate = loadPrecompiledCache(dir)?.validator(key)
+  if (!validate) throw new Error(`no validator for ${key}`)
+  const query: Record<string, unknown> = { limit: '5' }
+  expect(validate(query.limit, { instancePath: '/limit', parentData: query, parentDataProperty: 'limit', rootData: query })).toBe(true)
+  expect(query.limit).toBe(5)
+  expect(validate('five', { instancePath: '/limit', parentData: query, parentDataProperty: 'limit', rootData: query })).toBe(false)
+  expect(validate.errors?.[0]).toMatchObject({ keyword: 'type', instancePath: '/limit' })
 })
 
 test('refuses a cache written by other contract code or library versions', () => {
