@@ -13,21 +13,21 @@ export function createFaker(seed: number): Faker {
 }
 
 // faker.string.* spends ~0.2 µs per character in generic helpers, which made ids and SDPs the
-// largest cost of placing or answering a call. These draw one seeded integer per 7 hex or 9
+// largest cost of placing or answering a call. These draw one seeded integer per 8 hex or 9
 // decimal digits from the same faker, so values still follow the seed.
 
 /** `length` hex digits, lower case. */
 function hexDigits(faker: Faker, length: number): string {
   let out = ''
-  while (out.length < length) out += faker.number.int(0xfffffff).toString(16).padStart(7, '0')
-  return out.slice(0, length)
+  while (out.length < length) out += faker.number.int(0xffffffff).toString(16).padStart(8, '0')
+  return out.length === length ? out : out.slice(0, length)
 }
 
 /** `length` decimal digits; the first is never 0 unless `leadingZero`. */
 function decimalDigits(faker: Faker, length: number, leadingZero = true): string {
   let out = leadingZero ? '' : String(faker.number.int({ min: 1, max: 9 }))
   while (out.length < length) out += faker.number.int(999_999_999).toString().padStart(9, '0')
-  return out.slice(0, length)
+  return out.length === length ? out : out.slice(0, length)
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -51,9 +51,22 @@ export function createMediaSessionId(faker: Faker): string {
   return hexDigits(faker, 48).toUpperCase()
 }
 
-/** A SIP Call-ID in the form SBCs log: digits @ the host that sent the INVITE. */
+/**
+ * A dotted IPv4 address from one seeded draw: faker.internet.ipv4 takes ~1.3 µs, a tenth of
+ * what placing a call costs.
+ */
+function ipv4(faker: Faker): string {
+  const n = faker.number.int(0xffffffff)
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`
+}
+
+/**
+ * A SIP Call-ID in the form SBCs log: digits @ the host that sent the INVITE. Joined rather
+ * than concatenated: every call keeps this string, and join makes one flat string where `+`
+ * would leave a tree of string pieces (~100 bytes more per call).
+ */
 export function createSipCallId(faker: Faker): string {
-  return `${decimalDigits(faker, 30)}@${faker.internet.ipv4()}`
+  return [decimalDigits(faker, 30), '@', ipv4(faker)].join('')
 }
 
 export function createPersonName(faker: Faker): string {

@@ -7,12 +7,13 @@
  * lifecycles deterministic). Calls placed together on a virtual clock share their due times,
  * so a clock step over 100k ringing calls is mostly array walks, not heap operations.
  */
-export type TimerId = number
-
-interface Entry {
-  readonly id: TimerId
+/** The handle of a scheduled task: the queue's own entry, so cancelling needs no lookup table. */
+export interface TimerId {
   readonly at: number
-  /** Undefined once cancelled; a cancelled entry is skipped when its bucket is walked. */
+}
+
+interface Entry extends TimerId {
+  /** Undefined once the task was taken or cancelled; such an entry is skipped when its bucket is walked. */
   task: (() => void) | undefined
 }
 
@@ -26,8 +27,9 @@ export class TimerQueue {
   /** Distinct due times with a bucket, as a binary min-heap of numbers. */
   private readonly times: number[] = []
   private readonly buckets = new Map<number, Bucket>()
-  private readonly live = new Map<TimerId, Entry>()
-  private nextId = 1
+  private live = 0
+  /** What takeDue hands out, reused: a clock step over 100k tasks allocates nothing per task. */
+  private readonly taken = { at: 0, task: (): void => undefined }
   // Time keys are epoch milliseconds, too large for V8's small integers, so Map lookups on
   // them are slow; successive adds and takes mostly hit the same bucket, so remember it.
   private lastAddAt = Number.NaN
@@ -35,13 +37,12 @@ export class TimerQueue {
   private headBucket: Bucket | undefined
 
   get size(): number {
-    return this.live.size
+    return this.live
   }
 
   add(at: number, task: () => void): TimerId {
-    const entry: Entry = { id: this.nextId, at, task }
-    this.nextId += 1
-    this.live.set(entry.id, entry)
+    const entry: Entry = { at, task }
+    this.live += 1
     let bucket = at === this.lastAddAt ? this.lastAddBucket : this.buckets.get(at)
     if (bucket) {
       bucket.entries.push(entry)
@@ -52,15 +53,15 @@ export class TimerQueue {
     }
     this.lastAddAt = at
     this.lastAddBucket = bucket
-    return entry.id
+    return entry
   }
 
   /** Cancelled entries stay in their bucket until it is walked; removal from it would cost O(n). */
   remove(id: TimerId): void {
-    const entry = this.live.get(id)
-    if (entry === undefined) return
+    const entry = id as Entry
+    if (entry.task === undefined) return
     entry.task = undefined
-    this.live.delete(id)
+    this.live -= 1
   }
 
   nextAt(): number | undefined {
@@ -69,20 +70,25 @@ export class TimerQueue {
 
   /**
    * Removes and returns the earliest task due at or before `now`, if any. The returned object
-   * is the queue's own entry (no allocation per task); it is no longer in the queue.
+   * is reused by the next call: read it before taking another.
    */
   takeDue(now: number): { readonly at: number; readonly task: () => void } | undefined {
     const entry = this.head()
     if (entry === undefined || entry.at > now) return undefined
     ;(this.headBucket as Bucket).next += 1
-    this.live.delete(entry.id)
-    return entry as { readonly at: number; readonly task: () => void }
+    this.taken.at = entry.at
+    this.taken.task = entry.task as () => void
+    entry.task = undefined
+    this.live -= 1
+    return this.taken
   }
 
   clear(): void {
+    // Handles still held elsewhere must not count as live when cancelled later.
+    for (const bucket of this.buckets.values()) for (const entry of bucket.entries) entry.task = undefined
     this.times.length = 0
     this.buckets.clear()
-    this.live.clear()
+    this.live = 0
     this.forgetBuckets()
   }
 

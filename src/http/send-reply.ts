@@ -46,9 +46,11 @@ export function createSendReply(options: SendReplyOptions): SendReply {
         }
       }
     }
-    for (const [name, value] of Object.entries(outgoing.headers ?? {})) res.setHeader(name, value)
+    const headers = outgoing.headers
+    if (headers !== undefined) for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string)
     const payload = outgoing === reply ? body : outgoing.body === undefined ? undefined : JSON.stringify(outgoing.body)
-    res.status(outgoing.status)
+    // Express's res.status() only re-checks what the faces' types already guarantee.
+    res.statusCode = outgoing.status
     if (payload === undefined) {
       res.end()
     } else {

@@ -1,12 +1,12 @@
 import { expect, test } from 'vitest'
-import { TimerQueue, createRandom } from '../../../src/core/index.js'
+import { TimerQueue, createRandom, type TimerId } from '../../../src/core/index.js'
 
 /** Runs everything due by `now`, as a clock does when its time comes. */
 function drain(queue: TimerQueue, now: number): void {
   for (let due = queue.takeDue(now); due; due = queue.takeDue(now)) due.task()
 }
 
-function labelled(queue: TimerQueue, fired: string[], at: number, label: string): number {
+function labelled(queue: TimerQueue, fired: string[], at: number, label: string): TimerId {
   return queue.add(at, () => fired.push(label))
 }
 
@@ -46,7 +46,6 @@ test('never runs a removed task and no longer counts it', () => {
   labelled(queue, fired, 200, 'b')
   queue.remove(a)
   queue.remove(a)
-  queue.remove(9999)
   expect(queue.size).toBe(1)
   // The cancelled head is skipped: the next due time is the live task's.
   expect(queue.nextAt()).toBe(200)
@@ -54,6 +53,23 @@ test('never runs a removed task and no longer counts it', () => {
   expect(fired).toEqual(['b'])
   expect(queue.size).toBe(0)
   expect(queue.nextAt()).toBeUndefined()
+})
+
+test('cancelling a task that already ran, or one cleared away, changes nothing', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  const ran = labelled(queue, fired, 100, 'ran')
+  drain(queue, 100)
+  const cleared = labelled(queue, fired, 300, 'cleared')
+  queue.clear()
+  const pending = labelled(queue, fired, 400, 'pending')
+  queue.remove(ran)
+  queue.remove(cleared)
+  expect(queue.size).toBe(1)
+  queue.remove(pending)
+  expect(queue.size).toBe(0)
+  drain(queue, 1000)
+  expect(fired).toEqual(['ran'])
 })
 
 test('gives every task its own id, so removing one leaves its twin at the same time alone', () => {
@@ -84,7 +100,7 @@ test('stays a correct heap over thousands of random inserts and removals', () =>
   const expected: { at: number; order: number }[] = []
   const fired: { at: number; order: number }[] = []
   const removed = new Set<number>()
-  const ids: number[] = []
+  const ids: TimerId[] = []
   for (let order = 0; order < 5000; order += 1) {
     const at = random.int(0, 1000)
     const entry = { at, order }
@@ -92,7 +108,7 @@ test('stays a correct heap over thousands of random inserts and removals', () =>
     expected.push(entry)
     if (random.next() < 0.2) {
       const victim = random.int(0, ids.length - 1)
-      queue.remove(ids[victim] as number)
+      queue.remove(ids[victim] as TimerId)
       removed.add(victim)
     }
   }
