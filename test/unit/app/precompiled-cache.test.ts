@@ -85,9 +85,10 @@ test('passes ajv\'s data context through, so a coercing validator replaces a top
   const validate = loadPrecompiledCache(dir)?.validator(key)
   if (!validate) throw new Error(`no validator for ${key}`)
   const query: Record<string, unknown> = { limit: '5' }
-  expect(validate(query.limit, { instancePath: '/limit', parentData: query, parentDataProperty: 'limit', rootData: query })).toBe(true)
+  const context = { instancePath: '/limit', parentData: query, parentDataProperty: 'limit', rootData: query, dynamicAnchors: {} }
+  expect(validate(query.limit, context)).toBe(true)
   expect(query.limit).toBe(5)
-  expect(validate('five', { instancePath: '/limit', parentData: query, parentDataProperty: 'limit', rootData: query })).toBe(false)
+  expect(validate('five', context)).toBe(false)
   expect(validate.errors?.[0]).toMatchObject({ keyword: 'type', instancePath: '/limit' })
 })
 
