@@ -32,9 +32,18 @@ function decimalDigits(faker: Faker, length: number, leadingZero = true): string
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
+/** 62^5 < 2^30: one seeded draw, read in base 62, gives five uniform characters. */
+const FIVE_CHARACTERS = ALPHANUMERIC.length ** 5
+
 function alphanumeric(faker: Faker, length: number): string {
   let out = ''
-  for (let i = 0; i < length; i += 1) out += ALPHANUMERIC[faker.number.int(ALPHANUMERIC.length - 1)]
+  while (out.length < length) {
+    let draw = faker.number.int(FIVE_CHARACTERS - 1)
+    for (let i = 0; i < 5 && out.length < length; i += 1) {
+      out += ALPHANUMERIC[draw % ALPHANUMERIC.length]
+      draw = Math.floor(draw / ALPHANUMERIC.length)
+    }
+  }
   return out
 }
 
