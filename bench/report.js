@@ -87,20 +87,34 @@ export function formatResults(results) {
   return table(rows)
 }
 
-/** callsim's req/s and p99 relative to each baseline, and the verdict on every target. */
+const roundsOf = (result) => result.rounds ?? [result]
+
+/**
+ * callsim's req/s and p99 relative to each baseline, and the verdict on every target. With
+ * several rounds, each round's callsim run is compared with the baseline run of the same round
+ * (minutes apart at most) and the median of those ratios is reported with their range: on a
+ * shared VM a burst of load elsewhere moves a whole round, and a ratio within one round
+ * cancels most of it where a ratio of two medians does not.
+ */
 export function compareToBaselines(results) {
   const callsim = results.find((result) => result.id === 'callsim')
   if (!callsim) return { ratios: [], verdicts: [] }
   const ratios = []
   for (const baseline of results) {
     if (baseline === callsim) continue
+    const pairs = roundsOf(callsim).map((round, index) => [round, roundsOf(baseline)[index]]).filter(([, other]) => other)
     for (const route of ['get', 'post']) {
       if (!callsim[route] || !baseline[route]) continue
+      const perRound = (field) => pairs.map(([own, other]) => own[route][field] / other[route][field]).filter(Number.isFinite)
+      const reqPerSec = perRound('reqPerSec')
+      const p99 = perRound('p99Ms')
       ratios.push({
         baseline: baseline.id,
         route,
-        reqPerSec: callsim[route].reqPerSec / baseline[route].reqPerSec,
-        p99: callsim[route].p99Ms / baseline[route].p99Ms,
+        reqPerSec: median(reqPerSec),
+        p99: median(p99),
+        reqPerSecRange: [Math.min(...reqPerSec), Math.max(...reqPerSec)],
+        p99Range: [Math.min(...p99), Math.max(...p99)],
       })
     }
   }
@@ -118,8 +132,13 @@ export function compareToBaselines(results) {
 
 export function formatComparison({ ratios, verdicts }) {
   if (ratios.length === 0) return ''
-  const ratioRows = [['callsim vs', 'route', 'req/s ratio', 'p99 ratio']]
-  for (const ratio of ratios) ratioRows.push([ratio.baseline, ratio.route.toUpperCase(), `${fixed(ratio.reqPerSec * 100)}%`, `${fixed(ratio.p99, 2)}×`])
+  const ratioRows = [['callsim vs', 'route', 'req/s ratio', 'range', 'p99 ratio', 'range']]
+  const range = ([low, high], format) => (low === high ? '' : `${format(low)}–${format(high)}`)
+  const percent = (value) => `${fixed(value * 100)}%`
+  const times = (value) => `${fixed(value, 2)}×`
+  for (const ratio of ratios) {
+    ratioRows.push([ratio.baseline, ratio.route.toUpperCase(), percent(ratio.reqPerSec), range(ratio.reqPerSecRange, percent), times(ratio.p99), range(ratio.p99Range, times)])
+  }
   const verdictRows = [['target', 'measured', 'met']]
   for (const verdict of verdicts) verdictRows.push([verdict.target, verdict.value, verdict.met ? 'yes' : 'NO'])
   return `${table(ratioRows)}\n\n${table(verdictRows)}`

@@ -16,11 +16,21 @@ export function createFaker(seed: number): Faker {
 // largest cost of placing or answering a call. These draw one seeded integer per 8 hex or 9
 // decimal digits from the same faker, so values still follow the seed.
 
-/** `length` hex digits, lower case. */
-function hexDigits(faker: Faker, length: number): string {
-  let out = ''
-  while (out.length < length) out += faker.number.int(0xffffffff).toString(16).padStart(8, '0')
-  return out.length === length ? out : out.slice(0, length)
+const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+const HEX_PAIRS_UPPER = HEX_PAIRS.map((pair) => pair.toUpperCase())
+
+/**
+ * `bytes` seeded bytes as hex digits, from a table of digit pairs: a quarter of the cost of
+ * formatting numbers with toString(16), and join leaves one flat string for the call to keep.
+ */
+function hexBytes(faker: Faker, bytes: number, pairs: readonly string[] = HEX_PAIRS): string {
+  const parts = new Array<string>(bytes)
+  let draw = 0
+  for (let i = 0; i < bytes; i += 1) {
+    if (i % 4 === 0) draw = faker.number.int(0xffffffff)
+    parts[i] = pairs[(draw >>> ((3 - (i % 4)) * 8)) & 0xff] as string
+  }
+  return parts.join('')
 }
 
 /** `length` decimal digits; the first is never 0 unless `leadingZero`. */
@@ -49,7 +59,7 @@ function alphanumeric(faker: Faker, length: number): string {
 
 /** Eight groups of four hex digits, as faker.internet.ipv6 writes them. */
 function ipv6(faker: Faker): string {
-  const hex = hexDigits(faker, 32)
+  const hex = hexBytes(faker, 16)
   let out = hex.slice(0, 4)
   for (let group = 4; group < 32; group += 4) out += `:${hex.slice(group, group + 4)}`
   return out
@@ -57,7 +67,7 @@ function ipv6(faker: Faker): string {
 
 /** Network-assigned media session ids look like the CAMARA examples: upper-case hex. */
 export function createMediaSessionId(faker: Faker): string {
-  return hexDigits(faker, 48).toUpperCase()
+  return hexBytes(faker, 24, HEX_PAIRS_UPPER)
 }
 
 /**
