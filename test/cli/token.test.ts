@@ -1,49 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import { decodeJwt } from 'jose'
 import { afterEach, beforeAll, expect, test, vi } from 'vitest'
 import type { RunningSimulator } from '../../src/app/index.js'
+import { CALLSIM_BIN, assertBuilt, runCallsim, stopCallsimRuns, type CallsimRun } from '../support/run-callsim.js'
 import { startSimulator } from '../support/start-simulator.js'
 
 // Each test starts node several times; on a busy 2-core machine that can take many seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
-const BIN = path.resolve('dist/bin/callsim.js')
 const REGISTRATIONS = '/webrtc-registration/vwip/sessions'
 const DEVICE = { deviceId: '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11' }
 
 const servers: RunningSimulator[] = []
+// `callsim serve` children, which run until stopped.
 const children: ChildProcess[] = []
 afterEach(async () => {
+  stopCallsimRuns()
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM')
   await Promise.all(servers.splice(0).map((server) => server.close()))
 })
 
-beforeAll(() => {
-  if (!existsSync(BIN))
-    throw new Error('dist/bin/callsim.js is missing: run `npm run build` first (npm test does).')
-})
+beforeAll(assertBuilt)
 
-/** Runs `callsim <args>` to completion with a time limit; no CALLSIM_TOKEN_SECRET unless given. */
-function run(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const { CALLSIM_TOKEN_SECRET: _ignored, ...inherited } = process.env
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...inherited, ...env },
-      timeout: 15_000,
-    })
-    children.push(child)
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+/** Runs `callsim <args>` to completion within 15 s; no CALLSIM_TOKEN_SECRET unless given (empty means unset). */
+function run(args: string[], env: Record<string, string> = {}): Promise<CallsimRun> {
+  return runCallsim(args, { env: { CALLSIM_TOKEN_SECRET: '', ...env }, timeoutMs: 15_000 })
 }
 
 /** A simulator listening on 127.0.0.1 with a free port: real HTTP, as a client would use it. */
@@ -158,7 +139,7 @@ function serve(args: string[]): Promise<{ url: string; token: string; output: st
     const { CALLSIM_TOKEN_SECRET: _ignored, ...env } = process.env
     const child = spawn(
       process.execPath,
-      [BIN, 'serve', '--port', '0', '--log-level', 'silent', ...args],
+      [CALLSIM_BIN, 'serve', '--port', '0', '--log-level', 'silent', ...args],
       { env },
     )
     children.push(child)

@@ -17,13 +17,16 @@ export function assertBuilt(): void {
   if (!existsSync(CALLSIM_BIN)) throw new Error('dist/bin/callsim.js is missing: run `npm run build` first (npm test does).')
 }
 
-/** Runs `callsim <args>` to completion, killed after 45 s at the latest. */
-export function runCallsim(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CallsimRun> {
+/** Runs `callsim <args>` to completion, killed after `timeoutMs` (45 s unless given) at the latest. */
+export function runCallsim(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<CallsimRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CALLSIM_BIN, ...args], {
       env: { ...process.env, ...options.env },
       cwd: options.cwd,
-      timeout: 45_000,
+      timeout: options.timeoutMs ?? 45_000,
     })
     children.push(child)
     let stdout = ''
