@@ -1,6 +1,6 @@
 import type { IncomingCallError, IncomingCallRequest, SelectLifecycle } from '../apis/index.js'
 import {
-  createSdp,
+  SeededSdp,
   err,
   ok,
   type Call,
@@ -74,7 +74,7 @@ export function startIncomingCall(
   const call = deps.network.offerIncomingCall({
     originator: { address: request.from, name: request.fromName },
     receiver: { address: request.to },
-    offer: request.offer ?? { sdp: createSdp(deps.faker) },
+    offer: request.offer ?? new SeededSdp(deps.faker.number.int(0x7fffffff)),
     owner: request.to,
     scenarioId,
     lifecycle,

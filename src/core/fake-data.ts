@@ -2,6 +2,7 @@ import type { Faker } from '@faker-js/faker'
 // The English locale alone: the package's main entry loads all seventy locales, which alone
 // took most of callsim's start-up (docs/performance.md).
 import { faker as englishFaker } from '@faker-js/faker/locale/en'
+import { createRandom, type Random } from './random.js'
 
 const FakerClass = englishFaker.constructor as typeof Faker
 
@@ -14,7 +15,12 @@ export function createFaker(seed: number): Faker {
 
 // faker.string.* spends ~0.2 µs per character in generic helpers, which made ids and SDPs the
 // largest cost of placing or answering a call. These draw one seeded integer per 8 hex or 9
-// decimal digits from the same faker, so values still follow the seed.
+// decimal digits, so values still follow the seed.
+
+/** A seeded integer in [0, max], from the faker or the Random whose stream the value follows. */
+export type DrawInt = (max: number) => number
+
+const fromFaker = (faker: Faker): DrawInt => (max) => faker.number.int(max)
 
 const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
 const HEX_PAIRS_UPPER = HEX_PAIRS.map((pair) => pair.toUpperCase())
@@ -23,20 +29,20 @@ const HEX_PAIRS_UPPER = HEX_PAIRS.map((pair) => pair.toUpperCase())
  * `bytes` seeded bytes as hex digits, from a table of digit pairs: a quarter of the cost of
  * formatting numbers with toString(16), and join leaves one flat string for the call to keep.
  */
-function hexBytes(faker: Faker, bytes: number, pairs: readonly string[] = HEX_PAIRS): string {
+function hexBytes(draw: DrawInt, bytes: number, pairs: readonly string[] = HEX_PAIRS): string {
   const parts = new Array<string>(bytes)
-  let draw = 0
+  let value = 0
   for (let i = 0; i < bytes; i += 1) {
-    if (i % 4 === 0) draw = faker.number.int(0xffffffff)
-    parts[i] = pairs[(draw >>> ((3 - (i % 4)) * 8)) & 0xff] as string
+    if (i % 4 === 0) value = draw(0xffffffff)
+    parts[i] = pairs[(value >>> ((3 - (i % 4)) * 8)) & 0xff] as string
   }
   return parts.join('')
 }
 
 /** `length` decimal digits; the first is never 0 unless `leadingZero`. */
-function decimalDigits(faker: Faker, length: number, leadingZero = true): string {
-  let out = leadingZero ? '' : String(faker.number.int({ min: 1, max: 9 }))
-  while (out.length < length) out += faker.number.int(999_999_999).toString().padStart(9, '0')
+function decimalDigits(draw: DrawInt, length: number, leadingZero = true): string {
+  let out = leadingZero ? '' : String(1 + draw(8))
+  while (out.length < length) out += draw(999_999_999).toString().padStart(9, '0')
   return out.length === length ? out : out.slice(0, length)
 }
 
@@ -45,21 +51,21 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 /** 62^5 < 2^30: one seeded draw, read in base 62, gives five uniform characters. */
 const FIVE_CHARACTERS = ALPHANUMERIC.length ** 5
 
-function alphanumeric(faker: Faker, length: number): string {
+function alphanumeric(draw: DrawInt, length: number): string {
   let out = ''
   while (out.length < length) {
-    let draw = faker.number.int(FIVE_CHARACTERS - 1)
+    let value = draw(FIVE_CHARACTERS - 1)
     for (let i = 0; i < 5 && out.length < length; i += 1) {
-      out += ALPHANUMERIC[draw % ALPHANUMERIC.length]
-      draw = Math.floor(draw / ALPHANUMERIC.length)
+      out += ALPHANUMERIC[value % ALPHANUMERIC.length]
+      value = Math.floor(value / ALPHANUMERIC.length)
     }
   }
   return out
 }
 
 /** Eight groups of four hex digits, as faker.internet.ipv6 writes them. */
-function ipv6(faker: Faker): string {
-  const hex = hexBytes(faker, 16)
+function ipv6(draw: DrawInt): string {
+  const hex = hexBytes(draw, 16)
   let out = hex.slice(0, 4)
   for (let group = 4; group < 32; group += 4) out += `:${hex.slice(group, group + 4)}`
   return out
@@ -67,7 +73,7 @@ function ipv6(faker: Faker): string {
 
 /** Network-assigned media session ids look like the CAMARA examples: upper-case hex. */
 export function createMediaSessionId(faker: Faker): string {
-  return hexBytes(faker, 24, HEX_PAIRS_UPPER)
+  return hexBytes(fromFaker(faker), 24, HEX_PAIRS_UPPER)
 }
 
 /**
@@ -85,7 +91,7 @@ function ipv4(faker: Faker): string {
  * would leave a tree of string pieces (~100 bytes more per call).
  */
 export function createSipCallId(faker: Faker): string {
-  return [decimalDigits(faker, 30), '@', ipv4(faker)].join('')
+  return [decimalDigits(fromFaker(faker), 30), '@', ipv4(faker)].join('')
 }
 
 export function createPersonName(faker: Faker): string {
@@ -96,14 +102,15 @@ export function createPersonName(faker: Faker): string {
  * A plausible WebRTC audio SDP (RFC 4566) in the shape the CAMARA examples show: AMR-WB and
  * telephone-event over SRTP with ICE candidates.
  */
-export function createSdp(faker: Faker): string {
-  const sessionId = decimalDigits(faker, 19, false)
-  const ip = ipv6(faker)
-  const port = faker.internet.port()
-  const candidate = decimalDigits(faker, 10, false)
-  const ufrag = alphanumeric(faker, 4)
-  const pwd = alphanumeric(faker, 24)
-  const key = alphanumeric(faker, 40)
+export function createSdp(random: Random): string {
+  const draw: DrawInt = (max) => random.int(0, max)
+  const sessionId = decimalDigits(draw, 19, false)
+  const ip = ipv6(draw)
+  const port = 1024 + draw(65535 - 1024)
+  const candidate = decimalDigits(draw, 10, false)
+  const ufrag = alphanumeric(draw, 4)
+  const pwd = alphanumeric(draw, 24)
+  const key = alphanumeric(draw, 40)
   return [
     'v=0',
     `o=- ${sessionId} 2 IN IP4 127.0.0.1`,
@@ -127,4 +134,28 @@ export function createSdp(faker: Faker): string {
     'a=ptime:20',
     '',
   ].join('\r\n')
+}
+
+/**
+ * An SDP the simulated far end sends, written out from its own seed the first time it is
+ * read. Most generated answers are never read, and writing one costs ~5 µs and ~4 KB of
+ * garbage per answered call (docs/performance.md). The fields are private so that schema
+ * validation sees only `sdp`; toJSON serialises it like a plain { sdp } object.
+ */
+export class SeededSdp {
+  readonly #seed: number
+  #sdp: string | undefined
+
+  constructor(seed: number) {
+    this.#seed = seed
+  }
+
+  get sdp(): string {
+    this.#sdp ??= createSdp(createRandom(this.#seed))
+    return this.#sdp
+  }
+
+  toJSON(): { sdp: string } {
+    return { sdp: this.sdp }
+  }
 }

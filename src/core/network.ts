@@ -13,7 +13,7 @@ import { checkClientStatusRequest, checkTransition } from './call-transitions.js
 import type { Clock, TimerId } from './clock.js'
 import type { DomainEvents } from './domain-events.js'
 import type { CoreError } from './errors.js'
-import { createMediaSessionId, createPersonName, createSdp, createSipCallId } from './fake-data.js'
+import { SeededSdp, createMediaSessionId, createPersonName, createSipCallId } from './fake-data.js'
 import type { Lifecycle, LifecycleAction } from './lifecycle.js'
 import type { Random } from './random.js'
 import { err, ok, type Result } from './result.js'
@@ -317,15 +317,20 @@ export class Network {
     this.offerIncomingCall({
       originator: { address: action.from ?? farEnd.address },
       receiver: { address: to },
-      offer: { sdp: createSdp(this.faker) },
+      offer: this.generatedSdp(),
       owner: action.to === undefined ? (call.owner ?? to) : to,
       scenarioId: call.scenarioId,
       lifecycle: action.lifecycle,
     })
   }
 
+  /** Seeded here, written out only when a face or an event reads it. */
+  private generatedSdp(): SeededSdp {
+    return new SeededSdp(this.random.int(1, 0x7fffffff))
+  }
+
   private setRemoteSdp(call: Call): void {
-    const sdp = { sdp: createSdp(this.faker) }
+    const sdp = this.generatedSdp()
     if (call.side === 'originating') call.answer = sdp
     else call.offer = sdp
   }

@@ -7,6 +7,7 @@ import {
   createFaker,
   createRandom,
   createSdp,
+  SeededSdp,
 } from '../../../src/core/index.js'
 
 /** Plays the same small session mix on a fresh network and returns everything generated. */
@@ -62,10 +63,10 @@ test('never repeats a media session id within a run', () => {
   for (const id of ids) expect(id).toMatch(/^[0-9A-F]{48}$/)
 })
 
-test('draws SDPs only from the faker it is given, never from a global one', () => {
-  const sdpA = createSdp(createFaker(5))
-  createSdp(createFaker(6))
-  expect(createSdp(createFaker(5))).toBe(sdpA)
+test('draws SDPs only from the generator it is given, never from a global one', () => {
+  const sdpA = createSdp(createRandom(5))
+  createSdp(createRandom(6))
+  expect(createSdp(createRandom(5))).toBe(sdpA)
   expect(sdpA.endsWith('\r\n')).toBe(true)
   expect(sdpA.split('\r\n')[0]).toBe('v=0')
 })
@@ -81,4 +82,14 @@ test('repeats the seeded random sequence', () => {
   }
   const ints = Array.from({ length: 1000 }, () => a.int(3, 5))
   expect(new Set(ints)).toEqual(new Set([3, 4, 5]))
+})
+
+test('writes a generated SDP out from its seed when first read, and serialises it as { sdp }', () => {
+  const sdp = new SeededSdp(77)
+  // Nothing but `sdp` is visible to JSON or to a schema's additionalProperties.
+  expect(Object.keys(sdp)).toEqual([])
+  expect(sdp.sdp).toBe(createSdp(createRandom(77)))
+  expect(sdp.sdp).toBe(new SeededSdp(77).sdp)
+  expect(JSON.parse(JSON.stringify({ answer: sdp }))).toEqual({ answer: { sdp: sdp.sdp } })
+  expect(new SeededSdp(78).sdp).not.toBe(sdp.sdp)
 })
