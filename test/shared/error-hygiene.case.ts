@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import request from 'supertest'
 import { afterEach, describe, expect, test } from 'vitest'
 
@@ -180,6 +180,34 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
       expect(answer.headers['content-type']).toMatch(/^application\/json/)
       expect(answer.headers['x-correlator']).toBe(CORRELATOR)
       target.expectErrorBody(JSON.parse(answer.text), 413)
+    })
+
+    test.skipIf(body === 'none')('reads a body that arrives in pieces after its headers', async () => {
+      const { target } = await start()
+      const server = http.createServer(target.app)
+      servers.push(server)
+      await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
+      const { port } = server.address() as AddressInfo
+      const valid = target.validRequest
+      const payload = Buffer.from(JSON.stringify(valid.body))
+      const headers = { ...valid.headers, host: '127.0.0.1', 'content-type': 'application/json', 'content-length': String(payload.length), 'x-correlator': CORRELATOR, connection: 'close' }
+      const head = `${valid.method.toUpperCase()} ${valid.path} HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`
+      const pause = () => new Promise((resume) => setTimeout(resume, 30))
+      const socket = net.connect(port, '127.0.0.1')
+      const received: Buffer[] = []
+      socket.on('data', (chunk: Buffer) => received.push(chunk))
+      const closed = new Promise<void>((done) => socket.on('close', () => done()))
+      await new Promise<void>((connected) => socket.once('connect', () => connected()))
+      // Headers first, then the body in two late halves: not in the buffer one tick later.
+      socket.write(head)
+      await pause()
+      socket.write(payload.subarray(0, payload.length >> 1))
+      await pause()
+      socket.end(payload.subarray(payload.length >> 1))
+      await closed
+      const answer = Buffer.concat(received).toString('utf8')
+      expect(answer).toMatch(/^HTTP\/1\.1 2\d\d /)
+      expect(answer).toContain(`x-correlator: ${CORRELATOR}`)
     })
 
     test('does not echo an x-correlator that breaks the spec pattern', async () => {

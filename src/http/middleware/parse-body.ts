@@ -39,32 +39,8 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
       tooLarge()
       return
     }
-    const chunks: Buffer[] = []
-    let size = 0
-    let aborted = false
-    req.on('data', (chunk: Buffer) => {
-      if (aborted) return
-      size += chunk.length
-      if (size > limitBytes) {
-        aborted = true
-        chunks.length = 0
-        tooLarge()
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('error', (error) => {
-      aborted = true
-      next(error)
-    })
-    req.on('end', () => {
-      if (aborted) return
-      if (size === 0) {
-        next()
-        return
-      }
-      // Bodies of a few KiB arrive in one chunk: no copy then.
-      const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString('utf8')
+    const parse = (raw: Buffer): void => {
+      const text = raw.toString('utf8')
       context.hasBody = true
       const mediaType = mediaTypeOf(req.headers['content-type'])
       if (!isJsonMediaType(mediaType)) {
@@ -80,6 +56,46 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
         return
       }
       next()
+    }
+    // A body of a few KiB mostly arrives in the packet of its headers. Node buffers it as soon
+    // as this 'request' handler returns, so one tick later it can be taken whole with read():
+    // no data, end and error listeners, which cost ~8 µs a request (docs/performance.md).
+    const expectedBytes = declared === undefined ? Number.NaN : Number(declared)
+    process.nextTick(() => {
+      if (req.readableLength === expectedBytes) {
+        parse(req.read() as Buffer)
+        return
+      }
+      readStream()
     })
+    const readStream = (): void => {
+      const chunks: Buffer[] = []
+      let size = 0
+      let aborted = false
+      req.on('data', (chunk: Buffer) => {
+        if (aborted) return
+        size += chunk.length
+        if (size > limitBytes) {
+          aborted = true
+          chunks.length = 0
+          tooLarge()
+          return
+        }
+        chunks.push(chunk)
+      })
+      req.on('error', (error) => {
+        aborted = true
+        next(error)
+      })
+      req.on('end', () => {
+        if (aborted) return
+        if (size === 0) {
+          next()
+          return
+        }
+        // Bodies of a few KiB arrive in one chunk: no copy then.
+        parse(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
+      })
+    }
   }
 }
