@@ -1,3 +1,5 @@
+import type { Timeline } from './timeline.js'
+
 /** CAMARA SessionStatus, spelled exactly as in the WebRTC Call Handling spec. */
 export type CallStatus =
   | 'Initial'
@@ -87,14 +89,6 @@ export interface Party {
   name?: string
 }
 
-export interface TimelineEntry {
-  readonly at: number
-  readonly from: CallStatus | null
-  readonly to: CallStatus
-  readonly by: Actor
-  readonly cause: string
-}
-
 /** The network's one truth about a call; every face projects it into its own shape. */
 export interface Call {
   readonly id: string
@@ -120,7 +114,7 @@ export interface Call {
   endedReason: string | undefined
   /** When a finished call is forgotten (GET answers 404 from then on). */
   expiresAt: number | undefined
-  readonly timeline: TimelineEntry[]
+  readonly timeline: Timeline
   /**
    * Seeds the per-call fake data that only some faces show (SBC peers, IPs, ...), so it is
    * stable for the life of the call and generated only when a face asks for it.

@@ -1,5 +1,6 @@
 /** The pure simulated network: calls, their status machine, the clock and seeded data. */
 export * from './call.js'
+export { Timeline, type TimelineEntry } from './timeline.js'
 export { checkClientStatusRequest, checkTransition } from './call-transitions.js'
 export { DEFAULT_VIRTUAL_EPOCH_MS, VirtualClock, type Clock, type TimerId } from './clock.js'
 export { DomainEvents, type DomainEvent, type DomainEventListener } from './domain-events.js'

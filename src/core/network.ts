@@ -16,6 +16,7 @@ import type { CoreError } from './errors.js'
 import { SeededSdp, createMediaSessionId, createPersonName, createSipCallId } from './fake-data.js'
 import type { Lifecycle, LifecycleAction } from './lifecycle.js'
 import type { Random } from './random.js'
+import { Timeline } from './timeline.js'
 import { err, ok, type Result } from './result.js'
 
 /** Finished calls stay readable this long by default, then GET answers 404. */
@@ -221,7 +222,7 @@ export class Network {
       endedBy: undefined,
       endedReason: undefined,
       expiresAt: undefined,
-      timeline: [{ at: now, from: null, to: 'Initial', by: side === 'originating' ? 'A' : 'S', cause: 'session created' }],
+      timeline: new Timeline(now, 'Initial', side === 'originating' ? 'A' : 'S', 'session created'),
       dataSeed: this.random.int(1, 0x7fffffff),
     }
     // The simulated party gets a realistic display name when the request gave none.
@@ -339,7 +340,7 @@ export class Network {
     const from = call.status
     const now = this.clock.now()
     call.status = to
-    call.timeline.push({ at: now, from, to, by, cause })
+    call.timeline.add(now, to, by, cause)
     if (to === 'Connected' && call.answeredAt === undefined) call.answeredAt = now
     if (TERMINAL_STATUSES.has(to)) this.finish(call, to, by, now)
     this.events.emit({ type: 'call:status-changed', call, from, to, by })

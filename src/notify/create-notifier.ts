@@ -246,7 +246,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
           )
           return
         case 'call:status-changed': {
-          const cause = event.call.timeline.at(-1)?.cause ?? `status changed to ${event.to}`
+          const cause = event.call.timeline.last().cause
           fanOut(subscriptions.matching(EVENT_TYPES.sessionStatus, ownerOf(event.call)), (subscription, at) =>
             createSessionStatus(event.call, subscription, { to: event.to, cause }, at),
           )

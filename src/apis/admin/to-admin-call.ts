@@ -13,7 +13,7 @@ export function toAdminCall(call: Call): Record<string, unknown> {
     status: call.status,
     scenarioId: call.scenarioId,
     createdAt: iso(call.createdAt),
-    timeline: call.timeline.map((entry) => ({ ...entry, at: iso(entry.at) })),
+    timeline: call.timeline.entries().map((entry) => ({ ...entry, at: iso(entry.at) })),
   }
   if (call.owner !== undefined) view.owner = call.owner
   if (call.answeredAt !== undefined) view.answeredAt = iso(call.answeredAt)

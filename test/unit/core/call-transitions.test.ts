@@ -3,6 +3,7 @@ import {
   CALL_STATUSES,
   checkClientStatusRequest,
   checkTransition,
+  Timeline,
   type Call,
   type CallSide,
   type CallStatus,
@@ -30,7 +31,7 @@ function callIn(status: CallStatus, side: CallSide = 'originating'): Call {
     endedBy: undefined,
     endedReason: undefined,
     expiresAt: undefined,
-    timeline: [],
+    timeline: new Timeline(0, status, 'A', 'test'),
     dataSeed: 1,
   }
 }

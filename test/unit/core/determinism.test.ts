@@ -38,7 +38,7 @@ function playSessions(seed: number) {
     names: [call.originator.name, call.receiver.name],
     answer: call.answer?.sdp,
     dataSeed: call.dataSeed,
-    timeline: call.timeline,
+    timeline: call.timeline.entries(),
   }))
 }
 

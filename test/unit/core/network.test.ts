@@ -64,7 +64,7 @@ test('plays the default lifecycle Initial → InProgress → Ringing → Connect
   expect(statusAt(1000)).toBe('Ringing')
   expect(statusAt(3999)).toBe('Ringing')
   expect(statusAt(4000)).toBe('Connected')
-  expect(call.timeline.map((entry) => [entry.at - start, entry.from, entry.to, entry.by])).toEqual([
+  expect(call.timeline.entries().map((entry) => [entry.at - start, entry.from, entry.to, entry.by])).toEqual([
     [0, null, 'Initial', 'A'],
     [200, 'Initial', 'InProgress', 'B'],
     [1000, 'InProgress', 'Ringing', 'B'],

@@ -26,7 +26,7 @@ function setup(lifecycle: Lifecycle) {
   return { clock, network, call }
 }
 
-const history = (call: Call) => call.timeline.map((entry) => `${entry.to}/${entry.by}`)
+const history = (call: Call) => call.timeline.entries().map((entry) => `${entry.to}/${entry.by}`)
 
 test('status Connected is an answer with the far end SDP; reject is Declined by the callee', () => {
   expect(lifecycleOf('  - after: 1s\n    status: Connected\n  - after: 1s\n    action: reject\n').steps.map((s) => s.action)).toEqual([
