@@ -80,9 +80,16 @@ interface CallRuntime {
   lifecycleTimer: TimerId | undefined
   expiryTimer: TimerId | undefined
   lifecycle: Lifecycle | undefined
-  /** The index of the step that runs next, and when the previous one was due. */
+  /** The index of the step that runs next, when it is due, and when the previous one was. */
   nextStep: number
+  nextAt: number
   previousAt: number
+  /**
+   * The task every step of this call is scheduled with. One per call rather than a closure
+   * per step: those lived for seconds, long enough to be promoted and collected as old
+   * garbage, which cost more under load than running the steps (docs/performance.md).
+   */
+  readonly runNextStep: () => void
 }
 
 /**
@@ -233,7 +240,16 @@ export class Network {
       call.originator.name = createPersonName(faker)
     }
     this.calls.set(call.id, call)
-    this.runtime.set(call.id, { lifecycleTimer: undefined, expiryTimer: undefined, lifecycle: undefined, nextStep: 0, previousAt: now })
+    const runtime: CallRuntime = {
+      lifecycleTimer: undefined,
+      expiryTimer: undefined,
+      lifecycle: undefined,
+      nextStep: 0,
+      nextAt: now,
+      previousAt: now,
+      runNextStep: () => this.runNextStep(call, runtime),
+    }
+    this.runtime.set(call.id, runtime)
     if (input.clientCorrelator !== undefined) {
       this.byCorrelator.set(correlatorKey(input.owner, input.clientCorrelator), call.id)
     }
@@ -262,14 +278,19 @@ export class Network {
     if (!step || TERMINAL_STATUSES.has(call.status)) return
     const base = step.from === 'creation' ? call.createdAt : runtime.previousAt
     const at = Math.max(base + step.delayMs, this.clock.now())
+    runtime.nextAt = at
     // reset() and expiry cancel this timer, so it never runs for a forgotten call.
-    runtime.lifecycleTimer = this.clock.schedule(at, () => {
-      runtime.lifecycleTimer = undefined
-      runtime.nextStep += 1
-      runtime.previousAt = at
-      this.performRemoteAction(call, step.action)
-      this.scheduleNextStep(call, runtime)
-    })
+    runtime.lifecycleTimer = this.clock.schedule(at, runtime.runNextStep)
+  }
+
+  private runNextStep(call: Call, runtime: CallRuntime): void {
+    const step = runtime.lifecycle?.steps[runtime.nextStep]
+    if (!step) return
+    runtime.lifecycleTimer = undefined
+    runtime.nextStep += 1
+    runtime.previousAt = runtime.nextAt
+    this.performRemoteAction(call, step.action)
+    this.scheduleNextStep(call, runtime)
   }
 
   /** The simulated far end acts. A step that no longer fits the call's state is skipped. */
