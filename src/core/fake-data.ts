@@ -18,7 +18,7 @@ export function createFaker(seed: number): Faker {
 // decimal digits, so values still follow the seed.
 
 /** A seeded integer in [0, max], from the faker or the Random whose stream the value follows. */
-export type DrawInt = (max: number) => number
+type DrawInt = (max: number) => number
 
 const fromFaker = (faker: Faker): DrawInt => (max) => faker.number.int(max)
 

@@ -85,9 +85,9 @@ interface CallRuntime {
   nextAt: number
   previousAt: number
   /**
-   * The task every step of this call is scheduled with. One per call rather than a closure
-   * per step: those lived for seconds, long enough to be promoted and collected as old
-   * garbage, which cost more under load than running the steps (docs/performance.md).
+   * The task every step of this call is scheduled with: one per call rather than a closure
+   * per step, since each of those lived for seconds, long enough to be promoted out of the
+   * young generation and collected later as old garbage (docs/performance.md).
    */
   readonly runNextStep: () => void
 }
