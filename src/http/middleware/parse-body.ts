@@ -34,7 +34,9 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
       res.setHeader('connection', 'close')
       send(req, res, context.face.formatError({ kind: 'payload-too-large', limitBytes }))
     }
-    if (declared !== undefined && Number(declared) > limitBytes) {
+    // NaN when the body is chunked: no comparison below holds for it.
+    const declaredBytes = declared === undefined ? Number.NaN : Number(declared)
+    if (declaredBytes > limitBytes) {
       req.resume()
       tooLarge()
       return
@@ -57,17 +59,6 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
       }
       next()
     }
-    // A body of a few KiB mostly arrives in the packet of its headers. Node buffers it as soon
-    // as this 'request' handler returns, so one tick later it can be taken whole with read():
-    // no data, end and error listeners, which cost ~8 µs a request (docs/performance.md).
-    const expectedBytes = declared === undefined ? Number.NaN : Number(declared)
-    process.nextTick(() => {
-      if (req.readableLength === expectedBytes) {
-        parse(req.read() as Buffer)
-        return
-      }
-      readStream()
-    })
     const readStream = (): void => {
       const chunks: Buffer[] = []
       let size = 0
@@ -97,5 +88,15 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
         parse(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
       })
     }
+    // A body of a few KiB mostly arrives in the packet of its headers. Node buffers it as soon
+    // as this 'request' handler returns, so one tick later it can be taken whole with read():
+    // no data, end and error listeners, which cost ~8 µs a request (docs/performance.md).
+    process.nextTick(() => {
+      if (req.readableLength === declaredBytes) {
+        parse(req.read() as Buffer)
+        return
+      }
+      readStream()
+    })
   }
 }
