@@ -1,4 +1,4 @@
-import { TimerQueue, type Clock, type TimerId } from '../core/index.js'
+import { CallbackTimer, TimerQueue, type Clock, type Timer, type TimerId } from '../core/index.js'
 
 /**
  * Real time. All tasks share one heap and one OS timer armed for the earliest of them, so a
@@ -15,9 +15,14 @@ export class SystemClock implements Clock {
   }
 
   schedule(at: number, task: () => void): TimerId {
-    const id = this.timers.add(at, task)
-    if (at < this.alarmAt) this.arm()
-    return id
+    const timer = new CallbackTimer(task)
+    this.arm(at, timer)
+    return timer
+  }
+
+  arm(at: number, timer: Timer): void {
+    this.timers.add(at, timer)
+    if (at < this.alarmAt) this.setAlarm()
   }
 
   cancel(id: TimerId): void {
@@ -36,7 +41,7 @@ export class SystemClock implements Clock {
     this.timers.clear()
   }
 
-  private arm(): void {
+  private setAlarm(): void {
     if (this.alarm) clearTimeout(this.alarm)
     this.alarm = undefined
     const next = this.timers.nextAt()
@@ -50,9 +55,14 @@ export class SystemClock implements Clock {
 
   private fire(): void {
     this.alarm = undefined
-    this.alarmAt = Number.POSITIVE_INFINITY
+    // Timers the due tasks arm while they run wait for the one alarm set after the loop,
+    // rather than each replacing the OS timer.
+    this.alarmAt = Number.NEGATIVE_INFINITY
     const now = Date.now()
-    for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) due.task()
-    this.arm()
+    try {
+      for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) due.timer.fire()
+    } finally {
+      this.setAlarm()
+    }
   }
 }

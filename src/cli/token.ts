@@ -3,7 +3,7 @@ import { DEFAULT_TOKEN_SECRET, createTokenService } from '../app/index.js'
 import { parseDurationOption } from './parse-options.js'
 import { DEFAULT_SUBSCRIBER } from './serve.js'
 
-const SYSTEM_CLOCK = { kind: 'system', now: () => Date.now(), schedule: (at: number) => ({ at }), cancel: () => undefined, pending: () => 0 } as const
+const SYSTEM_CLOCK = { kind: 'system', now: () => Date.now(), schedule: () => ({ timerTicket: 0, fire: () => undefined }), arm: () => undefined, cancel: () => undefined, pending: () => 0 } as const
 
 export function registerToken(program: Command): void {
   program

@@ -1,6 +1,6 @@
-import { TimerQueue, type TimerId } from './timer-queue.js'
+import { CallbackTimer, TimerQueue, type Timer, type TimerId } from './timer-queue.js'
 
-export type { TimerId }
+export type { Timer, TimerId }
 
 /**
  * Time as the network sees it. The core never reads the system time or starts a timer itself:
@@ -12,6 +12,8 @@ export interface Clock {
   now(): number
   /** Runs `task` once the clock reaches `at` (epoch ms). */
   schedule(at: number, task: () => void): TimerId
+  /** Schedules a timer object the caller keeps and re-arms, so that scheduling allocates nothing. */
+  arm(at: number, timer: Timer): void
   cancel(id: TimerId): void
   /** How many tasks are waiting. */
   pending(): number
@@ -38,7 +40,13 @@ export class VirtualClock implements Clock {
   }
 
   schedule(at: number, task: () => void): TimerId {
-    return this.timers.add(at, task)
+    const timer = new CallbackTimer(task)
+    this.timers.add(at, timer)
+    return timer
+  }
+
+  arm(at: number, timer: Timer): void {
+    this.timers.add(at, timer)
   }
 
   cancel(id: TimerId): void {
@@ -57,7 +65,7 @@ export class VirtualClock implements Clock {
     for (let due = this.timers.takeDue(target); due; due = this.timers.takeDue(target)) {
       // Tasks scheduled in the past (a zero delay) run at the present moment, never earlier.
       this.current = Math.max(this.current, due.at)
-      due.task()
+      due.timer.fire()
       fired += 1
     }
     this.current = target

@@ -2,7 +2,7 @@
 export * from './call.js'
 export { Timeline, type TimelineEntry } from './timeline.js'
 export { checkClientStatusRequest, checkTransition } from './call-transitions.js'
-export { DEFAULT_VIRTUAL_EPOCH_MS, VirtualClock, type Clock, type TimerId } from './clock.js'
+export { DEFAULT_VIRTUAL_EPOCH_MS, VirtualClock, type Clock, type Timer, type TimerId } from './clock.js'
 export { DomainEvents, type DomainEvent, type DomainEventListener } from './domain-events.js'
 export { InternalError, assertNever, type CoreError } from './errors.js'
 export { SeededSdp, createFaker, createMediaSessionId, createPersonName, createSdp, createSipCallId } from './fake-data.js'
@@ -34,5 +34,5 @@ export {
   type SubscriptionEventType,
   type SubscriptionsOptions,
 } from './subscriptions.js'
-export { TimerQueue } from './timer-queue.js'
+export { CallbackTimer, TimerQueue } from './timer-queue.js'
 export { parseDuration } from './duration.js'

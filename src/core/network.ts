@@ -10,7 +10,7 @@ import {
   type Sdp,
 } from './call.js'
 import { checkClientStatusRequest, checkTransition } from './call-transitions.js'
-import type { Clock, TimerId } from './clock.js'
+import type { Clock, Timer } from './clock.js'
 import type { DomainEvents } from './domain-events.js'
 import type { CoreError } from './errors.js'
 import { SeededSdp, createMediaSessionId, createPersonName, createSipCallId } from './fake-data.js'
@@ -73,23 +73,30 @@ const END_REASON: Record<CallStatus, string | undefined> = {
 const NETWORK_REPORTED = Object.fromEntries(Object.keys(END_REASON).map((status) => [status, `network reported ${status}`])) as Record<CallStatus, string>
 
 /**
- * What the network keeps beside a call: its pending timers and where its lifecycle stands.
- * One small object per call, so that 100k ringing calls hold no closure chains.
+ * A call and what the network keeps beside it: where its lifecycle stands, and its one timer.
+ * The same timer runs each lifecycle step in turn and, once the call has ended, its expiry, so
+ * a call holds one small object besides itself rather than a closure and a queue entry per
+ * step: those lived for seconds, long enough to be promoted out of V8's young generation and
+ * collected later as old garbage (docs/performance.md).
  */
-interface CallRuntime {
-  lifecycleTimer: TimerId | undefined
-  expiryTimer: TimerId | undefined
-  lifecycle: Lifecycle | undefined
-  /** The index of the step that runs next, when it is due, and when the previous one was. */
-  nextStep: number
-  nextAt: number
-  previousAt: number
-  /**
-   * The task every step of this call is scheduled with: one per call rather than a closure
-   * per step, since each of those lived for seconds, long enough to be promoted out of the
-   * young generation and collected later as old garbage (docs/performance.md).
-   */
-  readonly runNextStep: () => void
+class TrackedCall implements Timer {
+  timerTicket = 0
+  lifecycle: Lifecycle | undefined = undefined
+  /** The index of the step that runs next. */
+  nextStep = 0
+  /** When the step last scheduled is (or was) due: the next step's delay counts from here. */
+  stepAt: number
+
+  constructor(
+    readonly call: Call,
+    private readonly onDue: (tracked: TrackedCall) => void,
+  ) {
+    this.stepAt = call.createdAt
+  }
+
+  fire(): void {
+    this.onDue(this)
+  }
 }
 
 /**
@@ -102,8 +109,12 @@ export class Network {
   private readonly random: Random
   private readonly events: DomainEvents
   private readonly retentionMs: number
-  private readonly calls = new Map<string, Call>()
-  private readonly runtime = new Map<string, CallRuntime>()
+  private readonly calls = new Map<string, TrackedCall>()
+  /** An ended call's timer is its expiry; a live call's is its next lifecycle step. */
+  private readonly onCallTimer = (tracked: TrackedCall): void => {
+    if (TERMINAL_STATUSES.has(tracked.call.status)) this.expire(tracked.call)
+    else this.runNextStep(tracked)
+  }
   private readonly byCorrelator = new Map<string, string>()
 
   constructor(options: NetworkOptions) {
@@ -119,11 +130,11 @@ export class Network {
   }
 
   getCall(id: string): Call | undefined {
-    return this.calls.get(id)
+    return this.calls.get(id)?.call
   }
 
-  allCalls(): IterableIterator<Call> {
-    return this.calls.values()
+  *allCalls(): IterableIterator<Call> {
+    for (const tracked of this.calls.values()) yield tracked.call
   }
 
   /**
@@ -134,26 +145,27 @@ export class Network {
     if (input.clientCorrelator !== undefined) {
       const knownId = this.byCorrelator.get(correlatorKey(input.owner, input.clientCorrelator))
       const known = knownId === undefined ? undefined : this.calls.get(knownId)
-      if (known) return { call: known, created: false }
+      if (known) return { call: known.call, created: false }
     }
-    const call = this.createCall('originating', input)
-    this.events.emit({ type: 'call:created', call })
-    this.startLifecycle(call, input.lifecycle)
-    return { call, created: true }
+    const tracked = this.createCall('originating', input)
+    this.events.emit({ type: 'call:created', call: tracked.call })
+    this.startLifecycle(tracked, input.lifecycle)
+    return { call: tracked.call, created: true }
   }
 
   /** A call the network offers to the API client (termination); it starts in Initial. */
   offerIncomingCall(input: NewCall): Call {
-    const call = this.createCall('terminating', input)
+    const tracked = this.createCall('terminating', input)
+    const { call } = tracked
     this.events.emit({ type: 'call:created', call })
     this.events.emit({ type: 'call:incoming', call })
-    this.startLifecycle(call, input.lifecycle)
+    this.startLifecycle(tracked, input.lifecycle)
     return call
   }
 
   /** A status update from the API client on its end of the call (CAMARA PUT status). */
   requestStatus(callId: string, change: StatusChange): Result<Call, CoreError> {
-    const call = this.calls.get(callId)
+    const call = this.calls.get(callId)?.call
     if (!call) return err({ kind: 'call-not-found', callId })
     const allowed = checkClientStatusRequest(call, change.status)
     if (!allowed.ok) return allowed
@@ -169,7 +181,7 @@ export class Network {
    * receiver declines; after it, either side terminates.
    */
   endCall(callId: string): Result<Call, CoreError> {
-    const call = this.calls.get(callId)
+    const call = this.calls.get(callId)?.call
     if (!call) return err({ kind: 'call-not-found', callId })
     const actor = clientActor(call.side)
     const to: CallStatus = SETUP_STATUSES.has(call.status)
@@ -185,7 +197,7 @@ export class Network {
 
   /** Ends a live call from the network side (admin API, scenario): a system release. */
   releaseCall(callId: string, status: CallStatus = 'Terminated'): Result<Call, CoreError> {
-    const call = this.calls.get(callId)
+    const call = this.calls.get(callId)?.call
     if (!call) return err({ kind: 'call-not-found', callId })
     const allowed = checkTransition(call, status)
     if (!allowed.ok) return allowed
@@ -195,16 +207,12 @@ export class Network {
 
   /** Forgets every call and cancels their timers. */
   reset(): void {
-    for (const runtime of this.runtime.values()) {
-      if (runtime.lifecycleTimer !== undefined) this.clock.cancel(runtime.lifecycleTimer)
-      if (runtime.expiryTimer !== undefined) this.clock.cancel(runtime.expiryTimer)
-    }
+    for (const tracked of this.calls.values()) this.clock.cancel(tracked)
     this.calls.clear()
-    this.runtime.clear()
     this.byCorrelator.clear()
   }
 
-  private createCall(side: CallSide, input: NewCall): Call {
+  private createCall(side: CallSide, input: NewCall): TrackedCall {
     const now = this.clock.now()
     const faker = this.faker
     const call: Call = {
@@ -239,21 +247,12 @@ export class Network {
     if (side === 'terminating' && call.originator.name === undefined) {
       call.originator.name = createPersonName(faker)
     }
-    this.calls.set(call.id, call)
-    const runtime: CallRuntime = {
-      lifecycleTimer: undefined,
-      expiryTimer: undefined,
-      lifecycle: undefined,
-      nextStep: 0,
-      nextAt: now,
-      previousAt: now,
-      runNextStep: () => this.runNextStep(call, runtime),
-    }
-    this.runtime.set(call.id, runtime)
+    const tracked = new TrackedCall(call, this.onCallTimer)
+    this.calls.set(call.id, tracked)
     if (input.clientCorrelator !== undefined) {
       this.byCorrelator.set(correlatorKey(input.owner, input.clientCorrelator), call.id)
     }
-    return call
+    return tracked
   }
 
   private uniqueId(): string {
@@ -264,33 +263,30 @@ export class Network {
   }
 
   /** Plays the lifecycle one step at a time, so only the next step ever holds a timer. */
-  private startLifecycle(call: Call, lifecycle: Lifecycle): void {
-    const runtime = this.runtime.get(call.id)
-    if (!runtime) return
-    runtime.lifecycle = lifecycle
-    runtime.nextStep = 0
-    runtime.previousAt = call.createdAt
-    this.scheduleNextStep(call, runtime)
+  private startLifecycle(tracked: TrackedCall, lifecycle: Lifecycle): void {
+    tracked.lifecycle = lifecycle
+    tracked.nextStep = 0
+    tracked.stepAt = tracked.call.createdAt
+    this.scheduleNextStep(tracked)
   }
 
-  private scheduleNextStep(call: Call, runtime: CallRuntime): void {
-    const step = runtime.lifecycle?.steps[runtime.nextStep]
+  private scheduleNextStep(tracked: TrackedCall): void {
+    const { call } = tracked
+    const step = tracked.lifecycle?.steps[tracked.nextStep]
     if (!step || TERMINAL_STATUSES.has(call.status)) return
-    const base = step.from === 'creation' ? call.createdAt : runtime.previousAt
+    const base = step.from === 'creation' ? call.createdAt : tracked.stepAt
     const at = Math.max(base + step.delayMs, this.clock.now())
-    runtime.nextAt = at
+    tracked.stepAt = at
     // reset() and expiry cancel this timer, so it never runs for a forgotten call.
-    runtime.lifecycleTimer = this.clock.schedule(at, runtime.runNextStep)
+    this.clock.arm(at, tracked)
   }
 
-  private runNextStep(call: Call, runtime: CallRuntime): void {
-    const step = runtime.lifecycle?.steps[runtime.nextStep]
+  private runNextStep(tracked: TrackedCall): void {
+    const step = tracked.lifecycle?.steps[tracked.nextStep]
     if (!step) return
-    runtime.lifecycleTimer = undefined
-    runtime.nextStep += 1
-    runtime.previousAt = runtime.nextAt
-    this.performRemoteAction(call, step.action)
-    this.scheduleNextStep(call, runtime)
+    tracked.nextStep += 1
+    this.performRemoteAction(tracked.call, step.action)
+    this.scheduleNextStep(tracked)
   }
 
   /** The simulated far end acts. A step that no longer fits the call's state is skipped. */
@@ -373,16 +369,13 @@ export class Network {
     call.endedBy = status === 'NoAnswer' || status === 'NotReachable' || status === 'Failed' ? 'S' : by
     call.endedReason = END_REASON[status]
     call.expiresAt = now + this.retentionMs
-    const runtime = this.runtime.get(call.id)
-    if (!runtime) return
-    if (runtime.lifecycleTimer !== undefined) this.clock.cancel(runtime.lifecycleTimer)
-    runtime.lifecycleTimer = undefined
-    runtime.expiryTimer = this.clock.schedule(call.expiresAt, () => this.expire(call))
+    const tracked = this.calls.get(call.id)
+    // Moves the call's timer from its next lifecycle step, if any, to its expiry.
+    if (tracked) this.clock.arm(call.expiresAt, tracked)
   }
 
   private expire(call: Call): void {
     this.calls.delete(call.id)
-    this.runtime.delete(call.id)
     if (call.clientCorrelator !== undefined) {
       this.byCorrelator.delete(correlatorKey(call.owner, call.clientCorrelator))
     }

@@ -7,19 +7,35 @@
  * lifecycles deterministic). Calls placed together on a virtual clock share their due times,
  * so a clock step over 100k ringing calls is mostly array walks, not heap operations.
  */
-/** The handle of a scheduled task: the queue's own entry, so cancelling needs no lookup table. */
-export interface TimerId {
-  readonly at: number
+/**
+ * Something the queue runs when its time comes. The queue writes `timerTicket`: which
+ * scheduling of this timer is live, 0 when none. Because the ticket lives on the timer, the
+ * queue needs no entry object per scheduling, and one timer object can be scheduled again and
+ * again: a call's single timer serves every step of its lifecycle and then its expiry.
+ */
+export interface Timer {
+  timerTicket: number
+  fire(): void
 }
 
-interface Entry extends TimerId {
-  /** Undefined once the task was taken or cancelled; such an entry is skipped when its bucket is walked. */
-  task: (() => void) | undefined
+/** The handle of a scheduled task: the timer itself, so cancelling needs no lookup table. */
+export type TimerId = Timer
+
+/** A timer for a one-off callback. */
+export class CallbackTimer implements Timer {
+  timerTicket = 0
+
+  constructor(private readonly task: () => void) {}
+
+  fire(): void {
+    this.task()
+  }
 }
 
 interface Bucket {
-  readonly entries: Entry[]
-  /** Entries before this index have been handed out or skipped. */
+  /** Pairs of [timer, ticket]; a pair whose ticket the timer no longer holds was cancelled or rescheduled. */
+  readonly slots: (Timer | number)[]
+  /** Slots before this index have been handed out or skipped. */
   next: number
 }
 
@@ -28,8 +44,9 @@ export class TimerQueue {
   private readonly times: number[] = []
   private readonly buckets = new Map<number, Bucket>()
   private live = 0
+  private lastTicket = 0
   /** What takeDue hands out, reused: a clock step over 100k tasks allocates nothing per task. */
-  private readonly taken = { at: 0, task: (): void => undefined }
+  private readonly taken: { at: number; timer: Timer } = { at: 0, timer: new CallbackTimer(() => undefined) }
   // Time keys are epoch milliseconds, too large for V8's small integers, so Map lookups on
   // them are slow; successive adds and takes mostly hit the same bucket, so remember it.
   private lastAddAt = Number.NaN
@@ -40,70 +57,78 @@ export class TimerQueue {
     return this.live
   }
 
-  add(at: number, task: () => void): TimerId {
-    const entry: Entry = { at, task }
-    this.live += 1
+  /** Schedules `timer` for `at`; a timer already pending is moved there. */
+  add(at: number, timer: Timer): void {
+    if (timer.timerTicket === 0) this.live += 1
+    this.lastTicket += 1
+    const ticket = this.lastTicket
+    timer.timerTicket = ticket
     let bucket = at === this.lastAddAt ? this.lastAddBucket : this.buckets.get(at)
     if (bucket) {
-      bucket.entries.push(entry)
+      bucket.slots.push(timer, ticket)
     } else {
-      bucket = { entries: [entry], next: 0 }
+      bucket = { slots: [timer, ticket], next: 0 }
       this.buckets.set(at, bucket)
       this.pushTime(at)
     }
     this.lastAddAt = at
     this.lastAddBucket = bucket
-    return entry
   }
 
-  /** Cancelled entries stay in their bucket until it is walked; removal from it would cost O(n). */
-  remove(id: TimerId): void {
-    const entry = id as Entry
-    if (entry.task === undefined) return
-    entry.task = undefined
+  /** Cancelled slots stay in their bucket until it is walked; removal from it would cost O(n). */
+  remove(timer: Timer): void {
+    if (timer.timerTicket === 0) return
+    timer.timerTicket = 0
     this.live -= 1
   }
 
   nextAt(): number | undefined {
-    return this.head()?.at
+    return this.head()
   }
 
   /**
-   * Removes and returns the earliest task due at or before `now`, if any. The returned object
-   * is reused by the next call: read it before taking another.
+   * Removes and returns the earliest timer due at or before `now`, if any, with its due time.
+   * The returned object is reused by the next call: read it before taking another.
    */
-  takeDue(now: number): { readonly at: number; readonly task: () => void } | undefined {
-    const entry = this.head()
-    if (entry === undefined || entry.at > now) return undefined
-    ;(this.headBucket as Bucket).next += 1
-    this.taken.at = entry.at
-    this.taken.task = entry.task as () => void
-    entry.task = undefined
+  takeDue(now: number): { readonly at: number; readonly timer: Timer } | undefined {
+    const at = this.head()
+    if (at === undefined || at > now) return undefined
+    const bucket = this.headBucket as Bucket
+    const timer = bucket.slots[bucket.next] as Timer
+    bucket.next += 2
+    // Cleared before it fires, so that the timer can schedule itself again.
+    timer.timerTicket = 0
     this.live -= 1
+    this.taken.at = at
+    this.taken.timer = timer
     return this.taken
   }
 
   clear(): void {
     // Handles still held elsewhere must not count as live when cancelled later.
-    for (const bucket of this.buckets.values()) for (const entry of bucket.entries) entry.task = undefined
+    for (const bucket of this.buckets.values()) {
+      for (let slot = bucket.next; slot < bucket.slots.length; slot += 2) {
+        const timer = bucket.slots[slot] as Timer
+        if (timer.timerTicket === bucket.slots[slot + 1]) timer.timerTicket = 0
+      }
+    }
     this.times.length = 0
     this.buckets.clear()
     this.live = 0
     this.forgetBuckets()
   }
 
-  /** The earliest live entry, dropping cancelled entries and spent buckets on the way. */
-  private head(): Entry | undefined {
+  /** The due time of the earliest live timer, dropping cancelled slots and spent buckets on the way. */
+  private head(): number | undefined {
     for (;;) {
       const at = this.times[0]
       if (at === undefined) return undefined
       this.headBucket ??= this.buckets.get(at) as Bucket
       const bucket = this.headBucket
-      const { entries } = bucket
-      while (bucket.next < entries.length) {
-        const entry = entries[bucket.next] as Entry
-        if (entry.task !== undefined) return entry
-        bucket.next += 1
+      const { slots } = bucket
+      while (bucket.next < slots.length) {
+        if ((slots[bucket.next] as Timer).timerTicket === slots[bucket.next + 1]) return at
+        bucket.next += 2
       }
       this.buckets.delete(at)
       this.forgetBuckets()

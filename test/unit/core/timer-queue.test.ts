@@ -1,13 +1,19 @@
 import { expect, test } from 'vitest'
-import { TimerQueue, createRandom, type TimerId } from '../../../src/core/index.js'
+import { CallbackTimer, TimerQueue, createRandom, type TimerId } from '../../../src/core/index.js'
 
 /** Runs everything due by `now`, as a clock does when its time comes. */
 function drain(queue: TimerQueue, now: number): void {
-  for (let due = queue.takeDue(now); due; due = queue.takeDue(now)) due.task()
+  for (let due = queue.takeDue(now); due; due = queue.takeDue(now)) due.timer.fire()
+}
+
+function scheduled(queue: TimerQueue, at: number, task: () => void): TimerId {
+  const timer = new CallbackTimer(task)
+  queue.add(at, timer)
+  return timer
 }
 
 function labelled(queue: TimerQueue, fired: string[], at: number, label: string): TimerId {
-  return queue.add(at, () => fired.push(label))
+  return scheduled(queue, at, () => fired.push(label))
 }
 
 test('hands out tasks in time order, whatever the order they were added in', () => {
@@ -104,7 +110,7 @@ test('stays a correct heap over thousands of random inserts and removals', () =>
   for (let order = 0; order < 5000; order += 1) {
     const at = random.int(0, 1000)
     const entry = { at, order }
-    ids.push(queue.add(at, () => fired.push(entry)))
+    ids.push(scheduled(queue, at, () => fired.push(entry)))
     expected.push(entry)
     if (random.next() < 0.2) {
       const victim = random.int(0, ids.length - 1)
@@ -112,7 +118,7 @@ test('stays a correct heap over thousands of random inserts and removals', () =>
       removed.add(victim)
     }
   }
-  for (let due = queue.takeDue(1000); due; due = queue.takeDue(1000)) due.task()
+  for (let due = queue.takeDue(1000); due; due = queue.takeDue(1000)) due.timer.fire()
   const survivors = expected.filter((entry) => !removed.has(entry.order))
   survivors.sort((a, b) => a.at - b.at || a.order - b.order)
   expect(fired).toEqual(survivors)
@@ -122,7 +128,7 @@ test('stays a correct heap over thousands of random inserts and removals', () =>
 test('runs a task scheduled for the moment being drained after the tasks already due then', () => {
   const queue = new TimerQueue()
   const fired: string[] = []
-  queue.add(100, () => {
+  scheduled(queue, 100, () => {
     fired.push('a')
     labelled(queue, fired, 100, 'c')
   })
@@ -153,4 +159,37 @@ test('takes tasks for a time again after every earlier task for that time has ru
   expect(queue.nextAt()).toBe(50)
   drain(queue, 100)
   expect(fired).toEqual(['first', 'past', 'again'])
+})
+
+test('moves a timer added again to its new time, and counts it once', () => {
+  const queue = new TimerQueue()
+  const fired: string[] = []
+  const timer = labelled(queue, fired, 100, 'moved')
+  labelled(queue, fired, 150, 'other')
+  queue.add(200, timer)
+  expect(queue.size).toBe(2)
+  drain(queue, 199)
+  expect(fired).toEqual(['other'])
+  drain(queue, 200)
+  expect(fired).toEqual(['other', 'moved'])
+  expect(queue.size).toBe(0)
+})
+
+test('lets a timer schedule itself again while it fires, as a call does step after step', () => {
+  const queue = new TimerQueue()
+  const firedAt: number[] = []
+  let steps = 0
+  const timer = {
+    timerTicket: 0,
+    fire(): void {
+      steps += 1
+      firedAt.push(steps * 100)
+      if (steps < 3) queue.add((steps + 1) * 100, timer)
+    },
+  }
+  queue.add(100, timer)
+  drain(queue, 1000)
+  expect(firedAt).toEqual([100, 200, 300])
+  expect(queue.size).toBe(0)
+  expect(timer.timerTicket).toBe(0)
 })
