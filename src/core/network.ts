@@ -237,7 +237,7 @@ export class Network {
       endedBy: undefined,
       endedReason: undefined,
       expiresAt: undefined,
-      timeline: new Timeline(now, 'Initial', side === 'originating' ? 'A' : 'S', 'session created'),
+      timeline: new Timeline(now, 'Initial', side === 'originating' ? 'A' : 'S', 'session created', 1 + input.lifecycle.steps.length),
       dataSeed: this.random.int(1, 0x7fffffff),
     }
     // The simulated party gets a realistic display name when the request gave none.

@@ -39,19 +39,36 @@ function encode(to: CallStatus, by: Actor, cause: string): number {
  */
 export class Timeline {
   private data: number[]
+  /** How many numbers of `data` hold entries; the rest is room for entries to come. */
+  private used = 2
 
-  constructor(at: number, to: CallStatus, by: Actor, cause: string) {
-    this.data = [at, encode(to, by, cause)]
+  /**
+   * `expectedEntries` sizes the array for the entries the call's lifecycle will add, so that
+   * its steps fill it in place: an array outgrown later, when the call already lives in V8's
+   * old generation, would leave its old copy behind as old garbage.
+   */
+  constructor(at: number, to: CallStatus, by: Actor, cause: string, expectedEntries = 1) {
+    this.data = Array.from({ length: Math.max(expectedEntries, 1) * 2 }, () => 0)
+    this.data[0] = at
+    this.data[1] = encode(to, by, cause)
   }
 
   get length(): number {
-    return this.data.length / 2
+    return this.used / 2
   }
 
   /** `from` is implied: the status of the entry before. */
   add(at: number, to: CallStatus, by: Actor, cause: string): void {
-    // concat allocates exactly what is needed; push would leave the array room for 16 more.
-    this.data = this.data.concat([at - (this.data[0] as number), encode(to, by, cause)])
+    const offset = at - (this.data[0] as number)
+    const code = encode(to, by, cause)
+    if (this.used < this.data.length) {
+      this.data[this.used] = offset
+      this.data[this.used + 1] = code
+    } else {
+      // concat allocates exactly what is needed; push would leave the array room for 16 more.
+      this.data = this.data.concat([offset, code])
+    }
+    this.used += 2
   }
 
   entry(index: number): TimelineEntry | undefined {

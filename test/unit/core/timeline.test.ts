@@ -27,3 +27,29 @@ test('has no entry outside its range', () => {
   expect(timeline.entry(0.5)).toBeUndefined()
   expect(timeline.last()).toEqual({ at: START, from: null, to: 'Initial', by: 'S', cause: 'session created' })
 })
+
+test('counts only the entries added, not the room kept for those a lifecycle will add', () => {
+  const timeline = new Timeline(START, 'Initial', 'A', 'session created', 3)
+  expect(timeline.length).toBe(1)
+  expect(timeline.entry(1)).toBeUndefined()
+  timeline.add(START + 200, 'InProgress', 'B', 'network reported InProgress')
+  timeline.add(START + 1000, 'Ringing', 'B', 'network reported Ringing')
+  // One more than was expected: the timeline grows past the room it was given.
+  timeline.add(START + 2000, 'SessionCancelled', 'A', 'client ended the session')
+  expect(timeline.length).toBe(4)
+  expect(timeline.entries().map((entry) => [entry.at - START, entry.from, entry.to])).toEqual([
+    [0, null, 'Initial'],
+    [200, 'Initial', 'InProgress'],
+    [1000, 'InProgress', 'Ringing'],
+    [2000, 'Ringing', 'SessionCancelled'],
+  ])
+  expect(timeline.entry(4)).toBeUndefined()
+})
+
+test('has no entry outside its range when room was kept', () => {
+  const timeline = new Timeline(START, 'Initial', 'S', 'session created', 4)
+  expect(timeline.entry(1)).toBeUndefined()
+  expect(timeline.entry(-1)).toBeUndefined()
+  expect(timeline.entry(0.5)).toBeUndefined()
+  expect(timeline.last()).toEqual({ at: START, from: null, to: 'Initial', by: 'S', cause: 'session created' })
+})
