@@ -50,13 +50,104 @@ export class Ring<T> {
 
 export const JOURNAL_CAPACITY = 1000
 
+const NO_VIOLATIONS: readonly Violation[] = Object.freeze([])
+
+/**
+ * The recent requests, newest last, kept as one array per field that entries are written
+ * into in place. An entry lives for the next thousand requests, long enough to be promoted
+ * out of V8's young generation, so an object per entry (and its copy) became old garbage on
+ * every request (docs/performance.md). Entries are built when someone reads them.
+ */
+export class RequestLog {
+  total = 0
+  private readonly at: string[]
+  private readonly method: string[]
+  private readonly path: string[]
+  private readonly face: (string | undefined)[]
+  private readonly operationId: (string | undefined)[]
+  private readonly status: number[]
+  private readonly durationMs: Float64Array
+  private readonly correlator: (string | undefined)[]
+  private readonly requestViolations: (readonly Violation[])[]
+  private readonly responseViolations: (readonly Violation[])[]
+  private readonly scenarioId: (string | undefined)[]
+  private readonly fault: (string | undefined)[]
+
+  constructor(private readonly capacity: number) {
+    const column = <T>(empty: T): T[] => Array.from({ length: capacity }, () => empty)
+    this.at = column('')
+    this.method = column('')
+    this.path = column('')
+    this.face = column<string | undefined>(undefined)
+    this.operationId = column<string | undefined>(undefined)
+    this.status = column(0)
+    this.durationMs = new Float64Array(capacity)
+    this.correlator = column<string | undefined>(undefined)
+    this.requestViolations = column(NO_VIOLATIONS)
+    this.responseViolations = column(NO_VIOLATIONS)
+    this.scenarioId = column<string | undefined>(undefined)
+    this.fault = column<string | undefined>(undefined)
+  }
+
+  push(entry: Omit<JournalEntry, 'seq'>): void {
+    const slot = this.total % this.capacity
+    this.total += 1
+    this.at[slot] = entry.at
+    this.method[slot] = entry.method
+    this.path[slot] = entry.path
+    this.face[slot] = entry.face
+    this.operationId[slot] = entry.operationId
+    this.status[slot] = entry.status
+    this.durationMs[slot] = entry.durationMs
+    this.correlator[slot] = entry.correlator
+    // Most requests have no violations; their empty arrays need not outlive them.
+    this.requestViolations[slot] = entry.requestViolations.length === 0 ? NO_VIOLATIONS : entry.requestViolations
+    this.responseViolations[slot] = entry.responseViolations.length === 0 ? NO_VIOLATIONS : entry.responseViolations
+    this.scenarioId[slot] = entry.scenarioId
+    this.fault[slot] = entry.fault
+  }
+
+  /** Newest last. */
+  toArray(): JournalEntry[] {
+    const count = Math.min(this.total, this.capacity)
+    const firstSeq = this.total - count + 1
+    return Array.from({ length: count }, (_, index) => {
+      const slot = (firstSeq - 1 + index) % this.capacity
+      return {
+        seq: firstSeq + index,
+        at: this.at[slot] as string,
+        method: this.method[slot] as string,
+        path: this.path[slot] as string,
+        face: this.face[slot],
+        operationId: this.operationId[slot],
+        status: this.status[slot] as number,
+        durationMs: this.durationMs[slot] as number,
+        correlator: this.correlator[slot],
+        requestViolations: this.requestViolations[slot] as readonly Violation[],
+        responseViolations: this.responseViolations[slot] as readonly Violation[],
+        scenarioId: this.scenarioId[slot],
+        fault: this.fault[slot],
+      }
+    })
+  }
+
+  clear(): void {
+    this.total = 0
+    // Let go of the strings and violations the old entries held.
+    this.path.fill('')
+    this.correlator.fill(undefined)
+    this.requestViolations.fill(NO_VIOLATIONS)
+    this.responseViolations.fill(NO_VIOLATIONS)
+  }
+}
+
 /** Recent requests plus callsim's own contract violations (responses and callbacks it sent). */
 export class Journal {
-  readonly requests = new Ring<JournalEntry>(JOURNAL_CAPACITY)
+  readonly requests = new RequestLog(JOURNAL_CAPACITY)
   readonly violations = new Ring<Violation & { readonly at: string }>(JOURNAL_CAPACITY)
 
   record(entry: Omit<JournalEntry, 'seq'>): void {
-    this.requests.push({ seq: this.requests.total + 1, ...entry })
+    this.requests.push(entry)
     for (const violation of entry.responseViolations) this.violations.push({ ...violation, at: entry.at })
   }
 

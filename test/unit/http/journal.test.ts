@@ -1,0 +1,53 @@
+import { expect, test } from 'vitest'
+import type { Violation } from '../../../src/contract/index.js'
+import { Journal, RequestLog } from '../../../src/http/journal.js'
+
+function request(index: number, extra: { requestViolations?: Violation[] } = {}) {
+  return {
+    at: `2025-01-01T00:00:0${index % 10}.000Z`,
+    method: index % 2 === 0 ? 'POST' : 'GET',
+    path: `/webrtc-call-handling/vwip/sessions/${index}`,
+    face: 'camara-call-handling',
+    operationId: index % 2 === 0 ? 'createSession' : 'getSession',
+    status: index % 2 === 0 ? 201 : 200,
+    durationMs: index + 0.125,
+    correlator: index % 3 === 0 ? undefined : `corr-${index}`,
+    requestViolations: extra.requestViolations ?? [],
+    responseViolations: [],
+    scenarioId: 'default',
+    fault: undefined,
+  }
+}
+
+test('gives back every request as recorded, oldest first, numbered from 1', () => {
+  const log = new RequestLog(5)
+  for (let index = 0; index < 3; index += 1) log.push(request(index))
+  expect(log.total).toBe(3)
+  expect(log.toArray()).toEqual([0, 1, 2].map((index) => ({ seq: index + 1, ...request(index) })))
+})
+
+test('keeps only the newest entries once full, still numbered by arrival', () => {
+  const log = new RequestLog(4)
+  for (let index = 0; index < 11; index += 1) log.push(request(index))
+  expect(log.total).toBe(11)
+  expect(log.toArray()).toEqual([7, 8, 9, 10].map((index) => ({ seq: index + 1, ...request(index) })))
+})
+
+test('keeps the violations a request had', () => {
+  const log = new RequestLog(2)
+  const violation: Violation = { direction: 'request', operationId: 'createSession', location: 'body', path: 'body.offer', keyword: 'type', message: 'must be object' }
+  log.push(request(0, { requestViolations: [violation] }))
+  log.push(request(1))
+  const [first, second] = log.toArray()
+  expect(first?.requestViolations).toEqual([violation])
+  expect(second?.requestViolations).toEqual([])
+})
+
+test('starts again from nothing when cleared', () => {
+  const journal = new Journal()
+  for (let index = 0; index < 3; index += 1) journal.record(request(index))
+  journal.clear()
+  expect(journal.requests.toArray()).toEqual([])
+  journal.record(request(5))
+  expect(journal.requests.toArray()).toEqual([{ seq: 1, ...request(5) }])
+})
