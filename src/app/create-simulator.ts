@@ -14,7 +14,7 @@ import {
   ok,
   type Clock,
 } from '../core/index.js'
-import { Journal, createHttpApp, type Logger } from '../http/index.js'
+import { Journal, createExpressServer, createHttpApp, type Logger } from '../http/index.js'
 import type { Notifier } from '../notify/index.js'
 import { ScenarioEngine } from '../scenario/index.js'
 import { createEventsFeature } from './create-events-feature.js'
@@ -216,7 +216,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     dispose,
     listen: () =>
       new Promise((resolve, reject) => {
-        const server = app.listen(options.port, options.host)
+        const server = createExpressServer(app).listen(options.port, options.host)
         server.once('error', (error) => reject(new StartupError([`Failed to listen on ${options.host}:${options.port}: ${error.message}. Choose another --port.`])))
         server.once('listening', () => {
           const { port } = server.address() as AddressInfo

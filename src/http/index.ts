@@ -1,5 +1,6 @@
 /** The only Express code: the request pipeline that puts faces on HTTP. */
 export { createHttpApp, type HttpAppOptions } from './create-http-app.js'
+export { createExpressServer } from './create-http-server.js'
 export { Journal, Ring, type JournalEntry } from './journal.js'
 export { noteGoverningScenario } from './request-scope.js'
 export { silentLogger, type Logger } from './logger.js'
