@@ -3,11 +3,14 @@
 // It answers GET and POST /sessions with the JSON callsim sent in the same run, and does
 // nothing else: no routing beyond what <kind> needs, no validation, no auth, no state.
 //   express-ceiling  one Express 5 middleware answers every request (the ceiling of Express)
+//   express-ceiling-prebuilt  the same app on the HTTP server callsim uses, which builds each
+//                    request and response on Express's prototypes (src/http/create-http-server.ts)
 //   express-route    Express 5 routes with express.json(), as a hand-written mock would be
 //   node-http        node:http alone (the ceiling of the machine and the load generator)
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import express from 'express'
+import { createExpressServer } from '../dist/http/create-http-server.js'
 
 const [kind, portText, repliesFile] = process.argv.slice(2)
 const replies = JSON.parse(readFileSync(repliesFile, 'utf8'))
@@ -30,7 +33,7 @@ function createApp() {
   // The same two settings callsim uses, so that neither side pays for an ETag hash.
   app.disable('x-powered-by')
   app.disable('etag')
-  if (kind === 'express-ceiling') {
+  if (kind === 'express-ceiling' || kind === 'express-ceiling-prebuilt') {
     app.use((req, res) => {
       const created = req.method === 'POST'
       res.status(created ? 201 : 200).json(created ? replies.post : replies.get)
@@ -43,10 +46,10 @@ function createApp() {
       res.status(200).json(replies.get)
     })
   } else {
-    process.stderr.write(`unknown baseline kind "${kind}"; use express-ceiling, express-route or node-http\n`)
+    process.stderr.write(`unknown baseline kind "${kind}"; use express-ceiling, express-ceiling-prebuilt, express-route or node-http\n`)
     process.exit(2)
   }
-  return http.createServer(app)
+  return kind === 'express-ceiling-prebuilt' ? createExpressServer(app) : http.createServer(app)
 }
 
 const server = createApp()

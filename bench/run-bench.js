@@ -18,7 +18,7 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup <s>       seconds of unmeasured load before each run (default 1)
   --connections <n>  concurrent keep-alive connections (default 32)
   --rounds <n>       run every server n times, interleaved, and report medians (default 1)
-  --only <ids>       comma-separated subset: callsim,express-ceiling,express-route,node-http,prism
+  --only <ids>       comma-separated subset: callsim,express-ceiling,express-ceiling-prebuilt,express-route,node-http,prism
   --prism            also run the Prism mock on the same spec
   --scale            the scale mode: 1k vs 100k live calls, memory and clock steps
   --calls <n>        live calls in --scale mode (default 100000)

@@ -105,6 +105,7 @@ export function targetDefinitions({ repliesFile, prism, clock = 'system', extraA
       args: (port) => [`${ROOT}dist/bin/callsim.js`, 'serve', '--host', '127.0.0.1', '--port', String(port), '--seed', '1', '--clock', clock, '--strict', ...extraArgs],
     },
     baseline('express-ceiling', 'Express 5, one middleware, same JSON (ceiling)'),
+    baseline('express-ceiling-prebuilt', 'the same ceiling on callsim\'s HTTP server (prototypes prebuilt)'),
     baseline('express-route', 'Express 5 routes + express.json(), same JSON'),
     baseline('node-http', 'raw node:http, same JSON'),
     ...(prism
