@@ -265,8 +265,6 @@ export class Network {
   /** Plays the lifecycle one step at a time, so only the next step ever holds a timer. */
   private startLifecycle(tracked: TrackedCall, lifecycle: Lifecycle): void {
     tracked.lifecycle = lifecycle
-    tracked.nextStep = 0
-    tracked.stepAt = tracked.call.createdAt
     this.scheduleNextStep(tracked)
   }
 
@@ -277,7 +275,8 @@ export class Network {
     const base = step.from === 'creation' ? call.createdAt : tracked.stepAt
     const at = Math.max(base + step.delayMs, this.clock.now())
     tracked.stepAt = at
-    // reset() and expiry cancel this timer, so it never runs for a forgotten call.
+    // reset() cancels this timer and the end of the call moves it to the expiry, so no step
+    // runs for an ended or forgotten call.
     this.clock.arm(at, tracked)
   }
 
