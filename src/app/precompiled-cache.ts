@@ -13,7 +13,7 @@ import { installPrecompiledCache, type PrecompiledCache, type RecordedCache, typ
  */
 const CACHE_DIR = fileURLToPath(new URL('../spec-cache/', import.meta.url))
 const INDEX_FILE = 'index.json'
-const FORMAT = 1
+const FORMAT = 2
 const requireModule = createRequire(import.meta.url)
 
 interface CacheIndex {
@@ -23,6 +23,8 @@ interface CacheIndex {
   readonly documents: Record<string, string>
   /** Validator key → [module file, export name]. */
   readonly validators: Record<string, [string, string]>
+  /** `textHash|validatorKeyHash` of each built-in file a validator accepted at build time. */
+  readonly accepted: string[]
 }
 
 /**
@@ -62,6 +64,7 @@ export function loadPrecompiledCache(dir: string = CACHE_DIR): PrecompiledCache 
     if (!validate) throw new Error(`${file} in ${dir} has no validator ${name}: run \`npm run build\` again`)
     return validate
   }
+  const accepted = new Set(index.accepted)
   return {
     document(textHash) {
       const file = index.documents[textHash]
@@ -70,6 +73,9 @@ export function loadPrecompiledCache(dir: string = CACHE_DIR): PrecompiledCache 
     validator(key) {
       const entry = index.validators[key]
       return entry && lazyValidator(() => load(...entry))
+    },
+    accepted(textHash, validatorKeyHash) {
+      return accepted.has(`${textHash}|${validatorKeyHash}`)
     },
   }
 }
@@ -125,7 +131,7 @@ export function writePrecompiledCache(recorded: RecordedCache, dir: string = CAC
     bytes += module.code.length
     for (const [name, key] of module.exports) validators[key] = [file, name]
   })
-  const index: CacheIndex = { format: FORMAT, fingerprint: fingerprint(), documents, validators }
+  const index: CacheIndex = { format: FORMAT, fingerprint: fingerprint(), documents, validators, accepted: [...recorded.accepted] }
   writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(index))
   return { documents: Object.keys(documents).length, validators: Object.keys(validators).length, bytes }
 }

@@ -13,8 +13,10 @@ export { formatSpecProblem, type SpecProblem } from './errors.js'
 export { deref, isObject, parseSpec, resolvePointer, type JsonObject, type LoadedSpec } from './load-spec.js'
 export { OperationIndex, type RouteMatch, type RouteMiss } from './operation-index.js'
 export {
+  acceptedAtBuild,
   compileJsonSchema,
   installPrecompiledCache,
+  recordAccepted,
   recordPrecompiledCache,
   type PrecompiledCache,
   type RecordedCache,

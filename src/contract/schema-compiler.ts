@@ -47,6 +47,8 @@ export interface PrecompiledCache {
   document(textHash: string): string | undefined
   /** A validator by its key (see validatorKey). */
   validator(key: string): ValidateFunction | undefined
+  /** Whether the build found the text with this hash valid against the validator with this key hash. */
+  accepted(textHash: string, validatorKeyHash: string): boolean
 }
 
 /** A cached document: its data, and the line of each pointer start-up asked about. */
@@ -75,12 +77,15 @@ export interface RecordedCache {
   readonly documents: ReadonlyMap<string, string>
   /** CommonJS source that exports validators by name, and the validator key of each name. */
   readonly modules: readonly { readonly code: string; readonly exports: ReadonlyMap<string, string> }[]
+  /** `textHash|validatorKeyHash` of every text a validator accepted (see recordAccepted). */
+  readonly accepted: ReadonlySet<string>
 }
 
 interface Recording {
   /** Text hash → the data as JSON (taken at once: consumers may mutate it) and the lines asked for. */
   readonly documents: Map<string, { json: string; lines: Record<string, number | null> }>
   readonly instances: { ajv: Ajv; ids: Map<string, string> }[]
+  readonly accepted: Set<string>
 }
 
 let recording: Recording | undefined
@@ -90,7 +95,7 @@ let recording: Recording | undefined
  * during it, then turns the validators into ajv standalone code. The build calls this.
  */
 export function recordPrecompiledCache(task: () => void): RecordedCache {
-  const current: Recording = { documents: new Map(), instances: [] }
+  const current: Recording = { documents: new Map(), instances: [], accepted: new Set() }
   recording = current
   try {
     task()
@@ -105,7 +110,7 @@ export function recordPrecompiledCache(task: () => void): RecordedCache {
       return { code: standaloneCode(ajv, Object.fromEntries([...ids.values()].map((id) => [id, id]))), exports }
     })
   const documents = new Map([...current.documents].map(([hash, { json, lines }]) => [hash, `{"data":${json},"lines":${JSON.stringify(lines)}}`]))
-  return { documents, modules }
+  return { documents, modules, accepted: current.accepted }
 }
 
 export function sha256(text: string): string {
@@ -151,6 +156,12 @@ export interface SchemaCompiler {
  * gives; while recording, the schema is registered under an id for standalone export.
  */
 function compileWith(key: string, instance: () => { ajv: Ajv; ids: Map<string, string> | undefined }, schema: object): ValidateFunction {
+  const validate = compileOrLoad(key, instance, schema)
+  validatorKeys.set(validate, { key, hash: undefined })
+  return validate
+}
+
+function compileOrLoad(key: string, instance: () => { ajv: Ajv; ids: Map<string, string> | undefined }, schema: object): ValidateFunction {
   const cached = recording ? undefined : installed?.validator(key)
   if (cached) return cached
   const { ajv, ids } = instance()
@@ -164,6 +175,34 @@ function compileWith(key: string, instance: () => { ajv: Ajv; ids: Map<string, s
   const validate = ajv.getSchema(id)
   if (!validate) throw new Error(`ajv lost the schema it was given as ${id}`)
   return validate
+}
+
+/** The cache key of every validator compileWith handed out; its hash is taken when first needed. */
+const validatorKeys = new WeakMap<ValidateFunction, { readonly key: string; hash: string | undefined }>()
+
+function validatorKeyHash(validate: ValidateFunction): string | undefined {
+  const entry = validatorKeys.get(validate)
+  if (!entry) return undefined
+  entry.hash ??= sha256(entry.key)
+  return entry.hash
+}
+
+/**
+ * Whether the build already found `text` valid with this very validator: the same bytes
+ * against the same compiled schema. The build checks every built-in file, so start-up need not
+ * check them again; a text or schema that differs in any byte is not known, and is checked.
+ */
+export function acceptedAtBuild(validate: ValidateFunction, text: string): boolean {
+  if (recording || !installed) return false
+  const keyHash = validatorKeyHash(validate)
+  return keyHash !== undefined && installed.accepted(sha256(text), keyHash)
+}
+
+/** While the build records, notes that `validate` accepted `text`; otherwise does nothing. */
+export function recordAccepted(validate: ValidateFunction, text: string): void {
+  if (!recording) return
+  const keyHash = validatorKeyHash(validate)
+  if (keyHash !== undefined) recording.accepted.add(`${sha256(text)}|${keyHash}`)
 }
 
 function lazyInstance(create: () => Ajv): () => { ajv: Ajv; ids: Map<string, string> | undefined } {

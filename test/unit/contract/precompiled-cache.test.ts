@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { afterEach, expect, test } from 'vitest'
 import {
+  acceptedAtBuild,
   compileJsonSchema,
   installPrecompiledCache,
+  recordAccepted,
   loadSpec,
   parseYamlSource,
   recordPrecompiledCache,
@@ -64,6 +66,7 @@ function toCache(recorded: RecordedCache): PrecompiledCache & { hits: number } {
       if (found) cache.hits += 1
       return found
     },
+    accepted: (textHash: string, validatorKeyHash: string) => recorded.accepted.has(`${textHash}|${validatorKeyHash}`),
   }
   return cache
 }
@@ -126,7 +129,7 @@ test('hands out a fresh copy of a cached document and the lines start-up asked f
   expect(JSON.parse(json ?? '{}').lines).toEqual({ '/components/schemas/Pet': fresh.value.lineOf('/components/schemas/Pet') })
   // Mark the recorded line, to see that it is served from the cache rather than re-parsed.
   const marked = new Map([[hash as string, (json as string).replace(/"lines":\{"\/components\/schemas\/Pet":\d+\}/, '"lines":{"/components/schemas/Pet":999}')]])
-  installPrecompiledCache(toCache({ documents: marked, modules: [] }))
+  installPrecompiledCache(toCache({ documents: marked, modules: [], accepted: new Set() }))
 
   const first = parseYamlSource(SPEC, 'pets.yaml')
   const second = parseYamlSource(SPEC, 'pets.yaml')
@@ -162,4 +165,25 @@ test('compiles a self-contained JSON Schema through the same cache', () => {
   expect(validate({ id: 'abc' })).toBe(true)
   expect(validate({ id: 'ABC' })).toBe(false)
   expect(validate.errors?.[0]).toMatchObject({ keyword: 'pattern', instancePath: '/id' })
+})
+
+test('knows a text the build found valid only for the same bytes and the same schema', () => {
+  const schema = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z]+$' } } }
+  const options = { allErrors: true, strict: true }
+  const text = 'id: abc\n'
+  const recorded = recordPrecompiledCache(() => {
+    const validate = compileJsonSchema(schema, options)
+    // While recording nothing is known yet: every text is checked.
+    expect(acceptedAtBuild(validate, text)).toBe(false)
+    if (validate({ id: 'abc' })) recordAccepted(validate, text)
+  })
+  expect(recorded.accepted.size).toBe(1)
+  installPrecompiledCache(toCache(recorded))
+  const validate = compileJsonSchema(schema, options)
+  expect(acceptedAtBuild(validate, text)).toBe(true)
+  expect(acceptedAtBuild(validate, 'id: ABC\n')).toBe(false)
+  const stricter = compileJsonSchema({ ...schema, properties: { id: { type: 'string', pattern: '^[a-c]+$' } } }, options)
+  expect(acceptedAtBuild(stricter, text)).toBe(false)
+  installPrecompiledCache(undefined)
+  expect(acceptedAtBuild(validate, text)).toBe(false)
 })
