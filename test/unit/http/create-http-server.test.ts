@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
+import request from 'supertest'
 import { afterEach, expect, test } from 'vitest'
 import { createExpressServer } from '../../../src/http/index.js'
 
@@ -32,4 +33,8 @@ test('builds requests and responses on the app prototypes before Express sees th
     expect(await response.json()).toEqual({ method: 'POST', correlator: 'c-1', body })
   }
   expect(arrivals).toEqual([true, true])
+  // The app still serves through any other server, such as supertest's.
+  const viaSupertest = await request(app).post('/other').set('x-correlator', 'c-2').send({ c: 3 })
+  expect(viaSupertest.status).toBe(201)
+  expect(viaSupertest.body).toEqual({ method: 'POST', correlator: 'c-2', body: '{"c":3}' })
 })
