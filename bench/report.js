@@ -8,7 +8,7 @@ export const TARGETS = {
   idleRssMb: 100,
 }
 
-function median(values) {
+export function median(values) {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
   if (sorted.length === 0) return NaN
   const middle = Math.floor(sorted.length / 2)
