@@ -89,6 +89,12 @@ export function formatResults(results) {
 
 const roundsOf = (result) => result.rounds ?? [result]
 
+/** Each round's [own, other] figures as ratios own / other, reduced to their median and range. */
+export function roundRatios(pairs) {
+  const ratios = pairs.map(([own, other]) => own / other).filter(Number.isFinite)
+  return { median: median(ratios), range: [Math.min(...ratios), Math.max(...ratios)] }
+}
+
 /**
  * callsim's req/s and p99 relative to each baseline, and the verdict on every target. With
  * several rounds, each round's callsim run is compared with the baseline run of the same round
@@ -105,16 +111,16 @@ export function compareToBaselines(results) {
     const pairs = roundsOf(callsim).map((round, index) => [round, roundsOf(baseline)[index]]).filter(([, other]) => other)
     for (const route of ['get', 'post']) {
       if (!callsim[route] || !baseline[route]) continue
-      const perRound = (field) => pairs.map(([own, other]) => own[route][field] / other[route][field]).filter(Number.isFinite)
+      const perRound = (field) => roundRatios(pairs.map(([own, other]) => [own[route][field], other[route][field]]))
       const reqPerSec = perRound('reqPerSec')
       const p99 = perRound('p99Ms')
       ratios.push({
         baseline: baseline.id,
         route,
-        reqPerSec: median(reqPerSec),
-        p99: median(p99),
-        reqPerSecRange: [Math.min(...reqPerSec), Math.max(...reqPerSec)],
-        p99Range: [Math.min(...p99), Math.max(...p99)],
+        reqPerSec: reqPerSec.median,
+        p99: p99.median,
+        reqPerSecRange: reqPerSec.range,
+        p99Range: p99.range,
       })
     }
   }
