@@ -83,12 +83,14 @@ export function registerServe(program: Command): void {
         '',
         ...registrationHint(simulator, running.url),
       ]
-      process.stdout.write(`${lines.join('\n')}\n`)
       const stop = (): void => {
         void running.close().then(() => process.exit(0))
       }
+      // Before the line that says callsim is listening: whoever waits for that line may signal
+      // at once, and a signal that comes before its handler kills the process instead.
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
+      process.stdout.write(`${lines.join('\n')}\n`)
     })
 }
 
