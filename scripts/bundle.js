@@ -12,6 +12,31 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url))
 // dist/contract and the package root relative to its own import.meta.url.
 const OUTFILE = 'dist/bin/callsim.js'
 
+// express/lib/express.js loads body-parser only to offer express.json() and its siblings, which
+// callsim never calls: it reads bodies itself (src/http/middleware/parse-body.ts). Bundled,
+// body-parser brings iconv-lite's encoding tables: ~500 KiB, 30 % of the file, which V8 parses at
+// every start although no code runs them. Express gets a stand-in instead, whose parsers load the
+// real body-parser from node_modules on first use, so express.json() still works if called.
+const lazyBodyParser = {
+  name: 'lazy-body-parser',
+  setup(build) {
+    build.onResolve({ filter: /^body-parser$/ }, ({ importer }) =>
+      /express[\\/]lib[\\/]express\.js$/.test(importer)
+        ? { path: 'body-parser', namespace: 'lazy-body-parser' }
+        : { path: 'body-parser', external: true },
+    )
+    build.onLoad({ filter: /.*/, namespace: 'lazy-body-parser' }, () => ({
+      contents: [
+        'let bodyParser',
+        "for (const name of ['json', 'raw', 'text', 'urlencoded']) {",
+        "  exports[name] = (...options) => (bodyParser ??= require('body-parser'))[name](...options)",
+        '}',
+      ].join('\n'),
+      loader: 'js',
+    }))
+  },
+}
+
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: ['dist/cli/index.js'],
@@ -36,6 +61,7 @@ const result = await build({
   // Not bundled, on purpose: what the code loads through createRequire(import.meta.url)
   // (ajv, ajv-formats, yaml, pino and dist/spec-cache/*.cjs) is not an import esbuild follows,
   // so it stays in node_modules and is loaded only when a run needs it.
+  plugins: [lazyBodyParser],
   logLevel: 'warning',
   metafile: true,
 })
