@@ -19,13 +19,12 @@ registerScenarios(program)
 registerRun(program)
 registerValidate(program)
 
-try {
-  await program.parseAsync(process.argv)
-} catch (error) {
+// No top-level await: the bundle is CommonJS (see scripts/bundle.js), which has none.
+program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof StartupError) {
     process.stderr.write(`callsim could not start:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`)
     process.exit(1)
   }
   if (error instanceof CommanderError) process.exit(error.exitCode)
   throw error
-}
+})
