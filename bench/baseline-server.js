@@ -9,14 +9,13 @@
 //   node-http        node:http alone (the ceiling of the machine and the load generator)
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
-import express from 'express'
-import { createExpressServer } from '../dist/http/create-http-server.js'
 
 const [kind, portText, repliesFile] = process.argv.slice(2)
 const replies = JSON.parse(readFileSync(repliesFile, 'utf8'))
 const BASE = '/webrtc-call-handling/vwip'
 
-function createApp() {
+// Express only where the baseline uses it, so node-http's start-up is node:http's alone.
+async function createApp() {
   if (kind === 'node-http') {
     return http.createServer((req, res) => {
       const created = req.method === 'POST'
@@ -29,6 +28,7 @@ function createApp() {
       })
     })
   }
+  const { default: express } = await import('express')
   const app = express()
   // The same two settings callsim uses, so that neither side pays for an ETag hash.
   app.disable('x-powered-by')
@@ -49,10 +49,12 @@ function createApp() {
     process.stderr.write(`unknown baseline kind "${kind}"; use express-ceiling, express-ceiling-prebuilt, express-route or node-http\n`)
     process.exit(2)
   }
-  return kind === 'express-ceiling-prebuilt' ? createExpressServer(app) : http.createServer(app)
+  if (kind !== 'express-ceiling-prebuilt') return http.createServer(app)
+  const { createExpressServer } = await import('../dist/http/create-http-server.js')
+  return createExpressServer(app)
 }
 
-const server = createApp()
+const server = await createApp()
 server.keepAliveTimeout = 60_000
 server.listen(Number(portText), '127.0.0.1', () => {
   process.stdout.write(`${kind} listening on 127.0.0.1:${portText}\n`)

@@ -9,8 +9,7 @@ import { parseArgs } from 'node:util'
 import { compareToBaselines, formatComparison, formatResults, medianOf } from './report.js'
 import { runLoad } from './run-load.js'
 import { runScale } from './run-scale.js'
-import { freePort, pinSelf, pinningPlan, request } from './start-server.js'
-import { startServer } from './start-server.js'
+import { freePort, nodeBootMs, pinSelf, pinningPlan, request, serverEnvironment, startServer } from './start-server.js'
 import { BASE, CREATE_BODIES, ROOT, SCOPES, SUBSCRIBER, clientHeaders, registerDeviceProbe, registrationIdFrom, targetDefinitions } from './targets.js'
 
 const USAGE = `usage: npm run bench -- [options]
@@ -23,6 +22,8 @@ const USAGE = `usage: npm run bench -- [options]
   --scale            the scale mode: 1k vs 100k live calls, memory and clock steps
   --calls <n>        live calls in --scale mode (default 100000)
   --no-pin           do not pin server and load generator to separate cores
+  --host-env         start the servers with this shell's environment as it is (by default
+                     NODE_EXTRA_CA_CERTS is left out: see docs/performance.md)
   --out <dir>        where the JSON results go (default .bench)`
 
 const { values: flags } = parseArgs({
@@ -36,6 +37,7 @@ const { values: flags } = parseArgs({
     scale: { type: 'boolean', default: false },
     calls: { type: 'string', default: '100000' },
     'no-pin': { type: 'boolean', default: false },
+    'host-env': { type: 'boolean', default: false },
     out: { type: 'string', default: '.bench' },
     help: { type: 'boolean', default: false },
   },
@@ -70,7 +72,7 @@ function mintToken() {
   return execFileSync(process.execPath, args, { encoding: 'utf8' }).trim()
 }
 
-function machine(plan) {
+function machine(plan, environment) {
   const cpus = os.cpus()
   return {
     cpu: cpus[0]?.model ?? 'unknown',
@@ -82,6 +84,9 @@ function machine(plan) {
     // Other work on the machine skews every figure; the report says how busy it was.
     loadAverageAtStart: os.loadavg().map((value) => Number(value.toFixed(2))),
     pinning: plan.enabled ? `server on core ${plan.serverCore}, load generator on core ${plan.clientCore} (taskset)` : `off (${plan.reason})`,
+    // What every server pays before its own code runs, in the shell's and in their environment.
+    nodeBootMs: { shellEnvironment: nodeBootMs(process.env, plan), serverEnvironment: nodeBootMs(environment.env, plan) },
+    leftOutOfServerEnvironment: environment.removed,
   }
 }
 
@@ -107,9 +112,9 @@ async function seedSessions(port, base, headers, count) {
   return ids
 }
 
-async function measure(definition, plan, token, onSeeded) {
+async function measure(definition, plan, env, token, onSeeded) {
   const port = await freePort()
-  const server = await startServer({ name: definition.id, args: definition.args(port), port, probe: definition.probe(token), plan })
+  const server = await startServer({ name: definition.id, args: definition.args(port), port, probe: definition.probe(token), plan, env })
   const headers = clientHeaders(token, registrationIdFrom(server.probeAnswer))
   try {
     await sleep(SETTLE_MS)
@@ -138,8 +143,11 @@ async function main() {
   mkdirSync(outDir, { recursive: true })
   const token = mintToken()
   const startedAt = new Date()
-  const info = machine(plan)
+  const environment = serverEnvironment(flags['host-env'])
+  const info = machine(plan, environment)
   process.stdout.write(`callsim bench — ${info.cores} cores (${info.cpu}), Node ${info.node}, pinning ${info.pinning}\n`)
+  const leftOut = environment.removed.length > 0 ? `, without ${environment.removed.join(', ')} (--host-env keeps it)` : ''
+  process.stdout.write(`\`node -e 0\` takes ${info.nodeBootMs.shellEnvironment} ms in this shell's environment and ${info.nodeBootMs.serverEnvironment} ms in the servers'${leftOut}\n`)
 
   if (flags.scale) {
     const scale = await runScale({ plan, token, probe: registerDeviceProbe(token), settings, seedCalls: SEED_CALLS })
@@ -167,7 +175,7 @@ async function main() {
     for (const definition of definitions) {
       const of = settings.rounds > 1 ? ` (round ${round} of ${settings.rounds})` : ''
       process.stdout.write(`\n${definition.label}${of}: ${settings.warmup}s warm-up + ${settings.duration}s per route at ${settings.connections} connections …\n`)
-      const result = await measure(definition, plan, token, definition.id === 'callsim' ? captureReplies : undefined)
+      const result = await measure(definition, plan, environment.env, token, definition.id === 'callsim' ? captureReplies : undefined)
       runs.get(definition.id).push(result)
       process.stdout.write(`  start-up ${result.startupMs.toFixed(0)} ms; GET ${result.get.reqPerSec.toFixed(0)} req/s p99 ${result.get.p99Ms} ms; POST ${result.post.reqPerSec.toFixed(0)} req/s p99 ${result.post.p99Ms} ms\n`)
     }

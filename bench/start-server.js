@@ -30,6 +30,33 @@ export function pinningPlan(wanted) {
   return { enabled: true, serverCore: 0, clientCore: 1 }
 }
 
+/**
+ * The environment the servers start in: this shell's, without NODE_EXTRA_CA_CERTS unless
+ * `keepHostEnv`. Node reads that file at every start, before any JavaScript runs, and with
+ * OpenSSL 3 parsing a system bundle of ~140 certificates takes ~90 ms on the benchmark machine
+ * (nodejs/node#40524). The host sets it for its own TLS proxy; it is not start-up work of any
+ * server measured, and none of them makes a TLS connection in the bench.
+ */
+export function serverEnvironment(keepHostEnv) {
+  const env = { ...process.env }
+  const removed = keepHostEnv ? [] : ['NODE_EXTRA_CA_CERTS'].filter((name) => env[name] !== undefined)
+  for (const name of removed) delete env[name]
+  return { env, removed }
+}
+
+/** Median wall time of `node -e 0` on the server core: what every server pays before its code runs. */
+export function nodeBootMs(env, plan, runs = 5) {
+  const command = plan.enabled ? 'taskset' : process.execPath
+  const args = plan.enabled ? ['-c', String(plan.serverCore), process.execPath, '-e', '0'] : ['-e', '0']
+  const times = []
+  for (let run = 0; run < runs; run += 1) {
+    const startedAt = performance.now()
+    execFileSync(command, args, { env, stdio: 'ignore' })
+    times.push(performance.now() - startedAt)
+  }
+  return Math.round(times.sort((a, b) => a - b)[Math.floor(runs / 2)])
+}
+
 /** Moves this process (the load generator) and all its threads to the client core. */
 export function pinSelf(plan) {
   if (!plan.enabled) return
@@ -78,11 +105,11 @@ export function readMemory(pid) {
  * 2xx (that answer is kept as `probeAnswer`). Start-up time is spawn → end of that first 2xx response, so it includes Node's own
  * boot, module loading, spec compilation and listen().
  */
-export async function startServer({ name, args, port, probe, plan, timeoutMs = 30_000, env = {} }) {
+export async function startServer({ name, args, port, probe, plan, timeoutMs = 30_000, env = process.env }) {
   const command = plan.enabled ? 'taskset' : process.execPath
   const argv = plan.enabled ? ['-c', String(plan.serverCore), process.execPath, ...args] : args
   const startedAt = performance.now()
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env })
   children.add(child)
   let output = ''
   const keep = (chunk) => {
