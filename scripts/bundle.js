@@ -17,8 +17,8 @@ const BIN = 'dist/bin/callsim.js'
 
 // express/lib/express.js loads body-parser only to offer express.json() and its siblings, which
 // callsim never calls: it reads bodies itself (src/http/middleware/parse-body.ts). Bundled,
-// body-parser brings iconv-lite's encoding tables: ~500 KiB, 30 % of the file, which V8 parses at
-// every start although no code runs them. Express gets a stand-in instead, whose parsers load the
+// body-parser brings iconv-lite's encoding tables: ~500 KiB, 30 % of the file, which V8 would
+// compile although no code runs them. Express gets a stand-in instead, whose parsers load the
 // real body-parser from node_modules on first use, so express.json() still works if called.
 const lazyBodyParser = {
   name: 'lazy-body-parser',
@@ -52,9 +52,9 @@ const result = await build({
   // A CommonJS file has no import.meta; this is the bundle's own file URL instead.
   inject: ['scripts/import-meta-url.js'],
   define: { 'import.meta.url': '__callsimImportMetaUrl' },
-  // V8 parses all of the file at every start, so its size costs time: without whitespace and
-  // with shorter syntax it is ~20 % smaller and starts ~10 ms sooner. Names are kept, so stack
-  // traces and CPU profiles still name functions.
+  // Size costs time at every start: the bin reads and hashes the file, and V8 parses all of it
+  // whenever the code cache cannot be used. Without whitespace and with shorter syntax it is
+  // ~20 % smaller. Names are kept, so stack traces and CPU profiles still name functions.
   minifyWhitespace: true,
   minifySyntax: true,
   // Composed with tsc's maps, so `node --enable-source-maps` still names src/ lines.

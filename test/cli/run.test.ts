@@ -16,7 +16,7 @@ const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-run-'))
 
 const servers: (RunningSimulator | Server)[] = []
 afterEach(async () => {
-  stopCallsimRuns()
+  await stopCallsimRuns()
   await Promise.all(
     servers
       .splice(0)

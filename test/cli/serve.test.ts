@@ -1,69 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { assertBuilt, startCallsim, stopCallsimRuns, waitForOutput } from '../support/run-callsim.js'
 
-// The `callsim` bin as a user runs it: the built dist/bin/callsim.js (the bundle) in a child process.
+// The `callsim` bin as a user runs it: the built dist/bin/callsim.js in a child process.
 // `npm test` builds first; for a local run of this file alone, run `npm run build` before.
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const BIN = path.join(ROOT, 'dist', 'bin', 'callsim.js')
 const WAIT_MS = 20_000
 const DEVICE_ID = '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11'
 
-interface Run {
-  readonly child: ChildProcess
-  readonly stdout: () => string
-  readonly stderr: () => string
-  /** Resolves with the exit code (or the signal's name) once the process has ended. */
-  readonly exited: Promise<number | string>
-}
-
-const runs: Run[] = []
 const directory = mkdtempSync(path.join(tmpdir(), 'callsim-cli-'))
 
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${path.relative(ROOT, BIN)} is missing: run \`npm run build\` (npm test does it) before the CLI tests.`)
-})
-
-afterEach(async () => {
-  for (const run of runs.splice(0)) {
-    if (run.child.exitCode === null && run.child.signalCode === null) {
-      run.child.kill('SIGKILL')
-      await run.exited
-    }
-  }
-})
-
+beforeAll(assertBuilt)
+afterEach(stopCallsimRuns)
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
-function callsim(args: readonly string[], env: Record<string, string> = {}): Run {
-  // The documented dev secret unless a test sets one: the developer's own environment stays out.
-  const { CALLSIM_TOKEN_SECRET: _ignored, ...inherited } = process.env
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } })
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
-  const run = { child, stdout: () => stdout, stderr: () => stderr, exited }
-  runs.push(run)
-  return run
-}
-
-/** Waits, bounded, until stdout shows `pattern`. */
-async function waitForOutput(run: Run, pattern: RegExp): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + WAIT_MS
-  for (;;) {
-    const match = pattern.exec(run.stdout())
-    if (match) return match
-    if (run.child.exitCode !== null) throw new Error(`callsim exited with ${run.child.exitCode}:\n${run.stdout()}\n${run.stderr()}`)
-    if (Date.now() > deadline) throw new Error(`callsim printed no ${pattern} within ${WAIT_MS} ms:\n${run.stdout()}\n${run.stderr()}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
+const callsim = (args: readonly string[], env: Record<string, string> = {}) => startCallsim(args, { env })
 
 async function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined

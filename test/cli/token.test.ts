@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { decodeJwt } from 'jose'
 import { afterEach, beforeAll, expect, test, vi } from 'vitest'
 import type { RunningSimulator } from '../../src/app/index.js'
-import { CALLSIM_BIN, assertBuilt, runCallsim, stopCallsimRuns, type CallsimRun } from '../support/run-callsim.js'
+import { assertBuilt, runCallsim, startCallsim, stopCallsimRuns, waitForOutput, type CallsimRun } from '../support/run-callsim.js'
 import { startSimulator } from '../support/start-simulator.js'
 
 // Each test starts node several times; on a busy 2-core machine that can take many seconds.
@@ -12,19 +11,16 @@ const REGISTRATIONS = '/webrtc-registration/vwip/sessions'
 const DEVICE = { deviceId: '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11' }
 
 const servers: RunningSimulator[] = []
-// `callsim serve` children, which run until stopped.
-const children: ChildProcess[] = []
 afterEach(async () => {
-  stopCallsimRuns()
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM')
+  await stopCallsimRuns()
   await Promise.all(servers.splice(0).map((server) => server.close()))
 })
 
 beforeAll(assertBuilt)
 
-/** Runs `callsim <args>` to completion within 15 s; no CALLSIM_TOKEN_SECRET unless given (empty means unset). */
+/** Runs `callsim <args>` to completion within 15 s; no CALLSIM_TOKEN_SECRET unless given. */
 function run(args: string[], env: Record<string, string> = {}): Promise<CallsimRun> {
-  return runCallsim(args, { env: { CALLSIM_TOKEN_SECRET: '', ...env }, timeoutMs: 15_000 })
+  return runCallsim(args, { env, timeoutMs: 15_000 })
 }
 
 /** A simulator listening on 127.0.0.1 with a free port: real HTTP, as a client would use it. */
@@ -134,31 +130,12 @@ test('refuses a subject that is no tel: or sip: address, and a bad lifetime', as
 })
 
 /** Starts `callsim serve` on a free port and resolves once it has printed its token. */
-function serve(args: string[]): Promise<{ url: string; token: string; output: string }> {
-  return new Promise((resolve, reject) => {
-    const { CALLSIM_TOKEN_SECRET: _ignored, ...env } = process.env
-    const child = spawn(
-      process.execPath,
-      [CALLSIM_BIN, 'serve', '--port', '0', '--log-level', 'silent', ...args],
-      { env },
-    )
-    children.push(child)
-    let output = ''
-    const timer = setTimeout(
-      () => reject(new Error(`callsim serve printed no token within 15 s:\n${output}`)),
-      15_000,
-    )
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
-      const token = /export TOKEN=(\S+)/.exec(output)?.[1]
-      if (url && token && output.includes('\n\n', output.indexOf('export TOKEN='))) {
-        clearTimeout(timer)
-        resolve({ url, token, output })
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`callsim serve exited with ${code}:\n${output}`)))
-  })
+async function serve(args: string[]): Promise<{ url: string; token: string; output: string }> {
+  const run = startCallsim(['serve', '--port', '0', '--log-level', 'silent', ...args])
+  const [, url = ''] = await waitForOutput(run, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
+  // The blank line after the token ends it and comes before the registration hint.
+  const [, token = ''] = await waitForOutput(run, /export TOKEN=(\S+)\n\n/)
+  return { url, token, output: run.stdout() }
 }
 
 test('`callsim serve` prints a ready-to-use token and how to register before calling', async () => {

@@ -1,21 +1,18 @@
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, expect, test, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
 import { collectFiles, loadRunFile, createStepsValidator, readStepsSchema } from '../../src/runner/index.js'
+import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
 
 // One child process plays the whole library; slow-network and flaky-network advance the virtual
 // clock in small steps, so allow for a busy machine.
 vi.setConfig({ testTimeout: 120_000 })
 
-const BIN = path.resolve('dist/bin/callsim.js')
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-shipped-'))
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
-
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error('dist/bin/callsim.js is missing: run `npm run build` first (npm test does).')
-})
+afterEach(stopCallsimRuns)
+beforeAll(assertBuilt)
 
 /** Every scenario the library ships, by id, read the way `callsim run` reads them. */
 function shippedScenarios() {
@@ -35,15 +32,7 @@ test('every shipped scenario has client steps that prove what it promises', () =
 test('callsim run plays the whole library against an in-process callsim and every scenario passes', async () => {
   const scenarios = shippedScenarios()
   const report = path.join(workspace, 'shipped.xml')
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'run', 'scenarios/', '--junit', report], { timeout: 110_000 })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }))
-  })
+  const { code, stdout, stderr } = await runCallsim(['run', 'scenarios/', '--junit', report], { timeoutMs: 110_000 })
   // On a failure the progress output says which step of which scenario missed, and why.
   expect(stdout.split('\n').filter((line) => line.includes('✗') || /^ {8}\S/.test(line))).toEqual([])
   expect(stderr).toBe('')

@@ -4,6 +4,7 @@ import path from 'node:path'
 
 /** The built bin; `npm test` builds before vitest runs. */
 export const CALLSIM_BIN = path.resolve('dist/bin/callsim.js')
+const WAIT_MS = 20_000
 
 export interface CallsimRun {
   readonly code: number | null
@@ -11,34 +12,78 @@ export interface CallsimRun {
   readonly stderr: string
 }
 
-const children: ChildProcess[] = []
+/** A `callsim` child still running, or not: its output so far and how it ended. */
+export interface CallsimProcess {
+  readonly child: ChildProcess
+  readonly stdout: () => string
+  readonly stderr: () => string
+  /** Resolves with the exit code (or the signal's name) once the process and its pipes closed. */
+  readonly exited: Promise<number | string>
+}
+
+const processes: CallsimProcess[] = []
 
 export function assertBuilt(): void {
   if (!existsSync(CALLSIM_BIN)) throw new Error('dist/bin/callsim.js is missing: run `npm run build` first (npm test does).')
 }
 
-/** Runs `callsim <args>` to completion, killed after `timeoutMs` (45 s unless given) at the latest. */
-export function runCallsim(
+/**
+ * Starts `callsim <args>` and returns at once. The documented dev secret applies unless a test
+ * sets CALLSIM_TOKEN_SECRET: the developer's own environment stays out. Killed after
+ * `timeoutMs` (45 s unless given) at the latest.
+ */
+export function startCallsim(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): CallsimProcess {
+  const { CALLSIM_TOKEN_SECRET: _ignored, ...inherited } = process.env
+  const child = spawn(process.execPath, [CALLSIM_BIN, ...args], {
+    env: { ...inherited, ...options.env },
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: options.timeoutMs ?? 45_000,
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+  const exited = new Promise<number | string>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown'))
+  })
+  const run = { child, stdout: () => stdout, stderr: () => stderr, exited }
+  processes.push(run)
+  return run
+}
+
+/** Runs `callsim <args>` to completion. */
+export async function runCallsim(
   args: readonly string[],
   options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
 ): Promise<CallsimRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CALLSIM_BIN, ...args], {
-      env: { ...process.env, ...options.env },
-      cwd: options.cwd,
-      timeout: options.timeoutMs ?? 45_000,
-    })
-    children.push(child)
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  const run = startCallsim(args, options)
+  const ended = await run.exited
+  return { code: typeof ended === 'number' ? ended : null, stdout: run.stdout(), stderr: run.stderr() }
 }
 
-/** Stops every child a test left running; call it from afterEach. */
-export function stopCallsimRuns(): void {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM')
+/** Waits, bounded, until stdout shows `pattern`. */
+export async function waitForOutput(run: CallsimProcess, pattern: RegExp): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + WAIT_MS
+  for (;;) {
+    const match = pattern.exec(run.stdout())
+    if (match) return match
+    if (run.child.exitCode !== null) throw new Error(`callsim exited with ${run.child.exitCode}:\n${run.stdout()}\n${run.stderr()}`)
+    if (Date.now() > deadline) throw new Error(`callsim printed no ${pattern} within ${WAIT_MS} ms:\n${run.stdout()}\n${run.stderr()}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** Kills every child a test left running and waits until it is gone; call it from afterEach. */
+export async function stopCallsimRuns(): Promise<void> {
+  for (const run of processes.splice(0)) {
+    if (run.child.exitCode === null && run.child.signalCode === null) {
+      run.child.kill('SIGKILL')
+      await run.exited
+    }
+  }
 }
