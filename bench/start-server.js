@@ -44,14 +44,18 @@ export function serverEnvironment(keepHostEnv) {
   return { env, removed }
 }
 
+/** `node <args>` as a command line, pinned to the server core when the plan allows. */
+function onServerCore(plan, args) {
+  return plan.enabled ? ['taskset', ['-c', String(plan.serverCore), process.execPath, ...args]] : [process.execPath, args]
+}
+
 /** Median wall time of `node -e 0` on the server core: what every server pays before its code runs. */
 export function nodeBootMs(env, plan, runs = 5) {
-  const command = plan.enabled ? 'taskset' : process.execPath
-  const args = plan.enabled ? ['-c', String(plan.serverCore), process.execPath, '-e', '0'] : ['-e', '0']
+  const [command, argv] = onServerCore(plan, ['-e', '0'])
   const times = []
   for (let run = 0; run < runs; run += 1) {
     const startedAt = performance.now()
-    execFileSync(command, args, { env, stdio: 'ignore' })
+    execFileSync(command, argv, { env, stdio: 'ignore' })
     times.push(performance.now() - startedAt)
   }
   return Math.round(times.sort((a, b) => a - b)[Math.floor(runs / 2)])
@@ -106,8 +110,7 @@ export function readMemory(pid) {
  * boot, module loading, spec compilation and listen().
  */
 export async function startServer({ name, args, port, probe, plan, timeoutMs = 30_000, env = process.env }) {
-  const command = plan.enabled ? 'taskset' : process.execPath
-  const argv = plan.enabled ? ['-c', String(plan.serverCore), process.execPath, ...args] : args
+  const [command, argv] = onServerCore(plan, args)
   const startedAt = performance.now()
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env })
   children.add(child)
