@@ -3,19 +3,23 @@
 // exit the bin writes dist/bin/callsim-bundle.cjs.cache: V8's bytecode for the bundle's top
 // level and for every function that run compiled, which later starts load instead of compiling.
 import { spawn } from 'node:child_process'
-import { statSync } from 'node:fs'
+import { rmSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const CACHE_FILE = 'dist/bin/callsim-bundle.cjs.cache'
 const TIMEOUT_MS = 30_000
 
+// A cache from an earlier build must not pass for this one's if the run below writes none.
+rmSync(new URL(`../${CACHE_FILE}`, import.meta.url), { force: true })
 const server = spawn(
   process.execPath,
   ['dist/bin/callsim.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--seed', '1'],
   {
     cwd: ROOT,
-    env: { ...process.env, CALLSIM_CODE_CACHE: 'write' },
+    // V8 accepts a cache only under the flags it was made with: those of a plain `node`. With
+    // --enable-source-maps in NODE_OPTIONS the bin would not even use node:vm.
+    env: { ...process.env, NODE_OPTIONS: '', CALLSIM_CODE_CACHE: 'write' },
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 )
@@ -101,6 +105,10 @@ server.kill('SIGTERM')
 const { code, signal } = await exited
 clearTimeout(timeout)
 if (code !== 0) fail(`callsim serve stopped with ${signal ?? `code ${code}`} instead of code 0`)
-process.stdout.write(
-  `code cache: ${CACHE_FILE} (${Math.round(statSync(new URL(`../${CACHE_FILE}`, import.meta.url)).size / 1024)} KiB)\n`,
-)
+let bytes = 0
+try {
+  bytes = statSync(new URL(`../${CACHE_FILE}`, import.meta.url)).size
+} catch {
+  fail(`callsim serve stopped without writing ${CACHE_FILE}`)
+}
+process.stdout.write(`code cache: ${CACHE_FILE} (${Math.round(bytes / 1024)} KiB)\n`)
