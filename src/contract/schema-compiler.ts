@@ -67,7 +67,7 @@ export function installPrecompiledCache(cache: PrecompiledCache | undefined): vo
 /** The document for a text, freshly parsed from the cache (callers may mutate it), if cached. */
 export function cachedDocument(text: string): CachedDocument | undefined {
   if (recording || !installed) return undefined
-  const json = installed.document(sha256(text))
+  const json = installed.document(textHash(text))
   return json === undefined ? undefined : (JSON.parse(json) as CachedDocument)
 }
 
@@ -117,6 +117,20 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex')
 }
 
+// A file's text is hashed to find its parsed document and then again to ask whether the build
+// accepted it; the last text and its hash answer the second time.
+let lastText: string | undefined
+let lastTextHash = ''
+
+/** The cache key of a source text. */
+function textHash(text: string): string {
+  if (text !== lastText) {
+    lastText = text
+    lastTextHash = sha256(text)
+  }
+  return lastTextHash
+}
+
 /**
  * Remembers a parsed text for the cache, if it survives a JSON round trip unchanged (YAML can
  * hold what JSON cannot, such as .inf; such a text is simply parsed every time). Returns a
@@ -128,7 +142,7 @@ export function recordDocument(text: string, data: unknown): ((pointer: string, 
   if (json === undefined || !isDeepStrictEqual(JSON.parse(json), data)) return undefined
   // No prototype: a pointer such as /__proto__ is just a key here.
   const document = { json, lines: Object.create(null) as Record<string, number | null> }
-  recording.documents.set(sha256(text), document)
+  recording.documents.set(textHash(text), document)
   return (pointer, line) => {
     document.lines[pointer] = line ?? null
   }
@@ -195,14 +209,14 @@ function validatorKeyHash(validate: ValidateFunction): string | undefined {
 export function acceptedAtBuild(validate: ValidateFunction, text: string): boolean {
   if (recording || !installed) return false
   const keyHash = validatorKeyHash(validate)
-  return keyHash !== undefined && installed.accepted(sha256(text), keyHash)
+  return keyHash !== undefined && installed.accepted(textHash(text), keyHash)
 }
 
 /** While the build records, notes that `validate` accepted `text`; otherwise does nothing. */
 export function recordAccepted(validate: ValidateFunction, text: string): void {
   if (!recording) return
   const keyHash = validatorKeyHash(validate)
-  if (keyHash !== undefined) recording.accepted.add(`${sha256(text)}|${keyHash}`)
+  if (keyHash !== undefined) recording.accepted.add(`${textHash(text)}|${keyHash}`)
 }
 
 function lazyInstance(create: () => Ajv): () => { ajv: Ajv; ids: Map<string, string> | undefined } {
