@@ -41,7 +41,7 @@ export class VirtualClock implements Clock {
 
   schedule(at: number, task: () => void): TimerId {
     const timer = new CallbackTimer(task)
-    this.timers.add(at, timer)
+    this.arm(at, timer)
     return timer
   }
 
