@@ -23,7 +23,10 @@ async function createApp() {
       req.resume()
       req.on('end', () => {
         const text = JSON.stringify(created ? replies.post : replies.get)
-        res.writeHead(created ? 201 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+        res.writeHead(created ? 201 : 200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+        })
         res.end(text)
       })
     })
@@ -46,7 +49,9 @@ async function createApp() {
       res.status(200).json(replies.get)
     })
   } else {
-    process.stderr.write(`unknown baseline kind "${kind}"; use express-ceiling, express-ceiling-prebuilt, express-route or node-http\n`)
+    process.stderr.write(
+      `unknown baseline kind "${kind}"; use express-ceiling, express-ceiling-prebuilt, express-route or node-http\n`,
+    )
     process.exit(2)
   }
   if (kind !== 'express-ceiling-prebuilt') return http.createServer(app)

@@ -2,12 +2,25 @@
 //   node --expose-gc bench/clock-step.js [calls]
 // It drives the built core directly (Network + VirtualClock), the same objects the admin
 // API's POST /_callsim/clock moves, to time one clock step without HTTP in the way.
-import { DEFAULT_LIFECYCLE, DomainEvents, Network, VirtualClock, createFaker, createRandom } from '../dist/core/index.js'
+import {
+  DEFAULT_LIFECYCLE,
+  DomainEvents,
+  Network,
+  VirtualClock,
+  createFaker,
+  createRandom,
+} from '../dist/core/index.js'
 
 const calls = Number(process.argv[2] ?? 100_000)
 const RETENTION_MS = 60_000
 const clock = new VirtualClock()
-const network = new Network({ clock, faker: createFaker(1), random: createRandom(1), events: new DomainEvents(), retentionMs: RETENTION_MS })
+const network = new Network({
+  clock,
+  faker: createFaker(1),
+  random: createRandom(1),
+  events: new DomainEvents(),
+  retentionMs: RETENTION_MS,
+})
 const heapMb = () => {
   globalThis.gc?.()
   return process.memoryUsage().heapUsed / 2 ** 20

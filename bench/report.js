@@ -54,10 +54,18 @@ export function medianOf(rounds) {
 const fixed = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-')
 
 function table(rows) {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)))
+  const widths = rows[0].map((_, column) =>
+    Math.max(...rows.map((row) => String(row[column]).length)),
+  )
   return rows
     .map((row, index) => {
-      const line = row.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join('  ')
+      const line = row
+        .map((cell, column) =>
+          column === 0
+            ? String(cell).padEnd(widths[column])
+            : String(cell).padStart(widths[column]),
+        )
+        .join('  ')
       return index === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line
     })
     .join('\n')
@@ -65,7 +73,20 @@ function table(rows) {
 
 /** One line per target and route: throughput, latency, start-up, memory and failures. */
 export function formatResults(results) {
-  const rows = [['server', 'route', 'req/s', 'p50 ms', 'p99 ms', 'start ms', 'idle MB', 'peak MB', 'non-2xx', 'errors']]
+  const rows = [
+    [
+      'server',
+      'route',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'start ms',
+      'idle MB',
+      'peak MB',
+      'non-2xx',
+      'errors',
+    ],
+  ]
   for (const result of results) {
     for (const route of ['get', 'post']) {
       const run = result[route]
@@ -108,10 +129,13 @@ export function compareToBaselines(results) {
   const ratios = []
   for (const baseline of results) {
     if (baseline === callsim) continue
-    const pairs = roundsOf(callsim).map((round, index) => [round, roundsOf(baseline)[index]]).filter(([, other]) => other)
+    const pairs = roundsOf(callsim)
+      .map((round, index) => [round, roundsOf(baseline)[index]])
+      .filter(([, other]) => other)
     for (const route of ['get', 'post']) {
       if (!callsim[route] || !baseline[route]) continue
-      const perRound = (field) => roundRatios(pairs.map(([own, other]) => [own[route][field], other[route][field]]))
+      const perRound = (field) =>
+        roundRatios(pairs.map(([own, other]) => [own[route][field], other[route][field]]))
       const reqPerSec = perRound('reqPerSec')
       const p99 = perRound('p99Ms')
       ratios.push({
@@ -126,13 +150,35 @@ export function compareToBaselines(results) {
   }
   const verdicts = []
   for (const ratio of ratios.filter((r) => r.baseline === 'express-ceiling')) {
-    verdicts.push({ target: `${ratio.route.toUpperCase()} req/s ≥ ${TARGETS.reqPerSecRatio * 100}% of the Express ceiling`, value: `${fixed(ratio.reqPerSec * 100)}%`, met: ratio.reqPerSec >= TARGETS.reqPerSecRatio })
-    verdicts.push({ target: `${ratio.route.toUpperCase()} p99 ≤ ${TARGETS.p99Ratio}× the Express ceiling's`, value: `${fixed(ratio.p99, 2)}×`, met: ratio.p99 <= TARGETS.p99Ratio })
+    verdicts.push({
+      target: `${ratio.route.toUpperCase()} req/s ≥ ${TARGETS.reqPerSecRatio * 100}% of the Express ceiling`,
+      value: `${fixed(ratio.reqPerSec * 100)}%`,
+      met: ratio.reqPerSec >= TARGETS.reqPerSecRatio,
+    })
+    verdicts.push({
+      target: `${ratio.route.toUpperCase()} p99 ≤ ${TARGETS.p99Ratio}× the Express ceiling's`,
+      value: `${fixed(ratio.p99, 2)}×`,
+      met: ratio.p99 <= TARGETS.p99Ratio,
+    })
   }
-  verdicts.push({ target: `start-up ≤ ${TARGETS.startupMs} ms to the first 2xx`, value: `${fixed(callsim.startupMs)} ms`, met: callsim.startupMs <= TARGETS.startupMs })
-  verdicts.push({ target: `idle RSS ≤ ${TARGETS.idleRssMb} MB`, value: `${fixed(callsim.idleRssMb)} MB`, met: callsim.idleRssMb <= TARGETS.idleRssMb })
-  const failures = [callsim.get, callsim.post].filter(Boolean).reduce((sum, run) => sum + run.non2xx + run.errors + run.timeouts, 0)
-  verdicts.push({ target: 'no errors or non-2xx answers from callsim', value: String(failures), met: failures === 0 })
+  verdicts.push({
+    target: `start-up ≤ ${TARGETS.startupMs} ms to the first 2xx`,
+    value: `${fixed(callsim.startupMs)} ms`,
+    met: callsim.startupMs <= TARGETS.startupMs,
+  })
+  verdicts.push({
+    target: `idle RSS ≤ ${TARGETS.idleRssMb} MB`,
+    value: `${fixed(callsim.idleRssMb)} MB`,
+    met: callsim.idleRssMb <= TARGETS.idleRssMb,
+  })
+  const failures = [callsim.get, callsim.post]
+    .filter(Boolean)
+    .reduce((sum, run) => sum + run.non2xx + run.errors + run.timeouts, 0)
+  verdicts.push({
+    target: 'no errors or non-2xx answers from callsim',
+    value: String(failures),
+    met: failures === 0,
+  })
   return { ratios, verdicts }
 }
 
@@ -143,9 +189,17 @@ export function formatComparison({ ratios, verdicts }) {
   const percent = (value) => `${fixed(value * 100)}%`
   const times = (value) => `${fixed(value, 2)}×`
   for (const ratio of ratios) {
-    ratioRows.push([ratio.baseline, ratio.route.toUpperCase(), percent(ratio.reqPerSec), range(ratio.reqPerSecRange, percent), times(ratio.p99), range(ratio.p99Range, times)])
+    ratioRows.push([
+      ratio.baseline,
+      ratio.route.toUpperCase(),
+      percent(ratio.reqPerSec),
+      range(ratio.reqPerSecRange, percent),
+      times(ratio.p99),
+      range(ratio.p99Range, times),
+    ])
   }
   const verdictRows = [['target', 'measured', 'met']]
-  for (const verdict of verdicts) verdictRows.push([verdict.target, verdict.value, verdict.met ? 'yes' : 'NO'])
+  for (const verdict of verdicts)
+    verdictRows.push([verdict.target, verdict.value, verdict.met ? 'yes' : 'NO'])
   return `${table(ratioRows)}\n\n${table(verdictRows)}`
 }

@@ -9,8 +9,26 @@ import { parseArgs } from 'node:util'
 import { compareToBaselines, formatComparison, formatResults, medianOf } from './report.js'
 import { runLoad } from './run-load.js'
 import { runScale } from './run-scale.js'
-import { freePort, nodeBootMs, pinSelf, pinningPlan, request, serverEnvironment, startServer } from './start-server.js'
-import { BASE, CREATE_BODIES, ROOT, SCOPES, SUBSCRIBER, clientHeaders, registerDeviceProbe, registrationIdFrom, targetDefinitions } from './targets.js'
+import {
+  freePort,
+  nodeBootMs,
+  pinSelf,
+  pinningPlan,
+  request,
+  serverEnvironment,
+  startServer,
+} from './start-server.js'
+import {
+  BASE,
+  CREATE_BODIES,
+  ROOT,
+  SCOPES,
+  SUBSCRIBER,
+  clientHeaders,
+  registerDeviceProbe,
+  registrationIdFrom,
+  targetDefinitions,
+} from './targets.js'
 
 const USAGE = `usage: npm run bench -- [options]
   --duration <s>     seconds of load per route and server (default 5)
@@ -68,7 +86,16 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function mintToken() {
   // The same command a user runs: a real HS256 token that callsim verifies on every request.
-  const args = [`${ROOT}dist/bin/callsim.js`, 'token', '--sub', SUBSCRIBER, '--scope', SCOPES, '--expires-in', '12h']
+  const args = [
+    `${ROOT}dist/bin/callsim.js`,
+    'token',
+    '--sub',
+    SUBSCRIBER,
+    '--scope',
+    SCOPES,
+    '--expires-in',
+    '12h',
+  ]
   return execFileSync(process.execPath, args, { encoding: 'utf8' }).trim()
 }
 
@@ -83,9 +110,14 @@ function machine(plan, environment) {
     platform: `${os.type()} ${os.release()}`,
     // Other work on the machine skews every figure; the report says how busy it was.
     loadAverageAtStart: os.loadavg().map((value) => Number(value.toFixed(2))),
-    pinning: plan.enabled ? `server on core ${plan.serverCore}, load generator on core ${plan.clientCore} (taskset)` : `off (${plan.reason})`,
+    pinning: plan.enabled
+      ? `server on core ${plan.serverCore}, load generator on core ${plan.clientCore} (taskset)`
+      : `off (${plan.reason})`,
     // What every server pays before its own code runs, in the shell's and in their environment.
-    nodeBootMs: { shellEnvironment: nodeBootMs(process.env, plan), serverEnvironment: nodeBootMs(environment.env, plan) },
+    nodeBootMs: {
+      shellEnvironment: nodeBootMs(process.env, plan),
+      serverEnvironment: nodeBootMs(environment.env, plan),
+    },
     leftOutOfServerEnvironment: environment.removed,
   }
 }
@@ -107,14 +139,23 @@ async function seedSessions(port, base, headers, count) {
     },
   })
   if (run.non2xx + run.errors + run.timeouts > 0 || ids.length === 0) {
-    throw new Error(`creating ${count} sessions failed: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`)
+    throw new Error(
+      `creating ${count} sessions failed: ${run.non2xx} non-2xx, ${run.errors} errors, ${run.timeouts} timeouts`,
+    )
   }
   return ids
 }
 
 async function measure(definition, plan, env, token, onSeeded) {
   const port = await freePort()
-  const server = await startServer({ name: definition.id, args: definition.args(port), port, probe: definition.probe(token), plan, env })
+  const server = await startServer({
+    name: definition.id,
+    args: definition.args(port),
+    port,
+    probe: definition.probe(token),
+    plan,
+    env,
+  })
   const headers = clientHeaders(token, registrationIdFrom(server.probeAnswer))
   try {
     await sleep(SETTLE_MS)
@@ -127,10 +168,21 @@ async function measure(definition, plan, env, token, onSeeded) {
       return runLoad({ ...common, duration: settings.duration })
     }
     // GET first, while the network holds the 1k seeded calls; POST then adds its own.
-    const get = await load('GET', ids.map((id) => `${definition.base}/sessions/${encodeURIComponent(id)}`))
+    const get = await load(
+      'GET',
+      ids.map((id) => `${definition.base}/sessions/${encodeURIComponent(id)}`),
+    )
     const post = await load('POST', [`${definition.base}/sessions`], CREATE_BODIES)
     const peak = server.memory()
-    return { id: definition.id, label: definition.label, startupMs: server.startupMs, idleRssMb: idle.rssMb, peakRssMb: peak.peakRssMb, get, post }
+    return {
+      id: definition.id,
+      label: definition.label,
+      startupMs: server.startupMs,
+      idleRssMb: idle.rssMb,
+      peakRssMb: peak.peakRssMb,
+      get,
+      post,
+    }
   } finally {
     await server.stop()
   }
@@ -145,46 +197,98 @@ async function main() {
   const startedAt = new Date()
   const environment = serverEnvironment(flags['host-env'])
   const info = machine(plan, environment)
-  process.stdout.write(`callsim bench — ${info.cores} cores (${info.cpu}), Node ${info.node}, pinning ${info.pinning}\n`)
-  const leftOut = environment.removed.length > 0 ? `, without ${environment.removed.join(', ')} (--host-env keeps it)` : ''
-  process.stdout.write(`\`node -e 0\` takes ${info.nodeBootMs.shellEnvironment} ms in this shell's environment and ${info.nodeBootMs.serverEnvironment} ms in the servers'${leftOut}\n`)
+  process.stdout.write(
+    `callsim bench — ${info.cores} cores (${info.cpu}), Node ${info.node}, pinning ${info.pinning}\n`,
+  )
+  const leftOut =
+    environment.removed.length > 0
+      ? `, without ${environment.removed.join(', ')} (--host-env keeps it)`
+      : ''
+  process.stdout.write(
+    `\`node -e 0\` takes ${info.nodeBootMs.shellEnvironment} ms in this shell's environment and ${info.nodeBootMs.serverEnvironment} ms in the servers'${leftOut}\n`,
+  )
 
   if (flags.scale) {
-    const scale = await runScale({ plan, token, probe: registerDeviceProbe(token), settings, seedCalls: SEED_CALLS })
+    const scale = await runScale({
+      plan,
+      token,
+      probe: registerDeviceProbe(token),
+      settings,
+      seedCalls: SEED_CALLS,
+    })
     const file = path.join(outDir, `scale-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
-    writeFileSync(file, `${JSON.stringify({ date: startedAt.toISOString(), machine: info, settings, scale }, null, 2)}\n`)
-    writeFileSync(path.join(outDir, 'scale-latest.json'), `${JSON.stringify({ date: startedAt.toISOString(), machine: info, settings, scale }, null, 2)}\n`)
+    writeFileSync(
+      file,
+      `${JSON.stringify({ date: startedAt.toISOString(), machine: info, settings, scale }, null, 2)}\n`,
+    )
+    writeFileSync(
+      path.join(outDir, 'scale-latest.json'),
+      `${JSON.stringify({ date: startedAt.toISOString(), machine: info, settings, scale }, null, 2)}\n`,
+    )
     process.stdout.write(`\nresults written to ${path.relative(process.cwd(), file)}\n`)
     return
   }
 
   // Baselines answer with the exact JSON callsim sent, captured from callsim's own replies.
   const repliesFile = path.join(outDir, 'replies.json')
-  writeFileSync(repliesFile, JSON.stringify({ get: JSON.parse(CREATE_BODIES[0]), post: JSON.parse(CREATE_BODIES[0]) }))
+  writeFileSync(
+    repliesFile,
+    JSON.stringify({ get: JSON.parse(CREATE_BODIES[0]), post: JSON.parse(CREATE_BODIES[0]) }),
+  )
   const captureReplies = async (port, ids, headers) => {
-    const got = await request(port, { path: `${BASE}/sessions/${encodeURIComponent(ids[0])}`, headers })
-    const posted = await request(port, { method: 'POST', path: `${BASE}/sessions`, headers, body: CREATE_BODIES[1] })
-    writeFileSync(repliesFile, JSON.stringify({ get: JSON.parse(got.text), post: JSON.parse(posted.text) }))
+    const got = await request(port, {
+      path: `${BASE}/sessions/${encodeURIComponent(ids[0])}`,
+      headers,
+    })
+    const posted = await request(port, {
+      method: 'POST',
+      path: `${BASE}/sessions`,
+      headers,
+      body: CREATE_BODIES[1],
+    })
+    writeFileSync(
+      repliesFile,
+      JSON.stringify({ get: JSON.parse(got.text), post: JSON.parse(posted.text) }),
+    )
   }
   const only = flags.only ? new Set(flags.only.split(',').map((id) => id.trim())) : undefined
-  const definitions = targetDefinitions({ repliesFile: () => repliesFile, prism: flags.prism || Boolean(only?.has('prism')) }).filter((d) => !only || only.has(d.id))
+  const definitions = targetDefinitions({
+    repliesFile: () => repliesFile,
+    prism: flags.prism || Boolean(only?.has('prism')),
+  }).filter((d) => !only || only.has(d.id))
 
   // Rounds interleave the servers, so a burst of other load on the machine hits all of them.
   const runs = new Map(definitions.map((definition) => [definition.id, []]))
   for (let round = 1; round <= settings.rounds; round += 1) {
     for (const definition of definitions) {
       const of = settings.rounds > 1 ? ` (round ${round} of ${settings.rounds})` : ''
-      process.stdout.write(`\n${definition.label}${of}: ${settings.warmup}s warm-up + ${settings.duration}s per route at ${settings.connections} connections …\n`)
-      const result = await measure(definition, plan, environment.env, token, definition.id === 'callsim' ? captureReplies : undefined)
+      process.stdout.write(
+        `\n${definition.label}${of}: ${settings.warmup}s warm-up + ${settings.duration}s per route at ${settings.connections} connections …\n`,
+      )
+      const result = await measure(
+        definition,
+        plan,
+        environment.env,
+        token,
+        definition.id === 'callsim' ? captureReplies : undefined,
+      )
       runs.get(definition.id).push(result)
-      process.stdout.write(`  start-up ${result.startupMs.toFixed(0)} ms; GET ${result.get.reqPerSec.toFixed(0)} req/s p99 ${result.get.p99Ms} ms; POST ${result.post.reqPerSec.toFixed(0)} req/s p99 ${result.post.p99Ms} ms\n`)
+      process.stdout.write(
+        `  start-up ${result.startupMs.toFixed(0)} ms; GET ${result.get.reqPerSec.toFixed(0)} req/s p99 ${result.get.p99Ms} ms; POST ${result.post.reqPerSec.toFixed(0)} req/s p99 ${result.post.p99Ms} ms\n`,
+      )
     }
   }
   const results = [...runs.values()].map(medianOf)
   info.loadAverageAtEnd = os.loadavg().map((value) => Number(value.toFixed(2)))
   const comparison = compareToBaselines(results)
   process.stdout.write(`\n${formatResults(results)}\n\n${formatComparison(comparison)}\n`)
-  const report = { date: startedAt.toISOString(), machine: info, settings: { ...settings, seedCalls: SEED_CALLS }, results, ...comparison }
+  const report = {
+    date: startedAt.toISOString(),
+    machine: info,
+    settings: { ...settings, seedCalls: SEED_CALLS },
+    results,
+    ...comparison,
+  }
   const file = path.join(outDir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
   writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)

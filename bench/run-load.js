@@ -6,7 +6,17 @@ import autocannon from 'autocannon'
  * connections. `paths` are used in turn, so GETs spread over every id created earlier;
  * `bodies` likewise for POSTs. `onResponse`, when given, sees every response body.
  */
-export async function runLoad({ port, method, paths, bodies, headers, connections, duration, amount, onResponse }) {
+export async function runLoad({
+  port,
+  method,
+  paths,
+  bodies,
+  headers,
+  connections,
+  duration,
+  amount,
+  onResponse,
+}) {
   let next = 0
   const setupRequest = (req) => {
     const i = next
@@ -35,7 +45,8 @@ export async function runLoad({ port, method, paths, bodies, headers, connection
   latencies.sort((a, b) => a - b)
   const percentile = (fraction) => {
     if (latencies.length === 0) return Number.NaN
-    const value = latencies[Math.min(latencies.length - 1, Math.ceil(fraction * latencies.length) - 1)]
+    const value =
+      latencies[Math.min(latencies.length - 1, Math.ceil(fraction * latencies.length) - 1)]
     return Math.round(value * 100) / 100
   }
   return {

@@ -29,14 +29,25 @@ async function createSessions(port, headers, connections, count) {
     },
   })
   const seconds = (performance.now() - startedAt) / 1000
-  return { ids, seconds, perSecond: count / seconds, failures: run.non2xx + run.errors + run.timeouts }
+  return {
+    ids,
+    seconds,
+    perSecond: count / seconds,
+    failures: run.non2xx + run.errors + run.timeouts,
+  }
 }
 
 async function advanceClock(port, advance) {
   const startedAt = performance.now()
-  const response = await request(port, { method: 'POST', path: '/_callsim/clock', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance }) })
+  const response = await request(port, {
+    method: 'POST',
+    path: '/_callsim/clock',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advance }),
+  })
   const roundTripMs = performance.now() - startedAt
-  if (response.status !== 200) throw new Error(`advancing the clock answered ${response.status}: ${response.text}`)
+  if (response.status !== 200)
+    throw new Error(`advancing the clock answered ${response.status}: ${response.text}`)
   const body = JSON.parse(response.text)
   return { advance, roundTripMs, fired: body.fired, pendingTasks: body.pendingTasks }
 }
@@ -49,7 +60,22 @@ async function pendingTasks(port) {
 /** The CLI unchanged, started through a wrapper that can force a GC (bench only). */
 async function startCallsim(name, { plan, probe }) {
   const port = await freePort()
-  const args = [`--expose-gc`, `${ROOT}bench/serve-with-gc.js`, 'serve', '--host', '127.0.0.1', '--port', String(port), '--seed', '1', '--clock', 'virtual', '--strict', '--retention', RETENTION]
+  const args = [
+    `--expose-gc`,
+    `${ROOT}bench/serve-with-gc.js`,
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--seed',
+    '1',
+    '--clock',
+    'virtual',
+    '--strict',
+    '--retention',
+    RETENTION,
+  ]
   const server = await startServer({ name, args, port, probe, plan })
   return { server, port }
 }
@@ -68,56 +94,99 @@ export async function runScale({ plan, token, probe, settings, seedCalls }) {
   const settledMemory = async () => {
     server.signal('SIGUSR2')
     await sleep(1500)
-    const lines = server.output().split('\n').filter((line) => line.startsWith('callsim-bench-memory '))
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('callsim-bench-memory '))
     const usage = JSON.parse(lines.at(-1)?.slice('callsim-bench-memory '.length) ?? '{}')
-    const spacesMb = Object.fromEntries(Object.entries(usage.spaces ?? {}).map(([name, space]) => [name, { size: space.size / 2 ** 20, used: space.used / 2 ** 20 }]))
-    return { ...server.memory(), heapUsedMb: usage.heapUsed / 2 ** 20, heapTotalMb: usage.heapTotal / 2 ** 20, externalMb: usage.external / 2 ** 20, spacesMb }
+    const spacesMb = Object.fromEntries(
+      Object.entries(usage.spaces ?? {}).map(([name, space]) => [
+        name,
+        { size: space.size / 2 ** 20, used: space.used / 2 ** 20 },
+      ]),
+    )
+    return {
+      ...server.memory(),
+      heapUsedMb: usage.heapUsed / 2 ** 20,
+      heapTotalMb: usage.heapTotal / 2 ** 20,
+      externalMb: usage.external / 2 ** 20,
+      spacesMb,
+    }
   }
   const log = (line) => process.stdout.write(`  ${line}\n`)
   try {
-    process.stdout.write(`\ncallsim --clock virtual --retention ${RETENTION}, ${calls} live calls, ${connections} connections\n`)
+    process.stdout.write(
+      `\ncallsim --clock virtual --retention ${RETENTION}, ${calls} live calls, ${connections} connections\n`,
+    )
     const baseline = await settledMemory()
-    log(`baseline RSS ${baseline.rssMb.toFixed(0)} MB, V8 heap in use ${baseline.heapUsedMb.toFixed(0)} MB`)
+    log(
+      `baseline RSS ${baseline.rssMb.toFixed(0)} MB, V8 heap in use ${baseline.heapUsedMb.toFixed(0)} MB`,
+    )
 
     const seeded = await createSessions(port, headers, connections, seedCalls)
     const smallSeeded = await createSessions(smallPort, smallHeaders, connections, seedCalls)
     const getLoad = async (target, targetHeaders, ids) => {
-      const common = { port: target, method: 'GET', paths: ids.map((id) => `${BASE}/sessions/${encodeURIComponent(id)}`), headers: targetHeaders, connections }
+      const common = {
+        port: target,
+        method: 'GET',
+        paths: ids.map((id) => `${BASE}/sessions/${encodeURIComponent(id)}`),
+        headers: targetHeaders,
+        connections,
+      }
       if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
       return runLoad({ ...common, duration: settings.duration })
     }
     const smallMemory = await settledMemory()
-    log(`${seedCalls} calls: RSS ${smallMemory.rssMb.toFixed(0)} MB, heap ${smallMemory.heapUsedMb.toFixed(0)} MB`)
+    log(
+      `${seedCalls} calls: RSS ${smallMemory.rssMb.toFixed(0)} MB, heap ${smallMemory.heapUsedMb.toFixed(0)} MB`,
+    )
 
     const bulk = await createSessions(port, headers, connections, calls - seedCalls)
     const ids = [...seeded.ids, ...bulk.ids]
-    log(`created ${bulk.ids.length} more calls through POST /sessions in ${bulk.seconds.toFixed(1)} s (${bulk.perSecond.toFixed(0)}/s, ${bulk.failures} failures)`)
+    log(
+      `created ${bulk.ids.length} more calls through POST /sessions in ${bulk.seconds.toFixed(1)} s (${bulk.perSecond.toFixed(0)}/s, ${bulk.failures} failures)`,
+    )
     const timersWhileLive = await pendingTasks(port)
     // DEFAULT_LIFECYCLE: InProgress after 200 ms, Ringing after 1 s; the answer comes at 4 s.
     const ringStep = await advanceClock(port, '1s')
-    log(`clock step of 1s over ${ids.length} calls: ${ringStep.roundTripMs.toFixed(0)} ms round trip, ${ringStep.fired} tasks fired, ${ringStep.pendingTasks} pending`)
+    log(
+      `clock step of 1s over ${ids.length} calls: ${ringStep.roundTripMs.toFixed(0)} ms round trip, ${ringStep.fired} tasks fired, ${ringStep.pendingTasks} pending`,
+    )
     const rounds = Math.max(settings.rounds, 3)
     const getRounds = []
     for (let round = 1; round <= rounds; round += 1) {
       const small = await getLoad(smallPort, smallHeaders, smallSeeded.ids)
       const large = await getLoad(port, headers, ids)
       getRounds.push({ small, large })
-      log(`GET round ${round} of ${rounds}: ${seedCalls} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms; ${ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms`)
+      log(
+        `GET round ${round} of ${rounds}: ${seedCalls} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms; ${ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms`,
+      )
     }
     const medianFigure = (size, field) => median(getRounds.map((round) => round[size][field]))
-    const ratioOf = (field) => roundRatios(getRounds.map((round) => [round.large[field], round.small[field]]))
+    const ratioOf = (field) =>
+      roundRatios(getRounds.map((round) => [round.large[field], round.small[field]]))
     const reqPerSecRatio = ratioOf('reqPerSec')
     const p99Ratio = ratioOf('p99Ms')
     const rangeOf = ({ range: [low, high] }, format) => `${format(low)}–${format(high)}`
     const get = {
-      seedCalls: { reqPerSec: medianFigure('small', 'reqPerSec'), p50Ms: medianFigure('small', 'p50Ms'), p99Ms: medianFigure('small', 'p99Ms') },
-      allCalls: { reqPerSec: medianFigure('large', 'reqPerSec'), p50Ms: medianFigure('large', 'p50Ms'), p99Ms: medianFigure('large', 'p99Ms') },
+      seedCalls: {
+        reqPerSec: medianFigure('small', 'reqPerSec'),
+        p50Ms: medianFigure('small', 'p50Ms'),
+        p99Ms: medianFigure('small', 'p99Ms'),
+      },
+      allCalls: {
+        reqPerSec: medianFigure('large', 'reqPerSec'),
+        p50Ms: medianFigure('large', 'p50Ms'),
+        p99Ms: medianFigure('large', 'p99Ms'),
+      },
       reqPerSecRatio: reqPerSecRatio.median,
       p99Ratio: p99Ratio.median,
       rounds: getRounds,
     }
     const largeMemory = await settledMemory()
-    log(`${ids.length} calls: RSS ${largeMemory.rssMb.toFixed(0)} MB (peak ${largeMemory.peakRssMb.toFixed(0)} MB), heap ${largeMemory.heapUsedMb.toFixed(0)} MB`)
+    log(
+      `${ids.length} calls: RSS ${largeMemory.rssMb.toFixed(0)} MB (peak ${largeMemory.peakRssMb.toFixed(0)} MB), heap ${largeMemory.heapUsedMb.toFixed(0)} MB`,
+    )
 
     // End every call as a client would (DELETE), then let retention pass.
     let deleted = 0
@@ -135,34 +204,81 @@ export async function runScale({ plan, token, probe, settings, seedCalls }) {
     const expiryStep = await advanceClock(port, `${RETENTION_MS / 1000 + 1}s`)
     const afterMemory = await settledMemory()
     const timersLeft = await pendingTasks(port)
-    log(`deleted ${deleted} calls (${ended.non2xx} non-2xx); clock step past retention: ${expiryStep.roundTripMs.toFixed(0)} ms, ${expiryStep.fired} tasks fired`)
-    log(`after expiry: heap ${afterMemory.heapUsedMb.toFixed(0)} MB (baseline ${baseline.heapUsedMb.toFixed(0)} MB), RSS ${afterMemory.rssMb.toFixed(0)} MB (baseline ${baseline.rssMb.toFixed(0)} MB); ${timersLeft} timer(s) pending (the device registration's expiry)`)
+    log(
+      `deleted ${deleted} calls (${ended.non2xx} non-2xx); clock step past retention: ${expiryStep.roundTripMs.toFixed(0)} ms, ${expiryStep.fired} tasks fired`,
+    )
+    log(
+      `after expiry: heap ${afterMemory.heapUsedMb.toFixed(0)} MB (baseline ${baseline.heapUsedMb.toFixed(0)} MB), RSS ${afterMemory.rssMb.toFixed(0)} MB (baseline ${baseline.rssMb.toFixed(0)} MB); ${timersLeft} timer(s) pending (the device registration's expiry)`,
+    )
     await sleep(IDLE_MS)
     const idleMemory = await settledMemory()
-    log(`after ${IDLE_MS / 1000} s idle: heap ${idleMemory.heapUsedMb.toFixed(0)} MB, RSS ${idleMemory.rssMb.toFixed(0)} MB`)
+    log(
+      `after ${IDLE_MS / 1000} s idle: heap ${idleMemory.heapUsedMb.toFixed(0)} MB, RSS ${idleMemory.rssMb.toFixed(0)} MB`,
+    )
 
     process.stdout.write('\nin-process clock step (bench/clock-step.js):\n')
     const stepArgs = ['--expose-gc', `${ROOT}bench/clock-step.js`, String(calls)]
     const command = plan.enabled ? 'taskset' : process.execPath
-    const argv = plan.enabled ? ['-c', String(plan.serverCore), process.execPath, ...stepArgs] : stepArgs
+    const argv = plan.enabled
+      ? ['-c', String(plan.serverCore), process.execPath, ...stepArgs]
+      : stepArgs
     const inProcess = JSON.parse(execFileSync(command, argv, { encoding: 'utf8' }))
-    log(`${calls} calls placed in ${inProcess.placeMs.toFixed(0)} ms; ${inProcess.pendingTimersAfterPlace} timers (one per call)`)
-    log(`advance 1s (all ringing): ${inProcess.ringingStep.ms.toFixed(0)} ms for ${inProcess.ringingStep.fired} tasks; advance 3s (all answered): ${inProcess.answerStep.ms.toFixed(0)} ms`)
-    log(`expiry of ${inProcess.expiryStep.fired} ended calls: ${inProcess.expiryStep.ms.toFixed(0)} ms; heap ${inProcess.heapMb.before.toFixed(0)} → ${inProcess.heapMb.live.toFixed(0)} → ${inProcess.heapMb.afterExpiry.toFixed(0)} MB`)
+    log(
+      `${calls} calls placed in ${inProcess.placeMs.toFixed(0)} ms; ${inProcess.pendingTimersAfterPlace} timers (one per call)`,
+    )
+    log(
+      `advance 1s (all ringing): ${inProcess.ringingStep.ms.toFixed(0)} ms for ${inProcess.ringingStep.fired} tasks; advance 3s (all answered): ${inProcess.answerStep.ms.toFixed(0)} ms`,
+    )
+    log(
+      `expiry of ${inProcess.expiryStep.fired} ended calls: ${inProcess.expiryStep.ms.toFixed(0)} ms; heap ${inProcess.heapMb.before.toFixed(0)} → ${inProcess.heapMb.live.toFixed(0)} → ${inProcess.heapMb.afterExpiry.toFixed(0)} MB`,
+    )
 
     const verdicts = [
-      { target: 'GET req/s with 100k calls within 10% of 1k', value: `${(get.reqPerSecRatio * 100).toFixed(0)}% (rounds ${rangeOf(reqPerSecRatio, (v) => `${(v * 100).toFixed(0)}%`)})`, met: get.reqPerSecRatio >= 0.9 },
-      { target: 'GET p99 with 100k calls within 10% of 1k', value: `${get.p99Ratio.toFixed(2)}× (rounds ${rangeOf(p99Ratio, (v) => `${v.toFixed(2)}×`)}; medians ${get.allCalls.p99Ms} vs ${get.seedCalls.p99Ms} ms)`, met: get.p99Ratio <= 1.1 },
-      { target: 'RSS ≤ 300 MB with 100k live calls', value: `${largeMemory.peakRssMb.toFixed(0)} MB peak`, met: largeMemory.peakRssMb <= 300 },
-      { target: 'heap back to baseline after retention (±10 MB)', value: `${afterMemory.heapUsedMb.toFixed(0)} vs ${baseline.heapUsedMb.toFixed(0)} MB`, met: afterMemory.heapUsedMb <= baseline.heapUsedMb + 10 },
-      { target: `RSS back to baseline ${IDLE_MS / 1000} s later (±10 MB)`, value: `${idleMemory.rssMb.toFixed(0)} vs ${baseline.rssMb.toFixed(0)} MB (${afterMemory.rssMb.toFixed(0)} MB right after expiry)`, met: idleMemory.rssMb <= baseline.rssMb + 10 },
-      { target: 'a clock step over 100k ringing calls < 1 s', value: `${inProcess.ringingStep.ms.toFixed(0)} ms in-process, ${ringStep.roundTripMs.toFixed(0)} ms over HTTP`, met: inProcess.ringingStep.ms < 1000 && ringStep.roundTripMs < 1000 },
+      {
+        target: 'GET req/s with 100k calls within 10% of 1k',
+        value: `${(get.reqPerSecRatio * 100).toFixed(0)}% (rounds ${rangeOf(reqPerSecRatio, (v) => `${(v * 100).toFixed(0)}%`)})`,
+        met: get.reqPerSecRatio >= 0.9,
+      },
+      {
+        target: 'GET p99 with 100k calls within 10% of 1k',
+        value: `${get.p99Ratio.toFixed(2)}× (rounds ${rangeOf(p99Ratio, (v) => `${v.toFixed(2)}×`)}; medians ${get.allCalls.p99Ms} vs ${get.seedCalls.p99Ms} ms)`,
+        met: get.p99Ratio <= 1.1,
+      },
+      {
+        target: 'RSS ≤ 300 MB with 100k live calls',
+        value: `${largeMemory.peakRssMb.toFixed(0)} MB peak`,
+        met: largeMemory.peakRssMb <= 300,
+      },
+      {
+        target: 'heap back to baseline after retention (±10 MB)',
+        value: `${afterMemory.heapUsedMb.toFixed(0)} vs ${baseline.heapUsedMb.toFixed(0)} MB`,
+        met: afterMemory.heapUsedMb <= baseline.heapUsedMb + 10,
+      },
+      {
+        target: `RSS back to baseline ${IDLE_MS / 1000} s later (±10 MB)`,
+        value: `${idleMemory.rssMb.toFixed(0)} vs ${baseline.rssMb.toFixed(0)} MB (${afterMemory.rssMb.toFixed(0)} MB right after expiry)`,
+        met: idleMemory.rssMb <= baseline.rssMb + 10,
+      },
+      {
+        target: 'a clock step over 100k ringing calls < 1 s',
+        value: `${inProcess.ringingStep.ms.toFixed(0)} ms in-process, ${ringStep.roundTripMs.toFixed(0)} ms over HTTP`,
+        met: inProcess.ringingStep.ms < 1000 && ringStep.roundTripMs < 1000,
+      },
     ]
     process.stdout.write('\n')
-    for (const verdict of verdicts) process.stdout.write(`  ${verdict.met ? 'met ' : 'NOT '} ${verdict.target}: ${verdict.value}\n`)
+    for (const verdict of verdicts)
+      process.stdout.write(
+        `  ${verdict.met ? 'met ' : 'NOT '} ${verdict.target}: ${verdict.value}\n`,
+      )
     return {
       calls,
-      memoryMb: { baseline, withSeedCalls: smallMemory, withAllCalls: largeMemory, afterExpiry: afterMemory, afterIdle: idleMemory },
+      memoryMb: {
+        baseline,
+        withSeedCalls: smallMemory,
+        withAllCalls: largeMemory,
+        afterExpiry: afterMemory,
+        afterIdle: idleMemory,
+      },
       get,
       creation: { seconds: bulk.seconds, perSecond: bulk.perSecond, failures: bulk.failures },
       timersWhileLive,

@@ -5,7 +5,13 @@ import v8 from 'node:v8'
 
 process.on('SIGUSR2', () => {
   globalThis.gc?.()
-  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size }]))
-  process.stderr.write(`callsim-bench-memory ${JSON.stringify({ ...process.memoryUsage(), spaces })}\n`)
+  const spaces = Object.fromEntries(
+    v8
+      .getHeapSpaceStatistics()
+      .map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size }]),
+  )
+  process.stderr.write(
+    `callsim-bench-memory ${JSON.stringify({ ...process.memoryUsage(), spaces })}\n`,
+  )
 })
 await import('../dist/bin/callsim.js')

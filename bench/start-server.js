@@ -39,14 +39,18 @@ export function pinningPlan(wanted) {
  */
 export function serverEnvironment(keepHostEnv) {
   const env = { ...process.env }
-  const removed = keepHostEnv ? [] : ['NODE_EXTRA_CA_CERTS'].filter((name) => env[name] !== undefined)
+  const removed = keepHostEnv
+    ? []
+    : ['NODE_EXTRA_CA_CERTS'].filter((name) => env[name] !== undefined)
   for (const name of removed) delete env[name]
   return { env, removed }
 }
 
 /** `node <args>` as a command line, pinned to the server core when the plan allows. */
 function onServerCore(plan, args) {
-  return plan.enabled ? ['taskset', ['-c', String(plan.serverCore), process.execPath, ...args]] : [process.execPath, args]
+  return plan.enabled
+    ? ['taskset', ['-c', String(plan.serverCore), process.execPath, ...args]]
+    : [process.execPath, args]
 }
 
 /** Median wall time of `node -e 0` on the server core: what every server pays before its code runs. */
@@ -64,7 +68,9 @@ export function nodeBootMs(env, plan, runs = 5) {
 /** Moves this process (the load generator) and all its threads to the client core. */
 export function pinSelf(plan) {
   if (!plan.enabled) return
-  execFileSync('taskset', ['-a', '-p', '-c', String(plan.clientCore), String(process.pid)], { stdio: 'ignore' })
+  execFileSync('taskset', ['-a', '-p', '-c', String(plan.clientCore), String(process.pid)], {
+    stdio: 'ignore',
+  })
 }
 
 /** A port nobody listens on right now, so the poll below can start before the server does. */
@@ -82,12 +88,21 @@ export function freePort() {
 /** One HTTP exchange on a fresh connection; resolves with status and body text. */
 export function request(port, { method = 'GET', path = '/', headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      const chunks = []
-      res.on('data', (chunk) => chunks.push(chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }))
-      res.on('error', reject)
-    })
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, headers, agent: false },
+      (res) => {
+        const chunks = []
+        res.on('data', (chunk) => chunks.push(chunk))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        )
+        res.on('error', reject)
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })
@@ -97,7 +112,8 @@ export function request(port, { method = 'GET', path = '/', headers = {}, body }
 export function readMemory(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
+    const kb = (field) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
     return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 }
   } catch {
     return { rssMb: NaN, peakRssMb: NaN }
@@ -109,7 +125,15 @@ export function readMemory(pid) {
  * 2xx (that answer is kept as `probeAnswer`). Start-up time is spawn → end of that first 2xx response, so it includes Node's own
  * boot, module loading, spec compilation and listen().
  */
-export async function startServer({ name, args, port, probe, plan, timeoutMs = 30_000, env = process.env }) {
+export async function startServer({
+  name,
+  args,
+  port,
+  probe,
+  plan,
+  timeoutMs = 30_000,
+  env = process.env,
+}) {
   const [command, argv] = onServerCore(plan, args)
   const startedAt = performance.now()
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env })
@@ -156,7 +180,9 @@ export async function startServer({ name, args, port, probe, plan, timeoutMs = 3
       }
       if (response.status >= 400 && response.status !== 503) {
         await stop()
-        throw new Error(`${name} answered the start-up probe with ${response.status}: ${response.text.slice(0, 500)}`)
+        throw new Error(
+          `${name} answered the start-up probe with ${response.status}: ${response.text.slice(0, 500)}`,
+        )
       }
     } catch (error) {
       if (error.code !== 'ECONNREFUSED' && error.code !== 'ECONNRESET') {
@@ -167,5 +193,15 @@ export async function startServer({ name, args, port, probe, plan, timeoutMs = 3
     await new Promise((resolve) => setTimeout(resolve, 2))
   }
   const startupMs = performance.now() - startedAt
-  return { name, pid: child.pid, port, startupMs, probeAnswer: answer, memory: () => readMemory(child.pid), output: () => output, stop, signal: (sig) => child.kill(sig) }
+  return {
+    name,
+    pid: child.pid,
+    port,
+    startupMs,
+    probeAnswer: answer,
+    memory: () => readMemory(child.pid),
+    output: () => output,
+    stop,
+    signal: (sig) => child.kill(sig),
+  }
 }

@@ -72,7 +72,13 @@ export function registerDeviceProbe(token) {
 
 /** The baselines' probe: one POST /sessions, the request they are measured on. */
 export function createSessionProbe(token, base = BASE) {
-  return (port) => request(port, { method: 'POST', path: `${base}/sessions`, headers: clientHeaders(token, 'bench-registration'), body: CREATE_BODIES[0] })
+  return (port) =>
+    request(port, {
+      method: 'POST',
+      path: `${base}/sessions`,
+      headers: clientHeaders(token, 'bench-registration'),
+      body: CREATE_BODIES[0],
+    })
 }
 
 /** The registrationId to send: the one callsim returned to the probe, any value elsewhere. */
@@ -102,10 +108,26 @@ export function targetDefinitions({ repliesFile, prism, clock = 'system', extraA
       label: 'callsim (validation both ways, auth, state, journal)',
       base: BASE,
       probe: registerDeviceProbe,
-      args: (port) => [`${ROOT}dist/bin/callsim.js`, 'serve', '--host', '127.0.0.1', '--port', String(port), '--seed', '1', '--clock', clock, '--strict', ...extraArgs],
+      args: (port) => [
+        `${ROOT}dist/bin/callsim.js`,
+        'serve',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--seed',
+        '1',
+        '--clock',
+        clock,
+        '--strict',
+        ...extraArgs,
+      ],
     },
     baseline('express-ceiling', 'Express 5, one middleware, same JSON (ceiling)'),
-    baseline('express-ceiling-prebuilt', 'the same ceiling on callsim\'s HTTP server (prototypes prebuilt)'),
+    baseline(
+      'express-ceiling-prebuilt',
+      "the same ceiling on callsim's HTTP server (prototypes prebuilt)",
+    ),
     baseline('express-route', 'Express 5 routes + express.json(), same JSON'),
     baseline('node-http', 'raw node:http, same JSON'),
     ...(prism
@@ -116,7 +138,15 @@ export function targetDefinitions({ repliesFile, prism, clock = 'system', extraA
             // Prism serves the spec's paths without the servers URL's base path.
             base: '',
             probe: (token) => createSessionProbe(token, ''),
-            args: (port) => [`${ROOT}node_modules/@stoplight/prism-cli/dist/index.js`, 'mock', '-h', '127.0.0.1', '-p', String(port), `${ROOT}spec/camara/webrtc-call-handling.yaml`],
+            args: (port) => [
+              `${ROOT}node_modules/@stoplight/prism-cli/dist/index.js`,
+              'mock',
+              '-h',
+              '127.0.0.1',
+              '-p',
+              String(port),
+              `${ROOT}spec/camara/webrtc-call-handling.yaml`,
+            ],
           },
         ]
       : []),

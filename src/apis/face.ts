@@ -34,7 +34,12 @@ export interface FaceResponse {
 /** Failures every face must be able to express in its own error format. */
 export type ProtocolError =
   | { readonly kind: 'route-not-found'; readonly method: string; readonly path: string }
-  | { readonly kind: 'method-not-allowed'; readonly method: string; readonly path: string; readonly allowed: readonly string[] }
+  | {
+      readonly kind: 'method-not-allowed'
+      readonly method: string
+      readonly path: string
+      readonly allowed: readonly string[]
+    }
   | { readonly kind: 'invalid-request'; readonly violations: readonly Violation[] }
   | { readonly kind: 'unsupported-media-type'; readonly message: string }
   | { readonly kind: 'malformed-body'; readonly message: string }
@@ -68,12 +73,23 @@ export interface Face {
 }
 
 /** The injected error of a fault plan in the face's shape, or a plain `{ status, code, message }`. */
-export function injectedErrorOf(face: Face, status: number, code: string, message: string): FaceResponse {
-  return face.formatInjectedError?.(status, code, message) ?? { status, body: { status, code, message } }
+export function injectedErrorOf(
+  face: Face,
+  status: number,
+  code: string,
+  message: string,
+): FaceResponse {
+  return (
+    face.formatInjectedError?.(status, code, message) ?? { status, body: { status, code, message } }
+  )
 }
 
 /** Builds a face from a compiled spec, refusing specs whose operations it cannot serve. */
-export function assertHandlersCoverSpec(id: string, spec: CompiledSpec, handlers: Readonly<Record<string, OperationHandler>>): void {
+export function assertHandlersCoverSpec(
+  id: string,
+  spec: CompiledSpec,
+  handlers: Readonly<Record<string, OperationHandler>>,
+): void {
   const missing = [...spec.operations.keys()].filter((operationId) => !(operationId in handlers))
   if (missing.length > 0) {
     throw new Error(
@@ -95,4 +111,7 @@ export interface ScenarioContext {
 }
 
 /** Picks the scenario that governs a new call and hands over its lifecycle. */
-export type SelectLifecycle = (context: ScenarioContext) => { scenarioId: string; lifecycle: Lifecycle }
+export type SelectLifecycle = (context: ScenarioContext) => {
+  scenarioId: string
+  lifecycle: Lifecycle
+}

@@ -1,8 +1,54 @@
 /** API faces: each maps its spec's operations to network commands and projects calls. */
 export * from './face.js'
-export { createCallHandlingFace, toMediaSession, ANONYMOUS_ADDRESS, type CallHandlingDeps, type MediaSession } from './camara-call-handling/index.js'
-export { createRegistrationFace, phoneNumberOf, toRegistration, type RegistrationDeps, type RegSession } from './camara-registration/index.js'
-export { createSbcFace, toSbcSession, toSbcSessionSummary, toSbcNumber, customerIdOf, type SbcFaceDeps, type SbcSession, type SbcSessionSummary } from './telecomx-sbc/index.js'
-export { createClick2CallFace, parseCallTemplates, toClick2CallStatus, DEFAULT_CALL_TEMPLATES_FILE, type CallTemplate, type CallTemplates, type Click2CallFaceDeps, type Click2CallStatus } from './oracle-click2call/index.js'
-export { createEventsFace, toSubscription, HTTPS_OR_LOOPBACK_HTTP, type DeviceProblem, type EventsDeps, type Subscription } from './camara-events/index.js'
-export { createAdminFace, toAdminCall, type ClockStatus, type Control, type IncomingCallError, type IncomingCallRequest, type IssuedToken, type TokenRequest } from './admin/index.js'
+export {
+  createCallHandlingFace,
+  toMediaSession,
+  ANONYMOUS_ADDRESS,
+  type CallHandlingDeps,
+  type MediaSession,
+} from './camara-call-handling/index.js'
+export {
+  createRegistrationFace,
+  phoneNumberOf,
+  toRegistration,
+  type RegistrationDeps,
+  type RegSession,
+} from './camara-registration/index.js'
+export {
+  createSbcFace,
+  toSbcSession,
+  toSbcSessionSummary,
+  toSbcNumber,
+  customerIdOf,
+  type SbcFaceDeps,
+  type SbcSession,
+  type SbcSessionSummary,
+} from './telecomx-sbc/index.js'
+export {
+  createClick2CallFace,
+  parseCallTemplates,
+  toClick2CallStatus,
+  DEFAULT_CALL_TEMPLATES_FILE,
+  type CallTemplate,
+  type CallTemplates,
+  type Click2CallFaceDeps,
+  type Click2CallStatus,
+} from './oracle-click2call/index.js'
+export {
+  createEventsFace,
+  toSubscription,
+  HTTPS_OR_LOOPBACK_HTTP,
+  type DeviceProblem,
+  type EventsDeps,
+  type Subscription,
+} from './camara-events/index.js'
+export {
+  createAdminFace,
+  toAdminCall,
+  type ClockStatus,
+  type Control,
+  type IncomingCallError,
+  type IncomingCallRequest,
+  type IssuedToken,
+  type TokenRequest,
+} from './admin/index.js'

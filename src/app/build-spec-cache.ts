@@ -12,4 +12,6 @@ const recorded = recordPrecompiledCache(() => {
   simulator.dispose()
 })
 const written = writePrecompiledCache(recorded)
-process.stdout.write(`spec cache: ${written.documents} parsed documents and ${written.validators} validators (${Math.round(written.bytes / 1024)} KiB) in dist/spec-cache\n`)
+process.stdout.write(
+  `spec cache: ${written.documents} parsed documents and ${written.validators} validators (${Math.round(written.bytes / 1024)} KiB) in dist/spec-cache\n`,
+)

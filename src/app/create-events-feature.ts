@@ -1,8 +1,35 @@
-import type { DeviceProblem, IncomingCallError, IncomingCallRequest, SelectLifecycle } from '../apis/index.js'
-import { callbackKey, compileCallbacks, formatSpecProblem, validateCallbackRequest, type CompiledSpec } from '../contract/index.js'
-import { Subscriptions, createFaker, err, ok, type Call, type Clock, type DomainEvents, type Network, type Registrations, type Result } from '../core/index.js'
+import type {
+  DeviceProblem,
+  IncomingCallError,
+  IncomingCallRequest,
+  SelectLifecycle,
+} from '../apis/index.js'
+import {
+  callbackKey,
+  compileCallbacks,
+  formatSpecProblem,
+  validateCallbackRequest,
+  type CompiledSpec,
+} from '../contract/index.js'
+import {
+  Subscriptions,
+  createFaker,
+  err,
+  ok,
+  type Call,
+  type Clock,
+  type DomainEvents,
+  type Network,
+  type Registrations,
+  type Result,
+} from '../core/index.js'
 import type { Journal, Logger } from '../http/index.js'
-import { CLOUDEVENTS_CONTENT_TYPE, createNotifier, type DeliveryRecord, type Notifier } from '../notify/index.js'
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  createNotifier,
+  type DeliveryRecord,
+  type Notifier,
+} from '../notify/index.js'
 import { StartupError } from './read-sources.js'
 import { startIncomingCall } from './start-incoming-call.js'
 
@@ -27,8 +54,13 @@ export interface EventsFeatureOptions {
 export interface EventsFeature {
   readonly subscriptions: Subscriptions
   readonly notifier: Notifier
-  startIncomingCall(request: IncomingCallRequest): Result<{ call: Call; invitedSubscriptions: readonly string[] }, IncomingCallError>
-  deliveries(limit: number, subscriptionId?: string): { total: number; items: readonly DeliveryRecord[] }
+  startIncomingCall(
+    request: IncomingCallRequest,
+  ): Result<{ call: Call; invitedSubscriptions: readonly string[] }, IncomingCallError>
+  deliveries(
+    limit: number,
+    subscriptionId?: string,
+  ): { total: number; items: readonly DeliveryRecord[] }
   reset(): void
   dispose(): void
 }
@@ -57,12 +89,14 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
     source: options.eventsSpec.spec.basePath || '/',
     strict: options.strict,
     timeoutMs: options.deliveryTimeoutMs,
-    validate: (event) => validateCallbackRequest(callback, { contentType: CLOUDEVENTS_CONTENT_TYPE, body: event }),
+    validate: (event) =>
+      validateCallbackRequest(callback, { contentType: CLOUDEVENTS_CONTENT_TYPE, body: event }),
     onViolation: (violation, at) => {
       journal.recordViolation(violation, at)
       logger.error({ violation }, 'callsim built an event that breaks the WebRTC Events spec')
     },
-    onError: (error) => logger.error({ err: error }, 'callsim failed while settling an event delivery'),
+    onError: (error) =>
+      logger.error({ err: error }, 'callsim failed while settling an event delivery'),
   })
   events.subscribe((event) => notifier.handle(event))
 
@@ -83,7 +117,10 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
       ),
     deliveries: (limit, subscriptionId) => {
       const { total, items } = notifier.deliveries()
-      const chosen = subscriptionId === undefined ? items : items.filter((item) => item.subscriptionId === subscriptionId)
+      const chosen =
+        subscriptionId === undefined
+          ? items
+          : items.filter((item) => item.subscriptionId === subscriptionId)
       return { total, items: chosen.slice(-limit) }
     },
     reset: () => {
@@ -98,8 +135,17 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
  * CAMARA WebRTC Events: a subscription needs "a deviceId related to a valid registration"
  * of the subscriber. A device registered only for someone else is a mismatch, not unknown.
  */
-export function checkDevice(registrations: Registrations, deviceId: string, subscriber: string | undefined): Result<void, DeviceProblem> {
+export function checkDevice(
+  registrations: Registrations,
+  deviceId: string,
+  subscriber: string | undefined,
+): Result<void, DeviceProblem> {
   const active = registrations.listByDevice(deviceId)
-  if (active.some((registration) => subscriber === undefined || registration.subscriber === subscriber)) return ok(undefined)
+  if (
+    active.some(
+      (registration) => subscriber === undefined || registration.subscriber === subscriber,
+    )
+  )
+    return ok(undefined)
   return err(active.length > 0 ? 'registered-to-another' : 'not-registered')
 }

@@ -77,9 +77,13 @@ function loadFaceSpecs(userSpecs: readonly string[]): Map<FaceDefinition, Compil
   for (const file of userSpecs) {
     const spec = load(file)
     if (!spec) continue
-    const match = [...compiled].find(([, builtIn]) => [...spec.operations.keys()].some((id) => builtIn.operations.has(id)))
+    const match = [...compiled].find(([, builtIn]) =>
+      [...spec.operations.keys()].some((id) => builtIn.operations.has(id)),
+    )
     if (!match) {
-      problems.push(`${spec.spec.source}: none of its operationIds (${[...spec.operations.keys()].join(', ')}) belongs to a face callsim simulates.`)
+      problems.push(
+        `${spec.spec.source}: none of its operationIds (${[...spec.operations.keys()].join(', ')}) belongs to a face callsim simulates.`,
+      )
       continue
     }
     compiled.set(match[0], spec)
@@ -91,7 +95,8 @@ function loadFaceSpecs(userSpecs: readonly string[]): Map<FaceDefinition, Compil
 /** The compiled spec of a built-in face; every one of them is always loaded. */
 function specOf(specs: ReadonlyMap<FaceDefinition, CompiledSpec>, faceId: string): CompiledSpec {
   const found = [...specs].find(([definition]) => definition.id === faceId)
-  if (!found) throw new StartupError([`callsim has no ${faceId} face definition; this is a bug in callsim.`])
+  if (!found)
+    throw new StartupError([`callsim has no ${faceId} face definition; this is a bug in callsim.`])
   return found[1]
 }
 
@@ -104,10 +109,17 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
   // Built-in YAML and validators from the build (dist/spec-cache): no parse or ajv codegen here.
   installBuiltInCache()
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff)
-  const clock: Clock = options.clock === 'virtual' ? new VirtualClock(options.clockStartMs) : new SystemClock()
+  const clock: Clock =
+    options.clock === 'virtual' ? new VirtualClock(options.clockStartMs) : new SystemClock()
   const logger: Logger = createLogger(options.logLevel)
   const events = new DomainEvents()
-  const network = new Network({ clock, faker: createFaker(seed), random: createRandom(seed), events, retentionMs: options.retentionMs })
+  const network = new Network({
+    clock,
+    faker: createFaker(seed),
+    random: createRandom(seed),
+    events,
+    retentionMs: options.retentionMs,
+  })
   // A faker of its own (seed + 1), so registering a device does not shift the seeded call ids.
   const registrations = new Registrations({ clock, faker: createFaker(seed + 1), events })
   const journal = new Journal()
@@ -115,7 +127,13 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
   const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17))
   const tokens = createTokenService(options.tokenSecret, clock)
   const specs = loadFaceSpecs(options.specs)
-  const allScopes = [...new Set([...specs.values()].flatMap((spec) => [...spec.operations.values()].flatMap((op) => op.security.flatMap((s) => s.scopes))))]
+  const allScopes = [
+    ...new Set(
+      [...specs.values()].flatMap((spec) =>
+        [...spec.operations.values()].flatMap((op) => op.security.flatMap((s) => s.scopes)),
+      ),
+    ),
+  ]
   const eventsFeature = createEventsFeature({
     eventsSpec: specOf(specs, 'camara-events'),
     clock,
@@ -144,16 +162,22 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     clock: () => ({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending() }),
     advanceClock: (ms) => {
       if (!(clock instanceof VirtualClock)) {
-        return err('The clock is the system clock; start callsim with --clock virtual to advance time.')
+        return err(
+          'The clock is the system clock; start callsim with --clock virtual to advance time.',
+        )
       }
       const fired = clock.advance(ms)
       return ok({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending(), fired })
     },
     violations: () => ({ total: journal.violations.total, items: journal.violations.toArray() }),
-    journal: (limit) => ({ total: journal.requests.total, items: journal.requests.toArray().slice(-limit) }),
+    journal: (limit) => ({
+      total: journal.requests.total,
+      items: journal.requests.toArray().slice(-limit),
+    }),
     calls: () => network.allCalls(),
     call: (id) => network.getCall(id),
-    issueToken: (request) => tokens.issue({ ...request, scope: request.scope ?? allScopes.join(' ') }),
+    issueToken: (request) =>
+      tokens.issue({ ...request, scope: request.scope ?? allScopes.join(' ') }),
     startIncomingCall: (request) => eventsFeature.startIncomingCall(request),
     deliveries: (limit, subscriptionId) => eventsFeature.deliveries(limit, subscriptionId),
     ...createScenarioControl(scenarios, options.adminToken),
@@ -174,12 +198,18 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     allowHttpSinks: options.allowHttpSinks,
   }
   const faces = [...specs].map(([definition, spec]) => definition.create(spec, deps))
-  const fallbackFace = faces.find((face) => face.id === 'camara-call-handling') ?? (faces[0] as Face)
-  const scenarioDirs = [...(options.builtInScenarios ? [BUILT_IN_SCENARIOS_DIR] : []), ...options.scenarioDirs]
+  const fallbackFace =
+    faces.find((face) => face.id === 'camara-call-handling') ?? (faces[0] as Face)
+  const scenarioDirs = [
+    ...(options.builtInScenarios ? [BUILT_IN_SCENARIOS_DIR] : []),
+    ...options.scenarioDirs,
+  ]
   const scenarioReloader = createScenarioReloader(scenarioDirs, faces, scenarios, logger)
   const loaded = scenarioReloader.load()
   if (!loaded.ok) throw new StartupError(loaded.error)
-  const watcher = options.watchScenarios ? watchScenarios(scenarioDirs, scenarioReloader, logger) : undefined
+  const watcher = options.watchScenarios
+    ? watchScenarios(scenarioDirs, scenarioReloader, logger)
+    : undefined
   const app = createHttpApp({
     faces,
     fallbackFace,
@@ -217,7 +247,13 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     listen: () =>
       new Promise((resolve, reject) => {
         const server = createExpressServer(app).listen(options.port, options.host)
-        server.once('error', (error) => reject(new StartupError([`Failed to listen on ${options.host}:${options.port}: ${error.message}. Choose another --port.`])))
+        server.once('error', (error) =>
+          reject(
+            new StartupError([
+              `Failed to listen on ${options.host}:${options.port}: ${error.message}. Choose another --port.`,
+            ]),
+          ),
+        )
         server.once('listening', () => {
           const { port } = server.address() as AddressInfo
           const host = options.host.includes(':') ? `[${options.host}]` : options.host

@@ -11,7 +11,14 @@ import {
   type SelectLifecycle,
 } from '../apis/index.js'
 import type { CompiledSpec } from '../contract/index.js'
-import { ok, type Clock, type DomainEvents, type Network, type Registrations, type Subscriptions } from '../core/index.js'
+import {
+  ok,
+  type Clock,
+  type DomainEvents,
+  type Network,
+  type Registrations,
+  type Subscriptions,
+} from '../core/index.js'
 import { checkDevice } from './create-events-feature.js'
 import type { SimulatorOptions } from './options.js'
 

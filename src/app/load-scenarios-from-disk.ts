@@ -23,9 +23,12 @@ let loader: ScenarioLoader | undefined
 
 /** The published schemas, compiled once per process (tests build many simulators). */
 function scenarioLoader(): ScenarioLoader {
-  const read = (file: string): object => JSON.parse(readFileSync(builtInPath(file), 'utf8')) as object
+  const read = (file: string): object =>
+    JSON.parse(readFileSync(builtInPath(file), 'utf8')) as object
   // The scenario schema's `steps` refers to the runner's steps schema by its $id.
-  loader ??= createScenarioLoader(read('spec/callsim-scenario.schema.json'), [read('spec/callsim-steps.schema.json')])
+  loader ??= createScenarioLoader(read('spec/callsim-scenario.schema.json'), [
+    read('spec/callsim-steps.schema.json'),
+  ])
   return loader
 }
 
@@ -39,17 +42,25 @@ function listFiles(dir: string, problems: string[]): string[] {
   let entries: string[]
   try {
     if (!statSync(dir).isDirectory()) {
-      problems.push(`Failed to read scenarios from ${displayName(dir)}: it is a file, not a folder. Pass the folder that holds the scenario files.`)
+      problems.push(
+        `Failed to read scenarios from ${displayName(dir)}: it is a file, not a folder. Pass the folder that holds the scenario files.`,
+      )
       return []
     }
     entries = readdirSync(dir, { recursive: true, encoding: 'utf8' })
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such folder' : String(error)
+    const reason =
+      error instanceof Error && 'code' in error && error.code === 'ENOENT'
+        ? 'no such folder'
+        : String(error)
     problems.push(`Failed to read scenarios from ${displayName(dir)}: ${reason}.`)
     return []
   }
   return entries
-    .filter((entry) => SCENARIO_EXTENSIONS.has(path.extname(entry)) && !path.basename(entry).startsWith('.'))
+    .filter(
+      (entry) =>
+        SCENARIO_EXTENSIONS.has(path.extname(entry)) && !path.basename(entry).startsWith('.'),
+    )
     .map((entry) => path.join(dir, entry))
     .sort()
 }
@@ -63,7 +74,8 @@ export function faultTargetsOf(faces: readonly Face[]): FaultTargets {
       const target: FaultTarget = {
         faceId: face.id,
         operation,
-        formatInjectedError: (status, code, message) => injectedErrorOf(face, status, code, message),
+        formatInjectedError: (status, code, message) =>
+          injectedErrorOf(face, status, code, message),
       }
       targets.set(operation.operationId, [...(targets.get(operation.operationId) ?? []), target])
     }
@@ -75,15 +87,24 @@ export function faultTargetsOf(faces: readonly Face[]): FaultTargets {
  * Reads, checks and compiles every scenario file in `dirs`, and checks their fault plans
  * against the faces' specs. The errors are ready to print, one line each.
  */
-export function loadScenariosFromDisk(dirs: readonly string[], faces: readonly Face[]): Result<Scenario[], string[]> {
+export function loadScenariosFromDisk(
+  dirs: readonly string[],
+  faces: readonly Face[],
+): Result<Scenario[], string[]> {
   const problems: string[] = []
   const files: ScenarioFile[] = []
   for (const dir of dirs) {
     for (const file of listFiles(dir, problems)) {
       try {
-        files.push({ text: readFileSync(file, 'utf8'), source: displayName(file), stem: path.basename(file, path.extname(file)) })
+        files.push({
+          text: readFileSync(file, 'utf8'),
+          source: displayName(file),
+          stem: path.basename(file, path.extname(file)),
+        })
       } catch (error) {
-        problems.push(`Failed to read ${displayName(file)}: ${error instanceof Error ? error.message : String(error)}.`)
+        problems.push(
+          `Failed to read ${displayName(file)}: ${error instanceof Error ? error.message : String(error)}.`,
+        )
       }
     }
   }

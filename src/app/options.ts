@@ -65,6 +65,8 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
 }
 
 export function resolveOptions(overrides: Partial<SimulatorOptions>): SimulatorOptions {
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined))
+  const defined = Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  )
   return { ...DEFAULT_OPTIONS, ...defined }
 }

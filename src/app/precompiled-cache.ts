@@ -3,7 +3,12 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { installPrecompiledCache, type PrecompiledCache, type RecordedCache, type ValidateFunction } from '../contract/index.js'
+import {
+  installPrecompiledCache,
+  type PrecompiledCache,
+  type RecordedCache,
+  type ValidateFunction,
+} from '../contract/index.js'
 
 /**
  * Where `npm run build` leaves the parsed built-in YAML and the compiled validators:
@@ -34,7 +39,9 @@ interface CacheIndex {
 function fingerprint(): string {
   const hash = createHash('sha256').update(`callsim spec cache ${FORMAT}\n`)
   const contractDir = fileURLToPath(new URL('../contract/', import.meta.url))
-  for (const file of readdirSync(contractDir).filter((name) => /\.[jt]s$/.test(name)).sort()) {
+  for (const file of readdirSync(contractDir)
+    .filter((name) => /\.[jt]s$/.test(name))
+    .sort()) {
     hash.update(`${file}\n`).update(readFileSync(path.join(contractDir, file)))
   }
   for (const name of ['ajv', 'ajv-formats', 'yaml']) {
@@ -61,7 +68,8 @@ export function loadPrecompiledCache(dir: string = CACHE_DIR): PrecompiledCache 
       modules.set(file, exports)
     }
     const validate = exports[name]
-    if (!validate) throw new Error(`${file} in ${dir} has no validator ${name}: run \`npm run build\` again`)
+    if (!validate)
+      throw new Error(`${file} in ${dir} has no validator ${name}: run \`npm run build\` again`)
     return validate
   }
   const accepted = new Set(index.accepted)
@@ -112,7 +120,10 @@ export function installBuiltInCache(): void {
 }
 
 /** Writes a recorded cache (recordPrecompiledCache) as files; returns what it wrote. */
-export function writePrecompiledCache(recorded: RecordedCache, dir: string = CACHE_DIR): { documents: number; validators: number; bytes: number } {
+export function writePrecompiledCache(
+  recorded: RecordedCache,
+  dir: string = CACHE_DIR,
+): { documents: number; validators: number; bytes: number } {
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(path.join(dir, 'documents'), { recursive: true })
   let bytes = 0
@@ -131,7 +142,17 @@ export function writePrecompiledCache(recorded: RecordedCache, dir: string = CAC
     bytes += module.code.length
     for (const [name, key] of module.exports) validators[key] = [file, name]
   })
-  const index: CacheIndex = { format: FORMAT, fingerprint: fingerprint(), documents, validators, accepted: [...recorded.accepted] }
+  const index: CacheIndex = {
+    format: FORMAT,
+    fingerprint: fingerprint(),
+    documents,
+    validators,
+    accepted: [...recorded.accepted],
+  }
   writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(index))
-  return { documents: Object.keys(documents).length, validators: Object.keys(validators).length, bytes }
+  return {
+    documents: Object.keys(documents).length,
+    validators: Object.keys(validators).length,
+    bytes,
+  }
 }

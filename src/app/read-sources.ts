@@ -14,7 +14,10 @@ export function readSource(file: string): { text: string; source: string } {
   try {
     return { text: readFileSync(file, 'utf8'), source: path.relative(process.cwd(), file) || file }
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : String(error)
+    const reason =
+      error instanceof Error && 'code' in error && error.code === 'ENOENT'
+        ? 'no such file'
+        : String(error)
     throw new StartupError([`Failed to read ${file}: ${reason}.`])
   }
 }

@@ -18,7 +18,9 @@ export function createSelectLifecycle(engine: ScenarioEngine): SelectLifecycle {
     })
     // Over HTTP an unknown x-callsim-scenario was refused before the handler ran; any other
     // caller gets the default rather than a call without a script.
-    const scenario = selected.ok ? selected.value.scenario : (engine.get(DEFAULT_SCENARIO_ID) ?? BUILT_IN_DEFAULT)
+    const scenario = selected.ok
+      ? selected.value.scenario
+      : (engine.get(DEFAULT_SCENARIO_ID) ?? BUILT_IN_DEFAULT)
     noteGoverningScenario(scenario.id)
     return { scenarioId: scenario.id, lifecycle: scenario.lifecycle }
   }
@@ -26,10 +28,21 @@ export function createSelectLifecycle(engine: ScenarioEngine): SelectLifecycle {
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
 
-type ScenarioControl = Pick<Control, 'scenarios' | 'scenario' | 'scenarioActivations' | 'activateScenario' | 'deactivateScenario' | 'refuseAdmin'>
+type ScenarioControl = Pick<
+  Control,
+  | 'scenarios'
+  | 'scenario'
+  | 'scenarioActivations'
+  | 'activateScenario'
+  | 'deactivateScenario'
+  | 'refuseAdmin'
+>
 
 /** The scenario half of the Control port, plus the optional admin token check. */
-export function createScenarioControl(engine: ScenarioEngine, adminToken: string | undefined): ScenarioControl {
+export function createScenarioControl(
+  engine: ScenarioEngine,
+  adminToken: string | undefined,
+): ScenarioControl {
   const expected = adminToken === undefined ? undefined : digest(adminToken)
   return {
     scenarios: () => engine.list(),
@@ -39,7 +52,9 @@ export function createScenarioControl(engine: ScenarioEngine, adminToken: string
       const activated = engine.activate(id, subscriber)
       return activated.ok
         ? ok(activated.value)
-        : err(`callsim has no scenario "${id}"; list them with GET /_callsim/scenarios or \`callsim scenarios\`.`)
+        : err(
+            `callsim has no scenario "${id}"; list them with GET /_callsim/scenarios or \`callsim scenarios\`.`,
+          )
     },
     deactivateScenario: (subscriber) => engine.deactivate(subscriber),
     refuseAdmin: (authorization) => {
@@ -49,7 +64,9 @@ export function createScenarioControl(engine: ScenarioEngine, adminToken: string
       }
       // Compared as digests in constant time, so response timing does not leak the token.
       const given = digest(authorization.trim().replace(/^bearer\s+/i, ''))
-      return timingSafeEqual(given, expected) ? undefined : 'the admin token is not the one this callsim was started with (--admin-token)'
+      return timingSafeEqual(given, expected)
+        ? undefined
+        : 'the admin token is not the one this callsim was started with (--admin-token)'
     },
   }
 }

@@ -36,9 +36,15 @@ export interface IncomingCallDeps {
  * `cancelAfterMs` (SessionCancelled) if asked, else wait for the network's no-answer timer.
  * Steps that no longer fit (the client answered) are skipped by the network.
  */
-export function callerLifecycle(cancelAfterMs: number | undefined, noAnswerAfterMs = DEFAULT_NO_ANSWER_MS): Lifecycle {
-  const steps: LifecycleStep[] = [{ delayMs: noAnswerAfterMs, from: 'creation', action: { kind: 'status', status: 'NoAnswer' } }]
-  if (cancelAfterMs !== undefined) steps.push({ delayMs: cancelAfterMs, from: 'creation', action: { kind: 'hang-up' } })
+export function callerLifecycle(
+  cancelAfterMs: number | undefined,
+  noAnswerAfterMs = DEFAULT_NO_ANSWER_MS,
+): Lifecycle {
+  const steps: LifecycleStep[] = [
+    { delayMs: noAnswerAfterMs, from: 'creation', action: { kind: 'status', status: 'NoAnswer' } },
+  ]
+  if (cancelAfterMs !== undefined)
+    steps.push({ delayMs: cancelAfterMs, from: 'creation', action: { kind: 'hang-up' } })
   return { steps: steps.sort((a, b) => a.delayMs - b.delayMs) }
 }
 
@@ -66,11 +72,14 @@ export function startIncomingCall(
       principal: undefined,
       remoteAddress: request.from,
     })
-    if (selected.scenarioId !== request.scenario) return err({ kind: 'unknown-scenario', scenario: request.scenario })
+    if (selected.scenarioId !== request.scenario)
+      return err({ kind: 'unknown-scenario', scenario: request.scenario })
     scenarioId = selected.scenarioId
     lifecycle = selected.lifecycle
   }
-  const invitedSubscriptions = deps.subscriptions.matching(EVENT_TYPES.sessionInvitation, request.to).map((s) => s.id)
+  const invitedSubscriptions = deps.subscriptions
+    .matching(EVENT_TYPES.sessionInvitation, request.to)
+    .map((s) => s.id)
   const call = deps.network.offerIncomingCall({
     originator: { address: request.from, name: request.fromName },
     receiver: { address: request.to },

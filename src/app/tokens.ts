@@ -16,9 +16,11 @@ export interface TokenService extends TokenVerifier {
 /** Why jose refused a token, in words a client developer can act on. */
 function reasonFor(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired; get a new one'
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is invalid (was it signed with another secret?)'
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return 'the token signature is invalid (was it signed with another secret?)'
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'iss') return `the token was not issued by callsim (its "iss" claim must be "${TOKEN_ISSUER}"); get one with \`callsim token\``
+    if (error.claim === 'iss')
+      return `the token was not issued by callsim (its "iss" claim must be "${TOKEN_ISSUER}"); get one with \`callsim token\``
     // jose's reason is a bare code such as "check_failed"; its message says what was wrong.
     return `the token claim "${error.claim}" is invalid: ${error.message}`
   }
@@ -50,7 +52,9 @@ export function createTokenService(secret: string, clock: Clock): TokenService {
       // Answered synchronously when cached: the hot path then needs no promise at all.
       const cached = cache.get(token)
       if (cached) {
-        return clock.now() < cached.expiresAt ? { ok: true, value: cached.principal } : { ok: false, error: 'the token has expired; get a new one' }
+        return clock.now() < cached.expiresAt
+          ? { ok: true, value: cached.principal }
+          : { ok: false, error: 'the token has expired; get a new one' }
       }
       return verifySignature(token)
     },
@@ -65,9 +69,14 @@ export function createTokenService(secret: string, clock: Clock): TokenService {
         requiredClaims: ['sub', 'exp'],
       })
       const sub = payload.sub ?? ''
-      if (!/^(tel|sip):/.test(sub)) return { ok: false, error: 'the token subject must be a tel: or sip: address' }
+      if (!/^(tel|sip):/.test(sub))
+        return { ok: false, error: 'the token subject must be a tel: or sip: address' }
       const scope = typeof payload.scope === 'string' ? payload.scope : ''
-      const principal: Principal = { sub, scopes: new Set(scope.split(' ').filter(Boolean)), claims: payload }
+      const principal: Principal = {
+        sub,
+        scopes: new Set(scope.split(' ').filter(Boolean)),
+        claims: payload,
+      }
       if (cache.size >= CACHE_LIMIT) cache.clear()
       cache.set(token, { principal, expiresAt: (payload.exp ?? 0) * 1000 })
       return { ok: true, value: principal }

@@ -6,7 +6,10 @@ import type { ScenarioEngine } from '../scenario/index.js'
 import { loadScenariosFromDisk } from './load-scenarios-from-disk.js'
 
 /** What a reload did: the new scenario count, or every problem of the refused edit. */
-export type ReloadOutcome = Result<{ readonly count: number; readonly droppedActivations: readonly string[] }, readonly string[]>
+export type ReloadOutcome = Result<
+  { readonly count: number; readonly droppedActivations: readonly string[] },
+  readonly string[]
+>
 
 export interface ScenarioReloader {
   /** Reads the folders and swaps the library in when every file is good; start-up reports the problems itself. */
@@ -20,7 +23,12 @@ export interface ScenarioReloader {
   onReload(listener: (outcome: ReloadOutcome) => void): () => void
 }
 
-export function createScenarioReloader(dirs: readonly string[], faces: readonly Face[], engine: ScenarioEngine, logger: Logger): ScenarioReloader {
+export function createScenarioReloader(
+  dirs: readonly string[],
+  faces: readonly Face[],
+  engine: ScenarioEngine,
+  logger: Logger,
+): ScenarioReloader {
   const listeners = new Set<(outcome: ReloadOutcome) => void>()
   const load = (): ReloadOutcome => {
     const loaded = loadScenariosFromDisk(dirs, faces)
@@ -33,9 +41,15 @@ export function createScenarioReloader(dirs: readonly string[], faces: readonly 
     reload() {
       const outcome = load()
       if (outcome.ok) {
-        logger.info({ scenarios: outcome.value.count, droppedActivations: outcome.value.droppedActivations }, 'scenarios reloaded')
+        logger.info(
+          { scenarios: outcome.value.count, droppedActivations: outcome.value.droppedActivations },
+          'scenarios reloaded',
+        )
       } else {
-        logger.error({ problems: outcome.error }, 'scenario files not reloaded; the previous scenarios stay in force until the files are fixed')
+        logger.error(
+          { problems: outcome.error },
+          'scenario files not reloaded; the previous scenarios stay in force until the files are fixed',
+        )
       }
       for (const listener of listeners) listener(outcome)
       return outcome
@@ -58,7 +72,12 @@ export interface ScenarioWatcher {
  * `callsim serve --watch`: reloads the scenario folders when a file in them changes, debounced.
  * Uses fs.watch (recursive, Node 20 on Linux, macOS and Windows).
  */
-export function watchScenarios(dirs: readonly string[], reloader: ScenarioReloader, logger: Logger, debounceMs = WATCH_DEBOUNCE_MS): ScenarioWatcher {
+export function watchScenarios(
+  dirs: readonly string[],
+  reloader: ScenarioReloader,
+  logger: Logger,
+  debounceMs = WATCH_DEBOUNCE_MS,
+): ScenarioWatcher {
   let timer: NodeJS.Timeout | undefined
   const schedule = (): void => {
     if (timer) clearTimeout(timer)
@@ -71,10 +90,15 @@ export function watchScenarios(dirs: readonly string[], reloader: ScenarioReload
   for (const dir of dirs) {
     try {
       const watcher = watch(dir, { recursive: true }, schedule)
-      watcher.on('error', (error) => logger.error({ dir, err: error }, 'stopped watching a scenario folder'))
+      watcher.on('error', (error) =>
+        logger.error({ dir, err: error }, 'stopped watching a scenario folder'),
+      )
       watchers.push(watcher)
     } catch (error) {
-      logger.error({ dir, err: error }, 'cannot watch a scenario folder; its changes need a restart')
+      logger.error(
+        { dir, err: error },
+        'cannot watch a scenario folder; its changes need a restart',
+      )
     }
   }
   return {

@@ -22,7 +22,9 @@ registerValidate(program)
 // No top-level await: the bundle is CommonJS (see scripts/bundle.js), which has none.
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof StartupError) {
-    process.stderr.write(`callsim could not start:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`)
+    process.stderr.write(
+      `callsim could not start:\n${error.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    )
     process.exit(1)
   }
   if (error instanceof CommanderError) process.exit(error.exitCode)

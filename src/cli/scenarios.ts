@@ -16,19 +16,43 @@ export function registerScenarios(program: Command): void {
   program
     .command('scenarios')
     .description('list the scenarios callsim serve would load: id, source file and description')
-    .option('--scenarios <dir>', 'also load the scenario files in this folder (repeatable)', collect)
-    .option('--spec <file>', 'check fault plans against this OpenAPI file instead of the built-in spec with the same operationIds (repeatable)', collect)
+    .option(
+      '--scenarios <dir>',
+      'also load the scenario files in this folder (repeatable)',
+      collect,
+    )
+    .option(
+      '--spec <file>',
+      'check fault plans against this OpenAPI file instead of the built-in spec with the same operationIds (repeatable)',
+      collect,
+    )
     .option('--json', 'print JSON instead of text')
     .action((flags: ScenariosFlags) => {
-      const simulator = createSimulator({ scenarioDirs: flags.scenarios ?? [], specs: flags.spec ?? [], clock: 'virtual', logLevel: 'silent', seed: 0 })
+      const simulator = createSimulator({
+        scenarioDirs: flags.scenarios ?? [],
+        specs: flags.spec ?? [],
+        clock: 'virtual',
+        logLevel: 'silent',
+        seed: 0,
+      })
       const scenarios = simulator.scenarios.list()
       simulator.dispose()
       if (flags.json) {
-        const rows = scenarios.map((s) => ({ id: s.id, description: s.description, source: s.origin.source, line: s.origin.line }))
+        const rows = scenarios.map((s) => ({
+          id: s.id,
+          description: s.description,
+          source: s.origin.source,
+          line: s.origin.line,
+        }))
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
         return
       }
-      const lines = scenarios.flatMap((s) => [`${s.id}  (${s.origin.source}${s.origin.line === undefined || s.origin.pointer === '' ? '' : `:${s.origin.line}`})`, `    ${s.description}`])
-      process.stdout.write(`${lines.join('\n')}\n\n${scenarios.length} scenarios. Pick one per request with the header x-callsim-scenario: <id>, or see docs/scenarios.md.\n`)
+      const lines = scenarios.flatMap((s) => [
+        `${s.id}  (${s.origin.source}${s.origin.line === undefined || s.origin.pointer === '' ? '' : `:${s.origin.line}`})`,
+        `    ${s.description}`,
+      ])
+      process.stdout.write(
+        `${lines.join('\n')}\n\n${scenarios.length} scenarios. Pick one per request with the header x-callsim-scenario: <id>, or see docs/scenarios.md.\n`,
+      )
     })
 }

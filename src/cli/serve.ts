@@ -30,26 +30,81 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('start the simulator with its built-in specs and scenarios')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parseInteger(0, 65535), 9091)
-    .option('--seed <n>', 'seed for every generated id, name, SDP and random decision', parseInteger(0, 2 ** 31 - 1))
-    .addOption(new Option('--clock <kind>', 'system time, or a virtual clock moved by POST /_callsim/clock').choices(['system', 'virtual']).default('system'))
-    .option('--spec <file>', 'serve this OpenAPI file instead of the built-in spec with the same operationIds (repeatable)', collect)
-    .option('--strict', 'answer 500 instead of sending a response that breaks the spec')
-    .option('--retention <duration>', 'how long finished calls stay readable (e.g. 5m)', parseDurationOption)
-    .option('--token-secret <secret>', 'HS256 secret for tokens (default: $CALLSIM_TOKEN_SECRET or the documented dev secret)')
-    .option('--body-limit <bytes>', 'largest request body accepted', parseInteger(1, 64 * 1024 * 1024))
-    .option('--call-templates <file>', 'Click2Call call templates (contactId → contact centre) instead of config/call-templates.yaml')
+    .option(
+      '-p, --port <port>',
+      'port to listen on (0 picks a free one)',
+      parseInteger(0, 65535),
+      9091,
+    )
+    .option(
+      '--seed <n>',
+      'seed for every generated id, name, SDP and random decision',
+      parseInteger(0, 2 ** 31 - 1),
+    )
     .addOption(
-      new Option('--registration <mode>', 'required: createSession needs an active registrationId; optional: any registrationId is accepted')
+      new Option('--clock <kind>', 'system time, or a virtual clock moved by POST /_callsim/clock')
+        .choices(['system', 'virtual'])
+        .default('system'),
+    )
+    .option(
+      '--spec <file>',
+      'serve this OpenAPI file instead of the built-in spec with the same operationIds (repeatable)',
+      collect,
+    )
+    .option('--strict', 'answer 500 instead of sending a response that breaks the spec')
+    .option(
+      '--retention <duration>',
+      'how long finished calls stay readable (e.g. 5m)',
+      parseDurationOption,
+    )
+    .option(
+      '--token-secret <secret>',
+      'HS256 secret for tokens (default: $CALLSIM_TOKEN_SECRET or the documented dev secret)',
+    )
+    .option(
+      '--body-limit <bytes>',
+      'largest request body accepted',
+      parseInteger(1, 64 * 1024 * 1024),
+    )
+    .option(
+      '--call-templates <file>',
+      'Click2Call call templates (contactId → contact centre) instead of config/call-templates.yaml',
+    )
+    .addOption(
+      new Option(
+        '--registration <mode>',
+        'required: createSession needs an active registrationId; optional: any registrationId is accepted',
+      )
         .choices(['required', 'optional'])
         .default('required'),
     )
-    .option('--allow-http-sinks', 'also accept http:// event sinks on loopback addresses (localhost, 127.x, [::1]); the spec demands https')
-    .option('--delivery-timeout <duration>', 'how long one event delivery attempt may take (default 5s)', parseDurationOption)
-    .option('--scenarios <dir>', 'also load the scenario files in this folder (repeatable); ids must be unique across folders', collect)
-    .option('--watch', 'reload the scenario files when they change; a broken edit is reported and the previous scenarios stay in force')
-    .option('--admin-token <token>', 'require "Authorization: Bearer <token>" on the control API (default: $CALLSIM_ADMIN_TOKEN, or no token)')
-    .addOption(new Option('--log-level <level>', 'log verbosity').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
+    .option(
+      '--allow-http-sinks',
+      'also accept http:// event sinks on loopback addresses (localhost, 127.x, [::1]); the spec demands https',
+    )
+    .option(
+      '--delivery-timeout <duration>',
+      'how long one event delivery attempt may take (default 5s)',
+      parseDurationOption,
+    )
+    .option(
+      '--scenarios <dir>',
+      'also load the scenario files in this folder (repeatable); ids must be unique across folders',
+      collect,
+    )
+    .option(
+      '--watch',
+      'reload the scenario files when they change; a broken edit is reported and the previous scenarios stay in force',
+    )
+    .option(
+      '--admin-token <token>',
+      'require "Authorization: Bearer <token>" on the control API (default: $CALLSIM_ADMIN_TOKEN, or no token)',
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log verbosity')
+        .choices(['silent', 'error', 'warn', 'info', 'debug'])
+        .default('info'),
+    )
     .action(async (flags: ServeFlags) => {
       const simulator = createSimulator({
         host: flags.host,
@@ -72,10 +127,16 @@ export function registerServe(program: Command): void {
         adminToken: flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN,
       })
       const running = await simulator.listen()
-      const token = await simulator.control.issueToken({ sub: DEFAULT_SUBSCRIBER, expiresInMs: 24 * 3_600_000 })
+      const token = await simulator.control.issueToken({
+        sub: DEFAULT_SUBSCRIBER,
+        expiresInMs: 24 * 3_600_000,
+      })
       const lines = [
         `callsim listening on ${running.url} (seed ${simulator.seed}, ${simulator.clock.kind} clock${simulator.options.strict ? ', strict' : ''})`,
-        ...simulator.faces.map((face) => `  ${face.id.padEnd(22)} ${running.url}${face.basePath}  (${face.spec.spec.source})`),
+        ...simulator.faces.map(
+          (face) =>
+            `  ${face.id.padEnd(22)} ${running.url}${face.basePath}  (${face.spec.spec.source})`,
+        ),
         `${simulator.scenarios.list().length} scenarios (callsim scenarios lists them)${simulator.options.watchScenarios ? ', reloaded when their files change' : ''}${simulator.options.adminToken === undefined ? '' : '; the control API needs the admin token'}`,
         '',
         `A token for ${DEFAULT_SUBSCRIBER}, valid 24h, with every scope:`,

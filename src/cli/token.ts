@@ -3,37 +3,70 @@ import { DEFAULT_TOKEN_SECRET, createTokenService } from '../app/index.js'
 import { parseDurationOption } from './parse-options.js'
 import { DEFAULT_SUBSCRIBER } from './serve.js'
 
-const SYSTEM_CLOCK = { kind: 'system', now: () => Date.now(), schedule: () => ({ timerTicket: 0, fire: () => undefined }), arm: () => undefined, cancel: () => undefined, pending: () => 0 } as const
+const SYSTEM_CLOCK = {
+  kind: 'system',
+  now: () => Date.now(),
+  schedule: () => ({ timerTicket: 0, fire: () => undefined }),
+  arm: () => undefined,
+  cancel: () => undefined,
+  pending: () => 0,
+} as const
 
 export function registerToken(program: Command): void {
   program
     .command('token')
     .description('print a signed bearer token that a callsim with the same secret accepts')
     .option('--sub <address>', 'the subscriber (tel: or sip: URI)', DEFAULT_SUBSCRIBER)
-    .requiredOption('--scope <scopes>', 'space-separated scopes, e.g. "webrtc-call-handling:sessions:create"')
+    .requiredOption(
+      '--scope <scopes>',
+      'space-separated scopes, e.g. "webrtc-call-handling:sessions:create"',
+    )
     .option('--expires-in <duration>', 'lifetime, e.g. 30m or 1h', parseDurationOption, 3_600_000)
-    .option('--claim <name=value>', 'an extra claim (repeatable), e.g. accessLevel=ADMIN', (value: string, previous: string[] = []) => [...previous, value])
-    .option('--secret <secret>', 'HS256 secret (default: $CALLSIM_TOKEN_SECRET or the documented dev secret)')
-    .action(async (flags: { sub: string; scope: string; expiresIn: number; claim?: string[]; secret?: string }) => {
-      if (!/^(tel|sip):/.test(flags.sub)) {
-        process.stderr.write(`error: --sub must be a tel: or sip: address, got "${flags.sub}".\n`)
-        process.exitCode = 2
-        return
-      }
-      const claims: Record<string, unknown> = {}
-      for (const pair of flags.claim ?? []) {
-        const [name, ...rest] = pair.split('=')
-        if (!name || rest.length === 0) {
-          process.stderr.write(`error: --claim takes name=value, got "${pair}".\n`)
+    .option(
+      '--claim <name=value>',
+      'an extra claim (repeatable), e.g. accessLevel=ADMIN',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--secret <secret>',
+      'HS256 secret (default: $CALLSIM_TOKEN_SECRET or the documented dev secret)',
+    )
+    .action(
+      async (flags: {
+        sub: string
+        scope: string
+        expiresIn: number
+        claim?: string[]
+        secret?: string
+      }) => {
+        if (!/^(tel|sip):/.test(flags.sub)) {
+          process.stderr.write(`error: --sub must be a tel: or sip: address, got "${flags.sub}".\n`)
           process.exitCode = 2
           return
         }
-        const value = rest.join('=')
-        claims[name] = value.includes(',') ? value.split(',') : value
-      }
-      // An empty value means unset: an empty HS256 key would crash token signing.
-      const service = createTokenService(flags.secret || process.env.CALLSIM_TOKEN_SECRET || DEFAULT_TOKEN_SECRET, SYSTEM_CLOCK)
-      const issued = await service.issue({ sub: flags.sub, scope: flags.scope, expiresInMs: flags.expiresIn, claims })
-      process.stdout.write(`${issued.token}\n`)
-    })
+        const claims: Record<string, unknown> = {}
+        for (const pair of flags.claim ?? []) {
+          const [name, ...rest] = pair.split('=')
+          if (!name || rest.length === 0) {
+            process.stderr.write(`error: --claim takes name=value, got "${pair}".\n`)
+            process.exitCode = 2
+            return
+          }
+          const value = rest.join('=')
+          claims[name] = value.includes(',') ? value.split(',') : value
+        }
+        // An empty value means unset: an empty HS256 key would crash token signing.
+        const service = createTokenService(
+          flags.secret || process.env.CALLSIM_TOKEN_SECRET || DEFAULT_TOKEN_SECRET,
+          SYSTEM_CLOCK,
+        )
+        const issued = await service.issue({
+          sub: flags.sub,
+          scope: flags.scope,
+          expiresInMs: flags.expiresIn,
+          claims,
+        })
+        process.stdout.write(`${issued.token}\n`)
+      },
+    )
 }

@@ -22,7 +22,10 @@ export interface CompiledCallback {
   /** The callback's own operationId; CAMARA repeats the parent's. */
   readonly operationId: string
   readonly requestBody:
-    | { readonly required: boolean; readonly content: ReadonlyMap<string, ValidateFunction | undefined> }
+    | {
+        readonly required: boolean
+        readonly content: ReadonlyMap<string, ValidateFunction | undefined>
+      }
     | undefined
 }
 
@@ -35,7 +38,9 @@ export function callbackKey(name: string, expression: string, method: string): s
  * Compiles the request body validators of every callback the spec's operations declare.
  * @example compileCallbacks(spec).value.get(callbackKey('notifications', '{$request.body#/sink}', 'post'))
  */
-export function compileCallbacks(spec: LoadedSpec): Result<ReadonlyMap<string, CompiledCallback>, SpecProblem[]> {
+export function compileCallbacks(
+  spec: LoadedSpec,
+): Result<ReadonlyMap<string, CompiledCallback>, SpecProblem[]> {
   const problems: SpecProblem[] = []
   // The same compiler as the operations' bodies, so the build-time cache covers callbacks too.
   const { bodies } = createSchemaCompilers(spec)
@@ -44,7 +49,12 @@ export function compileCallbacks(spec: LoadedSpec): Result<ReadonlyMap<string, C
       return bodies.compile({ $ref: `request.json#${pointer}` })
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
-      problems.push({ source: spec.source, pointer, line: spec.lineOf(pointer), message: `callback schema cannot be compiled: ${reason}` })
+      problems.push({
+        source: spec.source,
+        pointer,
+        line: spec.lineOf(pointer),
+        message: `callback schema cannot be compiled: ${reason}`,
+      })
       return undefined
     }
   }
@@ -56,10 +66,14 @@ export function compileCallbacks(spec: LoadedSpec): Result<ReadonlyMap<string, C
     for (const method of HTTP_METHODS) {
       const operation = item[method]
       if (!isObject(operation) || typeof operation.operationId !== 'string') continue
-      for (const [name, entry] of Object.entries(isObject(operation.callbacks) ? operation.callbacks : {})) {
+      for (const [name, entry] of Object.entries(
+        isObject(operation.callbacks) ? operation.callbacks : {},
+      )) {
         const callback = deref(spec.document, entry)
         if (!isObject(callback.value)) continue
-        const callbackPointer = callback.pointer?.slice(1) ?? toPointer(['paths', pathTemplate, method, 'callbacks', name])
+        const callbackPointer =
+          callback.pointer?.slice(1) ??
+          toPointer(['paths', pathTemplate, method, 'callbacks', name])
         for (const [expression, callbackItem] of Object.entries(callback.value)) {
           if (!isObject(callbackItem)) continue
           for (const callbackMethod of HTTP_METHODS) {
@@ -71,9 +85,16 @@ export function compileCallbacks(spec: LoadedSpec): Result<ReadonlyMap<string, C
             if (isObject(body.value)) {
               const bodyPointer = body.pointer?.slice(1) ?? `${requestPointer}/requestBody`
               const content = new Map<string, ValidateFunction | undefined>()
-              for (const [mediaType, media] of Object.entries(isObject(body.value.content) ? body.value.content : {})) {
+              for (const [mediaType, media] of Object.entries(
+                isObject(body.value.content) ? body.value.content : {},
+              )) {
                 const hasSchema = isObject(media) && media.schema !== undefined
-                content.set(mediaType.toLowerCase(), hasSchema ? compile(`${bodyPointer}${toPointer(['content', mediaType, 'schema'])}`) : undefined)
+                content.set(
+                  mediaType.toLowerCase(),
+                  hasSchema
+                    ? compile(`${bodyPointer}${toPointer(['content', mediaType, 'schema'])}`)
+                    : undefined,
+                )
               }
               requestBody = { required: body.value.required === true, content }
             }
@@ -82,7 +103,10 @@ export function compileCallbacks(spec: LoadedSpec): Result<ReadonlyMap<string, C
               expression,
               method: callbackMethod.toUpperCase(),
               parentOperationId: operation.operationId,
-              operationId: typeof request.operationId === 'string' ? request.operationId : operation.operationId,
+              operationId:
+                typeof request.operationId === 'string'
+                  ? request.operationId
+                  : operation.operationId,
               requestBody,
             })
           }
@@ -102,16 +126,44 @@ export function validateCallbackRequest(
   const base = { direction: 'callback', operationId: callback.operationId } as const
   const declared = callback.requestBody
   if (!declared) {
-    return parts.body === undefined ? [] : [{ ...base, location: 'body', path: 'body', keyword: 'no-content', message: `the ${callback.name} callback declares no request body, but one was built` }]
+    return parts.body === undefined
+      ? []
+      : [
+          {
+            ...base,
+            location: 'body',
+            path: 'body',
+            keyword: 'no-content',
+            message: `the ${callback.name} callback declares no request body, but one was built`,
+          },
+        ]
   }
   if (parts.body === undefined) {
-    return declared.required ? [{ ...base, location: 'body', path: 'body', keyword: 'required-body', message: `the ${callback.name} callback requires a request body` }] : []
+    return declared.required
+      ? [
+          {
+            ...base,
+            location: 'body',
+            path: 'body',
+            keyword: 'required-body',
+            message: `the ${callback.name} callback requires a request body`,
+          },
+        ]
+      : []
   }
   const mediaType = mediaTypeOf(parts.contentType)
   const key = mediaType === undefined ? undefined : findMediaType(declared.content, mediaType)
   if (key === undefined) {
     const accepted = [...declared.content.keys()].join(', ')
-    return [{ ...base, location: 'content-type', path: 'header.content-type', keyword: 'content-type', message: `Content-Type ${mediaType ?? '(none)'} is not declared for the ${callback.name} callback (declared: ${accepted})` }]
+    return [
+      {
+        ...base,
+        location: 'content-type',
+        path: 'header.content-type',
+        keyword: 'content-type',
+        message: `Content-Type ${mediaType ?? '(none)'} is not declared for the ${callback.name} callback (declared: ${accepted})`,
+      },
+    ]
   }
   const validate = declared.content.get(key)
   return validate ? runValidator(validate, parts.body, base, 'body', 'callback body') : []

@@ -19,7 +19,10 @@ export interface CompiledResponse {
   /** Validators by media type; an entry without a schema accepts any body of that type. */
   readonly content: ReadonlyMap<string, ValidateFunction | undefined>
   /** Declared response headers (lower-case names) and their validators. */
-  readonly headers: ReadonlyMap<string, { required: boolean; validate: ValidateFunction | undefined }>
+  readonly headers: ReadonlyMap<
+    string,
+    { required: boolean; validate: ValidateFunction | undefined }
+  >
 }
 
 /** Everything callsim needs at request time for one operation, compiled once at start-up. */
@@ -31,9 +34,14 @@ export interface CompiledOperation {
   /** Lower-case header name → the spelling the spec declares, for messages. */
   readonly headerNames: ReadonlyMap<string, string>
   /** Validates {path, query, header} objects; coerces strings to the declared types in place. */
-  readonly validateParameters: Readonly<Record<'path' | 'query' | 'header', ValidateFunction | undefined>>
+  readonly validateParameters: Readonly<
+    Record<'path' | 'query' | 'header', ValidateFunction | undefined>
+  >
   readonly requestBody:
-    | { readonly required: boolean; readonly content: ReadonlyMap<string, ValidateFunction | undefined> }
+    | {
+        readonly required: boolean
+        readonly content: ReadonlyMap<string, ValidateFunction | undefined>
+      }
     | undefined
   /** Keys are '201', '4XX' or 'default', as in the spec. */
   readonly responses: ReadonlyMap<string, CompiledResponse>
@@ -64,7 +72,11 @@ export function compileSpec(spec: LoadedSpec): Result<CompiledSpec, SpecProblem[
   const problems: SpecProblem[] = []
   const { bodies, params } = createSchemaCompilers(spec)
 
-  const compile = (compiler: SchemaCompiler, schema: object, pointer: string): ValidateFunction | undefined => {
+  const compile = (
+    compiler: SchemaCompiler,
+    schema: object,
+    pointer: string,
+  ): ValidateFunction | undefined => {
     try {
       return compiler.compile(schema)
     } catch (error) {
@@ -77,14 +89,21 @@ export function compileSpec(spec: LoadedSpec): Result<CompiledSpec, SpecProblem[
       return undefined
     }
   }
-  const schemaAt = (direction: Direction, pointer: string): object => ({ $ref: `${direction}.json#${pointer}` })
+  const schemaAt = (direction: Direction, pointer: string): object => ({
+    $ref: `${direction}.json#${pointer}`,
+  })
 
   const compileContent = (direction: Direction, holderPointer: string, holder: JsonObject) => {
     const content = new Map<string, ValidateFunction | undefined>()
-    for (const [mediaType, media] of Object.entries(isObject(holder.content) ? holder.content : {})) {
+    for (const [mediaType, media] of Object.entries(
+      isObject(holder.content) ? holder.content : {},
+    )) {
       const pointer = `${holderPointer}${toPointer(['content', mediaType, 'schema'])}`
       const hasSchema = isObject(media) && media.schema !== undefined
-      content.set(mediaType.toLowerCase(), hasSchema ? compile(bodies, schemaAt(direction, pointer), pointer) : undefined)
+      content.set(
+        mediaType.toLowerCase(),
+        hasSchema ? compile(bodies, schemaAt(direction, pointer), pointer) : undefined,
+      )
     }
     return content
   }
@@ -107,14 +126,20 @@ export function compileSpec(spec: LoadedSpec): Result<CompiledSpec, SpecProblem[
           const resolved = deref(spec.document, entry)
           if (!isObject(resolved.value)) return
           const pointer = resolved.pointer?.slice(1) ?? `${listPointer}/${position}`
-          byKey.set(`${String(resolved.value.in)}:${String(resolved.value.name)}`, { parameter: resolved.value, pointer })
+          byKey.set(`${String(resolved.value.in)}:${String(resolved.value.name)}`, {
+            parameter: resolved.value,
+            pointer,
+          })
         })
       }
       collect(item.parameters, toPointer(['paths', pathTemplate, 'parameters']))
       collect(operation.parameters, `${operationPointer}/parameters`)
 
       const parameters: CompiledParameter[] = []
-      const groups: Record<'path' | 'query' | 'header', { properties: JsonObject; required: string[] }> = {
+      const groups: Record<
+        'path' | 'query' | 'header',
+        { properties: JsonObject; required: string[] }
+      > = {
         path: { properties: {}, required: [] },
         query: { properties: {}, required: [] },
         header: { properties: {}, required: [] },
@@ -129,37 +154,57 @@ export function compileSpec(spec: LoadedSpec): Result<CompiledSpec, SpecProblem[
         if (!group) continue
         // Node lower-cases incoming header names; HTTP header names are case-insensitive.
         const key = location === 'header' ? name.toLowerCase() : name
-        group.properties[key] = parameter.schema === undefined ? {} : schemaAt('request', `${pointer}/schema`)
+        group.properties[key] =
+          parameter.schema === undefined ? {} : schemaAt('request', `${pointer}/schema`)
         if (required) group.required.push(key)
       }
       const compileGroup = (location: 'path' | 'query' | 'header') => {
         const group = groups[location]
         if (Object.keys(group.properties).length === 0) return undefined
-        return compile(params, { type: 'object', properties: group.properties, required: group.required }, `${operationPointer}/parameters`)
+        return compile(
+          params,
+          { type: 'object', properties: group.properties, required: group.required },
+          `${operationPointer}/parameters`,
+        )
       }
 
       let requestBody: CompiledOperation['requestBody']
       const body = deref(spec.document, operation.requestBody)
       if (isObject(body.value)) {
         const bodyPointer = body.pointer?.slice(1) ?? `${operationPointer}/requestBody`
-        requestBody = { required: body.value.required === true, content: compileContent('request', bodyPointer, body.value) }
+        requestBody = {
+          required: body.value.required === true,
+          content: compileContent('request', bodyPointer, body.value),
+        }
       }
 
       const responses = new Map<string, CompiledResponse>()
-      for (const [status, entry] of Object.entries(isObject(operation.responses) ? operation.responses : {})) {
+      for (const [status, entry] of Object.entries(
+        isObject(operation.responses) ? operation.responses : {},
+      )) {
         const resolved = deref(spec.document, entry)
         if (!isObject(resolved.value)) continue
-        const responsePointer = resolved.pointer?.slice(1) ?? `${operationPointer}${toPointer(['responses', status])}`
-        const headers = new Map<string, { required: boolean; validate: ValidateFunction | undefined }>()
-        for (const [name, header] of Object.entries(isObject(resolved.value.headers) ? resolved.value.headers : {})) {
+        const responsePointer =
+          resolved.pointer?.slice(1) ?? `${operationPointer}${toPointer(['responses', status])}`
+        const headers = new Map<
+          string,
+          { required: boolean; validate: ValidateFunction | undefined }
+        >()
+        for (const [name, header] of Object.entries(
+          isObject(resolved.value.headers) ? resolved.value.headers : {},
+        )) {
           const headerResolved = deref(spec.document, header)
           if (!isObject(headerResolved.value)) continue
-          const headerPointer = headerResolved.pointer?.slice(1) ?? `${responsePointer}${toPointer(['headers', name])}`
+          const headerPointer =
+            headerResolved.pointer?.slice(1) ?? `${responsePointer}${toPointer(['headers', name])}`
           const validate =
             headerResolved.value.schema === undefined
               ? undefined
               : compile(params, schemaAt('response', `${headerPointer}/schema`), headerPointer)
-          headers.set(name.toLowerCase(), { required: headerResolved.value.required === true, validate })
+          headers.set(name.toLowerCase(), {
+            required: headerResolved.value.required === true,
+            validate,
+          })
         }
         responses.set(status.toUpperCase(), {
           content: compileContent('response', responsePointer, resolved.value),
@@ -172,8 +217,14 @@ export function compileSpec(spec: LoadedSpec): Result<CompiledSpec, SpecProblem[
         method: method.toUpperCase(),
         pathTemplate,
         parameters,
-        headerNames: new Map(parameters.filter((p) => p.in === 'header').map((p) => [p.name.toLowerCase(), p.name])),
-        validateParameters: { path: compileGroup('path'), query: compileGroup('query'), header: compileGroup('header') },
+        headerNames: new Map(
+          parameters.filter((p) => p.in === 'header').map((p) => [p.name.toLowerCase(), p.name]),
+        ),
+        validateParameters: {
+          path: compileGroup('path'),
+          query: compileGroup('query'),
+          header: compileGroup('header'),
+        },
         requestBody,
         responses,
         security: securityOf(operation.security ?? spec.document.security),
@@ -191,7 +242,9 @@ function securityOf(value: unknown): readonly SecurityAlternative[] {
   if (!Array.isArray(value)) return []
   return value.filter(isObject).map((requirement) => ({
     schemes: Object.keys(requirement),
-    scopes: Object.values(requirement).flatMap((scopes) => (Array.isArray(scopes) ? scopes.map(String) : [])),
+    scopes: Object.values(requirement).flatMap((scopes) =>
+      Array.isArray(scopes) ? scopes.map(String) : [],
+    ),
   }))
 }
 

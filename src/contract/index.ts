@@ -8,9 +8,21 @@ export {
   type SecurityAlternative,
   type ValidateFunction,
 } from './compile-validators.js'
-export { callbackKey, compileCallbacks, validateCallbackRequest, type CompiledCallback } from './compile-callbacks.js'
+export {
+  callbackKey,
+  compileCallbacks,
+  validateCallbackRequest,
+  type CompiledCallback,
+} from './compile-callbacks.js'
 export { formatSpecProblem, type SpecProblem } from './errors.js'
-export { deref, isObject, parseSpec, resolvePointer, type JsonObject, type LoadedSpec } from './load-spec.js'
+export {
+  deref,
+  isObject,
+  parseSpec,
+  resolvePointer,
+  type JsonObject,
+  type LoadedSpec,
+} from './load-spec.js'
 export { OperationIndex, type RouteMatch, type RouteMiss } from './operation-index.js'
 export {
   acceptedAtBuild,
@@ -25,7 +37,12 @@ export { err, ok, type Result } from './result.js'
 export { mediaTypeOf, toViolations } from './validate.js'
 export { validateRequest, type RequestParts, type ValidatedRequest } from './validate-request.js'
 export { findResponse, validateResponse, type ResponseParts } from './validate-response.js'
-export { describeViolations, isRangeViolation, type ValueLocation, type Violation } from './violation.js'
+export {
+  describeViolations,
+  isRangeViolation,
+  type ValueLocation,
+  type Violation,
+} from './violation.js'
 export { parsePointer, parseYamlSource, toPointer, type YamlSource } from './yaml-source.js'
 
 import { compileSpec, type CompiledSpec } from './compile-validators.js'

@@ -2,7 +2,16 @@ import type { SpecProblem } from './errors.js'
 import { err, ok, type Result } from './result.js'
 import { parsePointer, parseYamlSource, toPointer, type YamlSource } from './yaml-source.js'
 
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
+export const HTTP_METHODS = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+] as const
 export type HttpMethod = (typeof HTTP_METHODS)[number]
 
 export type JsonObject = Record<string, unknown>
@@ -38,7 +47,11 @@ export function resolvePointer(document: unknown, ref: string): unknown {
 export function deref(document: unknown, value: unknown): { value: unknown; pointer?: string } {
   let pointer: string | undefined
   let current = value
-  for (let hops = 0; hops < 32 && isObject(current) && typeof current.$ref === 'string'; hops += 1) {
+  for (
+    let hops = 0;
+    hops < 32 && isObject(current) && typeof current.$ref === 'string';
+    hops += 1
+  ) {
     pointer = current.$ref
     current = resolvePointer(document, current.$ref)
   }
@@ -58,12 +71,21 @@ export function parseSpec(text: string, source: string): Result<LoadedSpec, Spec
     problems.push({ source, pointer, line: lineOf(pointer), message })
   }
   if (!isObject(data)) {
-    return err([{ source, pointer: '', message: 'not an OpenAPI document: expected a YAML or JSON object at the top' }])
+    return err([
+      {
+        source,
+        pointer: '',
+        message: 'not an OpenAPI document: expected a YAML or JSON object at the top',
+      },
+    ])
   }
   const version = data.openapi
   let dialect: '3.0' | '3.1' = '3.0'
   if (typeof version !== 'string') {
-    const hint = typeof data.swagger === 'string' ? ' (Swagger 2.0 is not supported; convert it to OpenAPI 3)' : ''
+    const hint =
+      typeof data.swagger === 'string'
+        ? ' (Swagger 2.0 is not supported; convert it to OpenAPI 3)'
+        : ''
     problem('/openapi', `not an OpenAPI 3 document: the "openapi" version field is missing${hint}`)
   } else if (/^3\.0\.\d+$/.test(version)) {
     dialect = '3.0'
@@ -92,7 +114,10 @@ export function parseSpec(text: string, source: string): Result<LoadedSpec, Spec
   })
 }
 
-function checkOperations(paths: JsonObject, problem: (pointer: string, message: string) => void): void {
+function checkOperations(
+  paths: JsonObject,
+  problem: (pointer: string, message: string) => void,
+): void {
   const seen = new Map<string, string>()
   for (const [path, item] of Object.entries(paths)) {
     const itemPointer = toPointer(['paths', path])
@@ -110,7 +135,10 @@ function checkOperations(paths: JsonObject, problem: (pointer: string, message: 
         continue
       }
       if (typeof operation.operationId !== 'string' || operation.operationId === '') {
-        problem(pointer, `${method.toUpperCase()} ${path} has no operationId; callsim routes handlers by operationId`)
+        problem(
+          pointer,
+          `${method.toUpperCase()} ${path} has no operationId; callsim routes handlers by operationId`,
+        )
         continue
       }
       const first = seen.get(operation.operationId)
@@ -146,7 +174,10 @@ function checkRefs(
   if (typeof node.$ref === 'string') {
     const ref = node.$ref
     if (!ref.startsWith('#')) {
-      problem(toPointer(at), `external reference "${ref}" is not supported; bundle the spec into one file`)
+      problem(
+        toPointer(at),
+        `external reference "${ref}" is not supported; bundle the spec into one file`,
+      )
     } else if (resolvePointer(root, ref) === undefined) {
       problem(toPointer(at), `reference "${ref}" points to nothing in this document`)
     }

@@ -6,7 +6,16 @@ export type Direction = 'request' | 'response'
 
 const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']
 const SCHEMA_LISTS = ['allOf', 'oneOf', 'anyOf', 'prefixItems']
-const SCHEMA_SINGLES = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames']
+const SCHEMA_SINGLES = [
+  'items',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+]
 
 /**
  * Turns the OpenAPI dialect of a whole document into plain JSON Schema for one direction, so
@@ -14,12 +23,20 @@ const SCHEMA_SINGLES = ['items', 'additionalProperties', 'not', 'if', 'then', 'e
  * OpenAPI 3.0 adds `nullable`, and both versions give readOnly/writeOnly a meaning for
  * `required`; annotations such as `example` are left for ajv to ignore.
  */
-export function toJsonSchemaDocument(document: JsonObject, dialect: '3.0' | '3.1', direction: Direction): JsonObject {
+export function toJsonSchemaDocument(
+  document: JsonObject,
+  dialect: '3.0' | '3.1',
+  direction: Direction,
+): JsonObject {
   const copy = structuredClone(document)
-  const convert = (schema: unknown): void => convertSchema(copy, schema, dialect, direction, new Set())
+  const convert = (schema: unknown): void =>
+    convertSchema(copy, schema, dialect, direction, new Set())
   const components = isObject(copy.components) ? copy.components : {}
-  for (const schema of Object.values(isObject(components.schemas) ? components.schemas : {})) convert(schema)
-  for (const parameter of Object.values(isObject(components.parameters) ? components.parameters : {})) {
+  for (const schema of Object.values(isObject(components.schemas) ? components.schemas : {}))
+    convert(schema)
+  for (const parameter of Object.values(
+    isObject(components.parameters) ? components.parameters : {},
+  )) {
     if (isObject(parameter)) convert(parameter.schema)
   }
   for (const header of Object.values(isObject(components.headers) ? components.headers : {})) {
@@ -34,8 +51,12 @@ export function toJsonSchemaDocument(document: JsonObject, dialect: '3.0' | '3.1
       if (isObject(header)) convert(header.schema)
     }
   }
-  for (const response of Object.values(isObject(components.responses) ? components.responses : {})) visitContent(response)
-  for (const body of Object.values(isObject(components.requestBodies) ? components.requestBodies : {})) visitContent(body)
+  for (const response of Object.values(isObject(components.responses) ? components.responses : {}))
+    visitContent(response)
+  for (const body of Object.values(
+    isObject(components.requestBodies) ? components.requestBodies : {},
+  ))
+    visitContent(body)
   const visitPathItem = (item: unknown, depth: number): void => {
     if (!isObject(item)) return
     for (const operation of [item, ...Object.values(item)]) {
@@ -44,13 +65,18 @@ export function toJsonSchemaDocument(document: JsonObject, dialect: '3.0' | '3.1
         if (isObject(parameter)) convert(parameter.schema)
       }
       visitContent(operation.requestBody)
-      for (const response of Object.values(isObject(operation.responses) ? operation.responses : {})) {
+      for (const response of Object.values(
+        isObject(operation.responses) ? operation.responses : {},
+      )) {
         visitContent(response)
       }
       // Callbacks are path items of the consumer's API; callsim validates what it sends there.
       if (depth > 0) continue
-      for (const callback of Object.values(isObject(operation.callbacks) ? operation.callbacks : {})) {
-        if (isObject(callback)) Object.values(callback).forEach((callbackItem) => visitPathItem(callbackItem, depth + 1))
+      for (const callback of Object.values(
+        isObject(operation.callbacks) ? operation.callbacks : {},
+      )) {
+        if (isObject(callback))
+          Object.values(callback).forEach((callbackItem) => visitPathItem(callbackItem, depth + 1))
       }
     }
   }
@@ -93,11 +119,17 @@ function applyDiscriminators(document: JsonObject): void {
   }
   if (found.length === 0) return
 
-  const copyOf = new Map(found.map((entry) => [schemaRef(entry.name), `#${toPointer([DISCRIMINATOR_BASES_KEY, entry.name])}`]))
+  const copyOf = new Map(
+    found.map((entry) => [
+      schemaRef(entry.name),
+      `#${toPointer([DISCRIMINATOR_BASES_KEY, entry.name])}`,
+    ]),
+  )
   // First point every mapped schema's back-references at the copies, then take the copies, so
   // that no chain of references can lead from a copy into a dispatching schema again.
   for (const { mapping } of found) {
-    for (const ref of new Set(mapping.values())) redirectBackReferences(resolvePointer(document, ref), copyOf)
+    for (const ref of new Set(mapping.values()))
+      redirectBackReferences(resolvePointer(document, ref), copyOf)
   }
   const bases: JsonObject = {}
   for (const { name, schema } of found) {
@@ -112,10 +144,17 @@ function applyDiscriminators(document: JsonObject): void {
     const dispatch: JsonObject[] = []
     for (const [value, ref] of mapping) {
       if (ref === self) continue
-      dispatch.push({ if: { properties: { [property]: { const: value } }, required: [property] }, then: { $ref: ref } })
+      dispatch.push({
+        if: { properties: { [property]: { const: value } }, required: [property] },
+        then: { $ref: ref },
+      })
     }
     const allOf = Array.isArray(schema.allOf) ? schema.allOf : []
-    schema.allOf = [...allOf, ...dispatch, { properties: { [property]: { enum: [...mapping.keys()] } } }]
+    schema.allOf = [
+      ...allOf,
+      ...dispatch,
+      { properties: { [property]: { enum: [...mapping.keys()] } } },
+    ]
   }
 }
 
@@ -147,11 +186,13 @@ function mappingOf(schemas: JsonObject, name: string, schema: JsonObject): Map<s
   }
   for (const key of ['oneOf', 'anyOf']) {
     const list = schema[key]
-    if (Array.isArray(list)) list.forEach((entry) => implicit(isObject(entry) ? entry.$ref : undefined))
+    if (Array.isArray(list))
+      list.forEach((entry) => implicit(isObject(entry) ? entry.$ref : undefined))
   }
   for (const [otherName, other] of Object.entries(schemas)) {
     if (otherName === name || !isObject(other) || !Array.isArray(other.allOf)) continue
-    if (other.allOf.some((entry) => isObject(entry) && entry.$ref === self)) implicit(schemaRef(otherName))
+    if (other.allOf.some((entry) => isObject(entry) && entry.$ref === self))
+      implicit(schemaRef(otherName))
   }
   return mapping
 }
@@ -191,19 +232,25 @@ function convertSchema(
   if (dialect === '3.0' && schema.nullable === true) {
     delete schema.nullable
     if (typeof schema.type === 'string') schema.type = [schema.type, 'null']
-    if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null]
+    if (Array.isArray(schema.enum) && !schema.enum.includes(null))
+      schema.enum = [...schema.enum, null]
   }
   dropDirectionalRequired(document, schema, direction)
 }
 
 /** OpenAPI: a readOnly property is required only in responses, a writeOnly one only in requests. */
-function dropDirectionalRequired(document: JsonObject, schema: JsonObject, direction: Direction): void {
+function dropDirectionalRequired(
+  document: JsonObject,
+  schema: JsonObject,
+  direction: Direction,
+): void {
   if (!Array.isArray(schema.required) || !isObject(schema.properties)) return
   const properties = schema.properties
   const flag = direction === 'request' ? 'readOnly' : 'writeOnly'
   const kept = schema.required.filter((name) => {
     let property: unknown = properties[String(name)]
-    if (isObject(property) && typeof property.$ref === 'string') property = resolvePointer(document, property.$ref)
+    if (isObject(property) && typeof property.$ref === 'string')
+      property = resolvePointer(document, property.$ref)
     return !(isObject(property) && property[flag] === true)
   })
   if (kept.length !== schema.required.length) schema.required = kept

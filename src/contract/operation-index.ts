@@ -71,7 +71,8 @@ export class OperationIndex<T> {
     const found = this.walk(this.root, splitPath(path), 0, method.toUpperCase())
     if (!found) return { kind: 'not-found', allowed: [] }
     const entry = found.node.methods.get(method.toUpperCase())
-    if (entry === undefined) return { kind: 'method-not-allowed', allowed: [...found.node.methods.keys()] }
+    if (entry === undefined)
+      return { kind: 'method-not-allowed', allowed: [...found.node.methods.keys()] }
     // The walk collected the parameter values in path order; the route knows their names.
     const pathParams: Record<string, string> = {}
     entry.paramNames.forEach((name, position) => {

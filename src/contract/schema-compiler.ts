@@ -23,7 +23,9 @@ type FormatsPlugin = (ajv: Ajv) => Ajv
 
 function newAjv(dialect: '3.0' | '3.1' | '07', options: Options): Ajv {
   // Standalone code can be generated only from an ajv that kept the source of its functions.
-  const withSource: Options = recording ? { ...options, code: { ...options.code, source: true } } : options
+  const withSource: Options = recording
+    ? { ...options, code: { ...options.code, source: true } }
+    : options
   return dialect === '3.1'
     ? new (requireModule('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020(withSource)
     : new (requireModule('ajv') as { Ajv: typeof Ajv }).Ajv(withSource)
@@ -31,7 +33,11 @@ function newAjv(dialect: '3.0' | '3.1' | '07', options: Options): Ajv {
 
 /** A lenient ajv for third-party OpenAPI schemas: `coerce` for parameters, which arrive as strings. */
 function createOpenApiAjv(dialect: '3.0' | '3.1', coerce: boolean): Ajv {
-  const ajv = newAjv(dialect, { ...AJV_OPTIONS, coerceTypes: coerce ? 'array' : false, useDefaults: coerce })
+  const ajv = newAjv(dialect, {
+    ...AJV_OPTIONS,
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: coerce,
+  })
   ;(requireModule('ajv-formats') as FormatsPlugin)(ajv)
   return ajv
 }
@@ -76,7 +82,10 @@ export interface RecordedCache {
   /** Text hash → JSON text of a CachedDocument. */
   readonly documents: ReadonlyMap<string, string>
   /** CommonJS source that exports validators by name, and the validator key of each name. */
-  readonly modules: readonly { readonly code: string; readonly exports: ReadonlyMap<string, string> }[]
+  readonly modules: readonly {
+    readonly code: string
+    readonly exports: ReadonlyMap<string, string>
+  }[]
   /** `textHash|validatorKeyHash` of every text a validator accepted (see recordAccepted). */
   readonly accepted: ReadonlySet<string>
 }
@@ -102,14 +111,25 @@ export function recordPrecompiledCache(task: () => void): RecordedCache {
   } finally {
     recording = undefined
   }
-  const standaloneCode = requireModule('ajv/dist/standalone') as (ajv: Ajv, refs: Record<string, string>) => string
+  const standaloneCode = requireModule('ajv/dist/standalone') as (
+    ajv: Ajv,
+    refs: Record<string, string>,
+  ) => string
   const modules = current.instances
     .filter(({ ids }) => ids.size > 0)
     .map(({ ajv, ids }) => {
       const exports = new Map([...ids].map(([key, id]) => [id, key]))
-      return { code: standaloneCode(ajv, Object.fromEntries([...ids.values()].map((id) => [id, id]))), exports }
+      return {
+        code: standaloneCode(ajv, Object.fromEntries([...ids.values()].map((id) => [id, id]))),
+        exports,
+      }
     })
-  const documents = new Map([...current.documents].map(([hash, { json, lines }]) => [hash, `{"data":${json},"lines":${JSON.stringify(lines)}}`]))
+  const documents = new Map(
+    [...current.documents].map(([hash, { json, lines }]) => [
+      hash,
+      `{"data":${json},"lines":${JSON.stringify(lines)}}`,
+    ]),
+  )
   return { documents, modules, accepted: current.accepted }
 }
 
@@ -136,7 +156,10 @@ function textHash(text: string): string {
  * hold what JSON cannot, such as .inf; such a text is simply parsed every time). Returns a
  * function that records each line looked up, so that start-up's own lookups are cached too.
  */
-export function recordDocument(text: string, data: unknown): ((pointer: string, line: number | undefined) => void) | undefined {
+export function recordDocument(
+  text: string,
+  data: unknown,
+): ((pointer: string, line: number | undefined) => void) | undefined {
   if (!recording) return undefined
   const json = JSON.stringify(data)
   if (json === undefined || !isDeepStrictEqual(JSON.parse(json), data)) return undefined
@@ -169,13 +192,21 @@ export interface SchemaCompiler {
  * Looks a validator up in the installed cache, else compiles it with the ajv `instance()`
  * gives; while recording, the schema is registered under an id for standalone export.
  */
-function compileWith(key: string, instance: () => { ajv: Ajv; ids: Map<string, string> | undefined }, schema: object): ValidateFunction {
+function compileWith(
+  key: string,
+  instance: () => { ajv: Ajv; ids: Map<string, string> | undefined },
+  schema: object,
+): ValidateFunction {
   const validate = compileOrLoad(key, instance, schema)
   validatorKeys.set(validate, { key, hash: undefined })
   return validate
 }
 
-function compileOrLoad(key: string, instance: () => { ajv: Ajv; ids: Map<string, string> | undefined }, schema: object): ValidateFunction {
+function compileOrLoad(
+  key: string,
+  instance: () => { ajv: Ajv; ids: Map<string, string> | undefined },
+  schema: object,
+): ValidateFunction {
   const cached = recording ? undefined : installed?.validator(key)
   if (cached) return cached
   const { ajv, ids } = instance()
@@ -192,7 +223,10 @@ function compileOrLoad(key: string, instance: () => { ajv: Ajv; ids: Map<string,
 }
 
 /** The cache key of every validator compileWith handed out; its hash is taken when first needed. */
-const validatorKeys = new WeakMap<ValidateFunction, { readonly key: string; hash: string | undefined }>()
+const validatorKeys = new WeakMap<
+  ValidateFunction,
+  { readonly key: string; hash: string | undefined }
+>()
 
 function validatorKeyHash(validate: ValidateFunction): string | undefined {
   const entry = validatorKeys.get(validate)
@@ -240,7 +274,10 @@ function lazyInstance(create: () => Ajv): () => { ajv: Ajv; ids: Map<string, str
  * conversion of the document, made only when a validator is not in the cache. A validator's
  * cache key is what determines its code: the ajv flavour, the document, and the schema.
  */
-export function createSchemaCompilers(spec: { readonly document: JsonObject; readonly dialect: '3.0' | '3.1' }): Record<'bodies' | 'params', SchemaCompiler> {
+export function createSchemaCompilers(spec: {
+  readonly document: JsonObject
+  readonly dialect: '3.0' | '3.1'
+}): Record<'bodies' | 'params', SchemaCompiler> {
   let documents: Record<Direction, JsonObject> | undefined
   const converted = (): Record<Direction, JsonObject> => {
     documents ??= {
@@ -258,7 +295,12 @@ export function createSchemaCompilers(spec: { readonly document: JsonObject; rea
       return ajv
     })
     return {
-      compile: (schema) => compileWith(`${flavour}|${hashOf(spec.document)}|${JSON.stringify(schema)}`, instance, schema),
+      compile: (schema) =>
+        compileWith(
+          `${flavour}|${hashOf(spec.document)}|${JSON.stringify(schema)}`,
+          instance,
+          schema,
+        ),
     }
   }
   return { bodies: create(false), params: create(true) }
@@ -271,5 +313,9 @@ export function createSchemaCompilers(spec: { readonly document: JsonObject; rea
  */
 export function compileJsonSchema(schema: object, options: Options): ValidateFunction {
   const key = `json-schema|${JSON.stringify(options)}|${JSON.stringify(schema)}`
-  return compileWith(key, lazyInstance(() => newAjv('07', options)), schema)
+  return compileWith(
+    key,
+    lazyInstance(() => newAjv('07', options)),
+    schema,
+  )
 }

@@ -22,17 +22,25 @@ export interface ValidatedRequest {
  * Checks parameters and body against the operation. Parameter objects are coerced in place
  * (`"5"` becomes 5 where the spec says integer) and receive their declared defaults.
  */
-export function validateRequest(operation: CompiledOperation, parts: RequestParts): ValidatedRequest {
+export function validateRequest(
+  operation: CompiledOperation,
+  parts: RequestParts,
+): ValidatedRequest {
   const base = { direction: 'request', operationId: operation.operationId } as const
   const violations: Violation[] = []
   const { path, query, header } = operation.validateParameters
-  if (path) violations.push(...runValidator(path, parts.pathParams, base, 'path', 'path parameters'))
+  if (path)
+    violations.push(...runValidator(path, parts.pathParams, base, 'path', 'path parameters'))
   if (query) violations.push(...runValidator(query, parts.query, base, 'query', 'query parameters'))
   if (header) {
     for (const violation of runValidator(header, parts.headers, base, 'header', 'headers')) {
       const lower = violation.path.slice('header.'.length)
       const name = operation.headerNames.get(lower) ?? lower
-      violations.push({ ...violation, path: `header.${name}`, message: violation.message.replace(`header ${lower}`, `header ${name}`) })
+      violations.push({
+        ...violation,
+        path: `header.${name}`,
+        message: violation.message.replace(`header ${lower}`, `header ${name}`),
+      })
     }
   }
 
@@ -40,7 +48,13 @@ export function validateRequest(operation: CompiledOperation, parts: RequestPart
   if (!body) return { violations, unsupportedMediaType: false }
   if (!parts.hasBody) {
     if (body.required) {
-      violations.push({ ...base, location: 'body', path: 'body', keyword: 'required-body', message: 'request body is required and must be a JSON object' })
+      violations.push({
+        ...base,
+        location: 'body',
+        path: 'body',
+        keyword: 'required-body',
+        message: 'request body is required and must be a JSON object',
+      })
     }
     return { violations, unsupportedMediaType: false }
   }

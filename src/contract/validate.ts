@@ -22,7 +22,9 @@ function describeRule(error: ErrorObject): string {
       return `is not an allowed property`
     case 'pattern': {
       const pattern = String(params.pattern)
-      return pattern.length <= 80 ? `must match the pattern ${pattern}` : 'does not match the format the spec requires (pattern)'
+      return pattern.length <= 80
+        ? `must match the pattern ${pattern}`
+        : 'does not match the format the spec requires (pattern)'
     }
     case 'enum':
       return `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
@@ -72,13 +74,25 @@ export function toViolations(
     const params = error.params as Record<string, unknown>
     let field = toFieldPath(error.instancePath)
     if (location === 'header') field = field.toLowerCase()
-    if (error.keyword === 'required') field = field === '' ? String(params.missingProperty) : `${field}.${String(params.missingProperty)}`
-    if (error.keyword === 'additionalProperties') field = field === '' ? String(params.additionalProperty) : `${field}.${String(params.additionalProperty)}`
+    if (error.keyword === 'required')
+      field =
+        field === '' ? String(params.missingProperty) : `${field}.${String(params.missingProperty)}`
+    if (error.keyword === 'additionalProperties')
+      field =
+        field === ''
+          ? String(params.additionalProperty)
+          : `${field}.${String(params.additionalProperty)}`
     const name = field === '' ? emptyPathName : `${LOCATION_PREFIX[location]}${field}`
     const message = `${name} ${describeRule(error)}`
     if (seen.has(message)) continue
     seen.add(message)
-    violations.push({ ...base, location, path: field === '' ? location : `${location}.${field}`, keyword: error.keyword, message })
+    violations.push({
+      ...base,
+      location,
+      path: field === '' ? location : `${location}.${field}`,
+      keyword: error.keyword,
+      message,
+    })
     if (violations.length >= MAX_VIOLATIONS) break
   }
   return violations
@@ -93,7 +107,8 @@ export function toViolations(
 function findBranchErrors(errors: readonly ErrorObject[]): Set<number> {
   const branch = new Set<number>()
   errors.forEach((error, index) => {
-    if (error.schemaPath.includes('/oneOf/') || error.schemaPath.includes('/anyOf/')) branch.add(index)
+    if (error.schemaPath.includes('/oneOf/') || error.schemaPath.includes('/anyOf/'))
+      branch.add(index)
     if (error.keyword !== 'oneOf' && error.keyword !== 'anyOf') return
     const at = error.instancePath
     for (let earlier = index - 1; earlier >= 0; earlier -= 1) {
@@ -123,13 +138,17 @@ export function mediaTypeOf(contentType: string | undefined): string | undefined
 }
 
 /** Picks the declared media type that fits, honouring wildcards such as `application/*`. */
-export function findMediaType<T>(content: ReadonlyMap<string, T>, mediaType: string): string | undefined {
+export function findMediaType<T>(
+  content: ReadonlyMap<string, T>,
+  mediaType: string,
+): string | undefined {
   if (content.has(mediaType)) return mediaType
   const [type] = mediaType.split('/')
   for (const declared of content.keys()) {
     if (declared === '*/*' || declared === `${type}/*`) return declared
     // application/problem+json and friends are JSON too.
-    if (declared === 'application/json' && /^application\/[\w.-]+\+json$/.test(mediaType)) return declared
+    if (declared === 'application/json' && /^application\/[\w.-]+\+json$/.test(mediaType))
+      return declared
   }
   return undefined
 }

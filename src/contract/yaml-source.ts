@@ -61,7 +61,9 @@ export function parseYamlSource(text: string, source: string): Result<YamlSource
 }
 
 function parseYaml(text: string, source: string): Result<YamlSource, SpecProblem[]> {
-  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = requireModule('yaml') as typeof Yaml
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = requireModule(
+    'yaml',
+  ) as typeof Yaml
   const lineCounter = new LineCounter()
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true })
   if (document.errors.length > 0) {
@@ -82,7 +84,10 @@ function parseYaml(text: string, source: string): Result<YamlSource, SpecProblem
     let offset = rangeStart(node)
     for (const segment of parsePointer(pointer)) {
       if (isSeq(node)) node = /^\d+$/.test(segment) ? node.items[Number(segment)] : undefined
-      else if (isMap(node)) node = node.items.find((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key) === segment)?.value
+      else if (isMap(node))
+        node = node.items.find(
+          (pair) => String(isScalar(pair.key) ? pair.key.value : pair.key) === segment,
+        )?.value
       else node = undefined
       const start = rangeStart(node)
       if (start === undefined) break

@@ -44,7 +44,11 @@ export function checkTransition(call: Call, to: CallStatus): Result<void, CoreEr
   }
   if (SETUP_STATUSES.has(from)) {
     if (to === 'Initial') {
-      return err({ ...base, kind: 'illegal-transition', reason: 'a session never returns to Initial' })
+      return err({
+        ...base,
+        kind: 'illegal-transition',
+        reason: 'a session never returns to Initial',
+      })
     }
     if (to === 'Hold' || to === 'Resume' || to === 'Terminated') {
       return err({

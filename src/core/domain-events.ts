@@ -14,8 +14,16 @@ export type DomainEvent =
       readonly by: Actor
     }
   | { readonly type: 'call:expired'; readonly callId: string }
-  | { readonly type: 'registration:ended'; readonly registration: Registration; readonly reason: 'NETWORK_TERMINATED' | 'REGISTRATION_EXPIRED' | 'DELETED' }
-  | { readonly type: 'subscription:ended'; readonly subscription: Subscription; readonly reason: SubscriptionEndReason }
+  | {
+      readonly type: 'registration:ended'
+      readonly registration: Registration
+      readonly reason: 'NETWORK_TERMINATED' | 'REGISTRATION_EXPIRED' | 'DELETED'
+    }
+  | {
+      readonly type: 'subscription:ended'
+      readonly subscription: Subscription
+      readonly reason: SubscriptionEndReason
+    }
 
 export type DomainEventListener = (event: DomainEvent) => void
 

@@ -11,7 +11,11 @@ export type CoreError =
   | { kind: 'illegal-transition'; callId: string; from: CallStatus; to: CallStatus; reason: string }
   | { kind: 'status-not-settable'; callId: string; to: CallStatus; reason: string }
   | { kind: 'invalid-address'; field: string; reason: string }
-  | { kind: 'registration-not-found'; registrationId: string; ended?: { reason: RegistrationEndReason; at: number } }
+  | {
+      kind: 'registration-not-found'
+      registrationId: string
+      ended?: { reason: RegistrationEndReason; at: number }
+    }
   | { kind: 'registration-mismatch'; registrationId: string; reason: string }
 
 /** Thrown only when callsim itself is wrong: a broken invariant, never a user mistake. */

@@ -20,7 +20,10 @@ export function createFaker(seed: number): Faker {
 /** A seeded integer in [0, max], from the faker or the Random whose stream the value follows. */
 type DrawInt = (max: number) => number
 
-const fromFaker = (faker: Faker): DrawInt => (max) => faker.number.int(max)
+const fromFaker =
+  (faker: Faker): DrawInt =>
+  (max) =>
+    faker.number.int(max)
 
 const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
 const HEX_PAIRS_UPPER = HEX_PAIRS.map((pair) => pair.toUpperCase())

@@ -2,12 +2,36 @@
 export * from './call.js'
 export { Timeline, type TimelineEntry } from './timeline.js'
 export { checkClientStatusRequest, checkTransition } from './call-transitions.js'
-export { DEFAULT_VIRTUAL_EPOCH_MS, VirtualClock, type Clock, type Timer, type TimerId } from './clock.js'
+export {
+  DEFAULT_VIRTUAL_EPOCH_MS,
+  VirtualClock,
+  type Clock,
+  type Timer,
+  type TimerId,
+} from './clock.js'
 export { DomainEvents, type DomainEvent, type DomainEventListener } from './domain-events.js'
 export { InternalError, assertNever, type CoreError } from './errors.js'
-export { SeededSdp, createFaker, createMediaSessionId, createPersonName, createSdp, createSipCallId } from './fake-data.js'
-export { DEFAULT_LIFECYCLE, type Lifecycle, type LifecycleAction, type LifecycleStep } from './lifecycle.js'
-export { DEFAULT_RETENTION_MS, Network, type NetworkOptions, type NewCall, type StatusChange } from './network.js'
+export {
+  SeededSdp,
+  createFaker,
+  createMediaSessionId,
+  createPersonName,
+  createSdp,
+  createSipCallId,
+} from './fake-data.js'
+export {
+  DEFAULT_LIFECYCLE,
+  type Lifecycle,
+  type LifecycleAction,
+  type LifecycleStep,
+} from './lifecycle.js'
+export {
+  DEFAULT_RETENTION_MS,
+  Network,
+  type NetworkOptions,
+  type NewCall,
+  type StatusChange,
+} from './network.js'
 export { createRandom, type Random } from './random.js'
 export {
   DEFAULT_REGISTRATION_TTL_MS,

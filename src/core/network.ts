@@ -70,7 +70,9 @@ const END_REASON: Record<CallStatus, string | undefined> = {
 }
 
 /** Timeline causes of network-reported statuses, built once: 100k calls share these strings. */
-const NETWORK_REPORTED = Object.fromEntries(Object.keys(END_REASON).map((status) => [status, `network reported ${status}`])) as Record<CallStatus, string>
+const NETWORK_REPORTED = Object.fromEntries(
+  Object.keys(END_REASON).map((status) => [status, `network reported ${status}`]),
+) as Record<CallStatus, string>
 
 /**
  * A call and what the network keeps beside it: where its lifecycle stands, and its one timer.
@@ -237,7 +239,13 @@ export class Network {
       endedBy: undefined,
       endedReason: undefined,
       expiresAt: undefined,
-      timeline: new Timeline(now, 'Initial', side === 'originating' ? 'A' : 'S', 'session created', 1 + input.lifecycle.steps.length),
+      timeline: new Timeline(
+        now,
+        'Initial',
+        side === 'originating' ? 'A' : 'S',
+        'session created',
+        1 + input.lifecycle.steps.length,
+      ),
       dataSeed: this.random.int(1, 0x7fffffff),
     }
     // The simulated party gets a realistic display name when the request gave none.
@@ -306,7 +314,10 @@ export class Network {
         return
       case 'hang-up':
         if (SETUP_STATUSES.has(call.status)) {
-          attempt(call.side === 'originating' ? 'Declined' : 'SessionCancelled', 'remote party gave up')
+          attempt(
+            call.side === 'originating' ? 'Declined' : 'SessionCancelled',
+            'remote party gave up',
+          )
         } else {
           attempt('Terminated', 'remote party hung up')
         }
@@ -327,7 +338,10 @@ export class Network {
   }
 
   /** A scripted incoming call; it belongs to whoever is called, by default this call's client. */
-  private offerFollowUpCall(call: Call, action: Extract<LifecycleAction, { kind: 'incoming-call' }>): void {
+  private offerFollowUpCall(
+    call: Call,
+    action: Extract<LifecycleAction, { kind: 'incoming-call' }>,
+  ): void {
     const clientEnd = call.side === 'originating' ? call.originator : call.receiver
     const farEnd = call.side === 'originating' ? call.receiver : call.originator
     const to = action.to ?? clientEnd.address
@@ -365,7 +379,8 @@ export class Network {
   private finish(call: Call, status: CallStatus, by: Actor, now: number): void {
     call.endedAt = now
     // Network failures are released by the system, whoever's timer fired.
-    call.endedBy = status === 'NoAnswer' || status === 'NotReachable' || status === 'Failed' ? 'S' : by
+    call.endedBy =
+      status === 'NoAnswer' || status === 'NotReachable' || status === 'Failed' ? 'S' : by
     call.endedReason = END_REASON[status]
     call.expiresAt = now + this.retentionMs
     const tracked = this.calls.get(call.id)

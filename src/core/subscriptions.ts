@@ -115,9 +115,12 @@ export class Subscriptions {
     if (!times.ok) return times
     const own = this.list(input.owner)
     // The same sink subscribed twice to the same events would get every event twice.
-    const existing = own.find((s) => s.deviceId === input.deviceId && s.type === input.type && s.sink === input.sink)
+    const existing = own.find(
+      (s) => s.deviceId === input.deviceId && s.type === input.type && s.sink === input.sink,
+    )
     if (existing) return err({ kind: 'subscription-exists', existing })
-    if (own.length >= MAX_SUBSCRIPTIONS_PER_OWNER) return err({ kind: 'subscription-quota', limit: MAX_SUBSCRIPTIONS_PER_OWNER })
+    if (own.length >= MAX_SUBSCRIPTIONS_PER_OWNER)
+      return err({ kind: 'subscription-quota', limit: MAX_SUBSCRIPTIONS_PER_OWNER })
     const subscription: Subscription = {
       id: this.uniqueId(),
       owner: input.owner,
@@ -153,7 +156,11 @@ export class Subscriptions {
    * The subscriptions of `type` that may see an event about `subscriber`: its own ones, and
    * those made without a token (owner undefined), which see everything.
    */
-  matching(type: SubscriptionEventType, subscriber: string | undefined, deviceId?: string): Subscription[] {
+  matching(
+    type: SubscriptionEventType,
+    subscriber: string | undefined,
+    deviceId?: string,
+  ): Subscription[] {
     return [...this.active.values()].filter(
       (s) =>
         s.type === type &&
@@ -217,9 +224,13 @@ export class Subscriptions {
   }
 
   /** A requested expiry or a sink token already in the past would end the subscription at once. */
-  private checkTimes(expiresAt: number | undefined, credential: SinkCredential | undefined): Result<void, SubscriptionError> {
+  private checkTimes(
+    expiresAt: number | undefined,
+    credential: SinkCredential | undefined,
+  ): Result<void, SubscriptionError> {
     const now = this.clock.now()
-    if (expiresAt !== undefined && expiresAt <= now) return err({ kind: 'expiry-passed', expiresAt, now })
+    if (expiresAt !== undefined && expiresAt <= now)
+      return err({ kind: 'expiry-passed', expiresAt, now })
     if (credential !== undefined && credential.accessTokenExpiresAt <= now) {
       return err({ kind: 'credential-expired', expiresAt: credential.accessTokenExpiresAt, now })
     }
@@ -231,11 +242,13 @@ export class Subscriptions {
     if (previous !== undefined) this.clock.cancel(previous)
     this.endTimers.delete(subscription.id)
     const expiry = subscription.expiresAt ?? Number.POSITIVE_INFINITY
-    const tokenExpiry = subscription.sinkCredential?.accessTokenExpiresAt ?? Number.POSITIVE_INFINITY
+    const tokenExpiry =
+      subscription.sinkCredential?.accessTokenExpiresAt ?? Number.POSITIVE_INFINITY
     const at = Math.min(expiry, tokenExpiry)
     if (at === Number.POSITIVE_INFINITY) return
     // At a tie the requested expiry is the reason: the client asked for that end.
-    const reason: SubscriptionEndReason = expiry <= tokenExpiry ? 'SUBSCRIPTION_EXPIRED' : 'ACCESS_TOKEN_EXPIRED'
+    const reason: SubscriptionEndReason =
+      expiry <= tokenExpiry ? 'SUBSCRIPTION_EXPIRED' : 'ACCESS_TOKEN_EXPIRED'
     const timer = this.clock.schedule(at, () => {
       this.endTimers.delete(subscription.id)
       this.end(subscription.id, reason)

@@ -28,7 +28,11 @@ function causeCode(cause: string): number {
 }
 
 function encode(to: CallStatus, by: Actor, cause: string): number {
-  return (causeCode(cause) << 6) | ((ACTOR_CODES.get(by) as number) << 4) | (STATUS_CODES.get(to) as number)
+  return (
+    (causeCode(cause) << 6) |
+    ((ACTOR_CODES.get(by) as number) << 4) |
+    (STATUS_CODES.get(to) as number)
+  )
 }
 
 /**

@@ -46,7 +46,10 @@ export class TimerQueue {
   private live = 0
   private lastTicket = 0
   /** What takeDue hands out, reused: a clock step over 100k tasks allocates nothing per task. */
-  private readonly taken: { at: number; timer: Timer } = { at: 0, timer: new CallbackTimer(() => undefined) }
+  private readonly taken: { at: number; timer: Timer } = {
+    at: 0,
+    timer: new CallbackTimer(() => undefined),
+  }
   // Time keys are epoch milliseconds, too large for V8's small integers, so Map lookups on
   // them are slow; successive adds and takes mostly hit the same bucket, so remember it.
   private lastAddAt = Number.NaN
@@ -167,7 +170,8 @@ export class TimerQueue {
       const left = parent * 2 + 1
       if (left >= times.length) break
       const right = left + 1
-      const smaller = right < times.length && (times[right] as number) < (times[left] as number) ? right : left
+      const smaller =
+        right < times.length && (times[right] as number) < (times[left] as number) ? right : left
       if ((times[smaller] as number) >= last) break
       times[parent] = times[smaller] as number
       parent = smaller

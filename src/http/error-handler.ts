@@ -11,13 +11,30 @@ import type { SendReply } from './send-reply.js'
  */
 export function errorHandler(fallback: Face, send: SendReply, logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    logger.error({ err: error, method: req.method, path: req.originalUrl }, 'callsim failed while handling a request')
+    logger.error(
+      { err: error, method: req.method, path: req.originalUrl },
+      'callsim failed while handling a request',
+    )
     const context = res.locals.callsim as RequestContext | undefined
     const face = context?.face ?? fallback
     if (!context) {
       // Failed before routing: the reply still echoes a valid x-correlator, as every reply does.
-      res.locals.callsim = { startedAt: performance.now(), correlator: readCorrelator(req.headers['x-correlator']), face, operation: undefined, requestViolations: [] }
+      res.locals.callsim = {
+        startedAt: performance.now(),
+        correlator: readCorrelator(req.headers['x-correlator']),
+        face,
+        operation: undefined,
+        requestViolations: [],
+      }
     }
-    send(req, res, face.formatError({ kind: 'internal', message: 'callsim failed unexpectedly while handling this request; the details are in its log.' }))
+    send(
+      req,
+      res,
+      face.formatError({
+        kind: 'internal',
+        message:
+          'callsim failed unexpectedly while handling this request; the details are in its log.',
+      }),
+    )
   }
 }

@@ -20,7 +20,12 @@ export interface FaultInjectorOptions {
 }
 
 /** Carries out a decided fault on the request; `proceed` lets the request go on through the pipeline. */
-export type FaultInjector = (decision: FaultDecision, req: Request, res: Response, proceed: () => void) => void
+export type FaultInjector = (
+  decision: FaultDecision,
+  req: Request,
+  res: Response,
+  proceed: () => void,
+) => void
 
 /** Not JSON on purpose: an object cut off in the middle, as a broken proxy or a crash would leave it. */
 function malformedBody(decision: FaultDecision): string {
@@ -36,7 +41,10 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
   return (decision, req, res, proceed) => {
     const context = res.locals.callsim as RequestContext
     context.fault = decision.label
-    logger.info({ method: req.method, path: req.originalUrl, fault: decision.label }, 'scenario fault injected')
+    logger.info(
+      { method: req.method, path: req.originalUrl, fault: decision.label },
+      'scenario fault injected',
+    )
     const gone = (): boolean => res.writableEnded || !res.socket || res.socket.destroyed
     const run = (index: number): void => {
       const action = decision.actions[index]

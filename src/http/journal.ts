@@ -101,8 +101,10 @@ export class RequestLog {
     this.durationMs[slot] = entry.durationMs
     this.correlator[slot] = entry.correlator
     // Most requests have no violations; their empty arrays need not outlive them.
-    this.requestViolations[slot] = entry.requestViolations.length === 0 ? NO_VIOLATIONS : entry.requestViolations
-    this.responseViolations[slot] = entry.responseViolations.length === 0 ? NO_VIOLATIONS : entry.responseViolations
+    this.requestViolations[slot] =
+      entry.requestViolations.length === 0 ? NO_VIOLATIONS : entry.requestViolations
+    this.responseViolations[slot] =
+      entry.responseViolations.length === 0 ? NO_VIOLATIONS : entry.responseViolations
     this.scenarioId[slot] = entry.scenarioId
     this.fault[slot] = entry.fault
   }
@@ -148,7 +150,8 @@ export class Journal {
 
   record(entry: Omit<JournalEntry, 'seq'>): void {
     this.requests.push(entry)
-    for (const violation of entry.responseViolations) this.violations.push({ ...violation, at: entry.at })
+    for (const violation of entry.responseViolations)
+      this.violations.push({ ...violation, at: entry.at })
   }
 
   recordViolation(violation: Violation, at: string): void {

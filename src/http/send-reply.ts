@@ -38,17 +38,29 @@ export function createSendReply(options: SendReplyOptions): SendReply {
         headers: context.correlator === undefined ? {} : { 'x-correlator': context.correlator },
       })
       if (violations.length > 0) {
-        logger.error({ operationId: context.operation.operationId, status: outgoing.status, violations }, 'callsim sent a response that breaks its own spec')
+        logger.error(
+          { operationId: context.operation.operationId, status: outgoing.status, violations },
+          'callsim sent a response that breaks its own spec',
+        )
         res.setHeader('x-callsim-violations', String(violations.length))
         if (strict) {
           const summary = violations.map((v) => `${v.path}: ${v.message}`).join('; ')
-          outgoing = context.face.formatError({ kind: 'internal', message: `callsim broke its own contract for ${context.operation.operationId} (${outgoing.status}): ${summary}` })
+          outgoing = context.face.formatError({
+            kind: 'internal',
+            message: `callsim broke its own contract for ${context.operation.operationId} (${outgoing.status}): ${summary}`,
+          })
         }
       }
     }
     const headers = outgoing.headers
-    if (headers !== undefined) for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string)
-    const payload = outgoing === reply ? body : outgoing.body === undefined ? undefined : JSON.stringify(outgoing.body)
+    if (headers !== undefined)
+      for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string)
+    const payload =
+      outgoing === reply
+        ? body
+        : outgoing.body === undefined
+          ? undefined
+          : JSON.stringify(outgoing.body)
     // Express's res.status() only re-checks what the faces' types already guarantee.
     res.statusCode = outgoing.status
     if (payload === undefined) {
@@ -75,7 +87,13 @@ function isoAt(ms: number): string {
 }
 
 /** The journal's view of a finished exchange; status 0 when the connection was dropped. */
-export function toJournalEntry(req: Request, context: RequestContext, status: number, violations: Violation[], now: () => number): Omit<JournalEntry, 'seq'> {
+export function toJournalEntry(
+  req: Request,
+  context: RequestContext,
+  status: number,
+  violations: Violation[],
+  now: () => number,
+): Omit<JournalEntry, 'seq'> {
   return {
     at: isoAt(now()),
     method: req.method,

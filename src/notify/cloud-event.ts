@@ -75,7 +75,8 @@ function toSessionData(
     ['receiver', call.receiver],
   ] as const
   for (const [role, party] of parties) {
-    if (addresses === 'required' || isEventAddress(party.address)) data[`${role}Address`] = party.address
+    if (addresses === 'required' || isEventAddress(party.address))
+      data[`${role}Address`] = party.address
     if (party.name !== undefined) data[`${role}Name`] = party.name
   }
   data.status = status
@@ -97,9 +98,20 @@ function sequenceOf(call: Call): number {
 }
 
 /** session-invitation: a new incoming session; both parties and the status are mandatory. */
-export function createSessionInvitation(call: Call, subscription: Subscription, at: EventEnvelope): CloudEvent {
+export function createSessionInvitation(
+  call: Call,
+  subscription: Subscription,
+  at: EventEnvelope,
+): CloudEvent {
   const caller = call.originator.name ?? call.originator.address
-  const data = toSessionData(call, subscription, call.status, `Incoming call from ${caller}`, sequenceOf(call), 'required')
+  const data = toSessionData(
+    call,
+    subscription,
+    call.status,
+    `Incoming call from ${caller}`,
+    sequenceOf(call),
+    'required',
+  )
   return envelope(EVENT_TYPES.sessionInvitation, at, data)
 }
 
@@ -114,14 +126,28 @@ export function createSessionStatus(
   change: { readonly to: CallStatus; readonly cause: string },
   at: EventEnvelope,
 ): CloudEvent {
-  const data = toSessionData(call, subscription, change.to, change.cause, sequenceOf(call), 'when-expressible')
-  return { ...envelope(EVENT_TYPES.sessionStatus, at, data), mediaSessionId: call.id, status: change.to }
+  const data = toSessionData(
+    call,
+    subscription,
+    change.to,
+    change.cause,
+    sequenceOf(call),
+    'when-expressible',
+  )
+  return {
+    ...envelope(EVENT_TYPES.sessionStatus, at, data),
+    mediaSessionId: call.id,
+    status: change.to,
+  }
 }
 
-const REGISTRATION_END_DESCRIPTION: Record<'NETWORK_TERMINATED' | 'REGISTRATION_EXPIRED', string> = {
-  NETWORK_TERMINATED: 'The network ended the registration; register the device again to receive calls.',
-  REGISTRATION_EXPIRED: 'The registration expired without a refresh; register the device again to receive calls.',
-}
+const REGISTRATION_END_DESCRIPTION: Record<'NETWORK_TERMINATED' | 'REGISTRATION_EXPIRED', string> =
+  {
+    NETWORK_TERMINATED:
+      'The network ended the registration; register the device again to receive calls.',
+    REGISTRATION_EXPIRED:
+      'The registration expired without a refresh; register the device again to receive calls.',
+  }
 
 /** registration-ends: a registration of the subscribed device ended on the network side. */
 export function createRegistrationEnds(
@@ -139,15 +165,21 @@ export function createRegistrationEnds(
 }
 
 const SUBSCRIPTION_END_DESCRIPTION: Record<SubscriptionEndReason, string> = {
-  MAX_EVENTS_REACHED: 'The subscription delivered its maximum number of events (config.subscriptionMaxEvents).',
+  MAX_EVENTS_REACHED:
+    'The subscription delivered its maximum number of events (config.subscriptionMaxEvents).',
   NETWORK_TERMINATED: 'The network stopped the subscription.',
   SUBSCRIPTION_EXPIRED: 'The subscription reached its expiry time (config.subscriptionExpireTime).',
-  ACCESS_TOKEN_EXPIRED: 'The sink access token expired (sinkCredential.accessTokenExpiresUtc); subscribe again with a new token.',
+  ACCESS_TOKEN_EXPIRED:
+    'The sink access token expired (sinkCredential.accessTokenExpiresUtc); subscribe again with a new token.',
   SUBSCRIPTION_DELETED: 'The subscription was deleted by its subscriber.',
 }
 
 /** subscription-ended: sent to every subscription when it ends, without subscribing to it. */
-export function createSubscriptionEnded(subscription: Subscription, reason: SubscriptionEndReason, at: EventEnvelope): CloudEvent {
+export function createSubscriptionEnded(
+  subscription: Subscription,
+  reason: SubscriptionEndReason,
+  at: EventEnvelope,
+): CloudEvent {
   return envelope(EVENT_TYPES.subscriptionEnded, at, {
     subscriptionId: subscription.id,
     terminationReason: reason,

@@ -1,5 +1,12 @@
 import type { Violation } from '../contract/index.js'
-import type { Call, Clock, DomainEvent, Subscription, Subscriptions, TimerId } from '../core/index.js'
+import type {
+  Call,
+  Clock,
+  DomainEvent,
+  Subscription,
+  Subscriptions,
+  TimerId,
+} from '../core/index.js'
 import {
   EVENT_TYPES,
   createRegistrationEnds,
@@ -9,7 +16,12 @@ import {
   type CloudEvent,
   type EventEnvelope,
 } from './cloud-event.js'
-import { DEFAULT_DELIVERY_TIMEOUT_MS, deliverEvent, type DeliveryOutcome, type DeliveryRequest } from './deliver-event.js'
+import {
+  DEFAULT_DELIVERY_TIMEOUT_MS,
+  deliverEvent,
+  type DeliveryOutcome,
+  type DeliveryRequest,
+} from './deliver-event.js'
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-schedule.js'
 
 /**
@@ -133,12 +145,23 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   const nextEnvelope = (queue: Queue): EventEnvelope => {
     queue.issued += 1
-    return { id: `${queue.subscription.id}-${queue.issued}`, source: options.source, time: clock.now() }
+    return {
+      id: `${queue.subscription.id}-${queue.issued}`,
+      source: options.source,
+      time: clock.now(),
+    }
   }
 
   const describeEvent = (queue: Queue, event: CloudEvent) => {
-    const base = { subscriptionId: queue.subscription.id, eventId: event.id, eventType: event.type, sink: queue.subscription.sink }
-    return typeof event.mediaSessionId === 'string' ? { ...base, mediaSessionId: event.mediaSessionId } : base
+    const base = {
+      subscriptionId: queue.subscription.id,
+      eventId: event.id,
+      eventType: event.type,
+      sink: queue.subscription.sink,
+    }
+    return typeof event.mediaSessionId === 'string'
+      ? { ...base, mediaSessionId: event.mediaSessionId }
+      : base
   }
 
   /** Validates and queues an event; returns false if strict mode kept it back. */
@@ -147,7 +170,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const at = iso(clock.now())
     for (const violation of violations) options.onViolation(violation, at)
     if (violations.length > 0 && strict) {
-      record({ ...describeEvent(queue, event), at, attempt: 0, result: 'not-sent', error: violations.map((v) => v.message).join('; ') })
+      record({
+        ...describeEvent(queue, event),
+        at,
+        attempt: 0,
+        result: 'not-sent',
+        error: violations.map((v) => v.message).join('; '),
+      })
       return false
     }
     queue.items.push({ event, attempts: 0 })
@@ -156,7 +185,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   const forgetIfDone = (queue: Queue): void => {
-    if (queue.items.length === 0 && queue.state === 'idle' && !subscriptions.get(queue.subscription.id)) {
+    if (
+      queue.items.length === 0 &&
+      queue.state === 'idle' &&
+      !subscriptions.get(queue.subscription.id)
+    ) {
       queues.delete(queue.subscription.id)
     }
   }
@@ -192,8 +225,18 @@ export function createNotifier(options: NotifierOptions): Notifier {
     )
   }
 
-  const settle = (queue: Queue, head: QueuedEvent, outcome: DeliveryOutcome, startedAt: number): void => {
-    const base = { ...describeEvent(queue, head.event), at: iso(startedAt), attempt: head.attempts, latencyMs: outcome.latencyMs }
+  const settle = (
+    queue: Queue,
+    head: QueuedEvent,
+    outcome: DeliveryOutcome,
+    startedAt: number,
+  ): void => {
+    const base = {
+      ...describeEvent(queue, head.event),
+      at: iso(startedAt),
+      attempt: head.attempts,
+      latencyMs: outcome.latencyMs,
+    }
     if (outcome.kind === 'delivered') {
       record({ ...base, result: 'delivered', status: outcome.status })
       return advance(queue)
@@ -205,11 +248,22 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
     const delay = retryDelay(head.attempts, policy)
     if (delay === undefined) {
-      record({ ...base, ...status, result: 'gave-up', error: `${outcome.error}; gave up after ${head.attempts} attempts` })
+      record({
+        ...base,
+        ...status,
+        result: 'gave-up',
+        error: `${outcome.error}; gave up after ${head.attempts} attempts`,
+      })
       return advance(queue)
     }
     const dueAt = clock.now() + delay
-    record({ ...base, ...status, result: 'failed', error: outcome.error, nextAttemptAt: iso(dueAt) })
+    record({
+      ...base,
+      ...status,
+      result: 'failed',
+      error: outcome.error,
+      nextAttemptAt: iso(dueAt),
+    })
     queue.state = 'waiting'
     queue.retryTimer = clock.schedule(dueAt, () => {
       queue.retryTimer = undefined
@@ -225,12 +279,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   /** Queues one event per matching subscription, counting it towards subscriptionMaxEvents. */
-  const fanOut = (matching: readonly Subscription[], build: (subscription: Subscription, at: EventEnvelope) => CloudEvent): void => {
+  const fanOut = (
+    matching: readonly Subscription[],
+    build: (subscription: Subscription, at: EventEnvelope) => CloudEvent,
+  ): void => {
     for (const subscription of matching) {
       // An earlier event of this fan-out may have ended the subscription (max events).
       if (!subscriptions.get(subscription.id)) continue
       const queue = queueFor(subscription)
-      if (enqueue(queue, build(subscription, nextEnvelope(queue)))) subscriptions.countEvent(subscription)
+      if (enqueue(queue, build(subscription, nextEnvelope(queue))))
+        subscriptions.countEvent(subscription)
     }
   }
 
@@ -241,14 +299,17 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (disposed) return
       switch (event.type) {
         case 'call:incoming':
-          fanOut(subscriptions.matching(EVENT_TYPES.sessionInvitation, ownerOf(event.call)), (subscription, at) =>
-            createSessionInvitation(event.call, subscription, at),
+          fanOut(
+            subscriptions.matching(EVENT_TYPES.sessionInvitation, ownerOf(event.call)),
+            (subscription, at) => createSessionInvitation(event.call, subscription, at),
           )
           return
         case 'call:status-changed': {
           const cause = event.call.timeline.last().cause
-          fanOut(subscriptions.matching(EVENT_TYPES.sessionStatus, ownerOf(event.call)), (subscription, at) =>
-            createSessionStatus(event.call, subscription, { to: event.to, cause }, at),
+          fanOut(
+            subscriptions.matching(EVENT_TYPES.sessionStatus, ownerOf(event.call)),
+            (subscription, at) =>
+              createSessionStatus(event.call, subscription, { to: event.to, cause }, at),
           )
           return
         }
@@ -256,14 +317,22 @@ export function createNotifier(options: NotifierOptions): Notifier {
           // The client deleted the registration itself; registration-ends reports network-side ends only.
           if (event.reason === 'DELETED') return
           const { registration, reason } = event
-          fanOut(subscriptions.matching(EVENT_TYPES.registrationEnds, registration.subscriber, registration.deviceId), (subscription, at) =>
-            createRegistrationEnds(registration, reason, subscription, at),
+          fanOut(
+            subscriptions.matching(
+              EVENT_TYPES.registrationEnds,
+              registration.subscriber,
+              registration.deviceId,
+            ),
+            (subscription, at) => createRegistrationEnds(registration, reason, subscription, at),
           )
           return
         }
         case 'subscription:ended': {
           const queue = queueFor(event.subscription)
-          enqueue(queue, createSubscriptionEnded(event.subscription, event.reason, nextEnvelope(queue)))
+          enqueue(
+            queue,
+            createSubscriptionEnded(event.subscription, event.reason, nextEnvelope(queue)),
+          )
           return
         }
         default:

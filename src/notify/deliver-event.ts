@@ -23,9 +23,16 @@ export interface DeliveryRequest {
  */
 export type DeliveryOutcome =
   | { readonly kind: 'delivered'; readonly status: number; readonly latencyMs: number }
-  | { readonly kind: 'failed'; readonly retryable: boolean; readonly status?: number; readonly error: string; readonly latencyMs: number }
+  | {
+      readonly kind: 'failed'
+      readonly retryable: boolean
+      readonly status?: number
+      readonly error: string
+      readonly latencyMs: number
+    }
 
-const RETRYABLE_STATUS = (status: number): boolean => status === 408 || status === 429 || status >= 500
+const RETRYABLE_STATUS = (status: number): boolean =>
+  status === 408 || status === 429 || status >= 500
 
 /** POSTs one event to its sink and reports the outcome; it never throws. */
 export async function deliverEvent(request: DeliveryRequest): Promise<DeliveryOutcome> {
@@ -41,11 +48,18 @@ export async function deliverEvent(request: DeliveryRequest): Promise<DeliveryOu
   const elapsed = (): number => Math.round((performance.now() - started) * 1000) / 1000
   try {
     // A sink that redirects is misconfigured; following a POST across hosts is not callsim's call.
-    const response = await fetch(request.url, { method: 'POST', headers, body: JSON.stringify(request.event), signal, redirect: 'manual' })
+    const response = await fetch(request.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(request.event),
+      signal,
+      redirect: 'manual',
+    })
     // The body is not needed, but reading it to the end frees the connection for the next event.
     await response.arrayBuffer().catch(() => undefined)
     const latencyMs = elapsed()
-    if (response.status >= 200 && response.status < 300) return { kind: 'delivered', status: response.status, latencyMs }
+    if (response.status >= 200 && response.status < 300)
+      return { kind: 'delivered', status: response.status, latencyMs }
     return {
       kind: 'failed',
       retryable: RETRYABLE_STATUS(response.status),
@@ -55,9 +69,26 @@ export async function deliverEvent(request: DeliveryRequest): Promise<DeliveryOu
     }
   } catch (error) {
     const latencyMs = elapsed()
-    if (timeout.aborted) return { kind: 'failed', retryable: true, error: `no answer within ${request.timeoutMs} ms`, latencyMs }
-    if (request.signal?.aborted) return { kind: 'failed', retryable: false, error: 'the delivery was cancelled: the simulator reset or stopped', latencyMs }
-    return { kind: 'failed', retryable: true, error: `the sink cannot be reached: ${describe(error)}`, latencyMs }
+    if (timeout.aborted)
+      return {
+        kind: 'failed',
+        retryable: true,
+        error: `no answer within ${request.timeoutMs} ms`,
+        latencyMs,
+      }
+    if (request.signal?.aborted)
+      return {
+        kind: 'failed',
+        retryable: false,
+        error: 'the delivery was cancelled: the simulator reset or stopped',
+        latencyMs,
+      }
+    return {
+      kind: 'failed',
+      retryable: true,
+      error: `the sink cannot be reached: ${describe(error)}`,
+      latencyMs,
+    }
   }
 }
 

@@ -25,4 +25,9 @@ export {
   type DeliveryOutcome,
   type DeliveryRequest,
 } from './deliver-event.js'
-export { DEFAULT_RETRY_POLICY, retryDelay, retrySchedule, type RetryPolicy } from './retry-schedule.js'
+export {
+  DEFAULT_RETRY_POLICY,
+  retryDelay,
+  retrySchedule,
+  type RetryPolicy,
+} from './retry-schedule.js'

@@ -21,8 +21,16 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * none is left. Bounded exponential backoff without jitter: jitter spreads the load of many
  * clients on one server, but callsim is one sender per sink and must repeat under a seed.
  */
-export function retryDelay(failedAttempts: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): number | undefined {
-  if (!Number.isInteger(failedAttempts) || failedAttempts < 1 || failedAttempts >= policy.maxAttempts) return undefined
+export function retryDelay(
+  failedAttempts: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): number | undefined {
+  if (
+    !Number.isInteger(failedAttempts) ||
+    failedAttempts < 1 ||
+    failedAttempts >= policy.maxAttempts
+  )
+    return undefined
   return Math.min(policy.initialDelayMs * policy.factor ** (failedAttempts - 1), policy.maxDelayMs)
 }
 

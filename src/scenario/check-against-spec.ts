@@ -9,7 +9,11 @@ export interface FaultTarget {
   readonly faceId: string
   readonly operation: CompiledOperation
   /** The body the face would send for an injected error (its own error shape). */
-  formatInjectedError(status: number, code: string, message: string): { readonly status: number; readonly body?: unknown }
+  formatInjectedError(
+    status: number,
+    code: string,
+    message: string,
+  ): { readonly status: number; readonly body?: unknown }
 }
 
 /** Fault targets by operationId: one entry per face that serves the operation. */
@@ -27,8 +31,10 @@ function refusal(rule: FaultRule, target: FaultTarget): string | undefined {
   if (!response || response.kind === 'drop-connection') return undefined
   if (response.kind === 'malformed-body') {
     const declared = findResponse(operation, response.status)
-    if (!declared) return `${operation.operationId} does not declare status ${response.status} (declared: ${[...operation.responses.keys()].join(', ')})`
-    if (declared.content.size === 0) return `status ${response.status} of ${operation.operationId} declares no body, so there is no body to break`
+    if (!declared)
+      return `${operation.operationId} does not declare status ${response.status} (declared: ${[...operation.responses.keys()].join(', ')})`
+    if (declared.content.size === 0)
+      return `status ${response.status} of ${operation.operationId} declares no body, so there is no body to break`
     return undefined
   }
   const injected = target.formatInjectedError(response.status, response.code, response.message)
@@ -47,13 +53,21 @@ function refusal(rule: FaultRule, target: FaultTarget): string | undefined {
  * an operationId no face serves, or an injected response an operation does not declare, is
  * refused, unless the rule says `undeclared: true`.
  */
-export function checkAgainstSpec(scenarios: readonly Scenario[], targets: FaultTargets): ScenarioProblem[] {
+export function checkAgainstSpec(
+  scenarios: readonly Scenario[],
+  targets: FaultTargets,
+): ScenarioProblem[] {
   const problems: ScenarioProblem[] = []
   for (const scenario of scenarios) {
     for (const rule of scenario.faults) {
       const pointer = `${scenario.origin.pointer}/faults/${rule.index}`
       const report = (at: string, message: string): void => {
-        problems.push({ source: scenario.origin.source, line: scenario.origin.lineOf(at), pointer: at, message })
+        problems.push({
+          source: scenario.origin.source,
+          line: scenario.origin.lineOf(at),
+          pointer: at,
+          message,
+        })
       }
       const unknown = [...(rule.operations ?? [])].filter((id) => !targets.has(id))
       if (unknown.length > 0) {

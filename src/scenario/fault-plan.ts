@@ -1,5 +1,11 @@
 import { parseDuration, type Random } from '../core/index.js'
-import { compileBodyMatchers, compileHeaderMatchers, testBody, testHeaders, type Report } from './match-request.js'
+import {
+  compileBodyMatchers,
+  compileHeaderMatchers,
+  testBody,
+  testHeaders,
+  type Report,
+} from './match-request.js'
 import type { DelaySpec, FaultAction, FaultResponse, FaultRule, Scenario } from './scenario.js'
 
 /** A fault rule as written in a scenario file (already checked against the JSON Schema). */
@@ -14,12 +20,26 @@ export interface RawFault {
     readonly headers?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
     readonly body?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   }
-  readonly delay?: { readonly type: 'fixed' | 'uniform'; readonly duration?: string | number; readonly min?: string | number; readonly max?: string | number }
-  readonly action?: { readonly type: 'respond' | 'drop-connection' | 'malformed-body'; readonly status?: number; readonly code?: string; readonly message?: string }
+  readonly delay?: {
+    readonly type: 'fixed' | 'uniform'
+    readonly duration?: string | number
+    readonly min?: string | number
+    readonly max?: string | number
+  }
+  readonly action?: {
+    readonly type: 'respond' | 'drop-connection' | 'malformed-body'
+    readonly status?: number
+    readonly code?: string
+    readonly message?: string
+  }
   readonly undeclared?: boolean
 }
 
-function compileDelay(raw: NonNullable<RawFault['delay']>, pointer: string, report: Report): DelaySpec | undefined {
+function compileDelay(
+  raw: NonNullable<RawFault['delay']>,
+  pointer: string,
+  report: Report,
+): DelaySpec | undefined {
   const duration = (key: 'duration' | 'min' | 'max'): number | undefined => {
     const parsed = parseDuration(raw[key])
     if (parsed.ok) return parsed.value
@@ -28,7 +48,11 @@ function compileDelay(raw: NonNullable<RawFault['delay']>, pointer: string, repo
   }
   const misplaced = (keys: readonly ('duration' | 'min' | 'max')[]): boolean => {
     const present = keys.filter((key) => raw[key] !== undefined)
-    for (const key of present) report(`${pointer}/${key}`, `\`${key}\` does not belong to a ${raw.type} delay; a fixed delay takes \`duration\`, a uniform one \`min\` and \`max\``)
+    for (const key of present)
+      report(
+        `${pointer}/${key}`,
+        `\`${key}\` does not belong to a ${raw.type} delay; a fixed delay takes \`duration\`, a uniform one \`min\` and \`max\``,
+      )
     return present.length > 0
   }
   if (raw.type === 'fixed') {
@@ -45,31 +69,53 @@ function compileDelay(raw: NonNullable<RawFault['delay']>, pointer: string, repo
   return { kind: 'uniform', minMs, maxMs }
 }
 
-function compileResponse(raw: NonNullable<RawFault['action']>, pointer: string, report: Report, scenarioId: string): FaultResponse | undefined {
+function compileResponse(
+  raw: NonNullable<RawFault['action']>,
+  pointer: string,
+  report: Report,
+  scenarioId: string,
+): FaultResponse | undefined {
   const extra = (keys: readonly ('status' | 'code' | 'message')[]): boolean => {
     const present = keys.filter((key) => raw[key] !== undefined)
-    for (const key of present) report(`${pointer}/${key}`, `\`${key}\` does not belong to a ${raw.type} action; remove it`)
+    for (const key of present)
+      report(`${pointer}/${key}`, `\`${key}\` does not belong to a ${raw.type} action; remove it`)
     return present.length > 0
   }
   switch (raw.type) {
     case 'drop-connection':
       return extra(['status', 'code', 'message']) ? undefined : { kind: 'drop-connection' }
     case 'malformed-body':
-      return extra(['code', 'message']) ? undefined : { kind: 'malformed-body', status: raw.status ?? 200 }
+      return extra(['code', 'message'])
+        ? undefined
+        : { kind: 'malformed-body', status: raw.status ?? 200 }
     case 'respond': {
       const status = raw.status ?? 500
       if (status < 400) {
-        report(`${pointer}/status`, `a respond action injects an error, so its status must be 400 or more, not ${status}`)
+        report(
+          `${pointer}/status`,
+          `a respond action injects an error, so its status must be 400 or more, not ${status}`,
+        )
         return undefined
       }
       const code = raw.code ?? ''
-      return { kind: 'respond', status, code, message: raw.message ?? `callsim scenario ${scenarioId} injected ${status} ${code}.` }
+      return {
+        kind: 'respond',
+        status,
+        code,
+        message: raw.message ?? `callsim scenario ${scenarioId} injected ${status} ${code}.`,
+      }
     }
   }
 }
 
 /** Compiles one entry of a scenario's `faults`, reporting every problem it has. */
-export function compileFaultRule(raw: RawFault, index: number, pointer: string, report: Report, scenarioId: string): FaultRule | undefined {
+export function compileFaultRule(
+  raw: RawFault,
+  index: number,
+  pointer: string,
+  report: Report,
+  scenarioId: string,
+): FaultRule | undefined {
   let problems = 0
   const counting: Report = (at, message) => {
     problems += 1
@@ -79,7 +125,8 @@ export function compileFaultRule(raw: RawFault, index: number, pointer: string, 
     counting(pointer, 'a fault needs a `delay`, an `action`, or both; as written it does nothing')
   }
   const delay = raw.delay && compileDelay(raw.delay, `${pointer}/delay`, counting)
-  const response = raw.action && compileResponse(raw.action, `${pointer}/action`, counting, scenarioId)
+  const response =
+    raw.action && compileResponse(raw.action, `${pointer}/action`, counting, scenarioId)
   const when = raw.when ?? {}
   const headers = compileHeaderMatchers(when.headers, `${pointer}/when/headers`, counting)
   const body = compileBodyMatchers(when.body, `${pointer}/when/body`, counting)
@@ -88,7 +135,14 @@ export function compileFaultRule(raw: RawFault, index: number, pointer: string, 
     index,
     name: raw.name,
     operations: raw.operations && new Set(raw.operations),
-    when: { nth: when.nth, first: when.first, every: when.every, probability: when.probability, headers, body },
+    when: {
+      nth: when.nth,
+      first: when.first,
+      every: when.every,
+      probability: when.probability,
+      headers,
+      body,
+    },
     delay,
     response,
     undeclared: raw.undeclared ?? false,
@@ -160,7 +214,11 @@ function describe(decision: Omit<FaultDecision, 'label'>): string {
  * Decides whether the governing scenario injects a fault into this request. Every rule that
  * selects the request counts it; the first rule whose conditions then hold applies.
  */
-export function decideFault(scenario: Scenario, request: FaultRequest, state: FaultState): FaultDecision | undefined {
+export function decideFault(
+  scenario: Scenario,
+  request: FaultRequest,
+  state: FaultState,
+): FaultDecision | undefined {
   const counted = scenario.faults
     .filter((rule) => selectsRequest(rule, request))
     .map((rule) => ({ rule, n: state.count(scenario.id, rule) }))
@@ -178,7 +236,9 @@ export function decideFault(scenario: Scenario, request: FaultRequest, state: Fa
       scenarioId: scenario.id,
       rule,
       actions,
-      intentional: rule.response?.kind === 'malformed-body' || (rule.response?.kind === 'respond' && rule.undeclared),
+      intentional:
+        rule.response?.kind === 'malformed-body' ||
+        (rule.response?.kind === 'respond' && rule.undeclared),
     }
     return { ...decision, label: describe(decision) }
   }

@@ -1,4 +1,10 @@
-import { parseDuration, type CallStatus, type Lifecycle, type LifecycleAction, type LifecycleStep } from '../core/index.js'
+import {
+  parseDuration,
+  type CallStatus,
+  type Lifecycle,
+  type LifecycleAction,
+  type LifecycleStep,
+} from '../core/index.js'
 import type { Report } from './match-request.js'
 
 /** A lifecycle step as written in a scenario file (already checked against the JSON Schema). */
@@ -6,7 +12,8 @@ export interface RawStep {
   readonly at?: string | number
   readonly after?: string | number
   readonly status?: CallStatus
-  readonly action?: 'answer' | 'reject' | 'hang-up' | 'hold' | 'resume' | 'renegotiate' | 'incoming-call'
+  readonly action?:
+    'answer' | 'reject' | 'hang-up' | 'hold' | 'resume' | 'renegotiate' | 'incoming-call'
   readonly to?: string
   readonly from?: string
   readonly lifecycle?: readonly RawStep[]
@@ -17,7 +24,9 @@ const INCOMING_ONLY = ['to', 'from', 'lifecycle'] as const
 function toAction(step: RawStep, pointer: string, report: Report): LifecycleAction | undefined {
   if (step.status !== undefined) {
     // Connected means the far end answered, which always comes with its answer SDP.
-    return step.status === 'Connected' ? { kind: 'answer' } : { kind: 'status', status: step.status }
+    return step.status === 'Connected'
+      ? { kind: 'answer' }
+      : { kind: 'status', status: step.status }
   }
   switch (step.action) {
     case 'reject':
@@ -44,14 +53,24 @@ function toStep(step: RawStep, pointer: string, report: Report): LifecycleStep |
     report(at, message)
   }
   if ((step.at === undefined) === (step.after === undefined)) {
-    problem(pointer, 'give exactly one of `at` (a time from the creation of the call) or `after` (a time from the previous step)')
+    problem(
+      pointer,
+      'give exactly one of `at` (a time from the creation of the call) or `after` (a time from the previous step)',
+    )
   }
   if ((step.status === undefined) === (step.action === undefined)) {
-    problem(pointer, 'give exactly one of `status` (what the network reports) or `action` (what the far end does)')
+    problem(
+      pointer,
+      'give exactly one of `status` (what the network reports) or `action` (what the far end does)',
+    )
   }
   if (step.action !== 'incoming-call') {
     for (const key of INCOMING_ONLY) {
-      if (step[key] !== undefined) problem(`${pointer}/${key}`, `\`${key}\` belongs to \`action: incoming-call\` only; remove it or change the action`)
+      if (step[key] !== undefined)
+        problem(
+          `${pointer}/${key}`,
+          `\`${key}\` belongs to \`action: incoming-call\` only; remove it or change the action`,
+        )
     }
   }
   const delay = parseDuration(step.at ?? step.after ?? 0)

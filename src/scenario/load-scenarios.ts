@@ -1,5 +1,12 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
-import { acceptedAtBuild, compileJsonSchema, parseYamlSource, recordAccepted, toPointer, type YamlSource } from '../contract/index.js'
+import {
+  acceptedAtBuild,
+  compileJsonSchema,
+  parseYamlSource,
+  recordAccepted,
+  toPointer,
+  type YamlSource,
+} from '../contract/index.js'
 import { DEFAULT_LIFECYCLE, err, ok, type Result } from '../core/index.js'
 import { compileFaultRule, type RawFault } from './fault-plan.js'
 import { toLifecycle, type RawStep } from './lifecycle-script.js'
@@ -25,7 +32,15 @@ interface RawScenario {
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/
 
-const TYPE_NAMES: Record<string, string> = { object: 'an object (key: value pairs)', array: 'a list', string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', null: 'null' }
+const TYPE_NAMES: Record<string, string> = {
+  object: 'an object (key: value pairs)',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  null: 'null',
+}
 
 function show(value: unknown): string {
   const text = JSON.stringify(value)
@@ -44,31 +59,59 @@ function explain(error: ErrorObject): { pointer: string; message: string } {
   switch (error.keyword) {
     case 'required': {
       const property = String(params.missingProperty)
-      const hint = schemaDescription((error.parentSchema?.properties as Record<string, unknown> | undefined)?.[property])
-      return { pointer, message: `missing required property \`${property}\`${hint ? `: ${hint}` : ''}` }
+      const hint = schemaDescription(
+        (error.parentSchema?.properties as Record<string, unknown> | undefined)?.[property],
+      )
+      return {
+        pointer,
+        message: `missing required property \`${property}\`${hint ? `: ${hint}` : ''}`,
+      }
     }
     case 'additionalProperties': {
       const property = String(params.additionalProperty)
       const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {})
-      return { pointer: `${pointer}${toPointer([property])}`, message: `unknown property \`${property}\`; allowed here: ${allowed.join(', ')}` }
+      return {
+        pointer: `${pointer}${toPointer([property])}`,
+        message: `unknown property \`${property}\`; allowed here: ${allowed.join(', ')}`,
+      }
     }
     case 'enum':
-      return { pointer, message: `${show(error.data)} is not allowed here; use one of: ${(params.allowedValues as unknown[]).join(', ')}` }
+      return {
+        pointer,
+        message: `${show(error.data)} is not allowed here; use one of: ${(params.allowedValues as unknown[]).join(', ')}`,
+      }
     case 'type': {
-      const expected = String(params.type).split(',').map((type) => TYPE_NAMES[type] ?? type)
-      const actual = Array.isArray(error.data) ? 'array' : error.data === null ? 'null' : typeof error.data
-      return { pointer, message: `must be ${expected.join(' or ')}, not ${TYPE_NAMES[actual] ?? actual}` }
+      const expected = String(params.type)
+        .split(',')
+        .map((type) => TYPE_NAMES[type] ?? type)
+      const actual = Array.isArray(error.data)
+        ? 'array'
+        : error.data === null
+          ? 'null'
+          : typeof error.data
+      return {
+        pointer,
+        message: `must be ${expected.join(' or ')}, not ${TYPE_NAMES[actual] ?? actual}`,
+      }
     }
     case 'propertyNames': {
       const name = String(params.propertyName)
       const rule = schemaDescription(error.schema)
-      return { pointer: `${pointer}${toPointer([name])}`, message: `"${name}" is not a valid name here${rule ? `: ${rule}` : ''}` }
+      return {
+        pointer: `${pointer}${toPointer([name])}`,
+        message: `"${name}" is not a valid name here${rule ? `: ${rule}` : ''}`,
+      }
     }
     case 'pattern':
     case 'minProperties':
     case 'maxProperties': {
       const rule = schemaDescription(error.parentSchema)
-      return { pointer, message: rule ? `${show(error.data)} does not fit: ${rule}` : `${show(error.data)} ${error.message ?? 'is not valid'}` }
+      return {
+        pointer,
+        message: rule
+          ? `${show(error.data)} does not fit: ${rule}`
+          : `${show(error.data)} ${error.message ?? 'is not valid'}`,
+      }
     }
     default:
       return { pointer, message: `${show(error.data)} ${error.message ?? 'is not valid'}` }
@@ -77,8 +120,14 @@ function explain(error: ErrorObject): { pointer: string; message: string } {
 
 /** Keeps the errors that say something: `if` wrappers and pattern echoes of propertyNames go. */
 function usefulErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const namedPaths = new Set(errors.filter((e) => e.keyword === 'propertyNames').map((e) => e.instancePath))
-  return errors.filter((e) => e.keyword !== 'if' && !(namedPaths.has(e.instancePath) && e.schemaPath.includes('/propertyNames/')))
+  const namedPaths = new Set(
+    errors.filter((e) => e.keyword === 'propertyNames').map((e) => e.instancePath),
+  )
+  return errors.filter(
+    (e) =>
+      e.keyword !== 'if' &&
+      !(namedPaths.has(e.instancePath) && e.schemaPath.includes('/propertyNames/')),
+  )
 }
 
 /** A loader with the published JSON Schema compiled once; it reads any number of files. */
@@ -95,10 +144,18 @@ export interface ScenarioLoader {
  * the schemas it refers to by `$id` (spec/callsim-steps.schema.json for `steps`).
  * @example createScenarioLoader(JSON.parse(readFileSync('spec/callsim-scenario.schema.json', 'utf8')), [stepsSchema]).load(files)
  */
-export function createScenarioLoader(schema: object, referenced: readonly object[] = []): ScenarioLoader {
+export function createScenarioLoader(
+  schema: object,
+  referenced: readonly object[] = [],
+): ScenarioLoader {
   // The project's own format: strict, so a typo in the schema fails at once, and every error reported.
   // Through the contract layer's compiler, so that a built callsim takes it from dist/spec-cache.
-  const validate: ValidateFunction = compileJsonSchema(embedReferenced(schema, referenced), { allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
+  const validate: ValidateFunction = compileJsonSchema(embedReferenced(schema, referenced), {
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    verbose: true,
+  })
   return {
     load(files) {
       const problems: ScenarioProblem[] = []
@@ -127,10 +184,21 @@ function embedReferenced(schema: object, referenced: readonly object[]): object 
   return { ...schema, definitions: { ...root.definitions, ...embedded } }
 }
 
-function loadFile(file: ScenarioFile, validate: ValidateFunction, problems: ScenarioProblem[]): Scenario[] {
+function loadFile(
+  file: ScenarioFile,
+  validate: ValidateFunction,
+  problems: ScenarioProblem[],
+): Scenario[] {
   const parsed = parseYamlSource(file.text, file.source)
   if (!parsed.ok) {
-    problems.push(...parsed.error.map((p) => ({ source: file.source, line: p.line, pointer: p.pointer, message: p.message })))
+    problems.push(
+      ...parsed.error.map((p) => ({
+        source: file.source,
+        line: p.line,
+        pointer: p.pointer,
+        message: p.message,
+      })),
+    )
     return []
   }
   const yaml = parsed.value
@@ -138,7 +206,10 @@ function loadFile(file: ScenarioFile, validate: ValidateFunction, problems: Scen
     problems.push({ source: file.source, line: yaml.lineOf(pointer), pointer, message })
   }
   if (typeof yaml.data !== 'object' || yaml.data === null || Array.isArray(yaml.data)) {
-    at('', 'a scenario file must be a mapping with at least a `description` (or `scenarios:` holding several); see docs/scenarios.md')
+    at(
+      '',
+      'a scenario file must be a mapping with at least a `description` (or `scenarios:` holding several); see docs/scenarios.md',
+    )
     return []
   }
   // The build checked the shipped files with this same validator; any other text is checked here.
@@ -154,25 +225,41 @@ function loadFile(file: ScenarioFile, validate: ValidateFunction, problems: Scen
   }
   const data = yaml.data as { scenarios?: Readonly<Record<string, RawScenario>> } & RawScenario
   if (data.scenarios) {
-    return Object.entries(data.scenarios).flatMap(([id, raw]) => compileScenario(id, raw, `/scenarios${toPointer([id])}`, file, yaml, at))
+    return Object.entries(data.scenarios).flatMap(([id, raw]) =>
+      compileScenario(id, raw, `/scenarios${toPointer([id])}`, file, yaml, at),
+    )
   }
   if (!ID_PATTERN.test(file.stem)) {
-    at('', `the file name is the scenario id, and "${file.stem}" is not a valid one: rename the file to lower-case letters, digits and dashes (e.g. busy-callee.yaml)`)
+    at(
+      '',
+      `the file name is the scenario id, and "${file.stem}" is not a valid one: rename the file to lower-case letters, digits and dashes (e.g. busy-callee.yaml)`,
+    )
     return []
   }
   return compileScenario(file.stem, data, '', file, yaml, at)
 }
 
-function compileScenario(id: string, raw: RawScenario, pointer: string, file: ScenarioFile, yaml: YamlSource, report: Report): Scenario[] {
+function compileScenario(
+  id: string,
+  raw: RawScenario,
+  pointer: string,
+  file: ScenarioFile,
+  yaml: YamlSource,
+  report: Report,
+): Scenario[] {
   let problems = 0
   const counting: Report = (at, message) => {
     problems += 1
     report(at, message)
   }
   const match = raw.match && compileRequestMatcher(raw.match, `${pointer}/match`, counting)
-  const lifecycle = raw.lifecycle ? toLifecycle(raw.lifecycle, `${pointer}/lifecycle`, counting) : DEFAULT_LIFECYCLE
+  const lifecycle = raw.lifecycle
+    ? toLifecycle(raw.lifecycle, `${pointer}/lifecycle`, counting)
+    : DEFAULT_LIFECYCLE
   const faults = (raw.faults ?? [])
-    .map((fault, index) => compileFaultRule(fault, index, `${pointer}/faults/${index}`, counting, id))
+    .map((fault, index) =>
+      compileFaultRule(fault, index, `${pointer}/faults/${index}`, counting, id),
+    )
     .filter((rule): rule is FaultRule => rule !== undefined)
   if (problems > 0) return []
   return [
@@ -191,11 +278,14 @@ function compileScenario(id: string, raw: RawScenario, pointer: string, file: Sc
 
 function duplicateIds(scenarios: readonly Scenario[]): ScenarioProblem[] {
   const byId = new Map<string, Scenario[]>()
-  for (const scenario of scenarios) byId.set(scenario.id, [...(byId.get(scenario.id) ?? []), scenario])
+  for (const scenario of scenarios)
+    byId.set(scenario.id, [...(byId.get(scenario.id) ?? []), scenario])
   const problems: ScenarioProblem[] = []
   for (const [id, same] of byId) {
     if (same.length < 2) continue
-    const places = same.map((s) => `${s.origin.source}${s.origin.line === undefined ? '' : `:${s.origin.line}`}`)
+    const places = same.map(
+      (s) => `${s.origin.source}${s.origin.line === undefined ? '' : `:${s.origin.line}`}`,
+    )
     for (const scenario of same.slice(1)) {
       problems.push({
         source: scenario.origin.source,

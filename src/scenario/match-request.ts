@@ -16,20 +16,34 @@ export interface MatchableRequest {
 
 type RawMatchers = Readonly<Record<string, Readonly<Record<string, unknown>>>>
 
-export function compileValueMatcher(raw: Readonly<Record<string, unknown>>, pointer: string, report: Report): ValueMatcher | undefined {
+export function compileValueMatcher(
+  raw: Readonly<Record<string, unknown>>,
+  pointer: string,
+  report: Report,
+): ValueMatcher | undefined {
   if ('equalTo' in raw) return { kind: 'equal-to', value: raw.equalTo }
   if (typeof raw.present === 'boolean') return { kind: 'present', present: raw.present }
   const source = String(raw.matches)
   try {
     return { kind: 'matches', pattern: new RegExp(source) }
   } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error)
-    report(`${pointer}/matches`, `"${source}" is not a valid regular expression (${reason}). Write a JavaScript regular expression, e.g. ^tel:\\+1555.*$`)
+    const reason =
+      error instanceof Error
+        ? error.message.replace(/^Invalid regular expression: /, '')
+        : String(error)
+    report(
+      `${pointer}/matches`,
+      `"${source}" is not a valid regular expression (${reason}). Write a JavaScript regular expression, e.g. ^tel:\\+1555.*$`,
+    )
     return undefined
   }
 }
 
-export function compileHeaderMatchers(raw: RawMatchers | undefined, pointer: string, report: Report): HeaderMatcher[] {
+export function compileHeaderMatchers(
+  raw: RawMatchers | undefined,
+  pointer: string,
+  report: Report,
+): HeaderMatcher[] {
   const matchers: HeaderMatcher[] = []
   for (const [name, test] of Object.entries(raw ?? {})) {
     const matcher = compileValueMatcher(test, `${pointer}${toPointer([name])}`, report)
@@ -39,20 +53,36 @@ export function compileHeaderMatchers(raw: RawMatchers | undefined, pointer: str
   return matchers
 }
 
-export function compileBodyMatchers(raw: RawMatchers | undefined, pointer: string, report: Report): BodyMatcher[] {
+export function compileBodyMatchers(
+  raw: RawMatchers | undefined,
+  pointer: string,
+  report: Report,
+): BodyMatcher[] {
   const matchers: BodyMatcher[] = []
   for (const [bodyPointer, test] of Object.entries(raw ?? {})) {
     const matcher = compileValueMatcher(test, `${pointer}${toPointer([bodyPointer])}`, report)
-    if (matcher) matchers.push({ pointer: bodyPointer, segments: parsePointer(bodyPointer), matcher })
+    if (matcher)
+      matchers.push({ pointer: bodyPointer, segments: parsePointer(bodyPointer), matcher })
   }
   return matchers
 }
 
-export function compileRequestMatcher(raw: Readonly<Record<string, unknown>>, pointer: string, report: Report): RequestMatcher {
+export function compileRequestMatcher(
+  raw: Readonly<Record<string, unknown>>,
+  pointer: string,
+  report: Report,
+): RequestMatcher {
   const remote = raw.remoteAddress as Readonly<Record<string, unknown>> | undefined
   return {
-    remoteAddress: remote === undefined ? undefined : compileValueMatcher(remote, `${pointer}/remoteAddress`, report),
-    headers: compileHeaderMatchers(raw.headers as RawMatchers | undefined, `${pointer}/headers`, report),
+    remoteAddress:
+      remote === undefined
+        ? undefined
+        : compileValueMatcher(remote, `${pointer}/remoteAddress`, report),
+    headers: compileHeaderMatchers(
+      raw.headers as RawMatchers | undefined,
+      `${pointer}/headers`,
+      report,
+    ),
     body: compileBodyMatchers(raw.body as RawMatchers | undefined, `${pointer}/body`, report),
   }
 }
@@ -64,7 +94,9 @@ function isEqual(a: unknown, b: unknown): boolean {
   const keysA = Object.keys(a)
   const keysB = Object.keys(b)
   if (keysA.length !== keysB.length) return false
-  return keysA.every((key) => isEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  return keysA.every((key) =>
+    isEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  )
 }
 
 /** Regular expressions and header comparisons see numbers and booleans as the text they are sent as. */
@@ -94,7 +126,10 @@ function headerValue(headers: Readonly<Record<string, unknown>>, name: string): 
 }
 
 /** Every header test must pass; a header arrives as text, so `equalTo: 5` matches "5". */
-export function testHeaders(matchers: readonly HeaderMatcher[], headers: Readonly<Record<string, unknown>>): boolean {
+export function testHeaders(
+  matchers: readonly HeaderMatcher[],
+  headers: Readonly<Record<string, unknown>>,
+): boolean {
   return matchers.every(({ name, matcher }) => {
     const value = headerValue(headers, name)
     if (matcher.kind === 'equal-to' && value !== undefined) return value === asText(matcher.value)
@@ -117,6 +152,7 @@ export function testBody(matchers: readonly BodyMatcher[], body: unknown): boole
 }
 
 export function matchesRequest(matcher: RequestMatcher, request: MatchableRequest): boolean {
-  if (matcher.remoteAddress && !testValue(matcher.remoteAddress, request.remoteAddress)) return false
+  if (matcher.remoteAddress && !testValue(matcher.remoteAddress, request.remoteAddress))
+    return false
   return testHeaders(matcher.headers, request.headers) && testBody(matcher.body, request.body)
 }

@@ -99,7 +99,11 @@ export class ScenarioEngine {
   }
 
   select(context: SelectionContext): Result<Selection, UnknownScenario> {
-    return selectScenario(this.library, { global: this.global, subscribers: this.subscribers }, context)
+    return selectScenario(
+      this.library,
+      { global: this.global, subscribers: this.subscribers },
+      context,
+    )
   }
 
   needsBody(operationId: string): boolean {

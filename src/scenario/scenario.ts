@@ -39,7 +39,12 @@ export type DelaySpec =
 
 /** What a fault rule does to a request, after its delay (if any). */
 export type FaultResponse =
-  | { readonly kind: 'respond'; readonly status: number; readonly code: string; readonly message: string }
+  | {
+      readonly kind: 'respond'
+      readonly status: number
+      readonly code: string
+      readonly message: string
+    }
   | { readonly kind: 'drop-connection' }
   | { readonly kind: 'malformed-body'; readonly status: number }
 

@@ -8,7 +8,8 @@ import { DEFAULT_SCENARIO_ID, SCENARIO_HEADER, type Scenario } from './scenario.
  */
 export const BUILT_IN_DEFAULT: Scenario = {
   id: DEFAULT_SCENARIO_ID,
-  description: 'The far end rings, then answers: InProgress after 200ms, Ringing 800ms later, Connected 3s after that.',
+  description:
+    'The far end rings, then answers: InProgress after 200ms, Ringing 800ms later, Connected 3s after that.',
   origin: { source: '(built in)', line: undefined, pointer: '', lineOf: () => undefined },
   match: undefined,
   lifecycle: DEFAULT_LIFECYCLE,
@@ -71,15 +72,24 @@ export function requestedScenario(headers: Readonly<Record<string, unknown>>): s
  * then `match` rules on the request (magic numbers), then the scenario activated for the
  * subscriber, then the one activated for everyone, then `default`.
  */
-export function selectScenario(library: ScenarioLibrary, activations: Activations, context: SelectionContext): Result<Selection, UnknownScenario> {
+export function selectScenario(
+  library: ScenarioLibrary,
+  activations: Activations,
+  context: SelectionContext,
+): Result<Selection, UnknownScenario> {
   const requested = requestedScenario(context.headers)
   if (requested !== undefined) {
     const scenario = library.byId.get(requested)
-    return scenario ? ok({ scenario, reason: 'header' }) : err({ kind: 'unknown-scenario', id: requested })
+    return scenario
+      ? ok({ scenario, reason: 'header' })
+      : err({ kind: 'unknown-scenario', id: requested })
   }
-  const matched = library.matching.find((scenario) => scenario.match && matchesRequest(scenario.match, context))
+  const matched = library.matching.find(
+    (scenario) => scenario.match && matchesRequest(scenario.match, context),
+  )
   if (matched) return ok({ scenario: matched, reason: 'match' })
-  const forSubscriber = context.subscriber === undefined ? undefined : activations.subscribers.get(context.subscriber)
+  const forSubscriber =
+    context.subscriber === undefined ? undefined : activations.subscribers.get(context.subscriber)
   const personal = forSubscriber === undefined ? undefined : library.byId.get(forSubscriber)
   if (personal) return ok({ scenario: personal, reason: 'subscriber' })
   const global = activations.global === undefined ? undefined : library.byId.get(activations.global)

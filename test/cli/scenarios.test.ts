@@ -19,26 +19,41 @@ test('lists every shipped scenario with its source file and description', async 
   const { code, stdout, stderr } = await callsim(['scenarios'])
   expect(stderr).toBe('')
   expect(code).toBe(0)
-  expect(stdout).toContain('busy-callee  (scenarios/lifecycle/busy-callee.yaml)\n    The callee is busy - InProgress after 200ms')
+  expect(stdout).toContain(
+    'busy-callee  (scenarios/lifecycle/busy-callee.yaml)\n    The callee is busy - InProgress after 200ms',
+  )
   expect(stdout).toContain('default  (scenarios/default.yaml)\n')
-  expect(stdout).toMatch(/\n\d+ scenarios\. Pick one per request with the header x-callsim-scenario: <id>/)
+  expect(stdout).toMatch(
+    /\n\d+ scenarios\. Pick one per request with the header x-callsim-scenario: <id>/,
+  )
 })
 
 test('adds a folder given with --scenarios and prints JSON on request', async () => {
   const dir = mkdtempSync(path.join(workspace, 'mine-'))
-  writeFileSync(path.join(dir, 'rings-forever.yaml'), 'description: Rings and never answers.\nlifecycle: [{ after: 1s, status: Ringing }]\n')
+  writeFileSync(
+    path.join(dir, 'rings-forever.yaml'),
+    'description: Rings and never answers.\nlifecycle: [{ after: 1s, status: Ringing }]\n',
+  )
   const { code, stdout } = await callsim(['scenarios', '--scenarios', dir, '--json'])
   expect(code).toBe(0)
   const rows = JSON.parse(stdout) as { id: string; description: string; source: string }[]
-  expect(rows.find((row) => row.id === 'rings-forever')).toMatchObject({ description: 'Rings and never answers.', source: path.join(dir, 'rings-forever.yaml') })
+  expect(rows.find((row) => row.id === 'rings-forever')).toMatchObject({
+    description: 'Rings and never answers.',
+    source: path.join(dir, 'rings-forever.yaml'),
+  })
   expect(rows.map((row) => row.id)).toContain('flaky-network')
 })
 
 test('refuses a broken scenario file with its line and exits 1', async () => {
   const dir = mkdtempSync(path.join(workspace, 'broken-'))
-  writeFileSync(path.join(dir, 'typo.yaml'), 'description: Typo.\nlifecycle:\n  - after: 1s\n    status: Bussy\n')
+  writeFileSync(
+    path.join(dir, 'typo.yaml'),
+    'description: Typo.\nlifecycle:\n  - after: 1s\n    status: Bussy\n',
+  )
   const { code, stdout, stderr } = await callsim(['scenarios', '--scenarios', dir])
   expect(code).toBe(1)
   expect(stdout).toBe('')
-  expect(stderr).toMatch(/^callsim could not start:\n {2}- .*typo\.yaml:4 at \/lifecycle\/0\/status: "Bussy" is not allowed here; use one of: InProgress/)
+  expect(stderr).toMatch(
+    /^callsim could not start:\n {2}- .*typo\.yaml:4 at \/lifecycle\/0\/status: "Bussy" is not allowed here; use one of: InProgress/,
+  )
 })

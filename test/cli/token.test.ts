@@ -1,7 +1,14 @@
 import { decodeJwt } from 'jose'
 import { afterEach, beforeAll, expect, test, vi } from 'vitest'
 import type { RunningSimulator } from '../../src/app/index.js'
-import { assertBuilt, runCallsim, startCallsim, stopCallsimRuns, waitForOutput, type CallsimRun } from '../support/run-callsim.js'
+import {
+  assertBuilt,
+  runCallsim,
+  startCallsim,
+  stopCallsimRuns,
+  waitForOutput,
+  type CallsimRun,
+} from '../support/run-callsim.js'
 import { startSimulator } from '../support/start-simulator.js'
 
 // Each test starts node several times; on a busy 2-core machine that can take many seconds.

@@ -19,7 +19,11 @@ const SPEC = path.join(ROOT, 'spec', 'camara', 'webrtc-call-handling.yaml')
 const BASE = '/webrtc-call-handling/vwip'
 const STARTUP_TIMEOUT_MS = 60_000
 const REQUEST_TIMEOUT_MS = 10_000
-const NEW_SESSION = { originatorAddress: ALICE, receiverAddress: BOB, offer: { sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n' } }
+const NEW_SESSION = {
+  originatorAddress: ALICE,
+  receiverAddress: BOB,
+  offer: { sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n' },
+}
 
 interface ProxiedCallsim {
   readonly simulator: Simulator
@@ -49,17 +53,30 @@ async function startBehindPrism(specFile: string, strict: boolean): Promise<Prox
   const simulator = startSimulator({ strict })
   const running = await simulator.listen()
   const port = await freePort()
-  const prism = spawn(PRISM, ['proxy', '--errors', '-h', '127.0.0.1', '-p', String(port), specFile, `${running.url}${BASE}`], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const prism = spawn(
+    PRISM,
+    ['proxy', '--errors', '-h', '127.0.0.1', '-p', String(port), specFile, `${running.url}${BASE}`],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let output = ''
   prism.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
   prism.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
-  const proxied = { simulator, running, prism, url: `http://127.0.0.1:${port}`, output: () => output }
+  const proxied = {
+    simulator,
+    running,
+    prism,
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+  }
   started.push(proxied)
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Prism did not start within ${STARTUP_TIMEOUT_MS} ms:\n${output}`)), STARTUP_TIMEOUT_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`Prism did not start within ${STARTUP_TIMEOUT_MS} ms:\n${output}`)),
+      STARTUP_TIMEOUT_MS,
+    )
     const poll = setInterval(() => {
       if (!output.includes('Prism is listening')) return
       clearInterval(poll)
@@ -95,10 +112,19 @@ beforeAll(async () => {
   // violation must surface: it proves Prism's checks are live, not silently off.
   const projectSpec = readFileSync(SPEC, 'utf8')
   const stricterFile = path.join(directory, 'stricter.yaml')
-  const stricter = projectSpec.replace(/(receiverName:\n\s+type: string\n\s+)maxLength: 256/, '$1maxLength: 2')
-  if (stricter === projectSpec) throw new Error('prism-proxy.test.ts: the receiverName schema of the spec has changed; update the replacement')
+  const stricter = projectSpec.replace(
+    /(receiverName:\n\s+type: string\n\s+)maxLength: 256/,
+    '$1maxLength: 2',
+  )
+  if (stricter === projectSpec)
+    throw new Error(
+      'prism-proxy.test.ts: the receiverName schema of the spec has changed; update the replacement',
+    )
   writeFileSync(stricterFile, stricter)
-  ;[proxy, canary] = await Promise.all([startBehindPrism(SPEC, true), startBehindPrism(stricterFile, false)])
+  ;[proxy, canary] = await Promise.all([
+    startBehindPrism(SPEC, true),
+    startBehindPrism(stricterFile, false),
+  ])
 }, STARTUP_TIMEOUT_MS + 10_000)
 
 afterAll(async () => {
@@ -114,7 +140,12 @@ interface Answer {
 }
 
 /** One request through Prism, as a client of the proxy sends it. */
-async function viaPrism(target: ProxiedCallsim, method: string, resource: string, options: { token?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Answer> {
+async function viaPrism(
+  target: ProxiedCallsim,
+  method: string,
+  resource: string,
+  options: { token?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { 'x-correlator': 'prism-check-1', ...options.headers }
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`
   if (options.body !== undefined) headers['content-type'] = 'application/json'
@@ -125,7 +156,12 @@ async function viaPrism(target: ProxiedCallsim, method: string, resource: string
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   })
   const text = await response.text()
-  return { status: response.status, headers: response.headers, text, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) }
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+  }
 }
 
 /** The answer came from callsim untouched: Prism found nothing wrong with either direction. */
@@ -142,7 +178,9 @@ const clients = new Map<ProxiedCallsim, { token: string; registrationId: string 
 async function aliceClient(target: ProxiedCallsim) {
   const known = clients.get(target)
   if (known) return known
-  const token = (await target.simulator.control.issueToken({ sub: ALICE, expiresInMs: 24 * 3_600_000 })).token
+  const token = (
+    await target.simulator.control.issueToken({ sub: ALICE, expiresInMs: 24 * 3_600_000 })
+  ).token
   const client = { token, registrationId: await registerDevice(target.simulator, ALICE) }
   clients.set(target, client)
   return client
@@ -150,7 +188,11 @@ async function aliceClient(target: ProxiedCallsim) {
 
 test('passes Prism on every operation of an outgoing call: create, read, answer, hold, resume, hang up', async () => {
   const { token, registrationId } = await aliceClient(proxy)
-  const created = await viaPrism(proxy, 'POST', '/sessions', { token, headers: { registrationId }, body: NEW_SESSION })
+  const created = await viaPrism(proxy, 'POST', '/sessions', {
+    token,
+    headers: { registrationId },
+    body: NEW_SESSION,
+  })
   expectNoViolation(created, 201)
   const id = String(created.body.mediaSessionId)
   expectNoViolation(await viaPrism(proxy, 'GET', `/sessions/${id}`, { token }), 200)
@@ -159,10 +201,16 @@ test('passes Prism on every operation of an outgoing call: create, read, answer,
   expectNoViolation(connected, 200)
   expect(connected.body.status).toBe('Connected')
   expect(connected.body.answer).toEqual({ sdp: expect.stringMatching(/^v=0\r\n/) })
-  const held = await viaPrism(proxy, 'PUT', `/sessions/${id}/status`, { token, body: { status: 'Hold' } })
+  const held = await viaPrism(proxy, 'PUT', `/sessions/${id}/status`, {
+    token,
+    body: { status: 'Hold' },
+  })
   expectNoViolation(held, 200)
   expect(held.body.status).toBe('Hold')
-  expectNoViolation(await viaPrism(proxy, 'PUT', `/sessions/${id}/status`, { token, body: { status: 'Resume' } }), 200)
+  expectNoViolation(
+    await viaPrism(proxy, 'PUT', `/sessions/${id}/status`, { token, body: { status: 'Resume' } }),
+    200,
+  )
   const deleted = await viaPrism(proxy, 'DELETE', `/sessions/${id}`, { token })
   expectNoViolation(deleted, 204)
   expect(deleted.text).toBe('')
@@ -182,9 +230,27 @@ test('passes Prism on an incoming call answered with SDP and declined', async ()
   const answered = incoming()
   expectNoViolation(await viaPrism(proxy, 'GET', `/sessions/${answered}`, { token }), 200)
   const answer = { sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' }
-  expectNoViolation(await viaPrism(proxy, 'PUT', `/sessions/${answered}/status`, { token, body: { status: 'InProgress', answer } }), 200)
-  expectNoViolation(await viaPrism(proxy, 'PUT', `/sessions/${answered}/status`, { token, body: { status: 'Ringing' } }), 200)
-  expectNoViolation(await viaPrism(proxy, 'PUT', `/sessions/${answered}/status`, { token, body: { status: 'Connected' } }), 200)
+  expectNoViolation(
+    await viaPrism(proxy, 'PUT', `/sessions/${answered}/status`, {
+      token,
+      body: { status: 'InProgress', answer },
+    }),
+    200,
+  )
+  expectNoViolation(
+    await viaPrism(proxy, 'PUT', `/sessions/${answered}/status`, {
+      token,
+      body: { status: 'Ringing' },
+    }),
+    200,
+  )
+  expectNoViolation(
+    await viaPrism(proxy, 'PUT', `/sessions/${answered}/status`, {
+      token,
+      body: { status: 'Connected' },
+    }),
+    200,
+  )
   expectNoViolation(await viaPrism(proxy, 'DELETE', `/sessions/${answered}`, { token }), 204)
   const declined = incoming()
   expectNoViolation(await viaPrism(proxy, 'DELETE', `/sessions/${declined}`, { token }), 204)
@@ -193,37 +259,81 @@ test('passes Prism on an incoming call answered with SDP and declined', async ()
 
 test('passes Prism on the declared errors callsim answers', async () => {
   const { token, registrationId } = await aliceClient(proxy)
-  const created = await viaPrism(proxy, 'POST', '/sessions', { token, headers: { registrationId }, body: NEW_SESSION })
+  const created = await viaPrism(proxy, 'POST', '/sessions', {
+    token,
+    headers: { registrationId },
+    body: NEW_SESSION,
+  })
   const id = String(created.body.mediaSessionId)
   const expectError = (answer: Answer, status: number, code: string) => {
     expectNoViolation(answer, status)
     expect(answer.body).toMatchObject({ status, code })
   }
   // 400 for a change the status machine refuses, and for an unknown registration.
-  expectError(await viaPrism(proxy, 'PUT', `/sessions/${id}/status`, { token, body: { status: 'Hold' } }), 400, 'INVALID_ARGUMENT')
-  expectError(await viaPrism(proxy, 'POST', '/sessions', { token, headers: { registrationId: 'unknown-registration' }, body: NEW_SESSION }), 400, 'INVALID_ARGUMENT')
+  expectError(
+    await viaPrism(proxy, 'PUT', `/sessions/${id}/status`, { token, body: { status: 'Hold' } }),
+    400,
+    'INVALID_ARGUMENT',
+  )
+  expectError(
+    await viaPrism(proxy, 'POST', '/sessions', {
+      token,
+      headers: { registrationId: 'unknown-registration' },
+      body: NEW_SESSION,
+    }),
+    400,
+    'INVALID_ARGUMENT',
+  )
   // 401 for an expired token, 403 for a missing scope and for a foreign originator.
   const expiring = await proxy.simulator.control.issueToken({ sub: ALICE, expiresInMs: 1000 })
   advance(proxy.simulator, 1000)
-  expectError(await viaPrism(proxy, 'GET', `/sessions/${id}`, { token: expiring.token }), 401, 'UNAUTHENTICATED')
-  const readOnly = await proxy.simulator.control.issueToken({ sub: ALICE, scope: 'webrtc-call-handling:sessions:read' })
-  expectError(await viaPrism(proxy, 'DELETE', `/sessions/${id}`, { token: readOnly.token }), 403, 'PERMISSION_DENIED')
   expectError(
-    await viaPrism(proxy, 'POST', '/sessions', { token, headers: { registrationId }, body: { ...NEW_SESSION, originatorAddress: 'tel:+15559999' } }),
+    await viaPrism(proxy, 'GET', `/sessions/${id}`, { token: expiring.token }),
+    401,
+    'UNAUTHENTICATED',
+  )
+  const readOnly = await proxy.simulator.control.issueToken({
+    sub: ALICE,
+    scope: 'webrtc-call-handling:sessions:read',
+  })
+  expectError(
+    await viaPrism(proxy, 'DELETE', `/sessions/${id}`, { token: readOnly.token }),
+    403,
+    'PERMISSION_DENIED',
+  )
+  expectError(
+    await viaPrism(proxy, 'POST', '/sessions', {
+      token,
+      headers: { registrationId },
+      body: { ...NEW_SESSION, originatorAddress: 'tel:+15559999' },
+    }),
     403,
     'INVALID_TOKEN_CONTEXT',
   )
   // 404 for a session that does not exist or is not the caller's.
   expectError(await viaPrism(proxy, 'GET', '/sessions/0000DEAD', { token }), 404, 'NOT_FOUND')
   const bobsToken = (await proxy.simulator.control.issueToken({ sub: BOB })).token
-  expectError(await viaPrism(proxy, 'DELETE', `/sessions/${id}`, { token: bobsToken }), 404, 'NOT_FOUND')
+  expectError(
+    await viaPrism(proxy, 'DELETE', `/sessions/${id}`, { token: bobsToken }),
+    404,
+    'NOT_FOUND',
+  )
 })
 
 test('would catch a violation: Prism flags callsim when the spec is stricter than its answers', async () => {
   const { token, registrationId } = await aliceClient(canary)
-  const answer = await viaPrism(canary, 'POST', '/sessions', { token, headers: { registrationId }, body: NEW_SESSION })
+  const answer = await viaPrism(canary, 'POST', '/sessions', {
+    token,
+    headers: { registrationId },
+    body: NEW_SESSION,
+  })
   expect(answer.status).toBe(500)
   expect(answer.headers.get('content-type')).toMatch(/problem\+json/)
-  const violations = JSON.parse(answer.headers.get('sl-violations') ?? '[]') as { location: string[]; code: string }[]
-  expect(violations).toEqual([expect.objectContaining({ location: ['response', 'body', 'receiverName'], code: 'maxLength' })])
+  const violations = JSON.parse(answer.headers.get('sl-violations') ?? '[]') as {
+    location: string[]
+    code: string
+  }[]
+  expect(violations).toEqual([
+    expect.objectContaining({ location: ['response', 'body', 'receiverName'], code: 'maxLength' }),
+  ])
 })

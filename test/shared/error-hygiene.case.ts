@@ -25,7 +25,9 @@ export interface ErrorHygieneTarget {
   dispose(): void
 }
 
-export type ErrorHygieneSetup = (options: { bodyLimitBytes?: number }) => Promise<ErrorHygieneTarget>
+export type ErrorHygieneSetup = (options: {
+  bodyLimitBytes?: number
+}) => Promise<ErrorHygieneTarget>
 
 /** How a face's valid request differs from CAMARA's createSession; the defaults are CAMARA's. */
 export interface ErrorHygieneOptions {
@@ -51,7 +53,11 @@ const TIMEOUT_MS = 5000
  * own shape, with the request's x-correlator echoed; never an HTML page, a stack trace or a
  * hang. Each face's test calls this with its own setup.
  */
-export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, options: ErrorHygieneOptions = {}): void {
+export function runErrorHygieneSuite(
+  face: string,
+  setup: ErrorHygieneSetup,
+  options: ErrorHygieneOptions = {},
+): void {
   const body = options.body ?? 'required'
   const correlatorChecked = options.correlatorChecked ?? true
   describe(`error hygiene: ${face}`, () => {
@@ -59,7 +65,9 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
     const servers: http.Server[] = []
     afterEach(async () => {
       for (const target of targets.splice(0)) target.dispose()
-      await Promise.all(servers.splice(0).map((server) => new Promise<void>((done) => server.close(() => done()))))
+      await Promise.all(
+        servers.splice(0).map((server) => new Promise<void>((done) => server.close(() => done()))),
+      )
     })
     const start = async (options: { bodyLimitBytes?: number } = {}) => {
       const target = await setup(options)
@@ -68,7 +76,11 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
     }
 
     /** The checks every error answer must pass, whatever its status. */
-    const expectCleanError = (response: request.Response, status: number, target: ErrorHygieneTarget) => {
+    const expectCleanError = (
+      response: request.Response,
+      status: number,
+      target: ErrorHygieneTarget,
+    ) => {
       expect(response.status).toBe(status)
       expect(response.headers['content-type']).toMatch(/^application\/json/)
       expect(response.headers['x-correlator']).toBe(CORRELATOR)
@@ -80,7 +92,10 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
     }
 
     const send = (client: ReturnType<typeof request>, valid: ValidRequest) =>
-      client[valid.method](valid.path).set(valid.headers).set('x-correlator', CORRELATOR).timeout(TIMEOUT_MS)
+      client[valid.method](valid.path)
+        .set(valid.headers)
+        .set('x-correlator', CORRELATOR)
+        .timeout(TIMEOUT_MS)
 
     test('accepts the valid request the suite starts from, echoing x-correlator', async () => {
       const { target, client } = await start()
@@ -91,13 +106,19 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
 
     test('answers an unknown route under the base path with a JSON 404', async () => {
       const { target, client } = await start()
-      const response = await client.get(`${target.basePath}/no/such/resource`).set('x-correlator', CORRELATOR).timeout(TIMEOUT_MS)
+      const response = await client
+        .get(`${target.basePath}/no/such/resource`)
+        .set('x-correlator', CORRELATOR)
+        .timeout(TIMEOUT_MS)
       expectCleanError(response, 404, target)
     })
 
     test('answers a path outside every API with a JSON 404', async () => {
       const { target, client } = await start()
-      const response = await client.get('/index.html').set('x-correlator', CORRELATOR).timeout(TIMEOUT_MS)
+      const response = await client
+        .get('/index.html')
+        .set('x-correlator', CORRELATOR)
+        .timeout(TIMEOUT_MS)
       expect(response.status).toBe(404)
       expect(response.headers['content-type']).toMatch(/^application\/json/)
       expect(response.text).not.toMatch(/<html/i)
@@ -108,23 +129,32 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
     test('answers a wrong method with a JSON 405 and an Allow header', async () => {
       const { target, client } = await start()
       const valid = target.validRequest
-      const response = await client.delete(valid.path).set(valid.headers).set('x-correlator', CORRELATOR).timeout(TIMEOUT_MS)
+      const response = await client
+        .delete(valid.path)
+        .set(valid.headers)
+        .set('x-correlator', CORRELATOR)
+        .timeout(TIMEOUT_MS)
       expectCleanError(response, 405, target)
       expect(response.headers.allow?.split(', ')).toContain(valid.method.toUpperCase())
     })
 
     test('answers malformed JSON with a 400 that says so', async () => {
       const { target, client } = await start()
-      const response = await send(client, target.validRequest).set('content-type', 'application/json').send('{"unterminated": ')
+      const response = await send(client, target.validRequest)
+        .set('content-type', 'application/json')
+        .send('{"unterminated": ')
       expectCleanError(response, 400, target)
       expect(response.text).toMatch(/JSON/)
     })
 
-    test.skipIf(body !== 'required')('answers a body without its required fields with a 400', async () => {
-      const { target, client } = await start()
-      const response = await send(client, target.validRequest).send({})
-      expectCleanError(response, 400, target)
-    })
+    test.skipIf(body !== 'required')(
+      'answers a body without its required fields with a 400',
+      async () => {
+        const { target, client } = await start()
+        const response = await send(client, target.validRequest).send({})
+        expectCleanError(response, 400, target)
+      },
+    )
 
     test.skipIf(body !== 'required')('answers a missing body with a 400', async () => {
       const { target, client } = await start()
@@ -132,16 +162,23 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
       expectCleanError(response, 400, target)
     })
 
-    test.skipIf(body === 'none')('answers a media type the operation does not take with a JSON 415', async () => {
-      const { target, client } = await start()
-      const response = await send(client, target.validRequest).set('content-type', 'text/plain').send(JSON.stringify(target.validRequest.body))
-      expectCleanError(response, 415, target)
-      expect(response.text).toMatch(/text\/plain/)
-    })
+    test.skipIf(body === 'none')(
+      'answers a media type the operation does not take with a JSON 415',
+      async () => {
+        const { target, client } = await start()
+        const response = await send(client, target.validRequest)
+          .set('content-type', 'text/plain')
+          .send(JSON.stringify(target.validRequest.body))
+        expectCleanError(response, 415, target)
+        expect(response.text).toMatch(/text\/plain/)
+      },
+    )
 
     test('answers a declared body over the limit with a JSON 413 and closes the connection', async () => {
       const { target, client } = await start({ bodyLimitBytes: LIMIT })
-      const response = await send(client, target.validRequest).set('content-type', 'application/json').send(`{"padding":"${'x'.repeat(LIMIT)}"}`)
+      const response = await send(client, target.validRequest)
+        .set('content-type', 'application/json')
+        .send(`{"padding":"${'x'.repeat(LIMIT)}"}`)
       expectCleanError(response, 413, target)
       expect(response.headers.connection).toBe('close')
     })
@@ -153,19 +190,39 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
       await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
       const { port } = server.address() as AddressInfo
       const valid = target.validRequest
-      const answer = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+      const answer = await new Promise<{
+        status: number
+        headers: http.IncomingHttpHeaders
+        text: string
+      }>((resolve, reject) => {
         let answered = false
         const req = http.request(
-          { host: '127.0.0.1', port, method: valid.method.toUpperCase(), path: valid.path, headers: { ...valid.headers, 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'x-correlator': CORRELATOR }, timeout: TIMEOUT_MS },
+          {
+            host: '127.0.0.1',
+            port,
+            method: valid.method.toUpperCase(),
+            path: valid.path,
+            headers: {
+              ...valid.headers,
+              'content-type': 'application/json',
+              'transfer-encoding': 'chunked',
+              'x-correlator': CORRELATOR,
+            },
+            timeout: TIMEOUT_MS,
+          },
           (res) => {
             answered = true
             let text = ''
             res.setEncoding('utf8')
             res.on('data', (chunk: string) => (text += chunk))
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }))
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, text }),
+            )
           },
         )
-        req.on('timeout', () => req.destroy(new Error('callsim did not answer an oversized chunked body')))
+        req.on('timeout', () =>
+          req.destroy(new Error('callsim did not answer an oversized chunked body')),
+        )
         // Once the answer has arrived, the server may close the socket under the last chunks.
         req.on('error', (error) => {
           if (!answered) reject(error)
@@ -182,38 +239,56 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
       target.expectErrorBody(JSON.parse(answer.text), 413)
     })
 
-    test.skipIf(body === 'none')('reads a body that arrives in pieces after its headers', async () => {
-      const { target } = await start()
-      const server = http.createServer(target.app)
-      servers.push(server)
-      await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
-      const { port } = server.address() as AddressInfo
-      const valid = target.validRequest
-      const payload = Buffer.from(JSON.stringify(valid.body))
-      const headers = { ...valid.headers, host: '127.0.0.1', 'content-type': 'application/json', 'content-length': String(payload.length), 'x-correlator': CORRELATOR, connection: 'close' }
-      const head = `${valid.method.toUpperCase()} ${valid.path} HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`
-      const pause = () => new Promise((resume) => setTimeout(resume, 30))
-      const socket = net.connect(port, '127.0.0.1')
-      const received: Buffer[] = []
-      socket.on('data', (chunk: Buffer) => received.push(chunk))
-      const closed = new Promise<void>((done) => socket.on('close', () => done()))
-      await new Promise<void>((connected) => socket.once('connect', () => connected()))
-      // Headers first, then the body in two late halves: not in the buffer one tick later.
-      socket.write(head)
-      await pause()
-      socket.write(payload.subarray(0, payload.length >> 1))
-      await pause()
-      socket.end(payload.subarray(payload.length >> 1))
-      await closed
-      const answer = Buffer.concat(received).toString('utf8')
-      expect(answer).toMatch(/^HTTP\/1\.1 2\d\d /)
-      expect(answer).toContain(`x-correlator: ${CORRELATOR}`)
-    })
+    test.skipIf(body === 'none')(
+      'reads a body that arrives in pieces after its headers',
+      async () => {
+        const { target } = await start()
+        const server = http.createServer(target.app)
+        servers.push(server)
+        await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
+        const { port } = server.address() as AddressInfo
+        const valid = target.validRequest
+        const payload = Buffer.from(JSON.stringify(valid.body))
+        const headers = {
+          ...valid.headers,
+          host: '127.0.0.1',
+          'content-type': 'application/json',
+          'content-length': String(payload.length),
+          'x-correlator': CORRELATOR,
+          connection: 'close',
+        }
+        const head = `${valid.method.toUpperCase()} ${valid.path} HTTP/1.1\r\n${Object.entries(
+          headers,
+        )
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('')}\r\n`
+        const pause = () => new Promise((resume) => setTimeout(resume, 30))
+        const socket = net.connect(port, '127.0.0.1')
+        const received: Buffer[] = []
+        socket.on('data', (chunk: Buffer) => received.push(chunk))
+        const closed = new Promise<void>((done) => socket.on('close', () => done()))
+        await new Promise<void>((connected) => socket.once('connect', () => connected()))
+        // Headers first, then the body in two late halves: not in the buffer one tick later.
+        socket.write(head)
+        await pause()
+        socket.write(payload.subarray(0, payload.length >> 1))
+        await pause()
+        socket.end(payload.subarray(payload.length >> 1))
+        await closed
+        const answer = Buffer.concat(received).toString('utf8')
+        expect(answer).toMatch(/^HTTP\/1\.1 2\d\d /)
+        expect(answer).toContain(`x-correlator: ${CORRELATOR}`)
+      },
+    )
 
     test('does not echo an x-correlator that breaks the spec pattern', async () => {
       const { target, client } = await start()
       const valid = target.validRequest
-      const response = await client[valid.method](valid.path).set(valid.headers).set('x-correlator', 'has spaces and ü').send(valid.body).timeout(TIMEOUT_MS)
+      const response = await client[valid.method](valid.path)
+        .set(valid.headers)
+        .set('x-correlator', 'has spaces and ü')
+        .send(valid.body)
+        .timeout(TIMEOUT_MS)
       expect(response.headers['x-correlator']).toBeUndefined()
       expect(response.headers['content-type']).toMatch(/^application\/json/)
       if (!correlatorChecked) {
@@ -226,7 +301,10 @@ export function runErrorHygieneSuite(face: string, setup: ErrorHygieneSetup, opt
 
     test('survives a malformed percent-escape in the path', async () => {
       const { target, client } = await start()
-      const response = await client.get(`${target.basePath}/%E0%A4%A/%%`).set('x-correlator', CORRELATOR).timeout(TIMEOUT_MS)
+      const response = await client
+        .get(`${target.basePath}/%E0%A4%A/%%`)
+        .set('x-correlator', CORRELATOR)
+        .timeout(TIMEOUT_MS)
       expect(response.status).toBeGreaterThanOrEqual(400)
       expect(response.status).toBeLessThan(500)
       expect(response.headers['content-type']).toMatch(/^application\/json/)

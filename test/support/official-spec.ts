@@ -1,19 +1,29 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { formatSpecProblem, loadSpec, validateResponse, type CompiledSpec } from '../../src/contract/index.js'
+import {
+  formatSpecProblem,
+  loadSpec,
+  validateResponse,
+  type CompiledSpec,
+} from '../../src/contract/index.js'
 import type { RecordedExchange } from './record-responses.js'
 
 /**
  * An unchanged copy of the official CAMARA WebRTC Call Handling definition (Apache-2.0): the
  * reference the suite holds callsim to, besides the project's own spec.
  */
-export const OFFICIAL_CALL_HANDLING_FILE = fileURLToPath(new URL('../contract/fixtures/webrtc-call-handling.yaml', import.meta.url))
+export const OFFICIAL_CALL_HANDLING_FILE = fileURLToPath(
+  new URL('../contract/fixtures/webrtc-call-handling.yaml', import.meta.url),
+)
 
 let official: CompiledSpec | undefined
 
 export function loadOfficialCallHandlingSpec(): CompiledSpec {
   if (official) return official
-  const loaded = loadSpec(readFileSync(OFFICIAL_CALL_HANDLING_FILE, 'utf8'), 'test/contract/fixtures/webrtc-call-handling.yaml')
+  const loaded = loadSpec(
+    readFileSync(OFFICIAL_CALL_HANDLING_FILE, 'utf8'),
+    'test/contract/fixtures/webrtc-call-handling.yaml',
+  )
   if (!loaded.ok) throw new Error(loaded.error.map(formatSpecProblem).join('\n'))
   official = loaded.value
   return official
@@ -29,7 +39,10 @@ const PROTOCOL_STATUSES = new Set([405, 413, 415])
  * Validates recorded call-handling responses against the official reference spec. Returns one
  * line per violation (empty when all conform) and how many responses were checked.
  */
-export function checkAgainstOfficialSpec(exchanges: readonly RecordedExchange[]): { checked: number; violations: string[] } {
+export function checkAgainstOfficialSpec(exchanges: readonly RecordedExchange[]): {
+  checked: number
+  violations: string[]
+} {
   const spec = loadOfficialCallHandlingSpec()
   const base = spec.spec.basePath
   const violations: string[] = []
@@ -45,7 +58,9 @@ export function checkAgainstOfficialSpec(exchanges: readonly RecordedExchange[])
     try {
       body = exchange.body === '' ? undefined : (JSON.parse(exchange.body) as unknown)
     } catch {
-      violations.push(`${exchange.method} ${path} → ${exchange.status}: the body is not JSON: ${exchange.body.slice(0, 80)}`)
+      violations.push(
+        `${exchange.method} ${path} → ${exchange.status}: the body is not JSON: ${exchange.body.slice(0, 80)}`,
+      )
       continue
     }
     const found = validateResponse(match.target, {
@@ -54,7 +69,10 @@ export function checkAgainstOfficialSpec(exchanges: readonly RecordedExchange[])
       body,
       headers: exchange.headers,
     })
-    for (const violation of found) violations.push(`${exchange.method} ${path} → ${exchange.status}: ${violation.path}: ${violation.message}`)
+    for (const violation of found)
+      violations.push(
+        `${exchange.method} ${path} → ${exchange.status}: ${violation.path}: ${violation.message}`,
+      )
   }
   return { checked, violations }
 }

@@ -27,8 +27,15 @@ export function recordResponses(
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
     res.end = ((...args: unknown[]) => {
       const [chunk] = args
-      const body = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : ''
-      exchanges.push({ method: req.method ?? 'GET', url: req.url ?? '/', status: res.statusCode, headers: { ...res.getHeaders() }, body })
+      const body =
+        typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : ''
+      exchanges.push({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        status: res.statusCode,
+        headers: { ...res.getHeaders() },
+        body,
+      })
       return end(...args)
     }) as ServerResponse['end']
     app(req, res)

@@ -24,7 +24,8 @@ export interface CallsimProcess {
 const processes: CallsimProcess[] = []
 
 export function assertBuilt(): void {
-  if (!existsSync(CALLSIM_BIN)) throw new Error('dist/bin/callsim.js is missing: run `npm run build` first (npm test does).')
+  if (!existsSync(CALLSIM_BIN))
+    throw new Error('dist/bin/callsim.js is missing: run `npm run build` first (npm test does).')
 }
 
 /**
@@ -63,17 +64,30 @@ export async function runCallsim(
 ): Promise<CallsimRun> {
   const run = startCallsim(args, options)
   const ended = await run.exited
-  return { code: typeof ended === 'number' ? ended : null, stdout: run.stdout(), stderr: run.stderr() }
+  return {
+    code: typeof ended === 'number' ? ended : null,
+    stdout: run.stdout(),
+    stderr: run.stderr(),
+  }
 }
 
 /** Waits, bounded, until stdout shows `pattern`. */
-export async function waitForOutput(run: CallsimProcess, pattern: RegExp): Promise<RegExpMatchArray> {
+export async function waitForOutput(
+  run: CallsimProcess,
+  pattern: RegExp,
+): Promise<RegExpMatchArray> {
   const deadline = Date.now() + WAIT_MS
   for (;;) {
     const match = pattern.exec(run.stdout())
     if (match) return match
-    if (run.child.exitCode !== null) throw new Error(`callsim exited with ${run.child.exitCode}:\n${run.stdout()}\n${run.stderr()}`)
-    if (Date.now() > deadline) throw new Error(`callsim printed no ${pattern} within ${WAIT_MS} ms:\n${run.stdout()}\n${run.stderr()}`)
+    if (run.child.exitCode !== null)
+      throw new Error(
+        `callsim exited with ${run.child.exitCode}:\n${run.stdout()}\n${run.stderr()}`,
+      )
+    if (Date.now() > deadline)
+      throw new Error(
+        `callsim printed no ${pattern} within ${WAIT_MS} ms:\n${run.stdout()}\n${run.stderr()}`,
+      )
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
 }

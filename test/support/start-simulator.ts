@@ -8,11 +8,23 @@ export const BOB = 'tel:+15550002'
  * no logging. Its Express app goes straight to supertest; call `listen()` for a real port.
  */
 export function startSimulator(overrides: Partial<SimulatorOptions> = {}): Simulator {
-  return createSimulator({ seed: 42, clock: 'virtual', strict: true, logLevel: 'silent', port: 0, ...overrides })
+  return createSimulator({
+    seed: 42,
+    clock: 'virtual',
+    strict: true,
+    logLevel: 'silent',
+    port: 0,
+    ...overrides,
+  })
 }
 
 /** A signed token for `sub` with every scope the simulator's specs declare, unless narrowed. */
-export async function tokenFor(simulator: Simulator, sub: string = ALICE, scope?: string, claims?: Record<string, unknown>): Promise<string> {
+export async function tokenFor(
+  simulator: Simulator,
+  sub: string = ALICE,
+  scope?: string,
+  claims?: Record<string, unknown>,
+): Promise<string> {
   const issued = await simulator.control.issueToken({ sub, scope, claims })
   return issued.token
 }

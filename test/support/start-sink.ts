@@ -46,7 +46,13 @@ export async function startSink(behaviour: SinkBehaviour = () => 204): Promise<S
         // Kept as text: a test asserting on the body will show what arrived.
       }
       const index = received.length
-      received.push({ index, method: req.method ?? '', headers: req.headers, body, receivedAt: performance.now() })
+      received.push({
+        index,
+        method: req.method ?? '',
+        headers: req.headers,
+        body,
+        receivedAt: performance.now(),
+      })
       for (const waiter of waiters.filter((w) => received.length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1)
         waiter.resolve()
@@ -74,7 +80,15 @@ export async function startSink(behaviour: SinkBehaviour = () => 204): Promise<S
           resolve(received)
           return
         }
-        const timer = setTimeout(() => reject(new Error(`the sink received ${received.length} of ${count} requests within ${timeoutMs} ms`)), timeoutMs)
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `the sink received ${received.length} of ${count} requests within ${timeoutMs} ms`,
+              ),
+            ),
+          timeoutMs,
+        )
         waiters.push({
           count,
           resolve: () => {

@@ -67,7 +67,9 @@ export interface Control {
    */
   refuseAdmin(authorization: unknown): string | undefined
   /** Offers a network-originated call; the callee's invitation subscriptions are notified. */
-  startIncomingCall(request: IncomingCallRequest): Result<{ call: Call; invitedSubscriptions: readonly string[] }, IncomingCallError>
+  startIncomingCall(
+    request: IncomingCallRequest,
+  ): Result<{ call: Call; invitedSubscriptions: readonly string[] }, IncomingCallError>
   /** The most recent event delivery attempts, optionally of one subscription. */
   deliveries(limit: number, subscriptionId?: string): { total: number; items: readonly object[] }
 }

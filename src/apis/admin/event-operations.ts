@@ -19,8 +19,15 @@ export function createEventAdminOperations(control: Control): Record<string, Ope
   return {
     startIncomingCall: (request: FaceRequest): FaceResponse => {
       const body = request.body as IncomingCallBody
-      if (body.scenario !== undefined && (body.cancelAfter !== undefined || body.noAnswerAfter !== undefined)) {
-        return errorInfo(400, 'INVALID_ARGUMENT', 'scenario decides what the caller does; leave out cancelAfter and noAnswerAfter, or the scenario.')
+      if (
+        body.scenario !== undefined &&
+        (body.cancelAfter !== undefined || body.noAnswerAfter !== undefined)
+      ) {
+        return errorInfo(
+          400,
+          'INVALID_ARGUMENT',
+          'scenario decides what the caller does; leave out cancelAfter and noAnswerAfter, or the scenario.',
+        )
       }
       const durations: Record<string, number | undefined> = {}
       for (const field of ['cancelAfter', 'noAnswerAfter'] as const) {
@@ -29,7 +36,12 @@ export function createEventAdminOperations(control: Control): Record<string, Ope
         if (!parsed.ok) return errorInfo(400, 'INVALID_ARGUMENT', `${field}: ${parsed.error}`)
         durations[field] = parsed.value
       }
-      if (body.from === body.to) return errorInfo(400, 'INVALID_ARGUMENT', 'from and to are the same address; a subscriber cannot call itself.')
+      if (body.from === body.to)
+        return errorInfo(
+          400,
+          'INVALID_ARGUMENT',
+          'from and to are the same address; a subscriber cannot call itself.',
+        )
       const started = control.startIncomingCall({
         from: body.from,
         to: body.to,
@@ -42,14 +54,32 @@ export function createEventAdminOperations(control: Control): Record<string, Ope
       if (!started.ok) {
         const error = started.error
         return error.kind === 'not-registered'
-          ? errorInfo(409, 'NOT_REGISTERED', `${error.to} has no registered device, so the network cannot offer it a call. Register a device for it first, or start callsim with --registration optional.`)
-          : errorInfo(400, 'INVALID_ARGUMENT', `scenario: no scenario "${error.scenario}"; list them with GET /_callsim/scenarios or \`callsim scenarios\`.`)
+          ? errorInfo(
+              409,
+              'NOT_REGISTERED',
+              `${error.to} has no registered device, so the network cannot offer it a call. Register a device for it first, or start callsim with --registration optional.`,
+            )
+          : errorInfo(
+              400,
+              'INVALID_ARGUMENT',
+              `scenario: no scenario "${error.scenario}"; list them with GET /_callsim/scenarios or \`callsim scenarios\`.`,
+            )
       }
-      return { status: 201, body: { ...toAdminCall(started.value.call), invitedSubscriptions: started.value.invitedSubscriptions } }
+      return {
+        status: 201,
+        body: {
+          ...toAdminCall(started.value.call),
+          invitedSubscriptions: started.value.invitedSubscriptions,
+        },
+      }
     },
     listDeliveries: (request) => {
-      const subscriptionId = typeof request.query.subscriptionId === 'string' ? request.query.subscriptionId : undefined
-      const { total, items } = control.deliveries(Number(request.query.limit ?? 100), subscriptionId)
+      const subscriptionId =
+        typeof request.query.subscriptionId === 'string' ? request.query.subscriptionId : undefined
+      const { total, items } = control.deliveries(
+        Number(request.query.limit ?? 100),
+        subscriptionId,
+      )
       return { status: 200, body: { total, deliveries: items } }
     },
   }

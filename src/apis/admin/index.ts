@@ -5,12 +5,26 @@ import type { Control } from './control.js'
 import { createAdminOperations } from './operations.js'
 import { requireAdminToken } from './require-admin-token.js'
 
-export type { ClockStatus, Control, IncomingCallError, IncomingCallRequest, IssuedToken, TokenRequest } from './control.js'
+export type {
+  ClockStatus,
+  Control,
+  IncomingCallError,
+  IncomingCallRequest,
+  IssuedToken,
+  TokenRequest,
+} from './control.js'
 export { toAdminCall } from './to-admin-call.js'
 
 /** The /_callsim control face, described by spec/callsim-admin.yaml and validated like the rest. */
 export function createAdminFace(spec: CompiledSpec, control: Control): Face {
   const handlers = requireAdminToken(control, createAdminOperations(control))
   assertHandlersCoverSpec('admin', spec, handlers)
-  return { id: 'admin', spec, basePath: spec.spec.basePath, handlers, formatError: formatCamaraProtocolError, controlPlane: true }
+  return {
+    id: 'admin',
+    spec,
+    basePath: spec.spec.basePath,
+    handlers,
+    formatError: formatCamaraProtocolError,
+    controlPlane: true,
+  }
 }

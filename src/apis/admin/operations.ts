@@ -6,7 +6,10 @@ import { createEventAdminOperations } from './event-operations.js'
 import { createScenarioAdminOperations } from './scenario-operations.js'
 import { toAdminCall } from './to-admin-call.js'
 
-const toClockView = (status: ClockStatus & { fired?: number }) => ({ ...status, now: new Date(status.now).toISOString() })
+const toClockView = (status: ClockStatus & { fired?: number }) => ({
+  ...status,
+  now: new Date(status.now).toISOString(),
+})
 
 /** One small handler per operationId of spec/callsim-admin.yaml. */
 export function createAdminOperations(control: Control): Record<string, OperationHandler> {
@@ -39,15 +42,34 @@ export function createAdminOperations(control: Control): Record<string, Operatio
     },
     getCall: (request) => {
       const call = control.call(String(request.pathParams.callId))
-      if (!call) return errorInfo(404, 'NOT_FOUND', `No call ${String(request.pathParams.callId)} in the network; it may have passed its retention period.`)
+      if (!call)
+        return errorInfo(
+          404,
+          'NOT_FOUND',
+          `No call ${String(request.pathParams.callId)} in the network; it may have passed its retention period.`,
+        )
       return { status: 200, body: toAdminCall(call) }
     },
     createToken: async (request) => {
-      const body = request.body as { sub: string; scope?: string; expiresIn?: unknown; claims?: Record<string, unknown> }
+      const body = request.body as {
+        sub: string
+        scope?: string
+        expiresIn?: unknown
+        claims?: Record<string, unknown>
+      }
       const lifetime = body.expiresIn === undefined ? undefined : parseDuration(body.expiresIn)
-      if (lifetime && !lifetime.ok) return errorInfo(400, 'INVALID_ARGUMENT', `expiresIn: ${lifetime.error}`)
-      const issued = await control.issueToken({ sub: body.sub, scope: body.scope, expiresInMs: lifetime?.value, claims: body.claims })
-      return { status: 201, body: { ...issued, expiresAt: new Date(issued.expiresAt).toISOString() } }
+      if (lifetime && !lifetime.ok)
+        return errorInfo(400, 'INVALID_ARGUMENT', `expiresIn: ${lifetime.error}`)
+      const issued = await control.issueToken({
+        sub: body.sub,
+        scope: body.scope,
+        expiresInMs: lifetime?.value,
+        claims: body.claims,
+      })
+      return {
+        status: 201,
+        body: { ...issued, expiresAt: new Date(issued.expiresAt).toISOString() },
+      }
     },
   }
 }

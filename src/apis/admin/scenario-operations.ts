@@ -20,16 +20,25 @@ export function createScenarioAdminOperations(control: Control): Record<string, 
     getScenario: (request) => {
       const id = String(request.pathParams.scenarioId)
       const scenario = control.scenario(id)
-      if (!scenario) return errorInfo(404, 'NOT_FOUND', `No scenario ${id}; list them with GET /_callsim/scenarios.`)
+      if (!scenario)
+        return errorInfo(
+          404,
+          'NOT_FOUND',
+          `No scenario ${id}; list them with GET /_callsim/scenarios.`,
+        )
       return { status: 200, body: toAdminScenario(scenario) }
     },
-    listScenarioActivations: () => ({ status: 200, body: toAdminActivations(control.scenarioActivations()) }),
+    listScenarioActivations: () => ({
+      status: 200,
+      body: toAdminActivations(control.scenarioActivations()),
+    }),
     activateScenarioGlobally: (request) => activate(control, request),
     deactivateScenarioGlobally: () => {
       control.deactivateScenario()
       return { status: 204 }
     },
-    activateScenarioForSubscriber: (request) => activate(control, request, String(request.pathParams.subscriber)),
+    activateScenarioForSubscriber: (request) =>
+      activate(control, request, String(request.pathParams.subscriber)),
     deactivateScenarioForSubscriber: (request) => {
       control.deactivateScenario(String(request.pathParams.subscriber))
       return { status: 204 }

@@ -22,6 +22,9 @@ export function toAdminScenario(scenario: Scenario): Record<string, unknown> {
 export function toAdminActivations(activations: Activations): Record<string, unknown> {
   return {
     global: activations.global ?? null,
-    subscribers: [...activations.subscribers].map(([subscriber, scenarioId]) => ({ subscriber, scenarioId })),
+    subscribers: [...activations.subscribers].map(([subscriber, scenarioId]) => ({
+      subscriber,
+      scenarioId,
+    })),
   }
 }

@@ -8,7 +8,11 @@ export { formatCamaraProtocolError as formatCallHandlingProtocolError }
 export const ANONYMOUS_ADDRESS = 'sip:anonymous@anonymous.invalid'
 
 export function invalidTokenContext(): FaceResponse {
-  return errorInfo(403, 'INVALID_TOKEN_CONTEXT', 'originator info is not consistent with access token.')
+  return errorInfo(
+    403,
+    'INVALID_TOKEN_CONTEXT',
+    'originator info is not consistent with access token.',
+  )
 }
 
 export function sessionNotFound(mediaSessionId: string): FaceResponse {
@@ -29,7 +33,10 @@ const ENDED_BECAUSE: Record<RegistrationEndReason, string> = {
  * createSession declares no 404, so a registrationId that names no active registration is a
  * bad argument: 400 INVALID_ARGUMENT (docs/decisions/003-registration-check.md).
  */
-export function registrationNotActive(registrationId: string, ended?: { reason: RegistrationEndReason; at: number }): FaceResponse {
+export function registrationNotActive(
+  registrationId: string,
+  ended?: { reason: RegistrationEndReason; at: number },
+): FaceResponse {
   const why =
     ended === undefined
       ? `no active registration ${registrationId} is known`
@@ -59,6 +66,10 @@ export function fromCoreError(error: CoreError): FaceResponse {
     case 'registration-not-found':
       return registrationNotActive(error.registrationId, error.ended)
     case 'registration-mismatch':
-      return errorInfo(403, 'INVALID_TOKEN_CONTEXT', `registrationId is not consistent with access token: registration ${error.registrationId} belongs to another subscriber. Send a registrationId your token's subscriber registered.`)
+      return errorInfo(
+        403,
+        'INVALID_TOKEN_CONTEXT',
+        `registrationId is not consistent with access token: registration ${error.registrationId} belongs to another subscriber. Send a registrationId your token's subscriber registered.`,
+      )
   }
 }

@@ -1,6 +1,12 @@
 import type { Call, CoreError, Network, Result } from '../../core/index.js'
 import type { FaceRequest, FaceResponse, Principal, SelectLifecycle } from '../face.js'
-import { ANONYMOUS_ADDRESS, fromCoreError, invalidArgument, invalidTokenContext, sessionNotFound } from './errors.js'
+import {
+  ANONYMOUS_ADDRESS,
+  fromCoreError,
+  invalidArgument,
+  invalidTokenContext,
+  sessionNotFound,
+} from './errors.js'
 import { toMediaSession } from './to-media-session.js'
 
 export const FACE_ID = 'camara-call-handling'
@@ -9,7 +15,10 @@ export interface CallHandlingDeps {
   readonly network: Network
   readonly selectLifecycle: SelectLifecycle
   /** Checks the registrationId header against the Registration face; absent = accept any. */
-  readonly checkRegistration?: (registrationId: string, principal: Principal | undefined) => Result<void, CoreError>
+  readonly checkRegistration?: (
+    registrationId: string,
+    principal: Principal | undefined,
+  ) => Result<void, CoreError>
 }
 
 interface MediaSessionCreate {
@@ -46,16 +55,24 @@ export function createOperations(deps: CallHandlingDeps) {
       // Both CAMARA request bodies leave out `required: true`, so request validation lets an
       // absent body through; the operations cannot work without one.
       if (request.body === undefined) {
-        return invalidArgument('Client specified an invalid argument: the request body is missing; send a JSON object with originatorAddress, receiverAddress and offer.')
+        return invalidArgument(
+          'Client specified an invalid argument: the request body is missing; send a JSON object with originatorAddress, receiverAddress and offer.',
+        )
       }
       const body = request.body as MediaSessionCreate
       const { principal } = request
       // CAMARA: the originator must be the token's subscriber, or withheld (RFC 3323 anonymous).
-      if (principal && body.originatorAddress !== principal.sub && body.originatorAddress !== ANONYMOUS_ADDRESS) {
+      if (
+        principal &&
+        body.originatorAddress !== principal.sub &&
+        body.originatorAddress !== ANONYMOUS_ADDRESS
+      ) {
         return invalidTokenContext()
       }
       if (body.receiverAddress === ANONYMOUS_ADDRESS) {
-        return invalidArgument(`receiverAddress: ${ANONYMOUS_ADDRESS} may only be used as originatorAddress`)
+        return invalidArgument(
+          `receiverAddress: ${ANONYMOUS_ADDRESS} may only be used as originatorAddress`,
+        )
       }
       const registrationId = request.headers.registrationid
       if (deps.checkRegistration && typeof registrationId === 'string') {
@@ -92,7 +109,9 @@ export function createOperations(deps: CallHandlingDeps) {
 
     updateSessionStatus(request: FaceRequest): FaceResponse {
       if (request.body === undefined) {
-        return invalidArgument('Client specified an invalid argument: the request body is missing; send a JSON object such as {"status": "Hold"}.')
+        return invalidArgument(
+          'Client specified an invalid argument: the request body is missing; send a JSON object such as {"status": "Hold"}.',
+        )
       }
       const call = findOwnCall(deps, request)
       if (!call) return sessionNotFound(String(request.pathParams.mediaSessionId))

@@ -17,7 +17,11 @@ export function errorInfo(status: number, code: string, message: string): FaceRe
 }
 
 /** A fault plan's injected error as CAMARA ErrorInfo (Face.formatInjectedError of every CAMARA face). */
-export function formatCamaraInjectedError(status: number, code: string, message: string): FaceResponse {
+export function formatCamaraInjectedError(
+  status: number,
+  code: string,
+  message: string,
+): FaceResponse {
   return errorInfo(status, code, message)
 }
 
@@ -29,27 +33,57 @@ export function formatCamaraInjectedError(status: number, code: string, message:
 export function formatCamaraProtocolError(error: ProtocolError): FaceResponse {
   switch (error.kind) {
     case 'route-not-found':
-      return { ...errorInfo(404, 'NOT_FOUND', `No API operation answers ${error.method} ${error.path}. Check the base path and the resource path.`), protocol: true }
+      return {
+        ...errorInfo(
+          404,
+          'NOT_FOUND',
+          `No API operation answers ${error.method} ${error.path}. Check the base path and the resource path.`,
+        ),
+        protocol: true,
+      }
     case 'method-not-allowed':
       return {
-        ...errorInfo(405, 'METHOD_NOT_ALLOWED', `${error.method} is not allowed on ${error.path}; allowed: ${error.allowed.join(', ')}.`),
+        ...errorInfo(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `${error.method} is not allowed on ${error.path}; allowed: ${error.allowed.join(', ')}.`,
+        ),
         headers: { allow: error.allowed.join(', ') },
         protocol: true,
       }
     case 'invalid-request': {
       const range = error.violations.length > 0 && error.violations.every(isRangeViolation)
-      return errorInfo(400, range ? 'OUT_OF_RANGE' : 'INVALID_ARGUMENT', `Client specified an invalid argument: ${describeViolations(error.violations, 460)}`)
+      return errorInfo(
+        400,
+        range ? 'OUT_OF_RANGE' : 'INVALID_ARGUMENT',
+        `Client specified an invalid argument: ${describeViolations(error.violations, 460)}`,
+      )
     }
     case 'malformed-body':
       return errorInfo(400, 'INVALID_ARGUMENT', error.message)
     case 'unsupported-media-type':
       return { ...errorInfo(415, 'UNSUPPORTED_MEDIA_TYPE', error.message), protocol: true }
     case 'payload-too-large':
-      return { ...errorInfo(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${error.limitBytes} bytes; callsim refuses it unread.`), protocol: true }
+      return {
+        ...errorInfo(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `The request body is larger than ${error.limitBytes} bytes; callsim refuses it unread.`,
+        ),
+        protocol: true,
+      }
     case 'unauthenticated':
-      return errorInfo(401, 'UNAUTHENTICATED', `Request not authenticated: ${error.reason}. A new authentication is required.`)
+      return errorInfo(
+        401,
+        'UNAUTHENTICATED',
+        `Request not authenticated: ${error.reason}. A new authentication is required.`,
+      )
     case 'permission-denied':
-      return errorInfo(403, 'PERMISSION_DENIED', `Client does not have sufficient permissions to perform this action: ${error.reason}.`)
+      return errorInfo(
+        403,
+        'PERMISSION_DENIED',
+        `Client does not have sufficient permissions to perform this action: ${error.reason}.`,
+      )
     case 'internal':
       return { ...errorInfo(500, 'INTERNAL', error.message), protocol: true }
   }

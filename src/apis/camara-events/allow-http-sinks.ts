@@ -14,7 +14,8 @@ export function allowHttpSinks(spec: CompiledSpec): CompiledSpec {
   const components = isObject(document.components) ? document.components : {}
   let relaxed = 0
   for (const schema of Object.values(isObject(components.schemas) ? components.schemas : {})) {
-    const sink = isObject(schema) && isObject(schema.properties) ? schema.properties.sink : undefined
+    const sink =
+      isObject(schema) && isObject(schema.properties) ? schema.properties.sink : undefined
     if (isObject(sink) && typeof sink.pattern === 'string' && sink.pattern.startsWith('^https')) {
       sink.pattern = HTTPS_OR_LOOPBACK_HTTP
       relaxed += 1
@@ -23,7 +24,9 @@ export function allowHttpSinks(spec: CompiledSpec): CompiledSpec {
   if (relaxed === 0) return spec
   const compiled = compileSpec({ ...spec.spec, document })
   if (!compiled.ok) {
-    throw new Error(`Failed to relax the sink pattern of ${spec.spec.source}: ${compiled.error.map((p) => p.message).join('; ')}`)
+    throw new Error(
+      `Failed to relax the sink pattern of ${spec.spec.source}: ${compiled.error.map((p) => p.message).join('; ')}`,
+    )
   }
   return compiled.value
 }

@@ -6,15 +6,21 @@ import type { FaceResponse, ProtocolError } from '../face.js'
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 /** Only these two operations declare INVALID_SINK, INVALID_CREDENTIAL and INVALID_PROTOCOL. */
-const SUBSCRIPTION_BODY_OPERATIONS = new Set(['createNotificationChannelSubscription', 'updateNotificationChannelSubscription'])
+const SUBSCRIPTION_BODY_OPERATIONS = new Set([
+  'createNotificationChannelSubscription',
+  'updateNotificationChannelSubscription',
+])
 
 /** The specific 400 codes of CreateSubscriptionBadRequest400, by the field a violation is about. */
-function codeFor(violation: Violation): 'INVALID_SINK' | 'INVALID_CREDENTIAL' | 'INVALID_PROTOCOL' | undefined {
+function codeFor(
+  violation: Violation,
+): 'INVALID_SINK' | 'INVALID_CREDENTIAL' | 'INVALID_PROTOCOL' | undefined {
   const path = violation.path
   // A field that may not be sent at all (a sink on update) is an invalid argument, not a bad sink.
   if (violation.keyword === 'additionalProperties') return undefined
   if (path === 'body.sink') return 'INVALID_SINK'
-  if (path === 'body.sinkCredential' || path.startsWith('body.sinkCredential.')) return 'INVALID_CREDENTIAL'
+  if (path === 'body.sinkCredential' || path.startsWith('body.sinkCredential.'))
+    return 'INVALID_CREDENTIAL'
   if (path === 'body.protocol') return 'INVALID_PROTOCOL'
   return undefined
 }
@@ -27,9 +33,12 @@ const HTTPS_ONLY_HINT =
  * CreateSubscriptionBadRequest400; every other failure maps as in CAMARA Commonalities, except
  * that operations whose 400 declares only INVALID_ARGUMENT never answer OUT_OF_RANGE.
  */
-export function createEventsProtocolErrorFormatter(allowHttpSinks: boolean): (error: ProtocolError) => FaceResponse {
+export function createEventsProtocolErrorFormatter(
+  allowHttpSinks: boolean,
+): (error: ProtocolError) => FaceResponse {
   return (error) => {
-    if (error.kind !== 'invalid-request' || error.violations.length === 0) return formatCamaraProtocolError(error)
+    if (error.kind !== 'invalid-request' || error.violations.length === 0)
+      return formatCamaraProtocolError(error)
     const operationId = error.violations[0]?.operationId ?? ''
     const messages = error.violations.map((v) => v.message).join('; ')
     if (SUBSCRIPTION_BODY_OPERATIONS.has(operationId)) {
@@ -50,7 +59,11 @@ export function invalidArgument(message: string): FaceResponse {
 }
 
 export function invalidCredential(message: string): FaceResponse {
-  return errorInfo(400, 'INVALID_CREDENTIAL', `Client specified an invalid sink credential: ${message}`)
+  return errorInfo(
+    400,
+    'INVALID_CREDENTIAL',
+    `Client specified an invalid sink credential: ${message}`,
+  )
 }
 
 export function subscriptionNotFound(subscriptionId: string): FaceResponse {
@@ -99,7 +112,11 @@ export function fromSubscriptionError(error: SubscriptionError): FaceResponse {
         `Subscription ${error.existing.id} already delivers ${error.existing.type} for device ${error.existing.deviceId} to this sink; use it, or DELETE it first.`,
       )
     case 'subscription-quota':
-      return errorInfo(429, 'QUOTA_EXCEEDED', `Out of resource quota: a subscriber may hold at most ${error.limit} subscriptions; delete some first.`)
+      return errorInfo(
+        429,
+        'QUOTA_EXCEEDED',
+        `Out of resource quota: a subscriber may hold at most ${error.limit} subscriptions; delete some first.`,
+      )
     case 'expiry-passed':
       return invalidArgument(
         `config.subscriptionExpireTime ${iso(error.expiresAt)} is not in the future (now is ${iso(error.now)}); ask for a later time or leave it out.`,

@@ -1,4 +1,9 @@
-import type { Result, SinkCredential, SubscriptionEventType, Subscriptions } from '../../core/index.js'
+import type {
+  Result,
+  SinkCredential,
+  SubscriptionEventType,
+  Subscriptions,
+} from '../../core/index.js'
 import type { FaceRequest, FaceResponse } from '../face.js'
 import {
   deviceNotRegistered,
@@ -19,7 +24,10 @@ export type DeviceProblem = 'not-registered' | 'registered-to-another'
 export interface EventsDeps {
   readonly subscriptions: Subscriptions
   /** Checks the device against the registrations; absent (registration optional) = any device. */
-  readonly checkDevice?: (deviceId: string, subscriber: string | undefined) => Result<void, DeviceProblem>
+  readonly checkDevice?: (
+    deviceId: string,
+    subscriber: string | undefined,
+  ) => Result<void, DeviceProblem>
   /**
    * Sandbox relaxation: also accept http:// sinks on loopback addresses, which cannot have the
    * certificate the spec's https-only pattern implies (docs/events.md).
@@ -56,20 +64,39 @@ interface SubscriptionUpdateRequest {
  * The spec enforces the AccessTokenCredential fields through its discriminator; a release of
  * the spec without it still must not let a credential without a token through.
  */
-function parseCredential(body: SinkCredentialBody | undefined): Result<SinkCredential | undefined, FaceResponse> {
+function parseCredential(
+  body: SinkCredentialBody | undefined,
+): Result<SinkCredential | undefined, FaceResponse> {
   if (body === undefined) return { ok: true, value: undefined }
   if (typeof body.accessToken !== 'string' || typeof body.accessTokenExpiresUtc !== 'string') {
-    return { ok: false, error: invalidCredential('an ACCESSTOKEN credential needs accessToken, accessTokenExpiresUtc and accessTokenType') }
+    return {
+      ok: false,
+      error: invalidCredential(
+        'an ACCESSTOKEN credential needs accessToken, accessTokenExpiresUtc and accessTokenType',
+      ),
+    }
   }
   const expiresAt = Date.parse(body.accessTokenExpiresUtc)
-  if (Number.isNaN(expiresAt)) return { ok: false, error: invalidCredential(`accessTokenExpiresUtc "${body.accessTokenExpiresUtc}" is not an RFC 3339 date-time`) }
+  if (Number.isNaN(expiresAt))
+    return {
+      ok: false,
+      error: invalidCredential(
+        `accessTokenExpiresUtc "${body.accessTokenExpiresUtc}" is not an RFC 3339 date-time`,
+      ),
+    }
   return { ok: true, value: { accessToken: body.accessToken, accessTokenExpiresAt: expiresAt } }
 }
 
 function parseExpireTime(value: string | undefined): Result<number | undefined, FaceResponse> {
   if (value === undefined) return { ok: true, value: undefined }
   const at = Date.parse(value)
-  if (Number.isNaN(at)) return { ok: false, error: invalidArgument(`config.subscriptionExpireTime "${value}" is not an RFC 3339 date-time`) }
+  if (Number.isNaN(at))
+    return {
+      ok: false,
+      error: invalidArgument(
+        `config.subscriptionExpireTime "${value}" is not an RFC 3339 date-time`,
+      ),
+    }
   return { ok: true, value: at }
 }
 
@@ -93,7 +120,10 @@ export function createOperations(deps: EventsDeps) {
       const deviceId = body.config.subscriptionDetail.deviceId
       if (deps.checkDevice) {
         const device = deps.checkDevice(deviceId, owner)
-        if (!device.ok) return device.error === 'not-registered' ? deviceNotRegistered(deviceId) : deviceOfAnotherSubscriber(deviceId)
+        if (!device.ok)
+          return device.error === 'not-registered'
+            ? deviceNotRegistered(deviceId)
+            : deviceOfAnotherSubscriber(deviceId)
       }
       const credential = parseCredential(body.sinkCredential)
       if (!credential.ok) return credential.error
@@ -131,7 +161,10 @@ export function createOperations(deps: EventsDeps) {
       if (!credential.ok) return credential.error
       const expiresAt = parseExpireTime(body.config?.subscriptionExpireTime)
       if (!expiresAt.ok) return expiresAt.error
-      const updated = subscriptions.update(subscription.id, { sinkCredential: credential.value, expiresAt: expiresAt.value })
+      const updated = subscriptions.update(subscription.id, {
+        sinkCredential: credential.value,
+        expiresAt: expiresAt.value,
+      })
       if (!updated.ok) return fromSubscriptionError(updated.error)
       return { status: 200, body: toSubscription(updated.value) }
     },

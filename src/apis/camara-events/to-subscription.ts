@@ -22,7 +22,8 @@ const iso = (ms: number): string => new Date(ms).toISOString()
 /** Only live subscriptions are ever shown: an ended one is forgotten at once (docs/events.md). */
 export function toSubscription(subscription: StoredSubscription): Subscription {
   const config: Subscription['config'] = { subscriptionDetail: { deviceId: subscription.deviceId } }
-  if (subscription.expiresAt !== undefined) config.subscriptionExpireTime = iso(subscription.expiresAt)
+  if (subscription.expiresAt !== undefined)
+    config.subscriptionExpireTime = iso(subscription.expiresAt)
   if (subscription.maxEvents !== undefined) config.subscriptionMaxEvents = subscription.maxEvents
   if (subscription.initialEvent !== undefined) config.initialEvent = subscription.initialEvent
   const view: Subscription = {

@@ -16,7 +16,10 @@ export interface TokenVerifier {
   verify(token: string): Verification | Promise<Verification>
 }
 
-function missingScopes(alternatives: readonly SecurityAlternative[], principal: Principal): string[] | undefined {
+function missingScopes(
+  alternatives: readonly SecurityAlternative[],
+  principal: Principal,
+): string[] | undefined {
   let smallest: string[] | undefined
   for (const { scopes } of alternatives) {
     const missing = scopes.filter((scope) => !principal.scopes.has(scope))
@@ -39,10 +42,13 @@ export function authenticate(verifier: TokenVerifier, send: SendReply): RequestH
       next()
       return
     }
-    const refuse = (reason: string): void => send(req, res, context.face.formatError({ kind: 'unauthenticated', reason }))
+    const refuse = (reason: string): void =>
+      send(req, res, context.face.formatError({ kind: 'unauthenticated', reason }))
     const header = req.headers.authorization
     if (header === undefined || header === '') {
-      refuse('the Authorization header is missing; send "Authorization: Bearer <token>" (get a token with `callsim token`)')
+      refuse(
+        'the Authorization header is missing; send "Authorization: Bearer <token>" (get a token with `callsim token`)',
+      )
       return
     }
     const [scheme, token, extra] = header.trim().split(/\s+/)
@@ -61,7 +67,14 @@ export function authenticate(verifier: TokenVerifier, send: SendReply): RequestH
       }
       const missing = missingScopes(security, verified.value)
       if (missing) {
-        send(req, res, context.face.formatError({ kind: 'permission-denied', reason: `the token lacks the scope ${missing.join(' ')}` }))
+        send(
+          req,
+          res,
+          context.face.formatError({
+            kind: 'permission-denied',
+            reason: `the token lacks the scope ${missing.join(' ')}`,
+          }),
+        )
         return
       }
       context.principal = verified.value

@@ -15,7 +15,14 @@ export function handleOperation(send: SendReply): RequestHandler {
     }
     const handler = context.face.handlers[operation.operationId]
     if (!handler) {
-      send(req, res, context.face.formatError({ kind: 'internal', message: `callsim has no handler for ${operation.operationId}` }))
+      send(
+        req,
+        res,
+        context.face.formatError({
+          kind: 'internal',
+          message: `callsim has no handler for ${operation.operationId}`,
+        }),
+      )
       return
     }
     const request: FaceRequest = {

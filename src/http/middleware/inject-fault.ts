@@ -21,7 +21,12 @@ function unknownScenario(operationId: string, id: string): Violation {
  * before the body is validated, so a fault hits good and bad requests alike. When a scenario
  * looks at the body, the body is read first (by the parse-body stage, once).
  */
-export function injectFault(scenarios: ScenarioEngine, inject: FaultInjector, readBody: RequestHandler, send: SendReply): RequestHandler {
+export function injectFault(
+  scenarios: ScenarioEngine,
+  inject: FaultInjector,
+  readBody: RequestHandler,
+  send: SendReply,
+): RequestHandler {
   return (req, res, next) => {
     const context = res.locals.callsim as RequestContext
     const operation = context.operation
@@ -30,15 +35,28 @@ export function injectFault(scenarios: ScenarioEngine, inject: FaultInjector, re
       return
     }
     const decide = (): void => {
-      const selected = scenarios.select({ headers: req.headers, body: context.body, remoteAddress: undefined, subscriber: context.principal?.sub })
+      const selected = scenarios.select({
+        headers: req.headers,
+        body: context.body,
+        remoteAddress: undefined,
+        subscriber: context.principal?.sub,
+      })
       if (!selected.ok) {
         const violation = unknownScenario(operation.operationId, selected.error.id)
         context.requestViolations = [violation]
-        send(req, res, context.face.formatError({ kind: 'invalid-request', violations: [violation] }))
+        send(
+          req,
+          res,
+          context.face.formatError({ kind: 'invalid-request', violations: [violation] }),
+        )
         return
       }
       context.scenarioId = selected.value.scenario.id
-      const decision = scenarios.decideFault(selected.value.scenario, { operationId: operation.operationId, headers: req.headers, body: context.body })
+      const decision = scenarios.decideFault(selected.value.scenario, {
+        operationId: operation.operationId,
+        headers: req.headers,
+        body: context.body,
+      })
       if (decision) inject(decision, req, res, next)
       else next()
     }

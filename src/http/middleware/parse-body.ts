@@ -7,7 +7,10 @@ import type { SendReply } from '../send-reply.js'
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024
 
 function isJsonMediaType(mediaType: string | undefined): boolean {
-  return mediaType === 'application/json' || (mediaType !== undefined && /^application\/[\w.-]+\+json$/.test(mediaType))
+  return (
+    mediaType === 'application/json' ||
+    (mediaType !== undefined && /^application\/[\w.-]+\+json$/.test(mediaType))
+  )
 }
 
 /**
@@ -24,7 +27,8 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
     }
     context.bodyRead = true
     const declared = req.headers['content-length']
-    const hasBody = (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined
+    const hasBody =
+      (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined
     if (!hasBody) {
       next()
       return
@@ -54,7 +58,14 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
         context.body = JSON.parse(text) as unknown
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
-        send(req, res, context.face.formatError({ kind: 'malformed-body', message: `The request body is not valid JSON: ${reason}. Send a JSON object.` }))
+        send(
+          req,
+          res,
+          context.face.formatError({
+            kind: 'malformed-body',
+            message: `The request body is not valid JSON: ${reason}. Send a JSON object.`,
+          }),
+        )
         return
       }
       next()

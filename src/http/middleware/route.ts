@@ -9,11 +9,16 @@ export function orderFaces(faces: readonly Face[]): Face[] {
   return [...faces].sort((a, b) => b.basePath.length - a.basePath.length)
 }
 
-function faceFor(faces: readonly Face[], fallback: Face, path: string): { face: Face; rest: string | undefined } {
+function faceFor(
+  faces: readonly Face[],
+  fallback: Face,
+  path: string,
+): { face: Face; rest: string | undefined } {
   for (const face of faces) {
     const base = face.basePath
     if (path === base) return { face, rest: '/' }
-    if (path.startsWith(base) && (base === '' || path[base.length] === '/')) return { face, rest: path.slice(base.length) }
+    if (path.startsWith(base) && (base === '' || path[base.length] === '/'))
+      return { face, rest: path.slice(base.length) }
   }
   return { face: fallback, rest: undefined }
 }
@@ -47,7 +52,12 @@ export function route(faces: readonly Face[], fallback: Face, send: SendReply): 
     if (match?.kind !== 'matched') {
       const error =
         match?.kind === 'method-not-allowed'
-          ? ({ kind: 'method-not-allowed', method: req.method, path, allowed: match.allowed } as const)
+          ? ({
+              kind: 'method-not-allowed',
+              method: req.method,
+              path,
+              allowed: match.allowed,
+            } as const)
           : ({ kind: 'route-not-found', method: req.method, path } as const)
       send(req, res, face.formatError(error))
       return

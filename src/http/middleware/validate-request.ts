@@ -30,7 +30,11 @@ export function validateRequest(send: SendReply): RequestHandler {
       return
     }
     if (result.violations.length > 0) {
-      send(req, res, context.face.formatError({ kind: 'invalid-request', violations: result.violations }))
+      send(
+        req,
+        res,
+        context.face.formatError({ kind: 'invalid-request', violations: result.violations }),
+      )
       return
     }
     next()

@@ -36,14 +36,12 @@ test('mints a token with every declared scope by default that the faces accept',
 
 test('mints a narrowed, short-lived token with extra claims that expires on the virtual clock', async () => {
   const { simulator, http } = await setup()
-  const response = await http
-    .post('/_callsim/tokens')
-    .send({
-      sub: 'sip:alice@example.com',
-      scope: 'webrtc-registration:sessions:read',
-      expiresIn: '90s',
-      claims: { accessLevel: 'ADMIN' },
-    })
+  const response = await http.post('/_callsim/tokens').send({
+    sub: 'sip:alice@example.com',
+    scope: 'webrtc-registration:sessions:read',
+    expiresIn: '90s',
+    claims: { accessLevel: 'ADMIN' },
+  })
   expect(response.status).toBe(201)
   expect(response.body).toMatchObject({
     sub: 'sip:alice@example.com',

@@ -38,7 +38,10 @@ describe('deleteSessionById', () => {
     await updateStatus(id, { status: 'Ringing' })
     expect((await deleteSession(id)).status).toBe(204)
     expect((await getSession(id)).body.status).toBe('Declined')
-    expect((await http.get(`/_callsim/calls/${id}`)).body).toMatchObject({ endedBy: 'B', endedReason: '603' })
+    expect((await http.get(`/_callsim/calls/${id}`)).body).toMatchObject({
+      endedBy: 'B',
+      endedReason: '603',
+    })
   })
 
   test('terminates an answered call (Terminated)', async () => {
@@ -47,14 +50,22 @@ describe('deleteSessionById', () => {
     advance(ANSWER_AFTER_MS)
     await deleteSession(id)
     expect((await getSession(id)).body.status).toBe('Terminated')
-    expect((await http.get(`/_callsim/calls/${id}`)).body).toMatchObject({ endedBy: 'A', endedReason: 'BYE' })
+    expect((await http.get(`/_callsim/calls/${id}`)).body).toMatchObject({
+      endedBy: 'A',
+      endedReason: 'BYE',
+    })
   })
 
   test('answers 400 to a second DELETE, saying the call has already ended', async () => {
     const { placeCall, deleteSession, getSession } = await setup()
     const id = await placeCall()
     await deleteSession(id)
-    expectErrorInfo(await deleteSession(id), 400, 'INVALID_ARGUMENT', /^status: cannot terminate a SessionCancelled session; the call has already ended$/)
+    expectErrorInfo(
+      await deleteSession(id),
+      400,
+      'INVALID_ARGUMENT',
+      /^status: cannot terminate a SessionCancelled session; the call has already ended$/,
+    )
     expect((await getSession(id)).body.status).toBe('SessionCancelled')
   })
 
@@ -76,7 +87,15 @@ describe('deleteSessionById', () => {
   test('answers 403 PERMISSION_DENIED naming the delete scope when the token lacks it', async () => {
     const { simulator, placeCall, deleteSession } = await setup()
     const id = await placeCall()
-    const readOnly = await simulator.control.issueToken({ sub: ALICE, scope: 'webrtc-call-handling:sessions:read' })
-    expectErrorInfo(await deleteSession(id, readOnly.token), 403, 'PERMISSION_DENIED', /webrtc-call-handling:sessions:delete/)
+    const readOnly = await simulator.control.issueToken({
+      sub: ALICE,
+      scope: 'webrtc-call-handling:sessions:read',
+    })
+    expectErrorInfo(
+      await deleteSession(id, readOnly.token),
+      403,
+      'PERMISSION_DENIED',
+      /webrtc-call-handling:sessions:delete/,
+    )
   })
 })

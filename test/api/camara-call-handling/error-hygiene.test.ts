@@ -21,7 +21,11 @@ runErrorHygieneSuite('camara-call-handling', async ({ bodyLimitBytes }) => {
     },
     expectErrorBody: (body, status) => {
       // CAMARA ErrorInfo, with a message a client developer can act on.
-      expect(body).toEqual({ status, code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) })
+      expect(body).toEqual({
+        status,
+        code: expect.stringMatching(/^[A-Z_]+$/),
+        message: expect.any(String),
+      })
       expect((body as { message: string }).message.length).toBeGreaterThan(10)
     },
     dispose: () => simulator.dispose(),

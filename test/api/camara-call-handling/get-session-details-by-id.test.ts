@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { expectErrorInfo } from '../../support/expect-error-info.js'
-import { ALICE, ANSWER_AFTER_MS, BASE, BOB, MEDIA_SESSION_ID, OFFER, expectResponsesMatchOfficialSpec, setup } from './setup.js'
+import {
+  ALICE,
+  ANSWER_AFTER_MS,
+  BASE,
+  BOB,
+  MEDIA_SESSION_ID,
+  OFFER,
+  expectResponsesMatchOfficialSpec,
+  setup,
+} from './setup.js'
 
 afterEach(expectResponsesMatchOfficialSpec)
 
@@ -36,14 +45,25 @@ describe('getSessionDetailsById', () => {
     const id = offerIncomingCall()
     const response = await getSession(id)
     expect(response.status).toBe(200)
-    expect(response.body).toMatchObject({ mediaSessionId: id, originatorAddress: BOB, receiverAddress: ALICE, status: 'Initial', offer: OFFER })
+    expect(response.body).toMatchObject({
+      mediaSessionId: id,
+      originatorAddress: BOB,
+      receiverAddress: ALICE,
+      status: 'Initial',
+      offer: OFFER,
+    })
     expect(response.body.originatorName).toMatch(/^\S+$/)
   })
 
   test('answers 404 NOT_FOUND for an id the network never issued', async () => {
     const { getSession } = await setup()
     const response = await getSession('0123456789ABCDEF')
-    expectErrorInfo(response, 404, 'NOT_FOUND', /^The specified resource is not found: no media session 0123456789ABCDEF for this caller/)
+    expectErrorInfo(
+      response,
+      404,
+      'NOT_FOUND',
+      /^The specified resource is not found: no media session 0123456789ABCDEF for this caller/,
+    )
     expect(response.headers['x-correlator']).toBe('test-correlator-1')
   })
 
@@ -60,13 +80,23 @@ describe('getSessionDetailsById', () => {
     advance(59_999)
     expect((await getSession(id)).body.status).toBe('SessionCancelled')
     advance(1)
-    expectErrorInfo(await getSession(id), 404, 'NOT_FOUND', /it may have ended and passed its retention period/)
+    expectErrorInfo(
+      await getSession(id),
+      404,
+      'NOT_FOUND',
+      /it may have ended and passed its retention period/,
+    )
   })
 
   test('answers 400 OUT_OF_RANGE for an id longer than the spec’s 256 characters', async () => {
     const { getSession } = await setup()
     const response = await getSession('A'.repeat(257))
-    expectErrorInfo(response, 400, 'OUT_OF_RANGE', /path parameter mediaSessionId must be at most 256 characters long \(maxLength\)/)
+    expectErrorInfo(
+      response,
+      400,
+      'OUT_OF_RANGE',
+      /path parameter mediaSessionId must be at most 256 characters long \(maxLength\)/,
+    )
   })
 
   test('decodes a percent-encoded id before looking it up', async () => {
@@ -85,13 +115,26 @@ describe('getSessionDetailsById', () => {
     const id = await placeCall()
     const shortLived = await simulator.control.issueToken({ sub: ALICE, expiresInMs: 1000 })
     advance(1000)
-    expectErrorInfo(await getSession(id, shortLived.token), 401, 'UNAUTHENTICATED', /the token has expired/)
+    expectErrorInfo(
+      await getSession(id, shortLived.token),
+      401,
+      'UNAUTHENTICATED',
+      /the token has expired/,
+    )
   })
 
   test('answers 403 PERMISSION_DENIED naming the read scope when the token lacks it', async () => {
     const { simulator, placeCall, getSession } = await setup()
     const id = await placeCall()
-    const createOnly = await simulator.control.issueToken({ sub: ALICE, scope: 'webrtc-call-handling:sessions:create' })
-    expectErrorInfo(await getSession(id, createOnly.token), 403, 'PERMISSION_DENIED', /webrtc-call-handling:sessions:read/)
+    const createOnly = await simulator.control.issueToken({
+      sub: ALICE,
+      scope: 'webrtc-call-handling:sessions:create',
+    })
+    expectErrorInfo(
+      await getSession(id, createOnly.token),
+      403,
+      'PERMISSION_DENIED',
+      /webrtc-call-handling:sessions:read/,
+    )
   })
 })

@@ -30,8 +30,15 @@ test('reports the virtual time and how many steps fired when the clock advances'
   expect(response.status).toBe(200)
   expect(response.headers['content-type']).toBe('application/json')
   // Three lifecycle steps fire; the device registration's expiry stays pending.
-  expect(response.body).toMatchObject({ kind: 'virtual', now: '2025-01-01T00:00:05.000Z', fired: 3 })
-  expect((await http.get('/_callsim/clock')).body).toMatchObject({ kind: 'virtual', now: '2025-01-01T00:00:05.000Z' })
+  expect(response.body).toMatchObject({
+    kind: 'virtual',
+    now: '2025-01-01T00:00:05.000Z',
+    fired: 3,
+  })
+  expect((await http.get('/_callsim/clock')).body).toMatchObject({
+    kind: 'virtual',
+    now: '2025-01-01T00:00:05.000Z',
+  })
 })
 
 test('keeps a finished call readable for the default five minutes, then answers 404', async () => {
@@ -67,12 +74,25 @@ test('journals every request with its operation, status and correlator, and reco
   await getSession('UNKNOWN')
   const journal = await http.get('/_callsim/journal').query({ limit: 3 })
   expect(journal.status).toBe(200)
-  expect(journal.body.entries.map((entry: { operationId: string; status: number; correlator?: string }) => [entry.operationId, entry.status, entry.correlator])).toEqual([
+  expect(
+    journal.body.entries.map(
+      (entry: { operationId: string; status: number; correlator?: string }) => [
+        entry.operationId,
+        entry.status,
+        entry.correlator,
+      ],
+    ),
+  ).toEqual([
     ['createSession', 201, 'test-correlator-1'],
     ['getSessionDetailsById', 200, 'test-correlator-1'],
     ['getSessionDetailsById', 404, 'test-correlator-1'],
   ])
-  expect(journal.body.entries[0]).toMatchObject({ method: 'POST', path: `${BASE}/sessions`, face: 'camara-call-handling', at: '2025-01-01T00:00:00.000Z' })
+  expect(journal.body.entries[0]).toMatchObject({
+    method: 'POST',
+    path: `${BASE}/sessions`,
+    face: 'camara-call-handling',
+    at: '2025-01-01T00:00:00.000Z',
+  })
   expect((await http.get('/_callsim/violations')).body).toEqual({ total: 0, violations: [] })
 })
 
@@ -90,16 +110,31 @@ test('forgets every call on POST /_callsim/reset and keeps the clock where it wa
 async function recordSession(seed: number): Promise<string[]> {
   const simulator = startSimulator({ seed })
   const http = request(simulator.app)
-  const auth = { authorization: `Bearer ${(await simulator.control.issueToken({ sub: ALICE })).token}`, 'x-correlator': 'seeded' }
+  const auth = {
+    authorization: `Bearer ${(await simulator.control.issueToken({ sub: ALICE })).token}`,
+    'x-correlator': 'seeded',
+  }
   const registrationId = await registerDevice(simulator, ALICE)
   const texts: string[] = []
   const keep = (response: request.Response) => {
     texts.push(`${response.status} ${response.text}`)
     return response
   }
-  const created = keep(await http.post(`${BASE}/sessions`).set(auth).set('registrationId', registrationId).send(NEW_SESSION))
+  const created = keep(
+    await http
+      .post(`${BASE}/sessions`)
+      .set(auth)
+      .set('registrationId', registrationId)
+      .send(NEW_SESSION),
+  )
   const id = created.body.mediaSessionId as string
-  keep(await http.post(`${BASE}/sessions`).set(auth).set('registrationId', registrationId).send({ ...NEW_SESSION, receiverAddress: 'tel:+15550003' }))
+  keep(
+    await http
+      .post(`${BASE}/sessions`)
+      .set(auth)
+      .set('registrationId', registrationId)
+      .send({ ...NEW_SESSION, receiverAddress: 'tel:+15550003' }),
+  )
   keep(await http.post('/_callsim/clock').send({ advance: '5s' }))
   keep(await http.get(`${BASE}/sessions/${id}`).set(auth))
   keep(await http.put(`${BASE}/sessions/${id}/status`).set(auth).send({ status: 'Hold' }))
@@ -132,7 +167,17 @@ test('answers 409 CLOCK_NOT_VIRTUAL to a clock advance on the system clock', asy
 
 test('answers 400 to a clock advance that is not a duration', async () => {
   const { http } = await setup()
-  expectErrorInfo(await http.post('/_callsim/clock').send({ advance: 'soon' }), 400, 'INVALID_ARGUMENT', /advance/)
-  expectErrorInfo(await http.post('/_callsim/clock').send({ advance: -1 }), 400, 'INVALID_ARGUMENT', /advance/)
+  expectErrorInfo(
+    await http.post('/_callsim/clock').send({ advance: 'soon' }),
+    400,
+    'INVALID_ARGUMENT',
+    /advance/,
+  )
+  expectErrorInfo(
+    await http.post('/_callsim/clock').send({ advance: -1 }),
+    400,
+    'INVALID_ARGUMENT',
+    /advance/,
+  )
   expect((await http.get('/_callsim/clock')).body.now).toBe('2025-01-01T00:00:00.000Z')
 })

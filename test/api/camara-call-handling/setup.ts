@@ -11,7 +11,9 @@ export { ALICE, BOB }
 export const BASE = '/webrtc-call-handling/vwip'
 /** The default lifecycle answers 4 s after creation (200 ms + 800 ms + 3 s). */
 export const ANSWER_AFTER_MS = 4000
-export const OFFER = { sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/SAVPF 102\r\n' }
+export const OFFER = {
+  sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/SAVPF 102\r\n',
+}
 export const NEW_SESSION = { originatorAddress: ALICE, receiverAddress: BOB, offer: OFFER }
 /** Upper-case hex, as the CAMARA examples show media session ids. */
 export const MEDIA_SESSION_ID = /^[0-9A-F]{48}$/
@@ -34,10 +36,14 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}) {
   const simulator = startSimulator(overrides)
   const recorder = recordResponses(simulator.app, recorded)
   const http = request(recorder.app)
-  const dayToken = async (sub: string) => (await simulator.control.issueToken({ sub, expiresInMs: 24 * 3_600_000 })).token
+  const dayToken = async (sub: string) =>
+    (await simulator.control.issueToken({ sub, expiresInMs: 24 * 3_600_000 })).token
   const tokens = { alice: await dayToken(ALICE), bob: await dayToken(BOB) }
   const registrationId = await registerDevice(simulator, ALICE)
-  const headers = (token: string, correlator = 'test-correlator-1') => ({ authorization: `Bearer ${token}`, 'x-correlator': correlator })
+  const headers = (token: string, correlator = 'test-correlator-1') => ({
+    authorization: `Bearer ${token}`,
+    'x-correlator': correlator,
+  })
   const session = (id: string) => `${BASE}/sessions/${encodeURIComponent(id)}`
 
   return {
@@ -47,7 +53,10 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}) {
     registrationId,
     headers,
     createSession: (body: object | null = NEW_SESSION, token = tokens.alice) => {
-      const post = http.post(`${BASE}/sessions`).set(headers(token)).set('registrationId', registrationId)
+      const post = http
+        .post(`${BASE}/sessions`)
+        .set(headers(token))
+        .set('registrationId', registrationId)
       // null sends no body at all.
       return body === null ? post : post.send(body)
     },
@@ -56,10 +65,15 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}) {
       const put = http.put(`${session(id)}/status`).set(headers(token))
       return body === null ? put : put.send(body)
     },
-    deleteSession: (id: string, token = tokens.alice) => http.delete(session(id)).set(headers(token)),
+    deleteSession: (id: string, token = tokens.alice) =>
+      http.delete(session(id)).set(headers(token)),
     /** Creates Alice's call to Bob and returns its id. */
     placeCall: async (body: object = NEW_SESSION): Promise<string> => {
-      const created = await http.post(`${BASE}/sessions`).set(headers(tokens.alice)).set('registrationId', registrationId).send(body)
+      const created = await http
+        .post(`${BASE}/sessions`)
+        .set(headers(tokens.alice))
+        .set('registrationId', registrationId)
+        .send(body)
       if (created.status !== 201) throw new Error(`placeCall: ${created.status} ${created.text}`)
       return (created.body as { mediaSessionId: string }).mediaSessionId
     },

@@ -12,9 +12,18 @@ import { BASE, NEW_SESSION } from './setup.js'
 // is longer than two characters, so every createSession response breaks this contract.
 const directory = mkdtempSync(path.join(tmpdir(), 'callsim-strict-'))
 const STRICTER_SPEC = path.join(directory, 'webrtc-call-handling.yaml')
-const projectSpec = readFileSync(new URL('../../../spec/camara/webrtc-call-handling.yaml', import.meta.url), 'utf8')
-const stricter = projectSpec.replace(/(receiverName:\n\s+type: string\n\s+)maxLength: 256/, '$1maxLength: 2')
-if (stricter === projectSpec) throw new Error('strict-mode.test.ts: the receiverName schema of the spec has changed; update the replacement')
+const projectSpec = readFileSync(
+  new URL('../../../spec/camara/webrtc-call-handling.yaml', import.meta.url),
+  'utf8',
+)
+const stricter = projectSpec.replace(
+  /(receiverName:\n\s+type: string\n\s+)maxLength: 256/,
+  '$1maxLength: 2',
+)
+if (stricter === projectSpec)
+  throw new Error(
+    'strict-mode.test.ts: the receiverName schema of the spec has changed; update the replacement',
+  )
 writeFileSync(STRICTER_SPEC, stricter)
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
@@ -26,7 +35,11 @@ async function setup(strict: boolean) {
   const create = async () =>
     http
       .post(`${BASE}/sessions`)
-      .set({ authorization: `Bearer ${await tokenFor(simulator, ALICE)}`, registrationId, 'x-correlator': 'strict-1' })
+      .set({
+        authorization: `Bearer ${await tokenFor(simulator, ALICE)}`,
+        registrationId,
+        'x-correlator': 'strict-1',
+      })
       .send(NEW_SESSION)
   return { simulator, http, create }
 }
@@ -66,7 +79,11 @@ test('serves the violation at /_callsim/violations with operation, status and JS
   })
   const journal = await http.get('/_callsim/journal')
   const entry = journal.body.entries.at(-2)
-  expect(entry).toMatchObject({ operationId: 'createSession', status: 500, responseViolations: [{ path: 'body.receiverName' }] })
+  expect(entry).toMatchObject({
+    operationId: 'createSession',
+    status: 500,
+    responseViolations: [{ path: 'body.receiverName' }],
+  })
 })
 
 test('sends the response anyway without --strict, flagged and counted', async () => {
@@ -80,7 +97,10 @@ test('sends the response anyway without --strict, flagged and counted', async ()
 
 test('does not count a client’s bad request as callsim’s violation', async () => {
   const { http, simulator } = await setup(true)
-  const response = await http.post(`${BASE}/sessions`).set('authorization', `Bearer ${await tokenFor(simulator, ALICE)}`).send({})
+  const response = await http
+    .post(`${BASE}/sessions`)
+    .set('authorization', `Bearer ${await tokenFor(simulator, ALICE)}`)
+    .send({})
   expect(response.status).toBe(400)
   expect((await http.get('/_callsim/violations')).body).toEqual({ total: 0, violations: [] })
 })

@@ -4,7 +4,9 @@ import { ALICE, ANSWER_AFTER_MS, expectResponsesMatchOfficialSpec, setup } from 
 
 afterEach(expectResponsesMatchOfficialSpec)
 
-const ANSWER_SDP = { sdp: 'v=0\r\no=- 4576312012535546667 4 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 47510 RTP/SAVPF 102 113\r\n' }
+const ANSWER_SDP = {
+  sdp: 'v=0\r\no=- 4576312012535546667 4 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 47510 RTP/SAVPF 102 113\r\n',
+}
 
 /** Alice's outgoing call, answered by the far end. */
 async function connectedCall() {
@@ -44,7 +46,11 @@ describe('updateSessionStatus', () => {
     expect((await updateStatus(id, { status: 'Ringing' })).body.status).toBe('Ringing')
     const location = { shape: 'Circle', coordinates: { latitude: 1, longitude: 2, radius: 3 } }
     const connected = await updateStatus(id, { status: 'Connected', locationDetails: location })
-    expect(connected.body).toMatchObject({ status: 'Connected', answer: ANSWER_SDP, locationDetails: location })
+    expect(connected.body).toMatchObject({
+      status: 'Connected',
+      answer: ANSWER_SDP,
+      locationDetails: location,
+    })
     expect((await getSession(id)).body.status).toBe('Connected')
   })
 
@@ -52,7 +58,12 @@ describe('updateSessionStatus', () => {
     const { id, updateStatus, deleteSession, getSession } = await connectedCall()
     await deleteSession(id)
     const response = await updateStatus(id, { status: 'Hold' })
-    expectErrorInfo(response, 400, 'INVALID_ARGUMENT', /^status: cannot put a Terminated session on Hold; the call has already ended$/)
+    expectErrorInfo(
+      response,
+      400,
+      'INVALID_ARGUMENT',
+      /^status: cannot put a Terminated session on Hold; the call has already ended$/,
+    )
     expect(response.headers['x-correlator']).toBe('test-correlator-1')
     expect((await getSession(id)).body.status).toBe('Terminated')
   })
@@ -60,16 +71,36 @@ describe('updateSessionStatus', () => {
   test('refuses Hold before the answer', async () => {
     const { placeCall, updateStatus, getSession } = await setup()
     const id = await placeCall()
-    expectErrorInfo(await updateStatus(id, { status: 'Hold' }), 400, 'INVALID_ARGUMENT', /^status: cannot put an Initial session on Hold; the call has not been answered yet$/)
+    expectErrorInfo(
+      await updateStatus(id, { status: 'Hold' }),
+      400,
+      'INVALID_ARGUMENT',
+      /^status: cannot put an Initial session on Hold; the call has not been answered yet$/,
+    )
     expect((await getSession(id)).body.status).toBe('Initial')
   })
 
   test('refuses Resume on a call that is not on Hold, and a second Hold', async () => {
     const { id, updateStatus } = await connectedCall()
-    expectErrorInfo(await updateStatus(id, { status: 'Resume' }), 400, 'INVALID_ARGUMENT', /only a session on Hold can be resumed/)
+    expectErrorInfo(
+      await updateStatus(id, { status: 'Resume' }),
+      400,
+      'INVALID_ARGUMENT',
+      /only a session on Hold can be resumed/,
+    )
     await updateStatus(id, { status: 'Hold' })
-    expectErrorInfo(await updateStatus(id, { status: 'Hold' }), 400, 'INVALID_ARGUMENT', /^status: the session is already on Hold$/)
-    expectErrorInfo(await updateStatus(id, { status: 'Connected' }), 400, 'INVALID_ARGUMENT', /Resume it first/)
+    expectErrorInfo(
+      await updateStatus(id, { status: 'Hold' }),
+      400,
+      'INVALID_ARGUMENT',
+      /^status: the session is already on Hold$/,
+    )
+    expectErrorInfo(
+      await updateStatus(id, { status: 'Connected' }),
+      400,
+      'INVALID_ARGUMENT',
+      /Resume it first/,
+    )
   })
 
   test('refuses Terminated through PUT and points to DELETE', async () => {
@@ -85,7 +116,12 @@ describe('updateSessionStatus', () => {
 
   test('refuses statuses only the network reports', async () => {
     const { id, updateStatus } = await connectedCall()
-    expectErrorInfo(await updateStatus(id, { status: 'Failed' }), 400, 'INVALID_ARGUMENT', /^status: Failed is reported by the network and cannot be requested by a client$/)
+    expectErrorInfo(
+      await updateStatus(id, { status: 'Failed' }),
+      400,
+      'INVALID_ARGUMENT',
+      /^status: Failed is reported by the network and cannot be requested by a client$/,
+    )
   })
 
   test('keeps the caller from reporting the far end while the call is set up', async () => {
@@ -101,30 +137,61 @@ describe('updateSessionStatus', () => {
 
   test('answers 400 INVALID_ARGUMENT naming the enum for an unknown status', async () => {
     const { id, updateStatus } = await connectedCall()
-    expectErrorInfo(await updateStatus(id, { status: 'OnHold' }), 400, 'INVALID_ARGUMENT', /status must be one of: "Initial", "InProgress",.*"Busy"/)
+    expectErrorInfo(
+      await updateStatus(id, { status: 'OnHold' }),
+      400,
+      'INVALID_ARGUMENT',
+      /status must be one of: "Initial", "InProgress",.*"Busy"/,
+    )
   })
 
   test('answers 400 when the body is missing', async () => {
     const { id, updateStatus, getSession } = await connectedCall()
-    expectErrorInfo(await updateStatus(id, null), 400, 'INVALID_ARGUMENT', /request body is missing; send a JSON object such as \{"status": "Hold"\}/)
+    expectErrorInfo(
+      await updateStatus(id, null),
+      400,
+      'INVALID_ARGUMENT',
+      /request body is missing; send a JSON object such as \{"status": "Hold"\}/,
+    )
     expect((await getSession(id)).body.status).toBe('Connected')
   })
 
   test('answers 400 OUT_OF_RANGE for a confidence above 100 percent', async () => {
     const { id, updateStatus } = await connectedCall()
-    const response = await updateStatus(id, { status: 'Connected', locationDetails: { confidence: { value: 101 } } })
-    expectErrorInfo(response, 400, 'OUT_OF_RANGE', /locationDetails\.confidence\.value must be <= 100/)
+    const response = await updateStatus(id, {
+      status: 'Connected',
+      locationDetails: { confidence: { value: 101 } },
+    })
+    expectErrorInfo(
+      response,
+      400,
+      'OUT_OF_RANGE',
+      /locationDetails\.confidence\.value must be <= 100/,
+    )
   })
 
   test('answers 404 NOT_FOUND for an unknown session and for one of another subscriber', async () => {
     const { id, updateStatus, tokens } = await connectedCall()
-    expectErrorInfo(await updateStatus('FFFF', { status: 'Hold' }), 404, 'NOT_FOUND', /no media session FFFF/)
+    expectErrorInfo(
+      await updateStatus('FFFF', { status: 'Hold' }),
+      404,
+      'NOT_FOUND',
+      /no media session FFFF/,
+    )
     expectErrorInfo(await updateStatus(id, { status: 'Hold' }, tokens.bob), 404, 'NOT_FOUND')
   })
 
   test('answers 403 PERMISSION_DENIED naming the write scope when the token lacks it', async () => {
     const { simulator, id, updateStatus } = await connectedCall()
-    const readOnly = await simulator.control.issueToken({ sub: ALICE, scope: 'webrtc-call-handling:sessions:read' })
-    expectErrorInfo(await updateStatus(id, { status: 'Hold' }, readOnly.token), 403, 'PERMISSION_DENIED', /webrtc-call-handling:sessions:write/)
+    const readOnly = await simulator.control.issueToken({
+      sub: ALICE,
+      scope: 'webrtc-call-handling:sessions:read',
+    })
+    expectErrorInfo(
+      await updateStatus(id, { status: 'Hold' }, readOnly.token),
+      403,
+      'PERMISSION_DENIED',
+      /webrtc-call-handling:sessions:write/,
+    )
   })
 })

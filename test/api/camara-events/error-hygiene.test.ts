@@ -14,11 +14,20 @@ runErrorHygieneSuite('camara-events', async ({ bodyLimitBytes }) => {
       method: 'post',
       path: `${BASE}/subscriptions`,
       headers: { authorization: `Bearer ${await tokenFor(simulator, ALICE)}` },
-      body: { protocol: 'HTTP', sink: 'https://sink.example.com/events', types: [TYPES.status], config: { subscriptionDetail: { deviceId: DEVICE } } },
+      body: {
+        protocol: 'HTTP',
+        sink: 'https://sink.example.com/events',
+        types: [TYPES.status],
+        config: { subscriptionDetail: { deviceId: DEVICE } },
+      },
     },
     expectErrorBody: (body, status) => {
       // CAMARA ErrorInfo, with a message a client developer can act on.
-      expect(body).toEqual({ status, code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) })
+      expect(body).toEqual({
+        status,
+        code: expect.stringMatching(/^[A-Z_]+$/),
+        message: expect.any(String),
+      })
       expect((body as { message: string }).message.length).toBeGreaterThan(10)
     },
     dispose: () => simulator.dispose(),

@@ -1,7 +1,19 @@
 import { expect, test } from 'vitest'
 import { registerDevice } from '../../support/register-device.js'
 import { startSink } from '../../support/start-sink.js'
-import { ALICE, BASE, BOB, CALLS, OFFER, SINK_TOKEN, TYPES, eventsOf, expectValidEvents, onCleanup, setup } from './setup.js'
+import {
+  ALICE,
+  BASE,
+  BOB,
+  CALLS,
+  OFFER,
+  SINK_TOKEN,
+  TYPES,
+  eventsOf,
+  expectValidEvents,
+  onCleanup,
+  setup,
+} from './setup.js'
 
 const BOB_DEVICE = '0b9e0c5e-0d43-4c2a-9c0e-5f1f3c6f2a10'
 
@@ -12,7 +24,11 @@ test('sends session-status events for each step of an outgoing call, in order, w
   advance(4000)
   const received = await sink.waitFor(3)
   expectValidEvents(received)
-  expect(received.map((r) => r.headers.authorization)).toEqual([`Bearer ${SINK_TOKEN}`, `Bearer ${SINK_TOKEN}`, `Bearer ${SINK_TOKEN}`])
+  expect(received.map((r) => r.headers.authorization)).toEqual([
+    `Bearer ${SINK_TOKEN}`,
+    `Bearer ${SINK_TOKEN}`,
+    `Bearer ${SINK_TOKEN}`,
+  ])
   const events = eventsOf(received)
   expect(events.map((e) => e.data.status)).toEqual(['InProgress', 'Ringing', 'Connected'])
   expect(events[0]).toEqual({
@@ -41,14 +57,18 @@ test('sends session-status events for each step of an outgoing call, in order, w
 })
 
 test('sends a subscriber the events of its own calls only', async () => {
-  const { subscribe, placeCall, advance, sink, simulator, subscription, tokens, http } = await setup()
+  const { subscribe, placeCall, advance, sink, simulator, subscription, tokens, http } =
+    await setup()
   const bobSink = await startSink()
   onCleanup(() => bobSink.close())
   await registerDevice(simulator, BOB, BOB_DEVICE)
   const bobSubscription = await http
     .post(`${BASE}/subscriptions`)
     .set('authorization', `Bearer ${tokens.bob}`)
-    .send({ ...subscription(TYPES.status, { subscriptionDetail: { deviceId: BOB_DEVICE } }), sink: bobSink.url })
+    .send({
+      ...subscription(TYPES.status, { subscriptionDetail: { deviceId: BOB_DEVICE } }),
+      sink: bobSink.url,
+    })
   expect(bobSubscription.status).toBe(201)
   await subscribe(TYPES.status)
   await placeCall()

@@ -2,11 +2,22 @@ import { readFileSync } from 'node:fs'
 import request from 'supertest'
 import { afterEach, expect } from 'vitest'
 import type { Simulator, SimulatorOptions } from '../../../src/app/index.js'
-import { callbackKey, compileCallbacks, loadSpec, validateCallbackRequest, validateResponse } from '../../../src/contract/index.js'
+import {
+  callbackKey,
+  compileCallbacks,
+  loadSpec,
+  validateCallbackRequest,
+  validateResponse,
+} from '../../../src/contract/index.js'
 import { HTTPS_OR_LOOPBACK_HTTP } from '../../../src/apis/index.js'
 import { recordResponses, type RecordedExchange } from '../../support/record-responses.js'
 import { registerDevice } from '../../support/register-device.js'
-import { startSink, type ReceivedRequest, type Sink, type SinkBehaviour } from '../../support/start-sink.js'
+import {
+  startSink,
+  type ReceivedRequest,
+  type Sink,
+  type SinkBehaviour,
+} from '../../support/start-sink.js'
 import { ALICE, BOB, advance, startSimulator } from '../../support/start-simulator.js'
 
 export { ALICE, BOB }
@@ -27,7 +38,9 @@ export const CREDENTIAL = {
   accessTokenExpiresUtc: '2025-01-02T00:00:00Z',
   accessTokenType: 'bearer',
 }
-export const OFFER = { sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/SAVPF 102\r\n' }
+export const OFFER = {
+  sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/SAVPF 102\r\n',
+}
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -36,7 +49,10 @@ afterEach(async () => {
 
 /** The unchanged official CAMARA WebRTC Events definition (Apache-2.0). */
 const official = (() => {
-  const text = readFileSync(new URL('../../contract/fixtures/webrtc-events.yaml', import.meta.url), 'utf8')
+  const text = readFileSync(
+    new URL('../../contract/fixtures/webrtc-events.yaml', import.meta.url),
+    'utf8',
+  )
   const loaded = loadSpec(text, 'test/contract/fixtures/webrtc-events.yaml')
   if (!loaded.ok) throw new Error('the reference events spec does not load')
   return loaded.value
@@ -44,7 +60,9 @@ const official = (() => {
 
 const reference = (() => {
   const callbacks = compileCallbacks(official.spec)
-  const callback = callbacks.ok ? callbacks.value.get(callbackKey('notifications', '{$request.body#/sink}', 'post')) : undefined
+  const callback = callbacks.ok
+    ? callbacks.value.get(callbackKey('notifications', '{$request.body#/sink}', 'post'))
+    : undefined
   if (!callback) throw new Error('the reference events spec declares no notifications callback')
   return callback
 })()
@@ -69,12 +87,28 @@ afterEach(() => {
     if (match.kind !== 'matched') continue
     const body = exchange.body === '' ? undefined : (JSON.parse(exchange.body) as unknown)
     const contentType = exchange.headers['content-type']
-    const violations = validateResponse(match.target, { status: exchange.status, contentType: typeof contentType === 'string' ? contentType : undefined, body, headers: exchange.headers })
-    const sinks = (Array.isArray(body) ? body : [body]).map((item) => (item as { sink?: unknown } | undefined)?.sink)
-    const onlyLoopbackHttp = sinks.every((sink) => typeof sink !== 'string' || sink.startsWith('https://') || LOOPBACK_HTTP.test(sink))
+    const violations = validateResponse(match.target, {
+      status: exchange.status,
+      contentType: typeof contentType === 'string' ? contentType : undefined,
+      body,
+      headers: exchange.headers,
+    })
+    const sinks = (Array.isArray(body) ? body : [body]).map(
+      (item) => (item as { sink?: unknown } | undefined)?.sink,
+    )
+    const onlyLoopbackHttp = sinks.every(
+      (sink) => typeof sink !== 'string' || sink.startsWith('https://') || LOOPBACK_HTTP.test(sink),
+    )
     for (const violation of violations) {
-      if (onlyLoopbackHttp && violation.keyword === 'pattern' && /^body(\.\[\d+\])?\.sink$/.test(violation.path)) continue
-      problems.push(`${exchange.method} ${path} → ${exchange.status}: ${violation.path}: ${violation.message}`)
+      if (
+        onlyLoopbackHttp &&
+        violation.keyword === 'pattern' &&
+        /^body(\.\[\d+\])?\.sink$/.test(violation.path)
+      )
+        continue
+      problems.push(
+        `${exchange.method} ${path} → ${exchange.status}: ${violation.path}: ${violation.message}`,
+      )
     }
   }
   expect(problems).toEqual([])
@@ -88,14 +122,21 @@ export function expectValidEvents(received: readonly ReceivedRequest[]): void {
   for (const delivery of received) {
     expect(delivery.method).toBe('POST')
     expect(delivery.headers['content-type']).toBe('application/cloudevents+json')
-    const violations = validateCallbackRequest(reference, { contentType: delivery.headers['content-type'], body: delivery.body })
+    const violations = validateCallbackRequest(reference, {
+      contentType: delivery.headers['content-type'],
+      body: delivery.body,
+    })
     expect(violations.map((v) => v.message)).toEqual([])
   }
 }
 
 /** The bodies a sink received, as CloudEvents. */
-export function eventsOf(received: readonly ReceivedRequest[]): { type: string; data: Record<string, unknown>; [key: string]: unknown }[] {
-  return received.map((delivery) => delivery.body as { type: string; data: Record<string, unknown> })
+export function eventsOf(
+  received: readonly ReceivedRequest[],
+): { type: string; data: Record<string, unknown>; [key: string]: unknown }[] {
+  return received.map(
+    (delivery) => delivery.body as { type: string; data: Record<string, unknown> },
+  )
 }
 
 /**
@@ -108,10 +149,14 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}, behaviour
   const sink = await startSink(behaviour)
   cleanups.push(() => sink.close())
   const http = request(recordResponses(simulator.app, recorded).app)
-  const dayToken = async (sub: string) => (await simulator.control.issueToken({ sub, expiresInMs: 24 * 3_600_000 })).token
+  const dayToken = async (sub: string) =>
+    (await simulator.control.issueToken({ sub, expiresInMs: 24 * 3_600_000 })).token
   const tokens = { alice: await dayToken(ALICE), bob: await dayToken(BOB) }
   const registrationId = await registerDevice(simulator, ALICE, DEVICE)
-  const auth = (token: string) => ({ authorization: `Bearer ${token}`, 'x-correlator': 'events-test-1' })
+  const auth = (token: string) => ({
+    authorization: `Bearer ${token}`,
+    'x-correlator': 'events-test-1',
+  })
   const subscription = (type: string, config: object = {}, extra: object = {}) => ({
     protocol: 'HTTP',
     sink: sink.url,
@@ -130,10 +175,14 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}, behaviour
     auth,
     subscription,
     /** POST /subscriptions as Alice; returns the response. */
-    createSubscription: (body: object, token = tokens.alice) => http.post(`${BASE}/subscriptions`).set(auth(token)).send(body),
+    createSubscription: (body: object, token = tokens.alice) =>
+      http.post(`${BASE}/subscriptions`).set(auth(token)).send(body),
     /** Subscribes Alice's device to one type and returns the subscription id. */
     subscribe: async (type: string, config: object = {}): Promise<string> => {
-      const created = await http.post(`${BASE}/subscriptions`).set(auth(tokens.alice)).send(subscription(type, config))
+      const created = await http
+        .post(`${BASE}/subscriptions`)
+        .set(auth(tokens.alice))
+        .send(subscription(type, config))
       if (created.status !== 201) throw new Error(`subscribe: ${created.status} ${created.text}`)
       return (created.body as { id: string }).id
     },
@@ -148,8 +197,15 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}, behaviour
       return (created.body as { mediaSessionId: string }).mediaSessionId
     },
     /** Bob calls Alice through the control API. */
-    startIncomingCall: (body: object = {}) => http.post('/_callsim/calls/incoming').send({ from: BOB, to: ALICE, fromName: 'Bob', ...body }),
-    deliveries: async (query = '') => (await http.get(`/_callsim/deliveries${query}`)).body as { total: number; deliveries: Record<string, unknown>[] },
+    startIncomingCall: (body: object = {}) =>
+      http
+        .post('/_callsim/calls/incoming')
+        .send({ from: BOB, to: ALICE, fromName: 'Bob', ...body }),
+    deliveries: async (query = '') =>
+      (await http.get(`/_callsim/deliveries${query}`)).body as {
+        total: number
+        deliveries: Record<string, unknown>[]
+      },
     advance: (ms: number) => advance(simulator, ms),
   }
 }

@@ -9,13 +9,21 @@ test('ends a subscription after its maximum number of events and says so', async
   advance(4000)
   const received = await sink.waitFor(3)
   expectValidEvents(received)
-  expect(eventsOf(received).map((e) => `${e.type.split('.').at(-1)} ${String(e.data.status ?? e.data.terminationReason)}`)).toEqual([
+  expect(
+    eventsOf(received).map(
+      (e) => `${e.type.split('.').at(-1)} ${String(e.data.status ?? e.data.terminationReason)}`,
+    ),
+  ).toEqual([
     'session-status InProgress',
     'session-status Ringing',
     'subscription-ended MAX_EVENTS_REACHED',
   ])
   expect(eventsOf(received)[2]).toMatchObject({ id: `${id}-3`, data: { subscriptionId: id } })
-  expectErrorInfo(await http.get(`${BASE}/subscriptions/${id}`).set(auth(tokens.alice)), 404, 'NOT_FOUND')
+  expectErrorInfo(
+    await http.get(`${BASE}/subscriptions/${id}`).set(auth(tokens.alice)),
+    404,
+    'NOT_FOUND',
+  )
   advance(60_000)
   await simulator.notifier.settled()
   expect(sink.received).toHaveLength(3)
@@ -32,16 +40,26 @@ test('ends a subscription at its expiry time with SUBSCRIPTION_EXPIRED', async (
   expect(eventsOf(received)[0]).toMatchObject({
     type: TYPES.ended,
     time: '2025-01-01T00:10:00.000Z',
-    data: { subscriptionId: id, terminationReason: 'SUBSCRIPTION_EXPIRED', terminationDescription: expect.stringMatching(/subscriptionExpireTime/) },
+    data: {
+      subscriptionId: id,
+      terminationReason: 'SUBSCRIPTION_EXPIRED',
+      terminationDescription: expect.stringMatching(/subscriptionExpireTime/),
+    },
   })
 })
 
 test('ends a subscription when its sink token expires, with ACCESS_TOKEN_EXPIRED', async () => {
   const { createSubscription, subscription, advance, sink } = await setup()
-  const created = await createSubscription({ ...subscription(TYPES.status), sinkCredential: { ...CREDENTIAL, accessTokenExpiresUtc: '2025-01-01T00:05:00Z' } })
+  const created = await createSubscription({
+    ...subscription(TYPES.status),
+    sinkCredential: { ...CREDENTIAL, accessTokenExpiresUtc: '2025-01-01T00:05:00Z' },
+  })
   advance(5 * 60_000)
   const [ended] = eventsOf(await sink.waitFor(1))
-  expect(ended).toMatchObject({ type: TYPES.ended, data: { subscriptionId: created.body.id, terminationReason: 'ACCESS_TOKEN_EXPIRED' } })
+  expect(ended).toMatchObject({
+    type: TYPES.ended,
+    data: { subscriptionId: created.body.id, terminationReason: 'ACCESS_TOKEN_EXPIRED' },
+  })
 })
 
 test('tells the sink when its subscription is deleted, and sends nothing after', async () => {
@@ -49,7 +67,10 @@ test('tells the sink when its subscription is deleted, and sends nothing after',
   const id = await subscribe(TYPES.status)
   await http.delete(`${BASE}/subscriptions/${id}`).set(auth(tokens.alice))
   const [ended] = eventsOf(await sink.waitFor(1))
-  expect(ended).toMatchObject({ type: TYPES.ended, data: { subscriptionId: id, terminationReason: 'SUBSCRIPTION_DELETED' } })
+  expect(ended).toMatchObject({
+    type: TYPES.ended,
+    data: { subscriptionId: id, terminationReason: 'SUBSCRIPTION_DELETED' },
+  })
   await placeCall()
   advance(4000)
   await simulator.notifier.settled()
@@ -57,7 +78,7 @@ test('tells the sink when its subscription is deleted, and sends nothing after',
   expect(simulator.notifier.backlog()).toBe(0)
 })
 
-test('sends registration-ends when the subscribed device\'s registration expires', async () => {
+test("sends registration-ends when the subscribed device's registration expires", async () => {
   const { subscribe, advance, sink, registrationId } = await setup()
   const id = await subscribe(TYPES.registrationEnds)
   // The Registration face's default TTL is one hour.
@@ -74,7 +95,9 @@ test('sends registration-ends when the subscribed device\'s registration expires
 test('sends no registration-ends when the client deletes its own registration', async () => {
   const { subscribe, http, auth, tokens, registrationId, deliveries, simulator } = await setup()
   await subscribe(TYPES.registrationEnds)
-  const deleted = await http.delete(`/webrtc-registration/vwip/sessions/${registrationId}`).set(auth(tokens.alice))
+  const deleted = await http
+    .delete(`/webrtc-registration/vwip/sessions/${registrationId}`)
+    .set(auth(tokens.alice))
   expect(deleted.status).toBe(204)
   await simulator.notifier.settled()
   expect((await deliveries()).total).toBe(0)

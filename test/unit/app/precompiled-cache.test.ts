@@ -39,7 +39,9 @@ function setup(
 
 /** The validators of a written cache: key → [module file, export name]. */
 function validatorsOf(dir: string): [string, [string, string]][] {
-  const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as { validators: Record<string, [string, string]> }
+  const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as {
+    validators: Record<string, [string, string]>
+  }
   return Object.entries(index.validators)
 }
 
@@ -53,7 +55,9 @@ test('writes a cache that loads back with its documents and working validators',
   if (!cache) throw new Error('the cache was not accepted')
   const document = cache.document(createHash('sha256').update(SPEC).digest('hex'))
   expect(JSON.parse(document ?? '{}').data.info).toEqual({ title: 'Ping', version: '1' })
-  const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as { validators: Record<string, unknown> }
+  const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as {
+    validators: Record<string, unknown>
+  }
   const [key] = Object.keys(index.validators)
   const validate = cache.validator(key as string)
   expect(validate?.({ at: '2026-11-23T10:00:00Z' })).toBe(true)
@@ -79,13 +83,19 @@ test('requires a validator module at the first call of one of its validators, no
   expect(validate.errors).toBeNull()
 })
 
-test('passes ajv\'s data context through, so a coercing validator replaces a top-level value in its parent', () => {
+test("passes ajv's data context through, so a coercing validator replaces a top-level value in its parent", () => {
   const dir = setup(() => compileJsonSchema({ type: 'integer' }, { coerceTypes: true }))
   const [[key]] = validatorsOf(dir) as [[string, unknown]]
   const validate = loadPrecompiledCache(dir)?.validator(key)
   if (!validate) throw new Error(`no validator for ${key}`)
   const query: Record<string, unknown> = { limit: '5' }
-  const context = { instancePath: '/limit', parentData: query, parentDataProperty: 'limit', rootData: query, dynamicAnchors: {} }
+  const context = {
+    instancePath: '/limit',
+    parentData: query,
+    parentDataProperty: 'limit',
+    rootData: query,
+    dynamicAnchors: {},
+  }
   expect(validate(query.limit, context)).toBe(true)
   expect(query.limit).toBe(5)
   expect(validate('five', context)).toBe(false)

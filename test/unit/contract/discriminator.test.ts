@@ -76,36 +76,50 @@ test('checks the mapped schema that an explicit discriminator mapping selects', 
   const spec = setup()
   expect(checkBody(spec, 'addPet', { petType: 'dog', bark: 'loud' })).toEqual([])
   expect(checkBody(spec, 'addPet', { petType: 'dog' })).toEqual(['bark is required'])
-  expect(checkBody(spec, 'addPet', { petType: 'dog', bark: 'whisper' })).toEqual(['bark must be one of: "loud", "soft"'])
+  expect(checkBody(spec, 'addPet', { petType: 'dog', bark: 'whisper' })).toEqual([
+    'bark must be one of: "loud", "soft"',
+  ])
 })
 
 test('selects a schema by its name when it extends the base without a mapping entry', () => {
   const spec = setup()
   expect(checkBody(spec, 'addPet', { petType: 'Cat', meow: true })).toEqual([])
-  expect(checkBody(spec, 'addPet', { petType: 'Cat', meow: 'yes' })).toEqual(['meow must be of type boolean'])
+  expect(checkBody(spec, 'addPet', { petType: 'Cat', meow: 'yes' })).toEqual([
+    'meow must be of type boolean',
+  ])
 })
 
 test('refuses a discriminator value that maps to no schema', () => {
   const spec = setup()
-  expect(checkBody(spec, 'addPet', { petType: 'hamster' })).toEqual(['petType must be one of: "dog", "Cat"'])
+  expect(checkBody(spec, 'addPet', { petType: 'hamster' })).toEqual([
+    'petType must be one of: "dog", "Cat"',
+  ])
 })
 
 test('keeps the base rules, including nullable, on every mapped schema', () => {
   const spec = setup()
   expect(checkBody(spec, 'addPet', { petType: 'dog', bark: 'soft', name: null })).toEqual([])
-  expect(checkBody(spec, 'addPet', { petType: 'dog', bark: 'soft', name: 7 })).toEqual(['name must be of type string,null'])
+  expect(checkBody(spec, 'addPet', { petType: 'dog', bark: 'soft', name: 7 })).toEqual([
+    'name must be of type string,null',
+  ])
   expect(checkBody(spec, 'addPet', { bark: 'soft' })).toEqual(['petType is required'])
 })
 
 test('validates a mapped schema used on its own without recursing into the dispatch', () => {
   const spec = setup(
-    PETS.replace("schema: { $ref: '#/components/schemas/Pet' }", "schema: { $ref: '#/components/schemas/Dog' }"),
+    PETS.replace(
+      "schema: { $ref: '#/components/schemas/Pet' }",
+      "schema: { $ref: '#/components/schemas/Dog' }",
+    ),
   )
   expect(checkBody(spec, 'addPet', { petType: 'dog', bark: 'loud' })).toEqual([])
   expect(checkBody(spec, 'addPet', { petType: 'dog' })).toEqual(['bark is required'])
 })
 
-const EVENTS = readFileSync(new URL('../../../spec/camara/webrtc-events.yaml', import.meta.url), 'utf8')
+const EVENTS = readFileSync(
+  new URL('../../../spec/camara/webrtc-events.yaml', import.meta.url),
+  'utf8',
+)
 const SUBSCRIPTION = {
   protocol: 'HTTP',
   sink: 'https://client.example.com/events',
@@ -115,10 +129,23 @@ const SUBSCRIPTION = {
 
 test('enforces the AccessTokenCredential fields behind sinkCredential.credentialType', () => {
   const spec = setup(EVENTS)
-  const credential = { credentialType: 'ACCESSTOKEN', accessToken: 'abc', accessTokenExpiresUtc: '2025-06-30T12:00:00Z', accessTokenType: 'bearer' }
-  expect(checkBody(spec, 'createNotificationChannelSubscription', { ...SUBSCRIPTION, sinkCredential: credential })).toEqual([])
+  const credential = {
+    credentialType: 'ACCESSTOKEN',
+    accessToken: 'abc',
+    accessTokenExpiresUtc: '2025-06-30T12:00:00Z',
+    accessTokenType: 'bearer',
+  }
   expect(
-    checkBody(spec, 'createNotificationChannelSubscription', { ...SUBSCRIPTION, sinkCredential: { credentialType: 'ACCESSTOKEN' } }),
+    checkBody(spec, 'createNotificationChannelSubscription', {
+      ...SUBSCRIPTION,
+      sinkCredential: credential,
+    }),
+  ).toEqual([])
+  expect(
+    checkBody(spec, 'createNotificationChannelSubscription', {
+      ...SUBSCRIPTION,
+      sinkCredential: { credentialType: 'ACCESSTOKEN' },
+    }),
   ).toEqual([
     'sinkCredential.accessToken is required',
     'sinkCredential.accessTokenExpiresUtc is required',
@@ -144,16 +171,27 @@ const INVITATION = {
   specversion: '1.0',
   datacontenttype: 'application/json',
   time: '2025-01-01T00:00:00.000Z',
-  data: { mediaSessionId: 'ABC', originatorAddress: 'tel:+15550001', receiverAddress: 'tel:+15550002', status: 'Initial' },
+  data: {
+    mediaSessionId: 'ABC',
+    originatorAddress: 'tel:+15550001',
+    receiverAddress: 'tel:+15550002',
+    status: 'Initial',
+  },
 }
 
 test('validates a CloudEvent callback body by its type, data included', () => {
   const check = eventsCallback()
   expect(check(INVITATION)).toEqual([])
   const { receiverAddress: _dropped, ...withoutReceiver } = INVITATION.data
-  expect(check({ ...INVITATION, data: withoutReceiver })).toEqual(['data.receiverAddress is required'])
-  expect(check({ ...INVITATION, data: { ...INVITATION.data, originatorAddress: 'urn:service:sos' } })).toHaveLength(1)
-  expect(check({ ...INVITATION, type: 'org.camaraproject.webrtc-events.v0.session-ringing' })[0]).toMatch(/^type must be one of: /)
+  expect(check({ ...INVITATION, data: withoutReceiver })).toEqual([
+    'data.receiverAddress is required',
+  ])
+  expect(
+    check({ ...INVITATION, data: { ...INVITATION.data, originatorAddress: 'urn:service:sos' } }),
+  ).toHaveLength(1)
+  expect(
+    check({ ...INVITATION, type: 'org.camaraproject.webrtc-events.v0.session-ringing' })[0],
+  ).toMatch(/^type must be one of: /)
 })
 
 test('holds session-status events to the envelope fields the official schema requires', () => {
@@ -175,8 +213,13 @@ test('refuses a callback body sent with a media type the callback does not decla
 })
 
 test('validates callbacks of the official reference file the same way', () => {
-  const reference = readFileSync(new URL('../../contract/fixtures/webrtc-events.yaml', import.meta.url), 'utf8')
+  const reference = readFileSync(
+    new URL('../../contract/fixtures/webrtc-events.yaml', import.meta.url),
+    'utf8',
+  )
   const check = eventsCallback(reference)
   expect(check(INVITATION)).toEqual([])
-  expect(check({ ...INVITATION, data: { ...INVITATION.data, status: 'Ringingg' } })[0]).toMatch(/^data\.status must be one of/)
+  expect(check({ ...INVITATION, data: { ...INVITATION.data, status: 'Ringingg' } })[0]).toMatch(
+    /^data\.status must be one of/,
+  )
 })

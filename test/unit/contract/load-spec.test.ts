@@ -29,7 +29,12 @@ const request = (body: unknown) => ({
   body,
 })
 
-const response = (status: number, body: unknown) => ({ status, contentType: 'application/json', body, headers: {} })
+const response = (status: number, body: unknown) => ({
+  status,
+  contentType: 'application/json',
+  body,
+  headers: {},
+})
 
 // A small document in each dialect with the same shape: a Pet whose id the server assigns
 // (readOnly), whose password only the client sends (writeOnly) and whose tag may be null.
@@ -100,11 +105,18 @@ test('accepts OpenAPI 3.1 and validates with JSON Schema 2020-12 semantics', () 
   const spec = compile(PET_31)
   expect(spec.spec.dialect).toBe('3.1')
   const createPet = operation(spec, 'createPet')
-  expect(validateRequest(createPet, request({ name: 'Rex', password: 's3cret', tag: null, kind: null, age: 3 })).violations).toEqual([])
+  expect(
+    validateRequest(
+      createPet,
+      request({ name: 'Rex', password: 's3cret', tag: null, kind: null, age: 3 }),
+    ).violations,
+  ).toEqual([])
   // 3.1 exclusiveMinimum is a number, not the boolean modifier of 3.0.
-  expect(validateRequest(createPet, request({ name: 'Rex', password: 's', age: 0 })).violations.map((v) => v.keyword)).toEqual([
-    'exclusiveMinimum',
-  ])
+  expect(
+    validateRequest(createPet, request({ name: 'Rex', password: 's', age: 0 })).violations.map(
+      (v) => v.keyword,
+    ),
+  ).toEqual(['exclusiveMinimum'])
 })
 
 test.each([
@@ -113,8 +125,12 @@ test.each([
 ])('OpenAPI %s: a readOnly property is required in responses only', (_dialect, text) => {
   const createPet = operation(compile(text), 'createPet')
   // The client cannot know the id yet, so the request is valid without it.
-  expect(validateRequest(createPet, request({ name: 'Rex', password: 's3cret' })).violations).toEqual([])
-  expect(validateResponse(createPet, response(201, { name: 'Rex' })).map((v) => v.message)).toEqual(['id is required'])
+  expect(
+    validateRequest(createPet, request({ name: 'Rex', password: 's3cret' })).violations,
+  ).toEqual([])
+  expect(validateResponse(createPet, response(201, { name: 'Rex' })).map((v) => v.message)).toEqual(
+    ['id is required'],
+  )
 })
 
 test.each([
@@ -123,18 +139,27 @@ test.each([
 ])('OpenAPI %s: a writeOnly property is required in requests only', (_dialect, text) => {
   const createPet = operation(compile(text), 'createPet')
   expect(validateResponse(createPet, response(201, { id: 'p1', name: 'Rex' }))).toEqual([])
-  expect(validateRequest(createPet, request({ name: 'Rex' })).violations.map((v) => v.message)).toEqual(['password is required'])
+  expect(
+    validateRequest(createPet, request({ name: 'Rex' })).violations.map((v) => v.message),
+  ).toEqual(['password is required'])
 })
 
 test('OpenAPI 3.0: nullable lets a property be null, enums included', () => {
   const createPet = operation(compile(PET_30), 'createPet')
-  expect(validateRequest(createPet, request({ name: 'Rex', password: 's', tag: null, kind: null })).violations).toEqual([])
-  expect(validateRequest(createPet, request({ name: 'Rex', password: 's', tag: 5 })).violations.map((v) => v.message)).toEqual([
-    'tag must be of type string,null',
-  ])
-  expect(validateRequest(createPet, request({ name: null, password: 's' })).violations.map((v) => v.message)).toEqual([
-    'name must be of type string',
-  ])
+  expect(
+    validateRequest(createPet, request({ name: 'Rex', password: 's', tag: null, kind: null }))
+      .violations,
+  ).toEqual([])
+  expect(
+    validateRequest(createPet, request({ name: 'Rex', password: 's', tag: 5 })).violations.map(
+      (v) => v.message,
+    ),
+  ).toEqual(['tag must be of type string,null'])
+  expect(
+    validateRequest(createPet, request({ name: null, password: 's' })).violations.map(
+      (v) => v.message,
+    ),
+  ).toEqual(['name must be of type string'])
 })
 
 test('ignores example and examples, which are annotations', () => {
@@ -145,7 +170,11 @@ test('ignores example and examples, which are annotations', () => {
 test('compiles parameters, bodies and every declared response once, keyed by status and media type', () => {
   const spec = compile(PET_30)
   const createPet = operation(spec, 'createPet')
-  expect(createPet).toMatchObject({ operationId: 'createPet', method: 'POST', pathTemplate: '/pets' })
+  expect(createPet).toMatchObject({
+    operationId: 'createPet',
+    method: 'POST',
+    pathTemplate: '/pets',
+  })
   expect(createPet.requestBody?.required).toBe(true)
   expect([...(createPet.requestBody?.content.keys() ?? [])]).toEqual(['application/json'])
   expect([...createPet.responses.keys()]).toEqual(['201'])
@@ -155,7 +184,11 @@ test('compiles parameters, bodies and every declared response once, keyed by sta
 
 test('does not change the document it was given', () => {
   const spec = compile(PET_30)
-  const schemas = (spec.spec.document.components as { schemas: { Pet: { required: string[]; properties: { tag: object } } } }).schemas
+  const schemas = (
+    spec.spec.document.components as {
+      schemas: { Pet: { required: string[]; properties: { tag: object } } }
+    }
+  ).schemas
   expect(schemas.Pet.required).toEqual(['id', 'name', 'password'])
   expect(schemas.Pet.properties.tag).toEqual({ type: 'string', nullable: true })
 })

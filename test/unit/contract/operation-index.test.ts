@@ -20,7 +20,9 @@ test('matches a parameterised path and hands over the parameter', () => {
     target: 'GET /sessions/{mediaSessionId}',
     pathParams: { mediaSessionId: 'ABC123' },
   })
-  expect(CALL_HANDLING.match('put', '/sessions/ABC123/status')).toMatchObject({ target: 'PUT /sessions/{mediaSessionId}/status' })
+  expect(CALL_HANDLING.match('put', '/sessions/ABC123/status')).toMatchObject({
+    target: 'PUT /sessions/{mediaSessionId}/status',
+  })
 })
 
 test('lets a literal segment beat a parameter, as OpenAPI requires', () => {
@@ -28,8 +30,15 @@ test('lets a literal segment beat a parameter, as OpenAPI requires', () => {
     ['GET', '/sessions/{id}'],
     ['GET', '/sessions/search'],
   ])
-  expect(index.match('GET', '/sessions/search')).toEqual({ kind: 'matched', target: 'GET /sessions/search', pathParams: {} })
-  expect(index.match('GET', '/sessions/other')).toMatchObject({ target: 'GET /sessions/{id}', pathParams: { id: 'other' } })
+  expect(index.match('GET', '/sessions/search')).toEqual({
+    kind: 'matched',
+    target: 'GET /sessions/search',
+    pathParams: {},
+  })
+  expect(index.match('GET', '/sessions/other')).toMatchObject({
+    target: 'GET /sessions/{id}',
+    pathParams: { id: 'other' },
+  })
 })
 
 test('falls back to the parameter branch when only it answers the method', () => {
@@ -37,7 +46,11 @@ test('falls back to the parameter branch when only it answers the method', () =>
     ['GET', '/sessions/search'],
     ['DELETE', '/sessions/{id}'],
   ])
-  expect(index.match('DELETE', '/sessions/search')).toEqual({ kind: 'matched', target: 'DELETE /sessions/{id}', pathParams: { id: 'search' } })
+  expect(index.match('DELETE', '/sessions/search')).toEqual({
+    kind: 'matched',
+    target: 'DELETE /sessions/{id}',
+    pathParams: { id: 'search' },
+  })
 })
 
 test('hands over only the parameters of the route that matched', () => {
@@ -47,29 +60,55 @@ test('hands over only the parameters of the route that matched', () => {
     ['GET', '/s/lit/{id}'],
     ['POST', '/s/{p}/{q}'],
   ])
-  expect(index.match('POST', '/s/lit/9')).toEqual({ kind: 'matched', target: 'POST /s/{p}/{q}', pathParams: { p: 'lit', q: '9' } })
+  expect(index.match('POST', '/s/lit/9')).toEqual({
+    kind: 'matched',
+    target: 'POST /s/{p}/{q}',
+    pathParams: { p: 'lit', q: '9' },
+  })
 })
 
 test('percent-decodes parameters and keeps a malformed escape as it came', () => {
-  expect(CALL_HANDLING.match('GET', '/sessions/a%20b%2Fc')).toMatchObject({ pathParams: { mediaSessionId: 'a b/c' } })
-  expect(CALL_HANDLING.match('GET', '/sessions/%E0%A4%A')).toMatchObject({ pathParams: { mediaSessionId: '%E0%A4%A' } })
+  expect(CALL_HANDLING.match('GET', '/sessions/a%20b%2Fc')).toMatchObject({
+    pathParams: { mediaSessionId: 'a b/c' },
+  })
+  expect(CALL_HANDLING.match('GET', '/sessions/%E0%A4%A')).toMatchObject({
+    pathParams: { mediaSessionId: '%E0%A4%A' },
+  })
 })
 
 test('answers method-not-allowed with the methods the path does take', () => {
-  expect(CALL_HANDLING.match('PATCH', '/sessions/ABC')).toEqual({ kind: 'method-not-allowed', allowed: ['GET', 'DELETE'] })
-  expect(CALL_HANDLING.match('GET', '/sessions')).toEqual({ kind: 'method-not-allowed', allowed: ['POST'] })
+  expect(CALL_HANDLING.match('PATCH', '/sessions/ABC')).toEqual({
+    kind: 'method-not-allowed',
+    allowed: ['GET', 'DELETE'],
+  })
+  expect(CALL_HANDLING.match('GET', '/sessions')).toEqual({
+    kind: 'method-not-allowed',
+    allowed: ['POST'],
+  })
 })
 
 test('treats a trailing slash as the same resource', () => {
-  expect(CALL_HANDLING.match('POST', '/sessions/')).toMatchObject({ kind: 'matched', target: 'POST /sessions' })
-  expect(CALL_HANDLING.match('GET', '/sessions/ABC/')).toMatchObject({ kind: 'matched', pathParams: { mediaSessionId: 'ABC' } })
+  expect(CALL_HANDLING.match('POST', '/sessions/')).toMatchObject({
+    kind: 'matched',
+    target: 'POST /sessions',
+  })
+  expect(CALL_HANDLING.match('GET', '/sessions/ABC/')).toMatchObject({
+    kind: 'matched',
+    pathParams: { mediaSessionId: 'ABC' },
+  })
 })
 
 test('does not match an empty parameter or an unknown path', () => {
-  expect(CALL_HANDLING.match('GET', '/sessions//status')).toEqual({ kind: 'not-found', allowed: [] })
+  expect(CALL_HANDLING.match('GET', '/sessions//status')).toEqual({
+    kind: 'not-found',
+    allowed: [],
+  })
   expect(CALL_HANDLING.match('GET', '/')).toEqual({ kind: 'not-found', allowed: [] })
   expect(CALL_HANDLING.match('GET', '/calls/ABC')).toEqual({ kind: 'not-found', allowed: [] })
-  expect(CALL_HANDLING.match('GET', '/sessions/ABC/status/extra')).toEqual({ kind: 'not-found', allowed: [] })
+  expect(CALL_HANDLING.match('GET', '/sessions/ABC/status/extra')).toEqual({
+    kind: 'not-found',
+    allowed: [],
+  })
 })
 
 test('matches literal segments exactly, case included', () => {
@@ -83,13 +122,25 @@ test('names a parameter after the route that matched when sibling routes name it
     ['GET', '/{sessionId}/status'],
     ['DELETE', '/{sessionId}'],
   ])
-  expect(index.match('GET', '/3f2a9c1e/status')).toEqual({ kind: 'matched', target: 'GET /{sessionId}/status', pathParams: { sessionId: '3f2a9c1e' } })
-  expect(index.match('DELETE', '/3f2a9c1e')).toEqual({ kind: 'matched', target: 'DELETE /{sessionId}', pathParams: { sessionId: '3f2a9c1e' } })
+  expect(index.match('GET', '/3f2a9c1e/status')).toEqual({
+    kind: 'matched',
+    target: 'GET /{sessionId}/status',
+    pathParams: { sessionId: '3f2a9c1e' },
+  })
+  expect(index.match('DELETE', '/3f2a9c1e')).toEqual({
+    kind: 'matched',
+    target: 'DELETE /{sessionId}',
+    pathParams: { sessionId: '3f2a9c1e' },
+  })
   expect(index.match('POST', '/sales/%2B4581808888')).toEqual({
     kind: 'matched',
     target: 'POST /{contactId}/{userPhone}',
     pathParams: { contactId: 'sales', userPhone: '+4581808888' },
   })
   // POST on .../status falls back to the parameter branch, with its own names.
-  expect(index.match('POST', '/sales/status')).toEqual({ kind: 'matched', target: 'POST /{contactId}/{userPhone}', pathParams: { contactId: 'sales', userPhone: 'status' } })
+  expect(index.match('POST', '/sales/status')).toEqual({
+    kind: 'matched',
+    target: 'POST /{contactId}/{userPhone}',
+    pathParams: { contactId: 'sales', userPhone: 'status' },
+  })
 })

@@ -1,5 +1,11 @@
 import { expect, test } from 'vitest'
-import { formatSpecProblem, loadSpec, parseSpec, parseYamlSource, type SpecProblem } from '../../../src/contract/index.js'
+import {
+  formatSpecProblem,
+  loadSpec,
+  parseSpec,
+  parseYamlSource,
+  type SpecProblem,
+} from '../../../src/contract/index.js'
 
 /** The problems of a spec, formatted as start-up prints them. */
 function problemsOf(text: string, source = 'spec/test.yaml'): string[] {
@@ -30,16 +36,27 @@ test('loads a minimal OpenAPI 3.0 document and mounts it at the path of its serv
   const result = parseSpec(MINIMAL, 'spec/minimal.yaml')
   expect(result.ok).toBe(true)
   if (!result.ok) return
-  expect(result.value).toMatchObject({ source: 'spec/minimal.yaml', dialect: '3.0', title: 'Minimal', version: '1', basePath: '/minimal/v1' })
+  expect(result.value).toMatchObject({
+    source: 'spec/minimal.yaml',
+    dialect: '3.0',
+    title: 'Minimal',
+    version: '1',
+    basePath: '/minimal/v1',
+  })
 })
 
 test('reads the base path from absolute, relative and missing servers URLs', () => {
   const basePath = (servers: string): string => {
-    const result = parseSpec(MINIMAL.replace(/servers:[\s\S]*?paths:/, `${servers}\npaths:`), 'spec/x.yaml')
+    const result = parseSpec(
+      MINIMAL.replace(/servers:[\s\S]*?paths:/, `${servers}\npaths:`),
+      'spec/x.yaml',
+    )
     if (!result.ok) throw new Error(result.error.map(formatSpecProblem).join('\n'))
     return result.value.basePath
   }
-  expect(basePath("servers:\n  - url: 'https://api.example.com/camara/webrtc/v1/'")).toBe('/camara/webrtc/v1')
+  expect(basePath("servers:\n  - url: 'https://api.example.com/camara/webrtc/v1/'")).toBe(
+    '/camara/webrtc/v1',
+  )
   expect(basePath("servers:\n  - url: '/relative/v2'")).toBe('/relative/v2')
   expect(basePath('servers: []')).toBe('')
   expect(basePath('')).toBe('')
@@ -64,14 +81,23 @@ paths:
 })
 
 test('refuses duplicate keys, which YAML parsers would otherwise silently merge', () => {
-  expect(problemsOf("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\npaths: {}\n", 'spec/dup.yaml')).toEqual([
+  expect(
+    problemsOf(
+      "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\npaths: {}\n",
+      'spec/dup.yaml',
+    ),
+  ).toEqual([
     'spec/dup.yaml:4: not valid YAML or JSON: Map keys must be unique at line 4, column 1',
   ])
 })
 
 test('says a document that is not an object is not OpenAPI', () => {
-  expect(problemsOf('just a string', 'spec/s.yaml')).toEqual(['spec/s.yaml: not an OpenAPI document: expected a YAML or JSON object at the top'])
-  expect(problemsOf('', 'spec/empty.yaml')).toEqual(['spec/empty.yaml: not an OpenAPI document: expected a YAML or JSON object at the top'])
+  expect(problemsOf('just a string', 'spec/s.yaml')).toEqual([
+    'spec/s.yaml: not an OpenAPI document: expected a YAML or JSON object at the top',
+  ])
+  expect(problemsOf('', 'spec/empty.yaml')).toEqual([
+    'spec/empty.yaml: not an OpenAPI document: expected a YAML or JSON object at the top',
+  ])
 })
 
 test('reports every problem of a file that is not OpenAPI at all, not only the first', () => {
@@ -83,7 +109,9 @@ test('reports every problem of a file that is not OpenAPI at all, not only the f
 })
 
 test('tells a Swagger 2.0 author to convert the file', () => {
-  expect(problemsOf("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", 'spec/swagger.yaml')).toEqual([
+  expect(
+    problemsOf("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", 'spec/swagger.yaml'),
+  ).toEqual([
     'spec/swagger.yaml:1 at /openapi: not an OpenAPI 3 document: the "openapi" version field is missing (Swagger 2.0 is not supported; convert it to OpenAPI 3)',
   ])
 })
@@ -147,7 +175,9 @@ paths:
       operationId: same
       responses: {'200': {description: ok}}
 `
-  expect(problemsOf(text)).toEqual(['spec/test.yaml:10 at /paths/~1b/get: operationId "same" is used twice (first at /paths/~1a/get)'])
+  expect(problemsOf(text)).toEqual([
+    'spec/test.yaml:10 at /paths/~1b/get: operationId "same" is used twice (first at /paths/~1a/get)',
+  ])
 })
 
 test('refuses operations without an operationId or responses', () => {
@@ -184,7 +214,9 @@ paths:
 `
   const problems = problemsOf(text)
   expect(problems).toHaveLength(1)
-  expect(problems[0]).toMatch(/^spec\/test\.yaml:13 at \/paths\/~1a\/get\/responses\/200\/content\/application~1json\/schema: schema cannot be compiled: .*strin/)
+  expect(problems[0]).toMatch(
+    /^spec\/test\.yaml:13 at \/paths\/~1a\/get\/responses\/200\/content\/application~1json\/schema: schema cannot be compiled: .*strin/,
+  )
 })
 
 test('ignores "$ref" keys inside example values', () => {
@@ -212,6 +244,11 @@ test('keeps each problem as data with its source, pointer and line', () => {
   expect(result.ok).toBe(false)
   if (result.ok) return
   expect(result.error).toEqual<SpecProblem[]>([
-    { source: 'spec/p.yaml', pointer: '/paths', line: 1, message: 'the "paths" object is missing, so there is nothing to serve' },
+    {
+      source: 'spec/p.yaml',
+      pointer: '/paths',
+      line: 1,
+      message: 'the "paths" object is missing, so there is nothing to serve',
+    },
   ])
 })

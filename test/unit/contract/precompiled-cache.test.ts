@@ -66,7 +66,8 @@ function toCache(recorded: RecordedCache): PrecompiledCache & { hits: number } {
       if (found) cache.hits += 1
       return found
     },
-    accepted: (textHash: string, validatorKeyHash: string) => recorded.accepted.has(`${textHash}|${validatorKeyHash}`),
+    accepted: (textHash: string, validatorKeyHash: string) =>
+      recorded.accepted.has(`${textHash}|${validatorKeyHash}`),
   }
   return cache
 }
@@ -74,7 +75,14 @@ function toCache(recorded: RecordedCache): PrecompiledCache & { hits: number } {
 function updatePet(spec: CompiledSpec, petId: string, body: unknown) {
   const operation = spec.operations.get('updatePet')
   if (!operation) throw new Error('updatePet is missing')
-  return validateRequest(operation, { pathParams: { petId }, query: {}, headers: {}, hasBody: true, contentType: 'application/json', body })
+  return validateRequest(operation, {
+    pathParams: { petId },
+    query: {},
+    headers: {},
+    hasBody: true,
+    contentType: 'application/json',
+    body,
+  })
 }
 
 function record(): RecordedCache {
@@ -115,7 +123,11 @@ test('validates exactly as a fresh compile does, with every validator taken from
     expect(updatePet(cached.value, petId, body)).toEqual(updatePet(fresh.value, petId, body))
   }
   expect(updatePet(cached.value, '7', { name: 'Rex' }).violations).toEqual([])
-  expect(updatePet(cached.value, '7', { name: 'Rexxxxxxxx', colour: 'red' }).violations.map((v) => v.path).sort()).toEqual(['body.colour', 'body.name'])
+  expect(
+    updatePet(cached.value, '7', { name: 'Rexxxxxxxx', colour: 'red' })
+      .violations.map((v) => v.path)
+      .sort(),
+  ).toEqual(['body.colour', 'body.name'])
 })
 
 test('hands out a fresh copy of a cached document and the lines start-up asked for', () => {
@@ -126,9 +138,19 @@ test('hands out a fresh copy of a cached document and the lines start-up asked f
     if (parsed.ok) parsed.value.lineOf('/components/schemas/Pet')
   })
   const [hash, json] = [...recorded.documents][0] ?? []
-  expect(JSON.parse(json ?? '{}').lines).toEqual({ '/components/schemas/Pet': fresh.value.lineOf('/components/schemas/Pet') })
+  expect(JSON.parse(json ?? '{}').lines).toEqual({
+    '/components/schemas/Pet': fresh.value.lineOf('/components/schemas/Pet'),
+  })
   // Mark the recorded line, to see that it is served from the cache rather than re-parsed.
-  const marked = new Map([[hash as string, (json as string).replace(/"lines":\{"\/components\/schemas\/Pet":\d+\}/, '"lines":{"/components/schemas/Pet":999}')]])
+  const marked = new Map([
+    [
+      hash as string,
+      (json as string).replace(
+        /"lines":\{"\/components\/schemas\/Pet":\d+\}/,
+        '"lines":{"/components/schemas/Pet":999}',
+      ),
+    ],
+  ])
   installPrecompiledCache(toCache({ documents: marked, modules: [], accepted: new Set() }))
 
   const first = parseYamlSource(SPEC, 'pets.yaml')
@@ -149,11 +171,17 @@ test('parses and compiles as usual when a text or schema is not in the cache', (
   const edited = loadSpec(SPEC.replace('maxLength: 8', 'maxLength: 2'), 'pets.yaml')
   if (!edited.ok) throw new Error('the edited spec does not load')
   expect(cache.hits).toBe(0)
-  expect(updatePet(edited.value, '7', { name: 'Rex' }).violations.map((v) => v.keyword)).toEqual(['maxLength'])
+  expect(updatePet(edited.value, '7', { name: 'Rex' }).violations.map((v) => v.keyword)).toEqual([
+    'maxLength',
+  ])
 })
 
 test('compiles a self-contained JSON Schema through the same cache', () => {
-  const schema = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z]+$' } } }
+  const schema = {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string', pattern: '^[a-z]+$' } },
+  }
   const options = { allErrors: true, strict: true }
   const recorded = recordPrecompiledCache(() => {
     compileJsonSchema(schema, options)
@@ -168,7 +196,11 @@ test('compiles a self-contained JSON Schema through the same cache', () => {
 })
 
 test('knows a text the build found valid only for the same bytes and the same schema', () => {
-  const schema = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z]+$' } } }
+  const schema = {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string', pattern: '^[a-z]+$' } },
+  }
   const options = { allErrors: true, strict: true }
   const text = 'id: abc\n'
   const recorded = recordPrecompiledCache(() => {
@@ -182,7 +214,10 @@ test('knows a text the build found valid only for the same bytes and the same sc
   const validate = compileJsonSchema(schema, options)
   expect(acceptedAtBuild(validate, text)).toBe(true)
   expect(acceptedAtBuild(validate, 'id: ABC\n')).toBe(false)
-  const stricter = compileJsonSchema({ ...schema, properties: { id: { type: 'string', pattern: '^[a-c]+$' } } }, options)
+  const stricter = compileJsonSchema(
+    { ...schema, properties: { id: { type: 'string', pattern: '^[a-c]+$' } } },
+    options,
+  )
   expect(acceptedAtBuild(stricter, text)).toBe(false)
   installPrecompiledCache(undefined)
   expect(acceptedAtBuild(validate, text)).toBe(false)

@@ -71,7 +71,9 @@ const LEGAL: Record<CallStatus, readonly CallStatus[]> = {
   Busy: [],
 }
 
-const PAIRS = CALL_STATUSES.flatMap((from) => CALL_STATUSES.map((to) => ({ from, to, legal: LEGAL[from].includes(to) })))
+const PAIRS = CALL_STATUSES.flatMap((from) =>
+  CALL_STATUSES.map((to) => ({ from, to, legal: LEGAL[from].includes(to) })),
+)
 
 test('the graph covers every pair of the 15 CAMARA statuses', () => {
   expect(PAIRS).toHaveLength(225)
@@ -101,9 +103,9 @@ describe('checkTransition messages', () => {
     const terminate = checkTransition(callIn('Terminated'), 'Terminated')
     const cancel = checkTransition(callIn('Declined'), 'SessionCancelled')
     const decline = checkTransition(callIn('SessionCancelled'), 'Declined')
-    expect(!terminate.ok && terminate.error.kind === 'call-ended' && terminate.error.requested).toBe(
-      'cannot terminate a Terminated session; the call has already ended',
-    )
+    expect(
+      !terminate.ok && terminate.error.kind === 'call-ended' && terminate.error.requested,
+    ).toBe('cannot terminate a Terminated session; the call has already ended')
     expect(!cancel.ok && cancel.error.kind === 'call-ended' && cancel.error.requested).toBe(
       'cannot cancel a Declined session; the call has already ended',
     )
@@ -115,14 +117,22 @@ describe('checkTransition messages', () => {
   test('refuses a return to Initial', () => {
     expect(checkTransition(callIn('Ringing'), 'Initial')).toEqual({
       ok: false,
-      error: { kind: 'illegal-transition', callId: 'CALL1', from: 'Ringing', to: 'Initial', reason: 'a session never returns to Initial' },
+      error: {
+        kind: 'illegal-transition',
+        callId: 'CALL1',
+        from: 'Ringing',
+        to: 'Initial',
+        reason: 'a session never returns to Initial',
+      },
     })
   })
 
   test('refuses Hold, Resume and Terminated before the answer', () => {
     const reasons = (['Hold', 'Resume', 'Terminated'] as const).map((to) => {
       const result = checkTransition(callIn('Ringing'), to)
-      return !result.ok && result.error.kind === 'illegal-transition' ? result.error.reason : undefined
+      return !result.ok && result.error.kind === 'illegal-transition'
+        ? result.error.reason
+        : undefined
     })
     expect(reasons).toEqual([
       'cannot put a Ringing session on Hold; the call has not been answered yet',
@@ -134,14 +144,26 @@ describe('checkTransition messages', () => {
   test('explains the Hold and Resume rules of an answered call', () => {
     const reason = (from: CallStatus, to: CallStatus): string | undefined => {
       const result = checkTransition(callIn(from), to)
-      return !result.ok && result.error.kind === 'illegal-transition' ? result.error.reason : undefined
+      return !result.ok && result.error.kind === 'illegal-transition'
+        ? result.error.reason
+        : undefined
     }
     expect(reason('Hold', 'Hold')).toBe('the session is already on Hold')
-    expect(reason('Connected', 'Resume')).toBe('cannot resume a Connected session; only a session on Hold can be resumed')
-    expect(reason('Hold', 'Connected')).toBe('cannot move a session on Hold to Connected; Resume it first')
-    expect(reason('Connected', 'Ringing')).toBe('cannot move a Connected session to Ringing; the call has already been answered')
-    expect(reason('Resume', 'SessionCancelled')).toBe('cannot cancel a Resume session; the call has already been answered')
-    expect(reason('Connected', 'InProgress')).toBe('cannot move a Connected session to InProgress; the call has already been answered')
+    expect(reason('Connected', 'Resume')).toBe(
+      'cannot resume a Connected session; only a session on Hold can be resumed',
+    )
+    expect(reason('Hold', 'Connected')).toBe(
+      'cannot move a session on Hold to Connected; Resume it first',
+    )
+    expect(reason('Connected', 'Ringing')).toBe(
+      'cannot move a Connected session to Ringing; the call has already been answered',
+    )
+    expect(reason('Resume', 'SessionCancelled')).toBe(
+      'cannot cancel a Resume session; the call has already been answered',
+    )
+    expect(reason('Connected', 'InProgress')).toBe(
+      'cannot move a Connected session to InProgress; the call has already been answered',
+    )
   })
 
   test('uses "an" before a status that starts with a vowel', () => {
@@ -150,9 +172,9 @@ describe('checkTransition messages', () => {
     expect(!initial.ok && initial.error.kind === 'illegal-transition' && initial.error.reason).toBe(
       'cannot put an Initial session on Hold; the call has not been answered yet',
     )
-    expect(!inProgress.ok && inProgress.error.kind === 'illegal-transition' && inProgress.error.reason).toBe(
-      'cannot terminate an InProgress session; the call has not been answered yet',
-    )
+    expect(
+      !inProgress.ok && inProgress.error.kind === 'illegal-transition' && inProgress.error.reason,
+    ).toBe('cannot terminate an InProgress session; the call has not been answered yet')
   })
 })
 
@@ -160,11 +182,20 @@ describe('checkClientStatusRequest', () => {
   const refusal = (call: Call, to: CallStatus): string | undefined => {
     const result = checkClientStatusRequest(call, to)
     if (result.ok) return undefined
-    return result.error.kind === 'status-not-settable' || result.error.kind === 'illegal-transition' ? result.error.reason : result.error.kind
+    return result.error.kind === 'status-not-settable' || result.error.kind === 'illegal-transition'
+      ? result.error.reason
+      : result.error.kind
   }
 
   test('lets the receiver report InProgress, Ringing and Connected while answering', () => {
-    for (const to of ['InProgress', 'Ringing', 'Proceeding', 'Connected', 'Busy', 'Declined'] as const) {
+    for (const to of [
+      'InProgress',
+      'Ringing',
+      'Proceeding',
+      'Connected',
+      'Busy',
+      'Declined',
+    ] as const) {
       expect(checkClientStatusRequest(callIn('Initial', 'terminating'), to).ok).toBe(true)
     }
   })
@@ -179,7 +210,9 @@ describe('checkClientStatusRequest', () => {
   })
 
   test('sends both parties to DELETE for ending a call', () => {
-    expect(refusal(callIn('Connected'), 'Terminated')).toBe('Terminated cannot be requested with a status update; end the session with DELETE')
+    expect(refusal(callIn('Connected'), 'Terminated')).toBe(
+      'Terminated cannot be requested with a status update; end the session with DELETE',
+    )
     expect(refusal(callIn('Ringing', 'terminating'), 'SessionCancelled')).toBe(
       'SessionCancelled cannot be requested with a status update; end the session with DELETE',
     )
@@ -187,9 +220,13 @@ describe('checkClientStatusRequest', () => {
 
   test('keeps network-only statuses away from clients', () => {
     for (const to of ['Waiting', 'Failed', 'NoAnswer', 'NotReachable'] as const) {
-      expect(refusal(callIn('Ringing', 'terminating'), to)).toBe(`${to} is reported by the network and cannot be requested by a client`)
+      expect(refusal(callIn('Ringing', 'terminating'), to)).toBe(
+        `${to} is reported by the network and cannot be requested by a client`,
+      )
     }
-    expect(refusal(callIn('Connected'), 'Failed')).toBe('Failed is reported by the network and cannot be requested by a client')
+    expect(refusal(callIn('Connected'), 'Failed')).toBe(
+      'Failed is reported by the network and cannot be requested by a client',
+    )
   })
 
   test('lets either party hold, resume and re-negotiate an answered call', () => {

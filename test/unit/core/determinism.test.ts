@@ -13,7 +13,12 @@ import {
 /** Plays the same small session mix on a fresh network and returns everything generated. */
 function playSessions(seed: number) {
   const clock = new VirtualClock()
-  const network = new Network({ clock, faker: createFaker(seed), random: createRandom(seed), events: new DomainEvents() })
+  const network = new Network({
+    clock,
+    faker: createFaker(seed),
+    random: createRandom(seed),
+    events: new DomainEvents(),
+  })
   for (let i = 0; i < 5; i += 1) {
     network.placeCall({
       originator: { address: 'tel:+15550001' },

@@ -23,7 +23,13 @@ function setup(options: { retentionMs?: number } = {}) {
   const events = new DomainEvents()
   const seen: DomainEvent[] = []
   events.subscribe((event) => seen.push(event))
-  const network = new Network({ clock, faker: createFaker(42), random: createRandom(42), events, ...options })
+  const network = new Network({
+    clock,
+    faker: createFaker(42),
+    random: createRandom(42),
+    events,
+    ...options,
+  })
   const outgoing = (overrides: Partial<NewCall> = {}) =>
     network.placeCall({
       originator: { address: ALICE },
@@ -45,7 +51,9 @@ function setup(options: { retentionMs?: number } = {}) {
     })
   const start = clock.now()
   const statusChanges = () =>
-    seen.flatMap((event) => (event.type === 'call:status-changed' ? [`${event.from}→${event.to} by ${event.by}`] : []))
+    seen.flatMap((event) =>
+      event.type === 'call:status-changed' ? [`${event.from}→${event.to} by ${event.by}`] : [],
+    )
   return { clock, network, seen, outgoing, incoming, start, statusChanges }
 }
 
@@ -64,7 +72,9 @@ test('plays the default lifecycle Initial → InProgress → Ringing → Connect
   expect(statusAt(1000)).toBe('Ringing')
   expect(statusAt(3999)).toBe('Ringing')
   expect(statusAt(4000)).toBe('Connected')
-  expect(call.timeline.entries().map((entry) => [entry.at - start, entry.from, entry.to, entry.by])).toEqual([
+  expect(
+    call.timeline.entries().map((entry) => [entry.at - start, entry.from, entry.to, entry.by]),
+  ).toEqual([
     [0, null, 'Initial', 'A'],
     [200, 'Initial', 'InProgress', 'B'],
     [1000, 'InProgress', 'Ringing', 'B'],
@@ -81,7 +91,9 @@ test('gives the caller the far end’s generated answer SDP and a display name f
   expect(call.receiver.name).toMatch(/^\S+$/)
   expect(call.originator.name).toBeUndefined()
   clock.advance(4000)
-  expect(call.answer?.sdp).toMatch(/^v=0\r\no=- \d+ 2 IN IP4 127\.0\.0\.1\r\n[\s\S]*m=audio \d+ RTP\/SAVPF 102 113\r\n[\s\S]*a=rtpmap:102 AMR-WB\/16000\r\n/)
+  expect(call.answer?.sdp).toMatch(
+    /^v=0\r\no=- \d+ 2 IN IP4 127\.0\.0\.1\r\n[\s\S]*m=audio \d+ RTP\/SAVPF 102 113\r\n[\s\S]*a=rtpmap:102 AMR-WB\/16000\r\n/,
+  )
   expect(call.offer).toEqual(OFFER)
 })
 
@@ -90,7 +102,11 @@ test('emits call:created and one call:status-changed per step', () => {
   const { call } = outgoing()
   clock.advance(5000)
   expect(seen[0]).toEqual({ type: 'call:created', call })
-  expect(statusChanges()).toEqual(['Initial→InProgress by B', 'InProgress→Ringing by B', 'Ringing→Connected by B'])
+  expect(statusChanges()).toEqual([
+    'Initial→InProgress by B',
+    'InProgress→Ringing by B',
+    'Ringing→Connected by B',
+  ])
 })
 
 test('cancels the call when the originator hangs up before the answer (DELETE → SessionCancelled)', () => {
@@ -100,7 +116,12 @@ test('cancels the call when the originator hangs up before the answer (DELETE �
   const ended = network.endCall(call.id)
   expect(ended.ok).toBe(true)
   expect(call.status).toBe('SessionCancelled')
-  expect(call).toMatchObject({ endedAt: start + 1500, endedBy: 'A', endedReason: 'CANCEL', expiresAt: start + 1500 + DEFAULT_RETENTION_MS })
+  expect(call).toMatchObject({
+    endedAt: start + 1500,
+    endedBy: 'A',
+    endedReason: 'CANCEL',
+    expiresAt: start + 1500 + DEFAULT_RETENTION_MS,
+  })
   // The lifecycle stops: the far end never answers a cancelled call.
   clock.advance(10_000)
   expect(call.status).toBe('SessionCancelled')
@@ -177,7 +198,10 @@ test('keeps a finished call readable for the retention period, then forgets it',
   expect(network.getCall(call.id)).toBeUndefined()
   expect(network.size).toBe(0)
   expect(seen.at(-1)).toEqual({ type: 'call:expired', callId: call.id })
-  expect(network.endCall(call.id)).toEqual({ ok: false, error: { kind: 'call-not-found', callId: call.id } })
+  expect(network.endCall(call.id)).toEqual({
+    ok: false,
+    error: { kind: 'call-not-found', callId: call.id },
+  })
   expect(clock.pending()).toBe(0)
 })
 
@@ -193,7 +217,11 @@ test('returns the first call for a repeated client correlator from the same owne
 test('scopes client correlators to their owner, and creates a new call without one', () => {
   const { network, outgoing } = setup()
   const alices = outgoing({ clientCorrelator: 'same' })
-  const carols = outgoing({ clientCorrelator: 'same', owner: 'tel:+15550003', originator: { address: 'tel:+15550003' } })
+  const carols = outgoing({
+    clientCorrelator: 'same',
+    owner: 'tel:+15550003',
+    originator: { address: 'tel:+15550003' },
+  })
   const plain = outgoing()
   expect(carols.created).toBe(true)
   expect(carols.call.id).not.toBe(alices.call.id)
@@ -221,7 +249,11 @@ test('ends a live call from the network side as a system release', () => {
 
 test('marks a network failure as released by the system whoever was on the line', () => {
   const { clock, outgoing } = setup()
-  const { call } = outgoing({ lifecycle: { steps: [{ delayMs: 1000, from: 'creation', action: { kind: 'status', status: 'NoAnswer' } }] } })
+  const { call } = outgoing({
+    lifecycle: {
+      steps: [{ delayMs: 1000, from: 'creation', action: { kind: 'status', status: 'NoAnswer' } }],
+    },
+  })
   clock.advance(1000)
   expect(call).toMatchObject({ status: 'NoAnswer', endedBy: 'S', endedReason: '480' })
 })
@@ -249,13 +281,19 @@ test('skips a scripted step that no longer fits the call', () => {
 
 test('refuses a status update for an unknown call', () => {
   const { network } = setup()
-  expect(network.requestStatus('NOPE', { status: 'Hold' })).toEqual({ ok: false, error: { kind: 'call-not-found', callId: 'NOPE' } })
+  expect(network.requestStatus('NOPE', { status: 'Hold' })).toEqual({
+    ok: false,
+    error: { kind: 'call-not-found', callId: 'NOPE' },
+  })
 })
 
 test('leaves the call unchanged when a status update is refused', () => {
   const { network, outgoing } = setup()
   const { call } = outgoing()
-  const refused = network.requestStatus(call.id, { status: 'Connected', answer: { sdp: 'v=0\r\n' } })
+  const refused = network.requestStatus(call.id, {
+    status: 'Connected',
+    answer: { sdp: 'v=0\r\n' },
+  })
   expect(refused.ok).toBe(false)
   expect(call.status).toBe('Initial')
   expect(call.answer).toBeUndefined()

@@ -19,8 +19,16 @@ function setup() {
   const seen: DomainEvent[] = []
   events.subscribe((event) => seen.push(event))
   const subscriptions = new Subscriptions({ clock, faker: createFaker(42), events })
-  const input: NewSubscription = { owner: 'tel:+15550001', deviceId: 'device-1', type: STATUS, sink: 'https://sink.example.com/events' }
-  const ended = () => seen.flatMap((event) => (event.type === 'subscription:ended' ? [`${event.subscription.id} ${event.reason}`] : []))
+  const input: NewSubscription = {
+    owner: 'tel:+15550001',
+    deviceId: 'device-1',
+    type: STATUS,
+    sink: 'https://sink.example.com/events',
+  }
+  const ended = () =>
+    seen.flatMap((event) =>
+      event.type === 'subscription:ended' ? [`${event.subscription.id} ${event.reason}`] : [],
+    )
   return { clock, subscriptions, input, ended }
 }
 
@@ -77,7 +85,9 @@ test('refuses an expiry or a token that is already over, and changes nothing', (
   })
   const created = subscriptions.create(input)
   if (!created.ok) throw new Error('not created')
-  const refused = subscriptions.update(created.value.id, { sinkCredential: { accessToken: 't', accessTokenExpiresAt: START } })
+  const refused = subscriptions.update(created.value.id, {
+    sinkCredential: { accessToken: 't', accessTokenExpiresAt: START },
+  })
   expect(refused.ok ? undefined : refused.error.kind).toBe('credential-expired')
   expect(subscriptions.get(created.value.id)?.sinkCredential).toBeUndefined()
 })
@@ -97,10 +107,17 @@ test('refuses the same sink for the same device and type twice, and more than th
   const { subscriptions, input } = setup()
   const first = subscriptions.create(input)
   const again = subscriptions.create(input)
-  expect(again.ok ? undefined : again.error).toEqual({ kind: 'subscription-exists', existing: first.ok ? first.value : undefined })
-  for (let n = 1; n < MAX_SUBSCRIPTIONS_PER_OWNER; n += 1) subscriptions.create({ ...input, sink: `https://sink.example.com/${n}` })
+  expect(again.ok ? undefined : again.error).toEqual({
+    kind: 'subscription-exists',
+    existing: first.ok ? first.value : undefined,
+  })
+  for (let n = 1; n < MAX_SUBSCRIPTIONS_PER_OWNER; n += 1)
+    subscriptions.create({ ...input, sink: `https://sink.example.com/${n}` })
   const over = subscriptions.create({ ...input, sink: 'https://sink.example.com/one-too-many' })
-  expect(over.ok ? undefined : over.error).toEqual({ kind: 'subscription-quota', limit: MAX_SUBSCRIPTIONS_PER_OWNER })
+  expect(over.ok ? undefined : over.error).toEqual({
+    kind: 'subscription-quota',
+    limit: MAX_SUBSCRIPTIONS_PER_OWNER,
+  })
   expect(subscriptions.list(input.owner)).toHaveLength(MAX_SUBSCRIPTIONS_PER_OWNER)
 })
 
@@ -110,7 +127,9 @@ test('matches subscriptions by type, subscriber and device', () => {
   subscriptions.create({ ...input, type: INVITATION })
   subscriptions.create({ ...input, owner: 'tel:+15550002' })
   const ids = (list: { id: string }[]) => list.map((s) => s.id)
-  expect(ids(subscriptions.matching(STATUS, 'tel:+15550001'))).toEqual([status.ok ? status.value.id : ''])
+  expect(ids(subscriptions.matching(STATUS, 'tel:+15550001'))).toEqual([
+    status.ok ? status.value.id : '',
+  ])
   expect(subscriptions.matching(STATUS, 'tel:+15550001', 'device-2')).toEqual([])
 })
 

@@ -12,10 +12,34 @@ test('gives back every entry as it was added, each from the status before it', (
   expect(timeline.length).toBe(5)
   expect(timeline.entries()).toEqual([
     { at: START, from: null, to: 'Initial', by: 'A', cause: 'session created' },
-    { at: START + 200, from: 'Initial', to: 'InProgress', by: 'B', cause: 'network reported InProgress' },
-    { at: START + 4000, from: 'InProgress', to: 'Connected', by: 'B', cause: 'remote party answered' },
-    { at: START + 4000, from: 'Connected', to: 'Connected', by: 'A', cause: 'remote party re-negotiated media' },
-    { at: START + 90_061_000, from: 'Connected', to: 'Terminated', by: 'S', cause: 'released by the network' },
+    {
+      at: START + 200,
+      from: 'Initial',
+      to: 'InProgress',
+      by: 'B',
+      cause: 'network reported InProgress',
+    },
+    {
+      at: START + 4000,
+      from: 'InProgress',
+      to: 'Connected',
+      by: 'B',
+      cause: 'remote party answered',
+    },
+    {
+      at: START + 4000,
+      from: 'Connected',
+      to: 'Connected',
+      by: 'A',
+      cause: 'remote party re-negotiated media',
+    },
+    {
+      at: START + 90_061_000,
+      from: 'Connected',
+      to: 'Terminated',
+      by: 'S',
+      cause: 'released by the network',
+    },
   ])
   expect(timeline.last()).toEqual(timeline.entry(4))
 })
@@ -25,7 +49,13 @@ test('has no entry outside its range', () => {
   expect(timeline.entry(1)).toBeUndefined()
   expect(timeline.entry(-1)).toBeUndefined()
   expect(timeline.entry(0.5)).toBeUndefined()
-  expect(timeline.last()).toEqual({ at: START, from: null, to: 'Initial', by: 'S', cause: 'session created' })
+  expect(timeline.last()).toEqual({
+    at: START,
+    from: null,
+    to: 'Initial',
+    by: 'S',
+    cause: 'session created',
+  })
 })
 
 test('counts only the entries added, not the room kept for those a lifecycle will add', () => {
@@ -51,5 +81,11 @@ test('has no entry outside its range when room was kept', () => {
   expect(timeline.entry(1)).toBeUndefined()
   expect(timeline.entry(-1)).toBeUndefined()
   expect(timeline.entry(0.5)).toBeUndefined()
-  expect(timeline.last()).toEqual({ at: START, from: null, to: 'Initial', by: 'S', cause: 'session created' })
+  expect(timeline.last()).toEqual({
+    at: START,
+    from: null,
+    to: 'Initial',
+    by: 'S',
+    cause: 'session created',
+  })
 })

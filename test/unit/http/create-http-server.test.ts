@@ -16,18 +16,26 @@ test('builds requests and responses on the app prototypes before Express sees th
     let body = ''
     req.setEncoding('utf8')
     req.on('data', (chunk: string) => (body += chunk))
-    req.on('end', () => res.status(201).json({ method: req.method, correlator: req.get('x-correlator'), body }))
+    req.on('end', () =>
+      res.status(201).json({ method: req.method, correlator: req.get('x-correlator'), body }),
+    )
   })
   const server = createExpressServer(app)
   servers.push(server)
   const arrivals: boolean[] = []
   server.prependListener('request', (req, res) => {
-    arrivals.push(Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response)
+    arrivals.push(
+      Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response,
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   for (const body of ['{"a":1}', '{"b":2}']) {
-    const response = await fetch(`http://127.0.0.1:${port}/anything`, { method: 'POST', headers: { 'x-correlator': 'c-1', 'content-type': 'application/json' }, body })
+    const response = await fetch(`http://127.0.0.1:${port}/anything`, {
+      method: 'POST',
+      headers: { 'x-correlator': 'c-1', 'content-type': 'application/json' },
+      body,
+    })
     expect(response.status).toBe(201)
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
     expect(await response.json()).toEqual({ method: 'POST', correlator: 'c-1', body })

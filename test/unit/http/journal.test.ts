@@ -30,12 +30,21 @@ test('keeps only the newest entries once full, still numbered by arrival', () =>
   const log = new RequestLog(4)
   for (let index = 0; index < 11; index += 1) log.push(request(index))
   expect(log.total).toBe(11)
-  expect(log.toArray()).toEqual([7, 8, 9, 10].map((index) => ({ seq: index + 1, ...request(index) })))
+  expect(log.toArray()).toEqual(
+    [7, 8, 9, 10].map((index) => ({ seq: index + 1, ...request(index) })),
+  )
 })
 
 test('keeps the violations a request had', () => {
   const log = new RequestLog(2)
-  const violation: Violation = { direction: 'request', operationId: 'createSession', location: 'body', path: 'body.offer', keyword: 'type', message: 'must be object' }
+  const violation: Violation = {
+    direction: 'request',
+    operationId: 'createSession',
+    location: 'body',
+    path: 'body.offer',
+    keyword: 'type',
+    message: 'must be object',
+  }
   log.push(request(0, { requestViolations: [violation] }))
   log.push(request(1))
   const [first, second] = log.toArray()

@@ -22,14 +22,23 @@ const mark =
   }
 
 test('runs the stages in order until one answers', async () => {
-  const app = setup([mark('a'), mark('b'), (_req, res) => void res.json({ seen: res.locals.seen }), mark('never')])
+  const app = setup([
+    mark('a'),
+    mark('b'),
+    (_req, res) => void res.json({ seen: res.locals.seen }),
+    mark('never'),
+  ])
   const response = await request(app).get('/x')
   expect(response.status).toBe(200)
   expect(response.body).toEqual({ seen: ['a', 'b'] })
 })
 
 test('hands next(error) to the error handler and skips the remaining stages', async () => {
-  const app = setup([mark('a'), (_req, _res, next) => next(new Error('refused')), (_req, res) => void res.json({ reached: true })])
+  const app = setup([
+    mark('a'),
+    (_req, _res, next) => next(new Error('refused')),
+    (_req, res) => void res.json({ reached: true }),
+  ])
   const response = await request(app).get('/x')
   expect(response.status).toBe(500)
   expect(response.body).toEqual({ error: 'refused' })

@@ -1,7 +1,20 @@
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
-import { callbackKey, compileCallbacks, loadSpec, validateCallbackRequest } from '../../../src/contract/index.js'
-import { DomainEvents, Network, VirtualClock, createFaker, createRandom, type Call, type Subscription } from '../../../src/core/index.js'
+import {
+  callbackKey,
+  compileCallbacks,
+  loadSpec,
+  validateCallbackRequest,
+} from '../../../src/contract/index.js'
+import {
+  DomainEvents,
+  Network,
+  VirtualClock,
+  createFaker,
+  createRandom,
+  type Call,
+  type Subscription,
+} from '../../../src/core/index.js'
 import {
   createRegistrationEnds,
   createSessionInvitation,
@@ -15,21 +28,37 @@ const START = Date.UTC(2025, 0, 1)
 const AT = { id: 'abcd-efgh-ijkl-mnop-1', source: '/webrtc-events/vwip', time: START + 1500 }
 
 const reference = (() => {
-  const text = readFileSync(new URL('../../contract/fixtures/webrtc-events.yaml', import.meta.url), 'utf8')
+  const text = readFileSync(
+    new URL('../../contract/fixtures/webrtc-events.yaml', import.meta.url),
+    'utf8',
+  )
   const loaded = loadSpec(text, 'webrtc-events.yaml')
   if (!loaded.ok) throw new Error('reference spec')
   const compiled = compileCallbacks(loaded.value.spec)
-  const callback = compiled.ok ? compiled.value.get(callbackKey('notifications', '{$request.body#/sink}', 'post')) : undefined
+  const callback = compiled.ok
+    ? compiled.value.get(callbackKey('notifications', '{$request.body#/sink}', 'post'))
+    : undefined
   if (!callback) throw new Error('reference callback')
   return callback
 })()
 
 function violationsOf(event: CloudEvent): string[] {
-  return validateCallbackRequest(reference, { contentType: 'application/cloudevents+json', body: event }).map((v) => v.message)
+  return validateCallbackRequest(reference, {
+    contentType: 'application/cloudevents+json',
+    body: event,
+  }).map((v) => v.message)
 }
 
-function setup(originator = 'tel:+15550002', receiver = 'tel:+15550001'): { call: Call; subscription: Subscription } {
-  const network = new Network({ clock: new VirtualClock(START), faker: createFaker(42), random: createRandom(42), events: new DomainEvents() })
+function setup(
+  originator = 'tel:+15550002',
+  receiver = 'tel:+15550001',
+): { call: Call; subscription: Subscription } {
+  const network = new Network({
+    clock: new VirtualClock(START),
+    faker: createFaker(42),
+    random: createRandom(42),
+    events: new DomainEvents(),
+  })
   const call = network.offerIncomingCall({
     originator: { address: originator, name: 'Bob' },
     receiver: { address: receiver },
@@ -81,16 +110,33 @@ test('builds a session-invitation that the official schema accepts', () => {
 
 test('puts mediaSessionId and status on the session-status envelope, as the official schema requires', () => {
   const { call, subscription } = setup()
-  const event = createSessionStatus(call, subscription, { to: 'Ringing', cause: 'client status update' }, AT)
-  expect(event).toMatchObject({ mediaSessionId: call.id, status: 'Ringing', data: { mediaSessionId: call.id, status: 'Ringing', reason: 'client status update' } })
+  const event = createSessionStatus(
+    call,
+    subscription,
+    { to: 'Ringing', cause: 'client status update' },
+    AT,
+  )
+  expect(event).toMatchObject({
+    mediaSessionId: call.id,
+    status: 'Ringing',
+    data: { mediaSessionId: call.id, status: 'Ringing', reason: 'client status update' },
+  })
   expect(violationsOf(event)).toEqual([])
   const { mediaSessionId: _id, status: _status, ...withoutEnvelope } = event
-  expect(violationsOf(withoutEnvelope as CloudEvent)).toEqual(['mediaSessionId is required', 'status is required'])
+  expect(violationsOf(withoutEnvelope as CloudEvent)).toEqual([
+    'mediaSessionId is required',
+    'status is required',
+  ])
 })
 
 test('leaves addresses the events spec cannot express out of session-status data', () => {
   const { call, subscription } = setup('tel:+15550002', 'urn:service:sos')
-  const event = createSessionStatus(call, subscription, { to: 'InProgress', cause: 'network reported InProgress' }, AT)
+  const event = createSessionStatus(
+    call,
+    subscription,
+    { to: 'InProgress', cause: 'network reported InProgress' },
+    AT,
+  )
   expect(event.data).not.toHaveProperty('receiverAddress')
   expect(event.data.originatorAddress).toBe('tel:+15550002')
   expect(violationsOf(event)).toEqual([])
@@ -101,7 +147,13 @@ test('leaves addresses the events spec cannot express out of session-status data
 
 test('builds registration-ends and subscription-ended events that the official schema accepts', () => {
   const { subscription } = setup()
-  const registration = { id: 'reg-1', deviceId: 'device-1', subscriber: 'tel:+15550001', createdAt: START, expiresAt: START + 1 }
+  const registration = {
+    id: 'reg-1',
+    deviceId: 'device-1',
+    subscriber: 'tel:+15550001',
+    createdAt: START,
+    expiresAt: START + 1,
+  }
   const ends = createRegistrationEnds(registration, 'REGISTRATION_EXPIRED', subscription, AT)
   expect(ends.data).toEqual({
     subscriptionId: subscription.id,
@@ -111,6 +163,9 @@ test('builds registration-ends and subscription-ended events that the official s
   })
   expect(violationsOf(ends)).toEqual([])
   const ended = createSubscriptionEnded(subscription, 'MAX_EVENTS_REACHED', AT)
-  expect(ended.data).toMatchObject({ subscriptionId: subscription.id, terminationReason: 'MAX_EVENTS_REACHED' })
+  expect(ended.data).toMatchObject({
+    subscriptionId: subscription.id,
+    terminationReason: 'MAX_EVENTS_REACHED',
+  })
   expect(violationsOf(ended)).toEqual([])
 })

@@ -1,6 +1,14 @@
 import { afterEach, expect, test } from 'vitest'
 import type { Violation } from '../../../src/contract/index.js'
-import { DomainEvents, Network, Subscriptions, VirtualClock, createFaker, createRandom, type Lifecycle } from '../../../src/core/index.js'
+import {
+  DomainEvents,
+  Network,
+  Subscriptions,
+  VirtualClock,
+  createFaker,
+  createRandom,
+  type Lifecycle,
+} from '../../../src/core/index.js'
 import { createNotifier, type CloudEvent, type NotifierOptions } from '../../../src/notify/index.js'
 import { startSink, type SinkBehaviour } from '../../support/start-sink.js'
 
@@ -38,24 +46,54 @@ async function setup(behaviour: SinkBehaviour, overrides: Partial<NotifierOption
   })
   events.subscribe((event) => notifier.handle(event))
   const sink = await startSink(behaviour)
-  cleanups.push(() => notifier.dispose(), () => sink.close())
-  const created = subscriptions.create({ owner: ALICE, deviceId: 'device-1', type: STATUS, sink: sink.url })
+  cleanups.push(
+    () => notifier.dispose(),
+    () => sink.close(),
+  )
+  const created = subscriptions.create({
+    owner: ALICE,
+    deviceId: 'device-1',
+    type: STATUS,
+    sink: sink.url,
+  })
   if (!created.ok) throw new Error('no subscription')
   const placeCall = () =>
-    network.placeCall({ originator: { address: ALICE }, receiver: { address: 'tel:+15550002' }, owner: ALICE, scenarioId: 'test', lifecycle: LIFECYCLE })
+    network.placeCall({
+      originator: { address: ALICE },
+      receiver: { address: 'tel:+15550002' },
+      owner: ALICE,
+      scenarioId: 'test',
+      lifecycle: LIFECYCLE,
+    })
   const statuses = () => sink.received.map((r) => (r.body as CloudEvent).status)
-  const results = () => notifier.deliveries().items.map((d) => `${String(d.status ?? '-')} ${d.result}`)
-  return { clock, notifier, sink, subscriptions, subscription: created.value, placeCall, statuses, results, violations }
+  const results = () =>
+    notifier.deliveries().items.map((d) => `${String(d.status ?? '-')} ${d.result}`)
+  return {
+    clock,
+    notifier,
+    sink,
+    subscriptions,
+    subscription: created.value,
+    placeCall,
+    statuses,
+    results,
+    violations,
+  }
 }
 
 test('holds later events back until the first one is delivered, so the sink sees them in order', async () => {
-  const { clock, notifier, sink, placeCall, statuses, results } = await setup((index) => (index === 0 ? 503 : 204))
+  const { clock, notifier, sink, placeCall, statuses, results } = await setup((index) =>
+    index === 0 ? 503 : 204,
+  )
   placeCall()
   clock.advance(300)
   await notifier.settled()
   expect(statuses()).toEqual(['InProgress'])
   expect(results()).toEqual(['503 failed'])
-  expect(notifier.deliveries().items[0]).toMatchObject({ attempt: 1, nextAttemptAt: '2025-01-01T00:00:01.300Z' })
+  expect(notifier.deliveries().items[0]).toMatchObject({
+    attempt: 1,
+    nextAttemptAt: '2025-01-01T00:00:01.300Z',
+  })
   expect(notifier.backlog()).toBe(3)
   clock.advance(1000)
   await sink.waitFor(4)
@@ -66,7 +104,9 @@ test('holds later events back until the first one is delivered, so the sink sees
 })
 
 test('gives up on an event after five attempts and goes on with the next one', async () => {
-  const { clock, notifier, sink, placeCall, statuses, results } = await setup((index) => (index < 5 ? 500 : 204))
+  const { clock, notifier, sink, placeCall, statuses, results } = await setup((index) =>
+    index < 5 ? 500 : 204,
+  )
   placeCall()
   clock.advance(100)
   for (const wait of [1000, 2000, 4000, 8000]) {
@@ -77,16 +117,36 @@ test('gives up on an event after five attempts and goes on with the next one', a
   clock.advance(200)
   await sink.waitFor(7)
   await notifier.settled()
-  expect(results()).toEqual(['500 failed', '500 failed', '500 failed', '500 failed', '500 gave-up', '204 delivered', '204 delivered'])
-  expect(notifier.deliveries().items[4]?.error).toBe('the sink answered 500; gave up after 5 attempts')
-  expect(statuses()).toEqual(['InProgress', 'InProgress', 'InProgress', 'InProgress', 'InProgress', 'Ringing', 'Connected'])
+  expect(results()).toEqual([
+    '500 failed',
+    '500 failed',
+    '500 failed',
+    '500 failed',
+    '500 gave-up',
+    '204 delivered',
+    '204 delivered',
+  ])
+  expect(notifier.deliveries().items[4]?.error).toBe(
+    'the sink answered 500; gave up after 5 attempts',
+  )
+  expect(statuses()).toEqual([
+    'InProgress',
+    'InProgress',
+    'InProgress',
+    'InProgress',
+    'InProgress',
+    'Ringing',
+    'Connected',
+  ])
   clock.advance(60_000)
   await notifier.settled()
   expect(sink.received).toHaveLength(7)
 })
 
 test('does not retry an event the sink refuses with a 4xx', async () => {
-  const { clock, notifier, sink, placeCall, results } = await setup((index) => (index === 0 ? 400 : 204))
+  const { clock, notifier, sink, placeCall, results } = await setup((index) =>
+    index === 0 ? 400 : 204,
+  )
   placeCall()
   clock.advance(100)
   await notifier.settled()
@@ -103,13 +163,26 @@ test('counts a sink that cannot be reached as a temporary failure', async () => 
   clock.advance(100)
   await notifier.settled()
   expect(notifier.deliveries().items).toEqual([
-    expect.objectContaining({ result: 'failed', attempt: 1, error: expect.stringMatching(/^the sink cannot be reached: ECONNREFUSED/) }),
+    expect.objectContaining({
+      result: 'failed',
+      attempt: 1,
+      error: expect.stringMatching(/^the sink cannot be reached: ECONNREFUSED/),
+    }),
   ])
 })
 
 test('keeps back an event that breaks the spec in strict mode and reports the violation', async () => {
-  const violation: Violation = { direction: 'callback', operationId: 'createNotificationChannelSubscription', location: 'body', path: 'body.data', keyword: 'required', message: 'data.x is required' }
-  const { clock, notifier, sink, placeCall, results, violations } = await setup(() => 204, { validate: () => [violation] })
+  const violation: Violation = {
+    direction: 'callback',
+    operationId: 'createNotificationChannelSubscription',
+    location: 'body',
+    path: 'body.data',
+    keyword: 'required',
+    message: 'data.x is required',
+  }
+  const { clock, notifier, sink, placeCall, results, violations } = await setup(() => 204, {
+    validate: () => [violation],
+  })
   placeCall()
   clock.advance(300)
   await notifier.settled()
@@ -119,8 +192,18 @@ test('keeps back an event that breaks the spec in strict mode and reports the vi
 })
 
 test('still sends an event that breaks the spec when not strict, and reports the violation', async () => {
-  const violation: Violation = { direction: 'callback', operationId: 'x', location: 'body', path: 'body', keyword: 'type', message: 'bad' }
-  const { clock, notifier, sink, placeCall, violations } = await setup(() => 204, { strict: false, validate: () => [violation] })
+  const violation: Violation = {
+    direction: 'callback',
+    operationId: 'x',
+    location: 'body',
+    path: 'body',
+    keyword: 'type',
+    message: 'bad',
+  }
+  const { clock, notifier, sink, placeCall, violations } = await setup(() => 204, {
+    strict: false,
+    validate: () => [violation],
+  })
   placeCall()
   clock.advance(100)
   await sink.waitFor(1)
@@ -129,11 +212,16 @@ test('still sends an event that breaks the spec when not strict, and reports the
 })
 
 test('gives up waiting on a sink that never answers after the timeout, and retries later', async () => {
-  const { clock, notifier, sink, placeCall } = await setup((index) => (index === 0 ? 'hang' : 204), { timeoutMs: 200 })
+  const { clock, notifier, sink, placeCall } = await setup(
+    (index) => (index === 0 ? 'hang' : 204),
+    { timeoutMs: 200 },
+  )
   placeCall()
   clock.advance(100)
   await notifier.settled()
-  expect(notifier.deliveries().items).toEqual([expect.objectContaining({ result: 'failed', error: 'no answer within 200 ms' })])
+  expect(notifier.deliveries().items).toEqual([
+    expect.objectContaining({ result: 'failed', error: 'no answer within 200 ms' }),
+  ])
   clock.advance(1000)
   await sink.waitFor(2)
 })

@@ -14,7 +14,9 @@ test('stops after the last attempt', () => {
 
 test('never waits longer than the cap', () => {
   const policy = { maxAttempts: 10, initialDelayMs: 500, factor: 3, maxDelayMs: 10_000 }
-  expect(retrySchedule(policy)).toEqual([500, 1500, 4500, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000])
+  expect(retrySchedule(policy)).toEqual([
+    500, 1500, 4500, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000,
+  ])
 })
 
 test('has no delay for attempt counts that make no sense', () => {

@@ -10,11 +10,18 @@ import {
   type Scenario,
 } from '../../../src/scenario/index.js'
 
-const read = (relative: string): string => readFileSync(new URL(`../../../${relative}`, import.meta.url), 'utf8')
-const loader = createScenarioLoader(JSON.parse(read('spec/callsim-scenario.schema.json')) as object, [JSON.parse(read('spec/callsim-steps.schema.json')) as object])
+const read = (relative: string): string =>
+  readFileSync(new URL(`../../../${relative}`, import.meta.url), 'utf8')
+const loader = createScenarioLoader(
+  JSON.parse(read('spec/callsim-scenario.schema.json')) as object,
+  [JSON.parse(read('spec/callsim-steps.schema.json')) as object],
+)
 
 function compileCallHandling(): CompiledSpec {
-  const loaded = loadSpec(read('spec/camara/webrtc-call-handling.yaml'), 'spec/camara/webrtc-call-handling.yaml')
+  const loaded = loadSpec(
+    read('spec/camara/webrtc-call-handling.yaml'),
+    'spec/camara/webrtc-call-handling.yaml',
+  )
   if (!loaded.ok) throw new Error(loaded.error.map(formatSpecProblem).join('\n'))
   return loaded.value
 }
@@ -23,7 +30,16 @@ function compileCallHandling(): CompiledSpec {
 const TARGETS: FaultTargets = new Map(
   [...compileCallHandling().operations.values()].map((operation): [string, FaultTarget[]] => [
     operation.operationId,
-    [{ faceId: 'camara-call-handling', operation, formatInjectedError: (status, code, message) => ({ status, body: { status, code, message } }) }],
+    [
+      {
+        faceId: 'camara-call-handling',
+        operation,
+        formatInjectedError: (status, code, message) => ({
+          status,
+          body: { status, code, message },
+        }),
+      },
+    ],
   ]),
 )
 
@@ -45,27 +61,45 @@ test('accepts errors the targeted operations declare', () => {
 })
 
 test('refuses a status the operation does not declare, and says how to fix it', () => {
-  expect(check(`  - operations: [createSession]\n    action: { type: respond, status: 404, code: IDENTIFIER_NOT_FOUND, message: x }\n`)).toEqual([
+  expect(
+    check(
+      `  - operations: [createSession]\n    action: { type: respond, status: 404, code: IDENTIFIER_NOT_FOUND, message: x }\n`,
+    ),
+  ).toEqual([
     'scenarios/checked.yaml:4 at /faults/0/action: createSession does not declare 404 IDENTIFIER_NOT_FOUND: status 404 is not declared for createSession (declared: 201, 400, 401, 403, 501). Inject a status and code the operation declares, or add `undeclared: true` to send it on purpose.',
   ])
 })
 
 test('refuses a code the declared status does not allow', () => {
-  const problems = check(`  - operations: [createSession]\n    action: { type: respond, status: 403, code: NOT_FOUND, message: x }\n`)
+  const problems = check(
+    `  - operations: [createSession]\n    action: { type: respond, status: 403, code: NOT_FOUND, message: x }\n`,
+  )
   expect(problems).toHaveLength(1)
-  expect(problems[0]).toMatch(/^scenarios\/checked\.yaml:4 at \/faults\/0\/action: createSession does not declare 403 NOT_FOUND: code must be one of: "PERMISSION_DENIED", "INVALID_TOKEN_CONTEXT"\. /)
+  expect(problems[0]).toMatch(
+    /^scenarios\/checked\.yaml:4 at \/faults\/0\/action: createSession does not declare 403 NOT_FOUND: code must be one of: "PERMISSION_DENIED", "INVALID_TOKEN_CONTEXT"\. /,
+  )
 })
 
 test('a rule for every operation must suit every operation', () => {
-  const problems = check(`  - action: { type: respond, status: 501, code: CALLTYPE_EMERGENCY_NOT_SUPPORTED, message: x }\n`)
+  const problems = check(
+    `  - action: { type: respond, status: 501, code: CALLTYPE_EMERGENCY_NOT_SUPPORTED, message: x }\n`,
+  )
   expect(problems).toHaveLength(1)
-  expect(problems[0]).toContain('getSessionDetailsById does not declare 501 CALLTYPE_EMERGENCY_NOT_SUPPORTED')
+  expect(problems[0]).toContain(
+    'getSessionDetailsById does not declare 501 CALLTYPE_EMERGENCY_NOT_SUPPORTED',
+  )
   expect(problems[0]).not.toContain('createSession does not declare')
-  expect(problems[0]).toMatch(/List in `operations` only the operations that declare it, or add `undeclared: true`/)
+  expect(problems[0]).toMatch(
+    /List in `operations` only the operations that declare it, or add `undeclared: true`/,
+  )
 })
 
 test('undeclared: true lets an undeclared response through', () => {
-  expect(check(`  - undeclared: true\n    action: { type: respond, status: 503, code: UNAVAILABLE, message: Service unavailable. }\n`)).toEqual([])
+  expect(
+    check(
+      `  - undeclared: true\n    action: { type: respond, status: 503, code: UNAVAILABLE, message: Service unavailable. }\n`,
+    ),
+  ).toEqual([])
 })
 
 test('refuses an operationId that no face serves, listing the ones that exist', () => {
@@ -75,12 +109,22 @@ test('refuses an operationId that no face serves, listing the ones that exist', 
 })
 
 test('a malformed body needs a declared status that has a body', () => {
-  expect(check(`  - operations: [deleteSessionById]\n    action: { type: malformed-body, status: 204 }\n`)).toEqual([
+  expect(
+    check(
+      `  - operations: [deleteSessionById]\n    action: { type: malformed-body, status: 204 }\n`,
+    ),
+  ).toEqual([
     'scenarios/checked.yaml:4 at /faults/0/action: status 204 of deleteSessionById declares no body, so there is no body to break. Inject a status and code the operation declares, or add `undeclared: true` to send it on purpose.',
   ])
-  expect(check(`  - operations: [getSessionDetailsById]\n    action: { type: malformed-body, status: 200 }\n`)).toEqual([])
+  expect(
+    check(
+      `  - operations: [getSessionDetailsById]\n    action: { type: malformed-body, status: 200 }\n`,
+    ),
+  ).toEqual([])
 })
 
 test('latency and dropped connections need no declaration', () => {
-  expect(check(`  - delay: { type: fixed, duration: 2s }\n  - action: { type: drop-connection }\n`)).toEqual([])
+  expect(
+    check(`  - delay: { type: fixed, duration: 2s }\n  - action: { type: drop-connection }\n`),
+  ).toEqual([])
 })

@@ -1,10 +1,21 @@
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import { createRandom } from '../../../src/core/index.js'
-import { FaultState, createScenarioLoader, decideFault, formatScenarioProblem, type FaultRequest, type Scenario } from '../../../src/scenario/index.js'
+import {
+  FaultState,
+  createScenarioLoader,
+  decideFault,
+  formatScenarioProblem,
+  type FaultRequest,
+  type Scenario,
+} from '../../../src/scenario/index.js'
 
-const SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8')) as object
-const STEPS_SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8')) as object
+const SCHEMA = JSON.parse(
+  readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8'),
+) as object
+const STEPS_SCHEMA = JSON.parse(
+  readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8'),
+) as object
 const loader = createScenarioLoader(SCHEMA, [STEPS_SCHEMA])
 
 function setup(faults: string, seed = 42): { scenario: Scenario; state: FaultState } {
@@ -14,13 +25,24 @@ function setup(faults: string, seed = 42): { scenario: Scenario; state: FaultSta
   return { scenario: loaded.value[0] as Scenario, state: new FaultState(createRandom(seed)) }
 }
 
-const request = (operationId = 'getSessionDetailsById', headers: Record<string, unknown> = {}, body?: unknown): FaultRequest => ({ operationId, headers, body })
+const request = (
+  operationId = 'getSessionDetailsById',
+  headers: Record<string, unknown> = {},
+  body?: unknown,
+): FaultRequest => ({ operationId, headers, body })
 
 const RESPOND_404 = "    action: { type: respond, status: 404, code: NOT_FOUND, message: 'gone' }\n"
 
 /** Which of `count` requests the scenario's plan hits (1-based). */
-function hits(scenario: Scenario, state: FaultState, count: number, make = () => request()): number[] {
-  return Array.from({ length: count }, (_, i) => i + 1).filter(() => decideFault(scenario, make(), state) !== undefined)
+function hits(
+  scenario: Scenario,
+  state: FaultState,
+  count: number,
+  make = () => request(),
+): number[] {
+  return Array.from({ length: count }, (_, i) => i + 1).filter(
+    () => decideFault(scenario, make(), state) !== undefined,
+  )
 }
 
 test('nth hits only that request', () => {
@@ -44,8 +66,16 @@ test('conditions combine: every second request among the first five', () => {
 })
 
 test('counts only the requests the rule selects by operation', () => {
-  const { scenario, state } = setup(`  - operations: [deleteSessionById]\n    when: { nth: 2 }\n${RESPOND_404}`)
-  const ops = ['getSessionDetailsById', 'deleteSessionById', 'getSessionDetailsById', 'deleteSessionById', 'deleteSessionById']
+  const { scenario, state } = setup(
+    `  - operations: [deleteSessionById]\n    when: { nth: 2 }\n${RESPOND_404}`,
+  )
+  const ops = [
+    'getSessionDetailsById',
+    'deleteSessionById',
+    'getSessionDetailsById',
+    'deleteSessionById',
+    'deleteSessionById',
+  ]
   const fired = ops.map((op) => decideFault(scenario, request(op), state) !== undefined)
   expect(fired).toEqual([false, false, false, true, false])
 })
@@ -57,15 +87,29 @@ test('header and body matchers select the requests a rule counts', () => {
       body:
         /callType: { equalTo: EMERGENCY }
 ${RESPOND_404}`)
-  expect(decideFault(scenario, request('createSession', { 'x-test-case': '7' }, { callType: 'REGULAR' }), state)).toBeUndefined()
-  expect(decideFault(scenario, request('createSession', {}, { callType: 'EMERGENCY' }), state)).toBeUndefined()
-  expect(decideFault(scenario, request('createSession', { 'x-test-case': '7' }, { callType: 'EMERGENCY' }), state)?.actions).toEqual([
-    { kind: 'respond', status: 404, code: 'NOT_FOUND', message: 'gone' },
-  ])
+  expect(
+    decideFault(
+      scenario,
+      request('createSession', { 'x-test-case': '7' }, { callType: 'REGULAR' }),
+      state,
+    ),
+  ).toBeUndefined()
+  expect(
+    decideFault(scenario, request('createSession', {}, { callType: 'EMERGENCY' }), state),
+  ).toBeUndefined()
+  expect(
+    decideFault(
+      scenario,
+      request('createSession', { 'x-test-case': '7' }, { callType: 'EMERGENCY' }),
+      state,
+    )?.actions,
+  ).toEqual([{ kind: 'respond', status: 404, code: 'NOT_FOUND', message: 'gone' }])
 })
 
 test('a header matcher can require a header to be absent', () => {
-  const { scenario, state } = setup(`  - when:\n      headers:\n        x-retry: { present: false }\n${RESPOND_404}`)
+  const { scenario, state } = setup(
+    `  - when:\n      headers:\n        x-retry: { present: false }\n${RESPOND_404}`,
+  )
   expect(decideFault(scenario, request('createSession', { 'x-retry': '1' }), state)).toBeUndefined()
   expect(decideFault(scenario, request('createSession'), state)).toBeDefined()
 })
@@ -77,7 +121,11 @@ test('the first rule whose conditions hold applies, and it is named in the label
   - delay: { type: fixed, duration: 250ms }
 `)
   const labels = [1, 2, 3].map(() => decideFault(scenario, request(), state)?.label)
-  expect(labels).toEqual(['faults faults[1]: delay 250ms', 'faults faults[0] (second try fails): drop-connection', 'faults faults[1]: delay 250ms'])
+  expect(labels).toEqual([
+    'faults faults[1]: delay 250ms',
+    'faults faults[0] (second try fails): drop-connection',
+    'faults faults[1]: delay 250ms',
+  ])
 })
 
 test('a probability draws from the seeded generator: the same seed repeats the same decisions', () => {
@@ -128,8 +176,15 @@ ${RESPOND_404}`)
 })
 
 test('a respond action without a message gets one that names the scenario', () => {
-  const { scenario, state } = setup(`  - action: { type: respond, status: 403, code: PERMISSION_DENIED }\n`)
+  const { scenario, state } = setup(
+    `  - action: { type: respond, status: 403, code: PERMISSION_DENIED }\n`,
+  )
   expect(decideFault(scenario, request(), state)?.actions).toEqual([
-    { kind: 'respond', status: 403, code: 'PERMISSION_DENIED', message: 'callsim scenario faults injected 403 PERMISSION_DENIED.' },
+    {
+      kind: 'respond',
+      status: 403,
+      code: 'PERMISSION_DENIED',
+      message: 'callsim scenario faults injected 403 PERMISSION_DENIED.',
+    },
   ])
 })

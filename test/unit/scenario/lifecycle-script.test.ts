@@ -1,12 +1,35 @@
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
-import { DomainEvents, Network, VirtualClock, createFaker, createRandom, type Call, type Lifecycle } from '../../../src/core/index.js'
+import {
+  DomainEvents,
+  Network,
+  VirtualClock,
+  createFaker,
+  createRandom,
+  type Call,
+  type Lifecycle,
+} from '../../../src/core/index.js'
 import { createScenarioLoader, formatScenarioProblem } from '../../../src/scenario/index.js'
 
-const loader = createScenarioLoader(JSON.parse(readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8')) as object, [JSON.parse(readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8')) as object])
+const loader = createScenarioLoader(
+  JSON.parse(
+    readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8'),
+  ) as object,
+  [
+    JSON.parse(
+      readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8'),
+    ) as object,
+  ],
+)
 
 function lifecycleOf(steps: string): Lifecycle {
-  const loaded = loader.load([{ text: `description: Script.\nlifecycle:\n${steps}`, source: 'scenarios/script.yaml', stem: 'script' }])
+  const loaded = loader.load([
+    {
+      text: `description: Script.\nlifecycle:\n${steps}`,
+      source: 'scenarios/script.yaml',
+      stem: 'script',
+    },
+  ])
   if (!loaded.ok) throw new Error(loaded.error.map(formatScenarioProblem).join('\n'))
   return (loaded.value[0] as { lifecycle: Lifecycle }).lifecycle
 }
@@ -14,7 +37,12 @@ function lifecycleOf(steps: string): Lifecycle {
 /** A network on a virtual clock, and a call placed from Alice to Bob under `lifecycle`. */
 function setup(lifecycle: Lifecycle) {
   const clock = new VirtualClock()
-  const network = new Network({ clock, faker: createFaker(42), random: createRandom(42), events: new DomainEvents() })
+  const network = new Network({
+    clock,
+    faker: createFaker(42),
+    random: createRandom(42),
+    events: new DomainEvents(),
+  })
   const { call } = network.placeCall({
     originator: { address: 'tel:+15550001' },
     receiver: { address: 'tel:+15550002' },
@@ -29,18 +57,25 @@ function setup(lifecycle: Lifecycle) {
 const history = (call: Call) => call.timeline.entries().map((entry) => `${entry.to}/${entry.by}`)
 
 test('status Connected is an answer with the far end SDP; reject is Declined by the callee', () => {
-  expect(lifecycleOf('  - after: 1s\n    status: Connected\n  - after: 1s\n    action: reject\n').steps.map((s) => s.action)).toEqual([
-    { kind: 'answer' },
-    { kind: 'status', status: 'Declined' },
-  ])
-  const { clock, call } = setup(lifecycleOf('  - after: 1s\n    status: Ringing\n  - after: 2s\n    action: reject\n'))
+  expect(
+    lifecycleOf(
+      '  - after: 1s\n    status: Connected\n  - after: 1s\n    action: reject\n',
+    ).steps.map((s) => s.action),
+  ).toEqual([{ kind: 'answer' }, { kind: 'status', status: 'Declined' }])
+  const { clock, call } = setup(
+    lifecycleOf('  - after: 1s\n    status: Ringing\n  - after: 2s\n    action: reject\n'),
+  )
   clock.advance(3000)
   expect(history(call)).toEqual(['Initial/A', 'Ringing/B', 'Declined/B'])
   expect(call.endedReason).toBe('603')
 })
 
 test('at counts from the creation of the call, after from the previous step', () => {
-  const { clock, call } = setup(lifecycleOf('  - after: 1s\n    status: InProgress\n  - at: 1500ms\n    status: Ringing\n  - after: 1s\n    action: answer\n'))
+  const { clock, call } = setup(
+    lifecycleOf(
+      '  - after: 1s\n    status: InProgress\n  - at: 1500ms\n    status: Ringing\n  - after: 1s\n    action: answer\n',
+    ),
+  )
   clock.advance(1499)
   expect(call.status).toBe('InProgress')
   clock.advance(1)
@@ -80,14 +115,22 @@ test('an incoming-call step offers the client a new call whose caller plays its 
 })
 
 test('an incoming call may go to another address, which then owns it', () => {
-  const { clock, network, call } = setup(lifecycleOf('  - after: 1s\n    action: incoming-call\n    to: tel:+15550003\n'))
+  const { clock, network, call } = setup(
+    lifecycleOf('  - after: 1s\n    action: incoming-call\n    to: tel:+15550003\n'),
+  )
   clock.advance(1000)
   const incoming = [...network.allCalls()].find((c) => c.id !== call.id)
-  expect(incoming).toMatchObject({ receiver: { address: 'tel:+15550003' }, owner: 'tel:+15550003', originator: { address: 'tel:+15550002' } })
+  expect(incoming).toMatchObject({
+    receiver: { address: 'tel:+15550003' },
+    owner: 'tel:+15550003',
+    originator: { address: 'tel:+15550002' },
+  })
 })
 
 test('steps after the call has ended do not run', () => {
-  const { clock, network, call } = setup(lifecycleOf('  - after: 1s\n    status: Busy\n  - after: 1s\n    action: incoming-call\n'))
+  const { clock, network, call } = setup(
+    lifecycleOf('  - after: 1s\n    status: Busy\n  - after: 1s\n    action: incoming-call\n'),
+  )
   clock.advance(5000)
   expect(call.status).toBe('Busy')
   expect(network.size).toBe(1)

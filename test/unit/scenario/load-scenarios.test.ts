@@ -1,10 +1,19 @@
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import { DEFAULT_LIFECYCLE } from '../../../src/core/index.js'
-import { createScenarioLoader, formatScenarioProblem, type Scenario, type ScenarioFile } from '../../../src/scenario/index.js'
+import {
+  createScenarioLoader,
+  formatScenarioProblem,
+  type Scenario,
+  type ScenarioFile,
+} from '../../../src/scenario/index.js'
 
-const SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8')) as object
-const STEPS_SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8')) as object
+const SCHEMA = JSON.parse(
+  readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8'),
+) as object
+const STEPS_SCHEMA = JSON.parse(
+  readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8'),
+) as object
 const loader = createScenarioLoader(SCHEMA, [STEPS_SCHEMA])
 
 function file(text: string, stem = 'example', source = `scenarios/${stem}.yaml`): ScenarioFile {
@@ -13,7 +22,9 @@ function file(text: string, stem = 'example', source = `scenarios/${stem}.yaml`)
 
 function setup(...files: ScenarioFile[]): { scenarios: Scenario[]; problems: string[] } {
   const loaded = loader.load(files)
-  return loaded.ok ? { scenarios: loaded.value, problems: [] } : { scenarios: [], problems: loaded.error.map(formatScenarioProblem) }
+  return loaded.ok
+    ? { scenarios: loaded.value, problems: [] }
+    : { scenarios: [], problems: loaded.error.map(formatScenarioProblem) }
 }
 
 test('loads a one-scenario file whose id is the file stem', () => {
@@ -88,7 +99,9 @@ colour: blue
   expect(problems).toEqual([
     'scenarios/typos.yaml:10 at /colour: unknown property `colour`; allowed here: description, match, lifecycle, faults, steps',
     'scenarios/typos.yaml:3 at /lifecycle/0/after: "5 sec" does not fit: A duration such as 250ms, 5s, 1.5m or 2h, or a number of milliseconds.',
-    expect.stringMatching(/^scenarios\/typos\.yaml:4 at \/lifecycle\/0\/status: "Bussy" is not allowed here; use one of: InProgress, Ringing, .*Busy$/),
+    expect.stringMatching(
+      /^scenarios\/typos\.yaml:4 at \/lifecycle\/0\/status: "Bussy" is not allowed here; use one of: InProgress, Ringing, .*Busy$/,
+    ),
     'scenarios/typos.yaml:9 at /faults/0/operation: unknown property `operation`; allowed here: name, operations, when, delay, action, undeclared',
     'scenarios/typos.yaml:7 at /faults/0/action: missing required property `code`',
   ])
@@ -102,14 +115,18 @@ test('names the missing description and explains what it is for', () => {
 })
 
 test('reports a YAML syntax error with its line', () => {
-  const { problems } = setup(file('description: broken\nlifecycle:\n  - after: 1s\n   status: Ringing\n', 'broken'))
+  const { problems } = setup(
+    file('description: broken\nlifecycle:\n  - after: 1s\n   status: Ringing\n', 'broken'),
+  )
   expect(problems).toHaveLength(1)
   expect(problems[0]).toMatch(/^scenarios\/broken\.yaml:4: not valid YAML or JSON: /)
 })
 
 test('refuses a file that is not a mapping', () => {
   const { problems } = setup(file('- description: a list\n', 'listy'))
-  expect(problems).toEqual(['scenarios/listy.yaml:1: a scenario file must be a mapping with at least a `description` (or `scenarios:` holding several); see docs/scenarios.md'])
+  expect(problems).toEqual([
+    'scenarios/listy.yaml:1: a scenario file must be a mapping with at least a `description` (or `scenarios:` holding several); see docs/scenarios.md',
+  ])
 })
 
 test('refuses a file stem that cannot be a scenario id', () => {
@@ -184,30 +201,54 @@ faults:
     'scenarios/broken-faults.yaml:6 at /faults/2/delay/max: `max` does not belong to a fixed delay; a fixed delay takes `duration`, a uniform one `min` and `max`',
     'scenarios/broken-faults.yaml:7 at /faults/3/action/status: `status` does not belong to a drop-connection action; remove it',
     'scenarios/broken-faults.yaml:8 at /faults/4/action/status: a respond action injects an error, so its status must be 400 or more, not 200',
-    expect.stringMatching(/^scenarios\/broken-faults\.yaml:11 at \/faults\/5\/when\/headers\/x-test\/matches: "\(unclosed" is not a valid regular expression \(.+\)\. Write a JavaScript regular expression/),
+    expect.stringMatching(
+      /^scenarios\/broken-faults\.yaml:11 at \/faults\/5\/when\/headers\/x-test\/matches: "\(unclosed" is not a valid regular expression \(.+\)\. Write a JavaScript regular expression/,
+    ),
   ])
 })
 
 test('refuses a value matcher with two tests', () => {
-  const { problems } = setup(file("description: x\nmatch:\n  remoteAddress: { equalTo: 'tel:+1', matches: '^tel:' }\n", 'two-tests'))
+  const { problems } = setup(
+    file(
+      "description: x\nmatch:\n  remoteAddress: { equalTo: 'tel:+1', matches: '^tel:' }\n",
+      'two-tests',
+    ),
+  )
   expect(problems).toEqual([
     'scenarios/two-tests.yaml:3 at /match/remoteAddress: {"equalTo":"tel:+1","matches":"^tel:"} does not fit: Exactly one test: equalTo (the same JSON value), matches (a regular expression on a string) or present (true: the value exists; false: it does not).',
   ])
 })
 
 test('accepts client steps for callsim run and keeps them aside', () => {
-  const { scenarios, problems } = setup(file('description: With steps.\nsteps:\n  - request: createSession\n    expect: { status: 201 }\n', 'with-steps'))
+  const { scenarios, problems } = setup(
+    file(
+      'description: With steps.\nsteps:\n  - request: createSession\n    expect: { status: 201 }\n',
+      'with-steps',
+    ),
+  )
   expect(problems).toEqual([])
   expect(scenarios[0]?.steps).toEqual([{ request: 'createSession', expect: { status: 201 } }])
 })
 
 test('refuses client steps that break spec/callsim-steps.schema.json', () => {
-  const { problems } = setup(file('description: With a typo.\nsteps:\n  - request: createSession\n    expect: { stauts: 201 }\n', 'with-typo'))
-  expect(problems).toEqual([expect.stringMatching(/^scenarios\/with-typo\.yaml:4 at \/steps\/0\/expect\/stauts: unknown property `stauts`/)])
+  const { problems } = setup(
+    file(
+      'description: With a typo.\nsteps:\n  - request: createSession\n    expect: { stauts: 201 }\n',
+      'with-typo',
+    ),
+  )
+  expect(problems).toEqual([
+    expect.stringMatching(
+      /^scenarios\/with-typo\.yaml:4 at \/steps\/0\/expect\/stauts: unknown property `stauts`/,
+    ),
+  ])
 })
 
 test('reports the problems of every file, not only the first', () => {
-  const { problems } = setup(file('lifecycle: []\n', 'first'), file('description: x\nfaults: nope\n', 'second'))
+  const { problems } = setup(
+    file('lifecycle: []\n', 'first'),
+    file('description: x\nfaults: nope\n', 'second'),
+  )
   expect(problems).toEqual([
     expect.stringMatching(/^scenarios\/first\.yaml:1: missing required property `description`/),
     'scenarios/second.yaml:2 at /faults: must be a list, not a string',

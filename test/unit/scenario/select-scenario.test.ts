@@ -1,10 +1,19 @@
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import { createRandom } from '../../../src/core/index.js'
-import { ScenarioEngine, createScenarioLoader, formatScenarioProblem, type SelectionContext } from '../../../src/scenario/index.js'
+import {
+  ScenarioEngine,
+  createScenarioLoader,
+  formatScenarioProblem,
+  type SelectionContext,
+} from '../../../src/scenario/index.js'
 
-const SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8')) as object
-const STEPS_SCHEMA = JSON.parse(readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8')) as object
+const SCHEMA = JSON.parse(
+  readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8'),
+) as object
+const STEPS_SCHEMA = JSON.parse(
+  readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8'),
+) as object
 const loader = createScenarioLoader(SCHEMA, [STEPS_SCHEMA])
 
 const LIBRARY = `scenarios:
@@ -36,7 +45,13 @@ function setup(): ScenarioEngine {
 }
 
 function context(overrides: Partial<SelectionContext> = {}): SelectionContext {
-  return { headers: {}, body: undefined, remoteAddress: 'tel:+15550002', subscriber: 'tel:+15550001', ...overrides }
+  return {
+    headers: {},
+    body: undefined,
+    remoteAddress: 'tel:+15550002',
+    subscriber: 'tel:+15550001',
+    ...overrides,
+  }
 }
 
 function selected(engine: ScenarioEngine, overrides: Partial<SelectionContext> = {}): string {
@@ -73,7 +88,12 @@ test('selects in the documented order: header, match, subscriber, global, defaul
   expect(selected(engine)).toBe('flaky (subscriber)')
   expect(selected(engine, { subscriber: 'tel:+15550003' })).toBe('slow (global)')
   expect(selected(engine, { remoteAddress: 'tel:+15550100486' })).toBe('busy-callee (match)')
-  expect(selected(engine, { remoteAddress: 'tel:+15550100486', headers: { 'x-callsim-scenario': 'vip' } })).toBe('vip (header)')
+  expect(
+    selected(engine, {
+      remoteAddress: 'tel:+15550100486',
+      headers: { 'x-callsim-scenario': 'vip' },
+    }),
+  ).toBe('vip (header)')
 })
 
 test('deactivating falls back a level', () => {
@@ -95,7 +115,10 @@ test('an unknown scenario in the header is an error, not a silent default', () =
 
 test('refuses to activate an unknown scenario', () => {
   const engine = setup()
-  expect(engine.activate('nope')).toEqual({ ok: false, error: { kind: 'unknown-scenario', id: 'nope' } })
+  expect(engine.activate('nope')).toEqual({
+    ok: false,
+    error: { kind: 'unknown-scenario', id: 'nope' },
+  })
   expect(engine.activations().global).toBeUndefined()
 })
 
