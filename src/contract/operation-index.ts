@@ -1,7 +1,10 @@
 /**
  * Finds the operation for a method and a concrete path in one walk of a segment tree built at
  * start-up. Literal segments win over parameters, so `/sessions/search` beats
- * `/sessions/{id}` as OpenAPI requires.
+ * `/sessions/{id}` as OpenAPI requires. An empty segment where a route has a parameter
+ * (`GET /sessions/`, `PUT /sessions//status`) matches that route with the parameter set to
+ * `''`, so request validation can answer 400 naming it, as CAMARA's acceptance tests expect,
+ * instead of a routing miss or, worse, the list operation one segment up.
  */
 export interface RouteMatch<T> {
   readonly kind: 'matched'
@@ -34,9 +37,14 @@ function createNode<T>(): RouteNode<T> {
   return { literal: new Map(), param: undefined, methods: new Map() }
 }
 
-function splitPath(path: string): string[] {
+function rawSegments(path: string): string[] {
   const segments = path.split('/')
   segments.shift()
+  return segments
+}
+
+function splitPath(path: string): string[] {
+  const segments = rawSegments(path)
   // A trailing slash names the same resource: /sessions/ is /sessions.
   if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop()
   return segments
@@ -68,9 +76,17 @@ export class OperationIndex<T> {
   }
 
   match(method: string, path: string): RouteMatch<T> | RouteMiss {
-    const found = this.walk(this.root, splitPath(path), 0, method.toUpperCase())
+    const upper = method.toUpperCase()
+    const segments = splitPath(path)
+    let found = this.walk(this.root, segments, 0, upper, false)
+    const raw = rawSegments(path)
+    // Only a path with an empty segment can leave a parameter empty; the exact route wins.
+    if (raw.includes('') && !(found?.node.methods.has(upper) && raw.length === segments.length)) {
+      const empty = this.walk(this.root, raw, 0, upper, true)
+      if (empty?.node.methods.has(upper) && empty.values.includes('')) found = empty
+    }
     if (!found) return { kind: 'not-found', allowed: [] }
-    const entry = found.node.methods.get(method.toUpperCase())
+    const entry = found.node.methods.get(upper)
     if (entry === undefined)
       return { kind: 'method-not-allowed', allowed: [...found.node.methods.keys()] }
     // The walk collected the parameter values in path order; the route knows their names.
@@ -84,24 +100,26 @@ export class OperationIndex<T> {
   /**
    * Depth-first, literal before parameter. Each branch returns the values of its own parameter
    * segments, so a branch that was explored and abandoned leaves nothing behind in the match.
+   * An empty segment fills a parameter only when `allowEmpty` is set.
    */
   private walk(
     node: RouteNode<T>,
     segments: readonly string[],
     index: number,
     method: string,
+    allowEmpty: boolean,
   ): { node: RouteNode<T>; values: string[] } | undefined {
     if (index === segments.length) return node.methods.size > 0 ? { node, values: [] } : undefined
     const segment = segments[index] as string
     const literal = node.literal.get(segment)
     let fallback: { node: RouteNode<T>; values: string[] } | undefined
     if (literal) {
-      const found = this.walk(literal, segments, index + 1, method)
+      const found = this.walk(literal, segments, index + 1, method, allowEmpty)
       if (found?.node.methods.has(method)) return found
       fallback = found
     }
-    if (node.param && segment !== '') {
-      const found = this.walk(node.param, segments, index + 1, method)
+    if (node.param && (segment !== '' || allowEmpty)) {
+      const found = this.walk(node.param, segments, index + 1, method, allowEmpty)
       if (found && (found.node.methods.has(method) || !fallback)) {
         return { node: found.node, values: [decodeSegment(segment), ...found.values] }
       }

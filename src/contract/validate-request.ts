@@ -18,6 +18,16 @@ export interface ValidatedRequest {
   readonly unsupportedMediaType: boolean
 }
 
+/** The router hands over an empty segment as `''` (`GET /sessions/`): the parameter is missing. */
+function missingPathParameters(
+  operation: CompiledOperation,
+  pathParams: Record<string, unknown>,
+): string[] {
+  return operation.parameters
+    .filter((parameter) => parameter.in === 'path' && pathParams[parameter.name] === '')
+    .map((parameter) => parameter.name)
+}
+
 /**
  * Checks parameters and body against the operation. Parameter objects are coerced in place
  * (`"5"` becomes 5 where the spec says integer) and receive their declared defaults.
@@ -29,8 +39,21 @@ export function validateRequest(
   const base = { direction: 'request', operationId: operation.operationId } as const
   const violations: Violation[] = []
   const { path, query, header } = operation.validateParameters
-  if (path)
-    violations.push(...runValidator(path, parts.pathParams, base, 'path', 'path parameters'))
+  const missing = missingPathParameters(operation, parts.pathParams)
+  for (const name of missing) {
+    violations.push({
+      ...base,
+      location: 'path',
+      path: `path.${name}`,
+      keyword: 'missing-path-parameter',
+      message: `path parameter ${name} is missing or empty; put the ${name} in the URI (${operation.pathTemplate})`,
+    })
+  }
+  if (path) {
+    // An empty parameter is reported once, as missing, not again by its schema's pattern.
+    const checked = runValidator(path, parts.pathParams, base, 'path', 'path parameters')
+    violations.push(...checked.filter((v) => !missing.some((name) => v.path === `path.${name}`)))
+  }
   if (query) violations.push(...runValidator(query, parts.query, base, 'query', 'query parameters'))
   if (header) {
     for (const violation of runValidator(header, parts.headers, base, 'header', 'headers')) {

@@ -75,8 +75,13 @@ function pathParameterOf(violation: Violation): string | undefined {
 function fromInvalidRequest(violations: readonly Violation[]): FaceResponse {
   const inPath = violations.filter((violation) => pathParameterOf(violation) !== undefined)
   if (inPath.length > 0) {
-    const name = pathParameterOf(inPath[0] as Violation) ?? ''
-    const meaning = PATH_MEANING[name] ?? 'Invalid URI path'
+    const first = inPath[0] as Violation
+    const name = pathParameterOf(first) ?? ''
+    // An empty segment (DELETE /call/2.0/) is the guide's "invalid URI path", not an unknown id.
+    const meaning =
+      first.keyword === 'missing-path-parameter'
+        ? 'Invalid URI path'
+        : (PATH_MEANING[name] ?? 'Invalid URI path')
     const hint =
       name === 'userPhone'
         ? ' Give the number in E.164 form, e.g. +4581808888 (the + is optional).'

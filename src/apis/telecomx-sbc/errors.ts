@@ -85,6 +85,9 @@ export function createSbcProtocolErrorFormatter(basePath: string) {
           protocol: true,
         }
       case 'invalid-request':
+        // GET /sbc/session/ names no session: the vendor documents this very 400.
+        if (error.violations.some((v) => v.keyword === 'missing-path-parameter'))
+          return sessionIdMissing()
         return sbcError(
           400,
           'bad_request',

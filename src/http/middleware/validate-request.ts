@@ -29,6 +29,15 @@ export function validateRequest(send: SendReply): RequestHandler {
       send(req, res, context.face.formatError({ kind: 'unsupported-media-type', message }))
       return
     }
+    const missing = result.violations.filter((v) => v.keyword === 'missing-path-parameter')
+    if (missing.length > 0) {
+      // An empty path segment names no resource, so the answer is about the URI, not the
+      // operation: a protocol response, as for an unknown path, since some releases (r1.2's
+      // getSessionDetailsById) declare no 400 (docs/call-handling.md, empty path parameters).
+      const answer = context.face.formatError({ kind: 'invalid-request', violations: missing })
+      send(req, res, { ...answer, protocol: true })
+      return
+    }
     if (result.violations.length > 0) {
       send(
         req,

@@ -98,7 +98,7 @@ test('treats a trailing slash as the same resource', () => {
   })
 })
 
-test('does not match an empty parameter or an unknown path', () => {
+test('does not match an empty parameter of a route without the method, nor an unknown path', () => {
   expect(CALL_HANDLING.match('GET', '/sessions//status')).toEqual({
     kind: 'not-found',
     allowed: [],
@@ -143,4 +143,32 @@ test('names a parameter after the route that matched when sibling routes name it
     target: 'POST /{contactId}/{userPhone}',
     pathParams: { contactId: 'sales', userPhone: 'status' },
   })
+})
+
+test('matches an empty segment to the parameter of a route that takes the method, with the value empty', () => {
+  expect(CALL_HANDLING.match('GET', '/sessions/')).toEqual({
+    kind: 'matched',
+    target: 'GET /sessions/{mediaSessionId}',
+    pathParams: { mediaSessionId: '' },
+  })
+  expect(CALL_HANDLING.match('PUT', '/sessions//status')).toEqual({
+    kind: 'matched',
+    target: 'PUT /sessions/{mediaSessionId}/status',
+    pathParams: { mediaSessionId: '' },
+  })
+})
+
+test('prefers the empty parameter of GET /subscriptions/{id} over the list one segment up', () => {
+  const index = createIndex([
+    ['GET', '/subscriptions'],
+    ['POST', '/subscriptions'],
+    ['GET', '/subscriptions/{subscriptionId}'],
+  ])
+  expect(index.match('GET', '/subscriptions/')).toEqual({
+    kind: 'matched',
+    target: 'GET /subscriptions/{subscriptionId}',
+    pathParams: { subscriptionId: '' },
+  })
+  expect(index.match('GET', '/subscriptions')).toMatchObject({ target: 'GET /subscriptions' })
+  expect(index.match('POST', '/subscriptions/')).toMatchObject({ target: 'POST /subscriptions' })
 })
