@@ -40,6 +40,9 @@ interface MediaSessionStatusChange {
   locationDetails?: unknown
 }
 
+/** What the network needs to place a call, whether or not the served schema requires it. */
+const CREATE_NEEDS = ['originatorAddress', 'receiverAddress', 'offer'] as const
+
 const created = (call: Call): FaceResponse => ({ status: 201, body: toMediaSession(call) })
 
 /** The caller may see a call only from its own end; anyone else is told it does not exist. */
@@ -60,6 +63,15 @@ export function createOperations(deps: CallHandlingDeps) {
         )
       }
       const body = request.body as MediaSessionCreate
+      // Releases r1.2 and r2.2 take MediaSessionInformation, which requires nothing; a call
+      // still needs both parties and an offer. That is a 400, and it comes before the token
+      // context check (docs/call-handling.md, "Order of checks").
+      const absent = CREATE_NEEDS.filter((field) => body[field] === undefined)
+      if (absent.length > 0) {
+        return invalidArgument(
+          `Client specified an invalid argument: ${absent.join(', ')} ${absent.length > 1 ? 'are' : 'is'} required to create a session; send originatorAddress, receiverAddress and offer.`,
+        )
+      }
       const { principal } = request
       // CAMARA: the originator must be the token's subscriber, or withheld (RFC 3323 anonymous).
       if (
