@@ -9,6 +9,7 @@ import {
   compileCallbacks,
   formatSpecProblem,
   validateCallbackRequest,
+  type CompileCache,
   type CompiledSpec,
 } from '../contract/index.js'
 import {
@@ -49,6 +50,7 @@ export interface EventsFeatureOptions {
   readonly seed: number
   readonly strict: boolean
   readonly deliveryTimeoutMs: number
+  readonly compileCache: CompileCache
 }
 
 export interface EventsFeature {
@@ -72,7 +74,7 @@ export interface EventsFeature {
  */
 export function createEventsFeature(options: EventsFeatureOptions): EventsFeature {
   const { clock, events, journal, logger } = options
-  const compiled = compileCallbacks(options.eventsSpec.spec)
+  const compiled = compileCallbacks(options.eventsSpec.spec, options.compileCache)
   if (!compiled.ok) throw new StartupError(compiled.error.map(formatSpecProblem))
   const callback = compiled.value.get(NOTIFICATIONS_CALLBACK)
   if (!callback) {

@@ -2,7 +2,12 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
 import type { Control, Face } from '../apis/index.js'
-import { formatSpecProblem, loadSpec, type CompiledSpec } from '../contract/index.js'
+import {
+  formatSpecProblem,
+  loadSpec,
+  type CompileCache,
+  type CompiledSpec,
+} from '../contract/index.js'
 import {
   DomainEvents,
   Network,
@@ -21,7 +26,7 @@ import { createEventsFeature } from './create-events-feature.js'
 import { createLogger } from './create-logger.js'
 import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
 import { resolveOptions, type SimulatorOptions } from './options.js'
-import { installBuiltInCache } from './precompiled-cache.js'
+import { processCompileCache } from './precompiled-cache.js'
 import { BUILT_IN_SCENARIOS_DIR } from './load-scenarios-from-disk.js'
 import { readCallTemplates } from './read-call-templates.js'
 import { StartupError, builtInPath, readSource } from './read-sources.js'
@@ -60,12 +65,15 @@ export interface RunningSimulator {
   close(): Promise<void>
 }
 
-function loadFaceSpecs(userSpecs: readonly string[]): Map<FaceDefinition, CompiledSpec> {
+function loadFaceSpecs(
+  userSpecs: readonly string[],
+  cache: CompileCache,
+): Map<FaceDefinition, CompiledSpec> {
   const problems: string[] = []
   const compiled = new Map<FaceDefinition, CompiledSpec>()
   const load = (file: string): CompiledSpec | undefined => {
     const { text, source } = readSource(file)
-    const result = loadSpec(text, source)
+    const result = loadSpec(text, source, cache)
     if (result.ok) return result.value
     problems.push(...result.error.map(formatSpecProblem))
     return undefined
@@ -103,11 +111,15 @@ function specOf(specs: ReadonlyMap<FaceDefinition, CompiledSpec>, faceId: string
 /**
  * The composition root: the only place that builds a real clock, reads files, wires event
  * subscribers and listens on a port. The CLI and the tests build callsim through here.
+ * Specs, scenarios and validators compile through `compileCache`: by default the process's
+ * one, which starts from the build's dist/spec-cache (no YAML parse or ajv code generation
+ * for the built-in files) and keeps what it compiles for the next simulator.
  */
-export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simulator {
+export function createSimulator(
+  overrides: Partial<SimulatorOptions> = {},
+  compileCache: CompileCache = processCompileCache(),
+): Simulator {
   const options = resolveOptions(overrides)
-  // Built-in YAML and validators from the build (dist/spec-cache): no parse or ajv codegen here.
-  installBuiltInCache()
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff)
   const clock: Clock =
     options.clock === 'virtual' ? new VirtualClock(options.clockStartMs) : new SystemClock()
@@ -126,7 +138,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
   // Fault draws have a stream of their own, so they never shift the calls' seeded data.
   const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17))
   const tokens = createTokenService(options.tokenSecret, clock)
-  const specs = loadFaceSpecs(options.specs)
+  const specs = loadFaceSpecs(options.specs, compileCache)
   const allScopes = [
     ...new Set(
       [...specs.values()].flatMap((spec) =>
@@ -148,6 +160,7 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     seed,
     strict: options.strict,
     deliveryTimeoutMs: options.deliveryTimeoutMs,
+    compileCache,
   })
 
   const control: Control = {
@@ -193,9 +206,10 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     events,
     seed,
     retentionMs: options.retentionMs,
-    callTemplates: readCallTemplates(options.callTemplates),
+    callTemplates: readCallTemplates(options.callTemplates, compileCache),
     subscriptions: eventsFeature.subscriptions,
     allowHttpSinks: options.allowHttpSinks,
+    compileCache,
   }
   const faces = [...specs].map(([definition, spec]) => definition.create(spec, deps))
   const fallbackFace =
@@ -204,7 +218,13 @@ export function createSimulator(overrides: Partial<SimulatorOptions> = {}): Simu
     ...(options.builtInScenarios ? [BUILT_IN_SCENARIOS_DIR] : []),
     ...options.scenarioDirs,
   ]
-  const scenarioReloader = createScenarioReloader(scenarioDirs, faces, scenarios, logger)
+  const scenarioReloader = createScenarioReloader(
+    scenarioDirs,
+    faces,
+    scenarios,
+    logger,
+    compileCache,
+  )
   const loaded = scenarioReloader.load()
   if (!loaded.ok) throw new StartupError(loaded.error)
   const watcher = options.watchScenarios

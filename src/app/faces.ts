@@ -10,7 +10,7 @@ import {
   type Face,
   type SelectLifecycle,
 } from '../apis/index.js'
-import type { CompiledSpec } from '../contract/index.js'
+import type { CompileCache, CompiledSpec } from '../contract/index.js'
 import {
   ok,
   type Clock,
@@ -40,6 +40,8 @@ export interface FaceDeps {
   readonly subscriptions: Subscriptions
   /** Accept http:// sinks on loopback addresses (docs/events.md). */
   readonly allowHttpSinks: boolean
+  /** Where the Events face compiles its spec relaxed for allowHttpSinks. */
+  readonly compileCache: CompileCache
 }
 
 export interface FaceDefinition {
@@ -99,6 +101,7 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
       createEventsFace(spec, {
         subscriptions: deps.subscriptions,
         allowHttpSinks: deps.allowHttpSinks,
+        compileCache: deps.compileCache,
         checkDevice:
           deps.registration === 'optional'
             ? undefined

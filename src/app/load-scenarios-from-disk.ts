@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { injectedErrorOf, type Face } from '../apis/index.js'
+import type { CompileCache } from '../contract/index.js'
 import { err, ok, type Result } from '../core/index.js'
 import {
   checkAgainstSpec,
@@ -19,16 +20,22 @@ export const BUILT_IN_SCENARIOS_DIR = builtInPath('scenarios')
 
 const SCENARIO_EXTENSIONS = new Set(['.yaml', '.yml', '.json'])
 
-let loader: ScenarioLoader | undefined
+const loaders = new WeakMap<CompileCache, ScenarioLoader>()
 
-/** The published schemas, compiled once per process (tests build many simulators). */
-function scenarioLoader(): ScenarioLoader {
-  const read = (file: string): object =>
-    JSON.parse(readFileSync(builtInPath(file), 'utf8')) as object
-  // The scenario schema's `steps` refers to the runner's steps schema by its $id.
-  loader ??= createScenarioLoader(read('spec/callsim-scenario.schema.json'), [
-    read('spec/callsim-steps.schema.json'),
-  ])
+/** The published schemas, compiled once per cache (tests build many simulators). */
+function scenarioLoader(cache: CompileCache): ScenarioLoader {
+  let loader = loaders.get(cache)
+  if (!loader) {
+    const read = (file: string): object =>
+      JSON.parse(readFileSync(builtInPath(file), 'utf8')) as object
+    // The scenario schema's `steps` refers to the runner's steps schema by its $id.
+    loader = createScenarioLoader(
+      read('spec/callsim-scenario.schema.json'),
+      [read('spec/callsim-steps.schema.json')],
+      cache,
+    )
+    loaders.set(cache, loader)
+  }
   return loader
 }
 
@@ -90,6 +97,7 @@ export function faultTargetsOf(faces: readonly Face[]): FaultTargets {
 export function loadScenariosFromDisk(
   dirs: readonly string[],
   faces: readonly Face[],
+  cache: CompileCache,
 ): Result<Scenario[], string[]> {
   const problems: string[] = []
   const files: ScenarioFile[] = []
@@ -108,7 +116,7 @@ export function loadScenariosFromDisk(
       }
     }
   }
-  const loaded = scenarioLoader().load(files)
+  const loaded = scenarioLoader(cache).load(files)
   if (!loaded.ok) return err([...problems, ...loaded.error.map(formatScenarioProblem)])
   problems.push(...checkAgainstSpec(loaded.value, faultTargetsOf(faces)).map(formatScenarioProblem))
   return problems.length > 0 ? err(problems) : ok(loaded.value)

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  installPrecompiledCache,
+  CompileCache,
   type PrecompiledCache,
   type RecordedCache,
   type ValidateFunction,
@@ -110,16 +110,18 @@ function lazyValidator(load: () => ValidateFunction): ValidateFunction {
   return validate
 }
 
-let installed = false
+let processCache: CompileCache | undefined
 
-/** Loads this build's cache once per process and lets the contract layer consult it. */
-export function installBuiltInCache(): void {
-  if (installed) return
-  installed = true
-  installPrecompiledCache(loadPrecompiledCache())
+/**
+ * The process's one CompileCache, backed by this build's dist/spec-cache when it fits: every
+ * simulator built in the process (the tests build hundreds) shares its compiled specs.
+ */
+export function processCompileCache(): CompileCache {
+  processCache ??= new CompileCache({ precompiled: loadPrecompiledCache() })
+  return processCache
 }
 
-/** Writes a recorded cache (recordPrecompiledCache) as files; returns what it wrote. */
+/** Writes what a recording CompileCache saw (its recorded()) as files; returns what it wrote. */
 export function writePrecompiledCache(
   recorded: RecordedCache,
   dir: string = CACHE_DIR,

@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs'
 import type { Face } from '../apis/index.js'
+import type { CompileCache } from '../contract/index.js'
 import { err, ok, type Result } from '../core/index.js'
 import type { Logger } from '../http/index.js'
 import type { ScenarioEngine } from '../scenario/index.js'
@@ -28,10 +29,11 @@ export function createScenarioReloader(
   faces: readonly Face[],
   engine: ScenarioEngine,
   logger: Logger,
+  cache: CompileCache,
 ): ScenarioReloader {
   const listeners = new Set<(outcome: ReloadOutcome) => void>()
   const load = (): ReloadOutcome => {
-    const loaded = loadScenariosFromDisk(dirs, faces)
+    const loaded = loadScenariosFromDisk(dirs, faces, cache)
     if (!loaded.ok) return err(loaded.error)
     const { droppedActivations } = engine.replace(loaded.value)
     return ok({ count: engine.list().length, droppedActivations })

@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv'
+import { CompileCache } from './compile-cache.js'
 import type { SpecProblem } from './errors.js'
 import { HTTP_METHODS, deref, isObject, type LoadedSpec } from './load-spec.js'
 import { err, ok, type Result } from './result.js'
@@ -40,10 +41,11 @@ export function callbackKey(name: string, expression: string, method: string): s
  */
 export function compileCallbacks(
   spec: LoadedSpec,
+  cache: CompileCache = new CompileCache(),
 ): Result<ReadonlyMap<string, CompiledCallback>, SpecProblem[]> {
   const problems: SpecProblem[] = []
-  // The same compiler as the operations' bodies, so the build-time cache covers callbacks too.
-  const { bodies } = createSchemaCompilers(spec)
+  // The same compiler as the operations' bodies, so the cache covers callbacks too.
+  const { bodies } = createSchemaCompilers(spec, cache)
   const compile = (pointer: string): ValidateFunction | undefined => {
     try {
       return bodies.compile({ $ref: `request.json#${pointer}` })

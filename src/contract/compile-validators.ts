@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
+import { CompileCache } from './compile-cache.js'
 import type { SpecProblem } from './errors.js'
 import { HTTP_METHODS, deref, isObject, type JsonObject, type LoadedSpec } from './load-spec.js'
 import type { Direction } from './openapi-schemas.js'
@@ -66,11 +67,14 @@ export interface CompiledSpec {
 
 /**
  * Compiles every parameter, body and response validator of a spec and indexes its routes.
- * Validators come from the build-time cache when it has them (schema-compiler.ts).
+ * Validators come from the cache when it has them (compile-cache.ts).
  */
-export function compileSpec(spec: LoadedSpec): Result<CompiledSpec, SpecProblem[]> {
+export function compileSpec(
+  spec: LoadedSpec,
+  cache: CompileCache = new CompileCache(),
+): Result<CompiledSpec, SpecProblem[]> {
   const problems: SpecProblem[] = []
-  const { bodies, params } = createSchemaCompilers(spec)
+  const { bodies, params } = createSchemaCompilers(spec, cache)
 
   const compile = (
     compiler: SchemaCompiler,

@@ -24,15 +24,8 @@ export {
   type LoadedSpec,
 } from './load-spec.js'
 export { OperationIndex, type RouteMatch, type RouteMiss } from './operation-index.js'
-export {
-  acceptedAtBuild,
-  compileJsonSchema,
-  installPrecompiledCache,
-  recordAccepted,
-  recordPrecompiledCache,
-  type PrecompiledCache,
-  type RecordedCache,
-} from './schema-compiler.js'
+export { CompileCache, sha256, type PrecompiledCache, type RecordedCache } from './compile-cache.js'
+export { compileJsonSchema } from './schema-compiler.js'
 export { err, ok, type Result } from './result.js'
 export { mediaTypeOf, toViolations } from './validate.js'
 export { validateRequest, type RequestParts, type ValidatedRequest } from './validate-request.js'
@@ -45,16 +38,37 @@ export {
 } from './violation.js'
 export { parsePointer, parseYamlSource, toPointer, type YamlSource } from './yaml-source.js'
 
+import { CompileCache } from './compile-cache.js'
 import { compileSpec, type CompiledSpec } from './compile-validators.js'
 import type { SpecProblem } from './errors.js'
 import { parseSpec } from './load-spec.js'
 import type { Result } from './result.js'
 
 /**
- * Parses, checks and compiles a spec in one go.
- * @example loadSpec(readFileSync(file, 'utf8'), 'spec/camara/webrtc-call-handling.yaml')
+ * Parses, checks and compiles a spec in one go, once per source and text for a given cache:
+ * the result is shared, so its document is frozen.
+ * @example loadSpec(readFileSync(file, 'utf8'), 'spec/camara/webrtc-call-handling.yaml', cache)
  */
-export function loadSpec(text: string, source: string): Result<CompiledSpec, SpecProblem[]> {
-  const parsed = parseSpec(text, source)
-  return parsed.ok ? compileSpec(parsed.value) : parsed
+export function loadSpec(
+  text: string,
+  source: string,
+  cache: CompileCache = new CompileCache(),
+): Result<CompiledSpec, SpecProblem[]> {
+  return cache.spec(
+    source,
+    text,
+    () => {
+      const parsed = parseSpec(text, source, cache)
+      return parsed.ok ? compileSpec(parsed.value, cache) : parsed
+    },
+    (loaded) => {
+      if (loaded.ok) deepFreeze(loaded.value.spec.document)
+    },
+  )
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
+  Object.freeze(value)
+  for (const child of Object.values(value)) deepFreeze(child)
 }

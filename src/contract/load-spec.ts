@@ -1,3 +1,4 @@
+import { CompileCache } from './compile-cache.js'
 import type { SpecProblem } from './errors.js'
 import { err, ok, type Result } from './result.js'
 import { parsePointer, parseYamlSource, toPointer, type YamlSource } from './yaml-source.js'
@@ -62,8 +63,12 @@ export function deref(document: unknown, value: unknown): { value: unknown; poin
  * Parses an OpenAPI 3.0 or 3.1 document from YAML or JSON text and checks what callsim needs
  * from it: version, paths, operationIds, resolvable local `$ref`s and a servers URL.
  */
-export function parseSpec(text: string, source: string): Result<LoadedSpec, SpecProblem[]> {
-  const parsed = parseYamlSource(text, source)
+export function parseSpec(
+  text: string,
+  source: string,
+  cache: CompileCache = new CompileCache(),
+): Result<LoadedSpec, SpecProblem[]> {
+  const parsed = parseYamlSource(text, source, cache)
   if (!parsed.ok) return parsed
   const { data, lineOf } = parsed.value
   const problems: SpecProblem[] = []

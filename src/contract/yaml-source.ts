@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import type * as Yaml from 'yaml'
 import type { SpecProblem } from './errors.js'
 import { err, ok, type Result } from './result.js'
-import { cachedDocument, recordDocument } from './schema-compiler.js'
+import { CompileCache } from './compile-cache.js'
 
 // The YAML parser is loaded on first use: a text found in the build-time cache needs it only
 // if a problem has to be reported with its line.
@@ -28,14 +28,23 @@ export function toPointer(segments: readonly (string | number)[]): string {
   return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')
 }
 
-export function parseYamlSource(text: string, source: string): Result<YamlSource, SpecProblem[]> {
-  const cached = cachedDocument(text)
+/**
+ * Parses YAML or JSON text, through the cache: a text parsed before (in this process, or by the
+ * build) is not parsed again unless a line it does not know is asked for.
+ */
+export function parseYamlSource(
+  text: string,
+  source: string,
+  cache: CompileCache = new CompileCache(),
+): Result<YamlSource, SpecProblem[]> {
+  const cached = cache.document(text)
   if (cached) {
-    // The build parsed this very text without errors and kept the lines start-up looked up;
-    // any other line (for a message) needs the parse after all.
+    // This very text was parsed without errors before; a line the cache does not know (for a
+    // message) needs the parse after all.
     let parsed: YamlSource | undefined
     const lineOf = (pointer: string): number | undefined => {
-      if (Object.hasOwn(cached.lines, pointer)) return cached.lines[pointer] ?? undefined
+      const known = cached.lineOf(pointer)
+      if (known !== undefined) return known ?? undefined
       if (!parsed) {
         const result = parseYaml(text, source)
         if (!result.ok) return undefined
@@ -47,17 +56,8 @@ export function parseYamlSource(text: string, source: string): Result<YamlSource
   }
   const result = parseYaml(text, source)
   if (!result.ok) return result
-  const recordLine = recordDocument(text, result.value.data)
-  if (!recordLine) return result
   const { data, lineOf } = result.value
-  return ok({
-    data,
-    lineOf: (pointer) => {
-      const line = lineOf(pointer)
-      recordLine(pointer, line)
-      return line
-    },
-  })
+  return ok({ data, lineOf: cache.keepDocument(text, data, lineOf) })
 }
 
 function parseYaml(text: string, source: string): Result<YamlSource, SpecProblem[]> {

@@ -1,9 +1,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import {
-  acceptedAtBuild,
+  CompileCache,
   compileJsonSchema,
   parseYamlSource,
-  recordAccepted,
   toPointer,
   type YamlSource,
 } from '../contract/index.js'
@@ -147,20 +146,20 @@ export interface ScenarioLoader {
 export function createScenarioLoader(
   schema: object,
   referenced: readonly object[] = [],
+  cache: CompileCache = new CompileCache(),
 ): ScenarioLoader {
   // The project's own format: strict, so a typo in the schema fails at once, and every error reported.
-  // Through the contract layer's compiler, so that a built callsim takes it from dist/spec-cache.
-  const validate: ValidateFunction = compileJsonSchema(embedReferenced(schema, referenced), {
-    allErrors: true,
-    strict: true,
-    allowUnionTypes: true,
-    verbose: true,
-  })
+  // Through the contract layer's cache, so that a built callsim takes it from dist/spec-cache.
+  const validate: ValidateFunction = compileJsonSchema(
+    embedReferenced(schema, referenced),
+    { allErrors: true, strict: true, allowUnionTypes: true, verbose: true },
+    cache,
+  )
   return {
     load(files) {
       const problems: ScenarioProblem[] = []
       const scenarios: Scenario[] = []
-      for (const file of files) scenarios.push(...loadFile(file, validate, problems))
+      for (const file of files) scenarios.push(...loadFile(file, validate, cache, problems))
       problems.push(...duplicateIds(scenarios))
       return problems.length > 0 ? err(problems) : ok(scenarios)
     },
@@ -187,9 +186,10 @@ function embedReferenced(schema: object, referenced: readonly object[]): object 
 function loadFile(
   file: ScenarioFile,
   validate: ValidateFunction,
+  cache: CompileCache,
   problems: ScenarioProblem[],
 ): Scenario[] {
-  const parsed = parseYamlSource(file.text, file.source)
+  const parsed = parseYamlSource(file.text, file.source, cache)
   if (!parsed.ok) {
     problems.push(
       ...parsed.error.map((p) => ({
@@ -212,8 +212,9 @@ function loadFile(
     )
     return []
   }
-  // The build checked the shipped files with this same validator; any other text is checked here.
-  if (!acceptedAtBuild(validate, file.text)) {
+  // A text this same validator accepted before (the build checked the shipped files) is not
+  // checked again; any other text is checked here.
+  if (!cache.accepted(validate, file.text)) {
     if (!validate(yaml.data)) {
       for (const error of usefulErrors(validate.errors ?? [])) {
         const { pointer, message } = explain(error)
@@ -221,7 +222,7 @@ function loadFile(
       }
       return []
     }
-    recordAccepted(validate, file.text)
+    cache.accept(validate, file.text)
   }
   const data = yaml.data as { scenarios?: Readonly<Record<string, RawScenario>> } & RawScenario
   if (data.scenarios) {

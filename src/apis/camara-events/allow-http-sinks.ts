@@ -1,4 +1,9 @@
-import { compileSpec, isObject, type CompiledSpec } from '../../contract/index.js'
+import {
+  compileSpec,
+  isObject,
+  type CompileCache,
+  type CompiledSpec,
+} from '../../contract/index.js'
 
 /** https as the spec demands, or http to a loopback address (localhost, 127.x.x.x, [::1]). */
 export const HTTPS_OR_LOOPBACK_HTTP =
@@ -9,7 +14,7 @@ export const HTTPS_OR_LOOPBACK_HTTP =
  * demands https also accepts loopback http, in requests and in the Subscription responses
  * that echo the sink. Nothing else in the contract changes. Compiled once, at start-up.
  */
-export function allowHttpSinks(spec: CompiledSpec): CompiledSpec {
+export function allowHttpSinks(spec: CompiledSpec, cache: CompileCache): CompiledSpec {
   const document = structuredClone(spec.spec.document)
   const components = isObject(document.components) ? document.components : {}
   let relaxed = 0
@@ -22,7 +27,7 @@ export function allowHttpSinks(spec: CompiledSpec): CompiledSpec {
     }
   }
   if (relaxed === 0) return spec
-  const compiled = compileSpec({ ...spec.spec, document })
+  const compiled = compileSpec({ ...spec.spec, document }, cache)
   if (!compiled.ok) {
     throw new Error(
       `Failed to relax the sink pattern of ${spec.spec.source}: ${compiled.error.map((p) => p.message).join('; ')}`,

@@ -1,4 +1,4 @@
-import type { CompiledSpec } from '../../contract/index.js'
+import type { CompileCache, CompiledSpec } from '../../contract/index.js'
 import { formatCamaraInjectedError } from '../camara-common/error-info.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { allowHttpSinks } from './allow-http-sinks.js'
@@ -13,8 +13,11 @@ export type { DeviceProblem, EventsDeps }
  * The CAMARA WebRTC Events face: subscriptions to session, invitation and registration events.
  * The events themselves are sent by notify/, which reads the same subscription store.
  */
-export function createEventsFace(spec: CompiledSpec, deps: EventsDeps): Face {
-  const served = deps.allowHttpSinks ? allowHttpSinks(spec) : spec
+export function createEventsFace(
+  spec: CompiledSpec,
+  deps: EventsDeps & { readonly compileCache: CompileCache },
+): Face {
+  const served = deps.allowHttpSinks ? allowHttpSinks(spec, deps.compileCache) : spec
   const handlers = createOperations(deps)
   assertHandlersCoverSpec(FACE_ID, served, handlers)
   return {

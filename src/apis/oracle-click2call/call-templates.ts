@@ -3,6 +3,7 @@ import {
   isObject,
   parseYamlSource,
   toPointer,
+  type CompileCache,
   type SpecProblem,
 } from '../../contract/index.js'
 import { err, ok, type Result } from '../../core/index.js'
@@ -39,8 +40,12 @@ const FIELDS = new Set(['address', 'name', 'blockedNumbers'])
  * reported, each with file, line and JSON pointer, so a broken file fails start-up once.
  * @example parseCallTemplates('templates:\n  sales:\n    address: tel:+4570101010\n', 'call-templates.yaml')
  */
-export function parseCallTemplates(text: string, source: string): Result<CallTemplates, string[]> {
-  const parsed = parseYamlSource(text, source)
+export function parseCallTemplates(
+  text: string,
+  source: string,
+  cache?: CompileCache,
+): Result<CallTemplates, string[]> {
+  const parsed = parseYamlSource(text, source, cache)
   if (!parsed.ok) return err(parsed.error.map(formatSpecProblem))
   const { data, lineOf } = parsed.value
   const problems: SpecProblem[] = []

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { afterEach, expect, test } from 'vitest'
 import { loadPrecompiledCache, writePrecompiledCache } from '../../../src/app/precompiled-cache.js'
-import { compileJsonSchema, loadSpec, recordPrecompiledCache } from '../../../src/contract/index.js'
+import { CompileCache, compileJsonSchema, loadSpec } from '../../../src/contract/index.js'
 
 const SPEC = `openapi: 3.0.3
 info: { title: Ping, version: '1' }
@@ -26,14 +26,16 @@ const CACHE_ROOT = fileURLToPath(new URL('../../../node_modules/.cache/', import
 const dirs: string[] = []
 
 function setup(
-  task: () => void = () => {
-    if (!loadSpec(SPEC, 'ping.yaml').ok) throw new Error('the test spec does not load')
+  task: (recording: CompileCache) => void = (recording) => {
+    if (!loadSpec(SPEC, 'ping.yaml', recording).ok) throw new Error('the test spec does not load')
   },
 ): string {
   mkdirSync(CACHE_ROOT, { recursive: true })
   const dir = mkdtempSync(path.join(CACHE_ROOT, 'callsim-spec-cache-'))
   dirs.push(dir)
-  writePrecompiledCache(recordPrecompiledCache(task), dir)
+  const recording = new CompileCache({ record: true })
+  task(recording)
+  writePrecompiledCache(recording.recorded(), dir)
   return dir
 }
 
@@ -84,7 +86,9 @@ test('requires a validator module at the first call of one of its validators, no
 })
 
 test("passes ajv's data context through, so a coercing validator replaces a top-level value in its parent", () => {
-  const dir = setup(() => compileJsonSchema({ type: 'integer' }, { coerceTypes: true }))
+  const dir = setup((recording) =>
+    compileJsonSchema({ type: 'integer' }, { coerceTypes: true }, recording),
+  )
   const [[key]] = validatorsOf(dir) as [[string, unknown]]
   const validate = loadPrecompiledCache(dir)?.validator(key)
   if (!validate) throw new Error(`no validator for ${key}`)

@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import {
-  acceptedAtBuild,
+  CompileCache,
   compileJsonSchema,
-  installPrecompiledCache,
-  recordAccepted,
   loadSpec,
   parseYamlSource,
-  recordPrecompiledCache,
   validateRequest,
   type CompiledSpec,
   type PrecompiledCache,
@@ -86,13 +83,11 @@ function updatePet(spec: CompiledSpec, petId: string, body: unknown) {
 }
 
 function record(): RecordedCache {
-  return recordPrecompiledCache(() => {
-    const loaded = loadSpec(SPEC, 'pets.yaml')
-    if (!loaded.ok) throw new Error('the test spec does not load')
-  })
+  const recording = new CompileCache({ record: true })
+  const loaded = loadSpec(SPEC, 'pets.yaml', recording)
+  if (!loaded.ok) throw new Error('the test spec does not load')
+  return recording.recorded()
 }
-
-afterEach(() => installPrecompiledCache(undefined))
 
 test('records the parsed document and one standalone validator per schema a spec compiles', () => {
   const recorded = record()
@@ -108,8 +103,7 @@ test('validates exactly as a fresh compile does, with every validator taken from
   const fresh = loadSpec(SPEC, 'pets.yaml')
   if (!fresh.ok) throw new Error('the test spec does not load')
   const cache = toCache(record())
-  installPrecompiledCache(cache)
-  const cached = loadSpec(SPEC, 'pets.yaml')
+  const cached = loadSpec(SPEC, 'pets.yaml', new CompileCache({ precompiled: cache }))
   if (!cached.ok) throw new Error('the cached spec does not load')
   expect(cache.hits).toBe(3)
 
@@ -133,10 +127,10 @@ test('validates exactly as a fresh compile does, with every validator taken from
 test('hands out a fresh copy of a cached document and the lines start-up asked for', () => {
   const fresh = parseYamlSource(SPEC, 'pets.yaml')
   if (!fresh.ok) throw new Error('the test spec does not parse')
-  const recorded = recordPrecompiledCache(() => {
-    const parsed = parseYamlSource(SPEC, 'pets.yaml')
-    if (parsed.ok) parsed.value.lineOf('/components/schemas/Pet')
-  })
+  const recording = new CompileCache({ record: true })
+  const parsed = parseYamlSource(SPEC, 'pets.yaml', recording)
+  if (parsed.ok) parsed.value.lineOf('/components/schemas/Pet')
+  const recorded = recording.recorded()
   const [hash, json] = [...recorded.documents][0] ?? []
   expect(JSON.parse(json ?? '{}').lines).toEqual({
     '/components/schemas/Pet': fresh.value.lineOf('/components/schemas/Pet'),
@@ -151,10 +145,12 @@ test('hands out a fresh copy of a cached document and the lines start-up asked f
       ),
     ],
   ])
-  installPrecompiledCache(toCache({ documents: marked, modules: [], accepted: new Set() }))
+  const cache = new CompileCache({
+    precompiled: toCache({ documents: marked, modules: [], accepted: new Set() }),
+  })
 
-  const first = parseYamlSource(SPEC, 'pets.yaml')
-  const second = parseYamlSource(SPEC, 'pets.yaml')
+  const first = parseYamlSource(SPEC, 'pets.yaml', cache)
+  const second = parseYamlSource(SPEC, 'pets.yaml', cache)
   if (!first.ok || !second.ok) throw new Error('the cached document does not parse')
   expect(first.value.data).toEqual(fresh.value.data)
   expect(first.value.data).not.toBe(second.value.data)
@@ -167,8 +163,11 @@ test('hands out a fresh copy of a cached document and the lines start-up asked f
 
 test('parses and compiles as usual when a text or schema is not in the cache', () => {
   const cache = toCache(record())
-  installPrecompiledCache(cache)
-  const edited = loadSpec(SPEC.replace('maxLength: 8', 'maxLength: 2'), 'pets.yaml')
+  const edited = loadSpec(
+    SPEC.replace('maxLength: 8', 'maxLength: 2'),
+    'pets.yaml',
+    new CompileCache({ precompiled: cache }),
+  )
   if (!edited.ok) throw new Error('the edited spec does not load')
   expect(cache.hits).toBe(0)
   expect(updatePet(edited.value, '7', { name: 'Rex' }).violations.map((v) => v.keyword)).toEqual([
@@ -183,12 +182,10 @@ test('compiles a self-contained JSON Schema through the same cache', () => {
     properties: { id: { type: 'string', pattern: '^[a-z]+$' } },
   }
   const options = { allErrors: true, strict: true }
-  const recorded = recordPrecompiledCache(() => {
-    compileJsonSchema(schema, options)
-  })
-  const cache = toCache(recorded)
-  installPrecompiledCache(cache)
-  const validate = compileJsonSchema(schema, options)
+  const recording = new CompileCache({ record: true })
+  compileJsonSchema(schema, options, recording)
+  const cache = toCache(recording.recorded())
+  const validate = compileJsonSchema(schema, options, new CompileCache({ precompiled: cache }))
   expect(cache.hits).toBe(1)
   expect(validate({ id: 'abc' })).toBe(true)
   expect(validate({ id: 'ABC' })).toBe(false)
@@ -203,22 +200,55 @@ test('knows a text the build found valid only for the same bytes and the same sc
   }
   const options = { allErrors: true, strict: true }
   const text = 'id: abc\n'
-  const recorded = recordPrecompiledCache(() => {
-    const validate = compileJsonSchema(schema, options)
-    // While recording nothing is known yet: every text is checked.
-    expect(acceptedAtBuild(validate, text)).toBe(false)
-    if (validate({ id: 'abc' })) recordAccepted(validate, text)
-  })
+  const recording = new CompileCache({ record: true })
+  const recordingValidate = compileJsonSchema(schema, options, recording)
+  // While recording nothing is known yet: every text is checked.
+  expect(recording.accepted(recordingValidate, text)).toBe(false)
+  if (recordingValidate({ id: 'abc' })) recording.accept(recordingValidate, text)
+  const recorded = recording.recorded()
   expect(recorded.accepted.size).toBe(1)
-  installPrecompiledCache(toCache(recorded))
-  const validate = compileJsonSchema(schema, options)
-  expect(acceptedAtBuild(validate, text)).toBe(true)
-  expect(acceptedAtBuild(validate, 'id: ABC\n')).toBe(false)
+  const cache = new CompileCache({ precompiled: toCache(recorded) })
+  const validate = compileJsonSchema(schema, options, cache)
+  expect(cache.accepted(validate, text)).toBe(true)
+  expect(cache.accepted(validate, 'id: ABC\n')).toBe(false)
   const stricter = compileJsonSchema(
     { ...schema, properties: { id: { type: 'string', pattern: '^[a-c]+$' } } },
     options,
+    cache,
   )
-  expect(acceptedAtBuild(stricter, text)).toBe(false)
-  installPrecompiledCache(undefined)
-  expect(acceptedAtBuild(validate, text)).toBe(false)
+  expect(cache.accepted(stricter, text)).toBe(false)
+  const empty = new CompileCache()
+  expect(empty.accepted(compileJsonSchema(schema, options, empty), text)).toBe(false)
+})
+
+test('compiles a spec once per cache, and shares it read-only', () => {
+  const cache = new CompileCache()
+  const first = loadSpec(SPEC, 'pets.yaml', cache)
+  const second = loadSpec(SPEC, 'pets.yaml', cache)
+  if (!first.ok || !second.ok) throw new Error('the test spec does not load')
+  expect(second.value).toBe(first.value)
+  expect(Object.isFrozen(first.value.spec.document.components)).toBe(true)
+  expect(() => {
+    ;(first.value.spec.document as Record<string, unknown>).paths = {}
+  }).toThrow(TypeError)
+  // Another text, or the same text under another name (messages carry it), compiles anew.
+  const edited = loadSpec(SPEC.replace('maxLength: 8', 'maxLength: 2'), 'pets.yaml', cache)
+  const renamed = loadSpec(SPEC, 'other-pets.yaml', cache)
+  if (!edited.ok || !renamed.ok) throw new Error('the test spec does not load')
+  expect(edited.value).not.toBe(first.value)
+  expect(renamed.value.spec.source).toBe('other-pets.yaml')
+  expect(updatePet(edited.value, '7', { name: 'Rex' }).violations.map((v) => v.keyword)).toEqual([
+    'maxLength',
+  ])
+})
+
+test('remembers a text a validator accepted, for this validator and these bytes only', () => {
+  const cache = new CompileCache()
+  const validate = compileJsonSchema({ type: 'object', required: ['id'] }, {}, cache)
+  expect(cache.accepted(validate, 'id: 1\n')).toBe(false)
+  cache.accept(validate, 'id: 1\n')
+  expect(cache.accepted(validate, 'id: 1\n')).toBe(true)
+  expect(cache.accepted(validate, 'id: 2\n')).toBe(false)
+  // The same schema through the same cache is the same validator.
+  expect(compileJsonSchema({ type: 'object', required: ['id'] }, {}, cache)).toBe(validate)
 })
