@@ -24,6 +24,7 @@ import type { Notifier } from '../notify/index.js'
 import { ScenarioEngine } from '../scenario/index.js'
 import { createEventsFeature } from './create-events-feature.js'
 import { createLogger } from './create-logger.js'
+import { listenProblem } from './listen-problem.js'
 import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
 import { resolveOptions, type SimulatorOptions } from './options.js'
 import { processCompileCache } from './precompiled-cache.js'
@@ -89,15 +90,23 @@ function loadFaceSpecs(
       [...spec.operations.keys()].some((id) => builtIn.operations.has(id)),
     )
     if (!match) {
-      problems.push(
-        `${spec.spec.source}: none of its operationIds (${[...spec.operations.keys()].join(', ')}) belongs to a face callsim simulates.`,
-      )
+      problems.push(noFaceProblem(spec, compiled))
       continue
     }
     compiled.set(match[0], spec)
   }
   if (problems.length > 0) throw new StartupError(problems)
   return compiled
+}
+
+/** A --spec file that shares no operationId with any face: what it has, and what would fit. */
+function noFaceProblem(
+  spec: CompiledSpec,
+  faces: ReadonlyMap<FaceDefinition, CompiledSpec>,
+): string {
+  const ids = (of: CompiledSpec): string => [...of.operations.keys()].join(', ')
+  const known = [...faces].map(([definition, builtIn]) => `${definition.id} (${ids(builtIn)})`)
+  return `${spec.spec.source}: none of its operationIds (${ids(spec) || 'none'}) is one callsim simulates, so it replaces no face. A --spec file replaces the face it shares operationIds with: ${known.join('; ')}.`
 }
 
 /** The compiled spec of a built-in face; every one of them is always loaded. */
@@ -268,11 +277,7 @@ export function createSimulator(
       new Promise((resolve, reject) => {
         const server = createExpressServer(app).listen(options.port, options.host)
         server.once('error', (error) =>
-          reject(
-            new StartupError([
-              `Failed to listen on ${options.host}:${options.port}: ${error.message}. Choose another --port.`,
-            ]),
-          ),
+          reject(new StartupError([listenProblem(error, options.host, options.port)])),
         )
         server.once('listening', () => {
           const { port } = server.address() as AddressInfo

@@ -28,6 +28,7 @@ import {
   type RunFile,
 } from '../runner/index.js'
 import { collect, parseDurationOption, parseInteger } from './parse-options.js'
+import { EXIT_USAGE, usageError } from './usage.js'
 
 interface RunFlags {
   target?: string
@@ -43,7 +44,6 @@ interface RunFlags {
 
 /** Exit codes: 0 every scenario passed, 1 one failed (or none ran), 2 the run could not start. */
 const EXIT_FAILED = 1
-const EXIT_USAGE = 2
 
 export function registerRun(program: Command): void {
   program
@@ -79,7 +79,8 @@ export function registerRun(program: Command): void {
       30_000,
     )
     .option('--seed <n>', 'seed of the in-process callsim', parseInteger(0, 2 ** 31 - 1), 1)
-    .action(async (paths: string[], flags: RunFlags) => {
+    .action(async (paths: string[], flags: RunFlags, command: Command) => {
+      checkRunFlags(flags, command)
       process.exitCode = await run(paths, flags)
     })
 }
@@ -187,22 +188,32 @@ function toFileProblem(source: string, reason: string): RunFile['problems'][numb
   }
 }
 
-function usage(message: string): number {
+/** Option combinations commander cannot check by itself. */
+function checkRunFlags(flags: RunFlags, command: Command): void {
+  if (flags.token !== undefined && flags.tokenCommand !== undefined)
+    usageError(command, 'give --token or --token-command, not both.')
+  if (flags.target !== undefined) {
+    let protocol = ''
+    try {
+      protocol = new URL(flags.target).protocol
+    } catch {
+      // Not a URL at all: reported below, as a URL of another scheme is.
+    }
+    if (protocol !== 'http:' && protocol !== 'https:')
+      usageError(
+        command,
+        `--target must be an http:// or https:// URL, e.g. http://127.0.0.1:9091; got "${flags.target}".`,
+      )
+  }
+}
+
+/** The run cannot start for a reason that is not an option's syntax (a file's problems). */
+function cannotStart(message: string): number {
   process.stderr.write(`error: ${message}\n`)
   return EXIT_USAGE
 }
 
 async function run(paths: string[], flags: RunFlags): Promise<number> {
-  if (flags.token !== undefined && flags.tokenCommand !== undefined)
-    return usage('give --token or --token-command, not both.')
-  if (flags.target !== undefined) {
-    try {
-      const url = new URL(flags.target)
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme')
-    } catch {
-      return usage(`--target must be an http:// or https:// URL, got "${flags.target}".`)
-    }
-  }
   const collected = collectFiles(paths)
   // A path that does not exist fails like a bad file: reported, counted, and the run goes on.
   const missing: RunFile[] = collected.missing.map((source) => ({
@@ -215,7 +226,7 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
   let targetUrl = flags.target
   if (targetUrl === undefined) {
     const started = await startInProcess(collected.files, flags)
-    if (typeof started === 'string') return usage(started)
+    if (typeof started === 'string') return cannotStart(started)
     inProcess = started
     targetUrl = started.running.url
   } else {
@@ -238,7 +249,7 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
   if (userSpecs.problems.length > 0) {
     await simulator?.close()
     inProcess?.cleanup()
-    return usage(
+    return cannotStart(
       `--spec files have problems:\n${userSpecs.problems.map((p) => `  - ${p}`).join('\n')}`,
     )
   }

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { DEFAULT_TOKEN_SECRET, createTokenService } from '../app/index.js'
 import { parseDurationOption } from './parse-options.js'
 import { DEFAULT_SUBSCRIBER } from './serve.js'
+import { usageError } from './usage.js'
 
 const SYSTEM_CLOCK = {
   kind: 'system',
@@ -32,26 +33,26 @@ export function registerToken(program: Command): void {
       'HS256 secret (default: $CALLSIM_TOKEN_SECRET or the documented dev secret)',
     )
     .action(
-      async (flags: {
-        sub: string
-        scope: string
-        expiresIn: number
-        claim?: string[]
-        secret?: string
-      }) => {
-        if (!/^(tel|sip):/.test(flags.sub)) {
-          process.stderr.write(`error: --sub must be a tel: or sip: address, got "${flags.sub}".\n`)
-          process.exitCode = 2
-          return
-        }
+      async (
+        flags: {
+          sub: string
+          scope: string
+          expiresIn: number
+          claim?: string[]
+          secret?: string
+        },
+        command: Command,
+      ) => {
+        if (!/^(tel|sip):/.test(flags.sub))
+          usageError(
+            command,
+            `--sub must be a tel: or sip: address, e.g. tel:+15550001; got "${flags.sub}".`,
+          )
         const claims: Record<string, unknown> = {}
         for (const pair of flags.claim ?? []) {
           const [name, ...rest] = pair.split('=')
-          if (!name || rest.length === 0) {
-            process.stderr.write(`error: --claim takes name=value, got "${pair}".\n`)
-            process.exitCode = 2
-            return
-          }
+          if (!name || rest.length === 0)
+            usageError(command, `--claim takes name=value, e.g. accessLevel=ADMIN; got "${pair}".`)
           const value = rest.join('=')
           claims[name] = value.includes(',') ? value.split(',') : value
         }

@@ -1,15 +1,16 @@
 import type { Command } from 'commander'
 import { StartupError, createSimulator, faultTargetsOf, type Simulator } from '../app/index.js'
-import { validateFiles } from '../runner/index.js'
+import { validateFiles, type ServeVerdict } from '../runner/index.js'
 
 /** Exit codes: 0 no problem, 1 at least one problem (or nothing to check). */
 const EXIT_PROBLEMS = 1
 
 /**
- * The faces a callsim would mount with these spec files, for the fault checks: the given files
- * where they replace a built-in spec, the built-in faces if they do not fit any.
+ * What `callsim serve --spec <specFiles>` would do, found by building that very simulator (so
+ * validate and serve cannot disagree on a file): its refusals, and the faces it would mount for
+ * the fault checks; when it refuses, the built-in faces stand in for them.
  */
-function facesFor(specFiles: readonly string[]): Simulator['faces'] {
+function serveVerdict(specFiles: readonly string[]): ServeVerdict {
   const options = {
     clock: 'virtual',
     logLevel: 'silent',
@@ -17,14 +18,16 @@ function facesFor(specFiles: readonly string[]): Simulator['faces'] {
     seed: 1,
   } as const
   let simulator: Simulator
+  let problems: readonly string[] = []
   try {
     simulator = createSimulator({ ...options, specs: specFiles })
   } catch (error) {
     if (!(error instanceof StartupError)) throw error
+    problems = error.problems
     simulator = createSimulator(options)
   }
   simulator.dispose()
-  return simulator.faces
+  return { problems, faultTargets: faultTargetsOf(simulator.faces) }
 }
 
 export function registerValidate(program: Command): void {
@@ -36,7 +39,7 @@ export function registerValidate(program: Command): void {
       'OpenAPI files, scenario files, or directories to search for .yaml/.yml/.json files',
     )
     .action((paths: string[]) => {
-      const report = validateFiles(paths, (specFiles) => faultTargetsOf(facesFor(specFiles)))
+      const report = validateFiles(paths, serveVerdict)
       for (const source of report.skipped)
         process.stdout.write(`${source}: a JSON Schema, not a spec or scenario file; skipped\n`)
       const checked = report.specs + report.scenarios

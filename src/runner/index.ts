@@ -64,7 +64,7 @@ export {
   type StepOutcome,
 } from './run-scenario.js'
 export { Sink, type ReceivedCallback } from './sink.js'
-export { validateFiles, type ValidationReport } from './validate-files.js'
+export { validateFiles, type ServeVerdict, type ValidationReport } from './validate-files.js'
 export { CONTROL_BASE_PATH, Target, type TargetKind } from './target.js'
 export {
   DEFAULT_SUBSCRIBER,

@@ -34,16 +34,24 @@ interface TextFile {
   readonly text: string
 }
 
+/** What `callsim serve --spec <files>` makes of the spec files that load. */
+export interface ServeVerdict {
+  /** Why serve would refuse the files (e.g. one matches no face), one line each. */
+  readonly problems: readonly string[]
+  /** The operations scenarios may target on the faces serve would mount. */
+  readonly faultTargets: FaultTargets
+}
+
 /**
  * Checks OpenAPI and scenario files without serving: a file with an `openapi` (or `swagger`) key
- * is a spec, one with `$schema` a JSON Schema (skipped), anything else a scenario file. Scenario
- * files are checked as `callsim serve` loads them (their fault plans against the faces that
- * `faultTargetsFor` builds from the valid spec files) and as `callsim run` plays them (their steps
- * against the built-in specs and the given ones).
+ * is a spec, one with `$schema` a JSON Schema (skipped), anything else a scenario file. Spec files
+ * are checked as `callsim serve --spec` takes them (`serveVerdict` asks the same code), scenario
+ * files as serve loads them (their fault plans against the faces it would mount) and as
+ * `callsim run` plays them (their steps against the built-in specs and the given ones).
  */
 export function validateFiles(
   paths: readonly string[],
-  faultTargetsFor: (specFiles: readonly string[]) => FaultTargets,
+  serveVerdict: (specFiles: readonly string[]) => ServeVerdict,
 ): ValidationReport {
   const collected = collectFiles(paths)
   const problems: string[] = collected.missing.map((given) => `${given}: no such file or directory`)
@@ -72,13 +80,19 @@ export function validateFiles(
     else problems.push(...loaded.error.map(formatSpecProblem))
   }
 
-  if (scenarioFiles.length > 0) {
+  const verdict =
+    specs.length > 0 || scenarioFiles.length > 0
+      ? serveVerdict(specs.map(({ file }) => file))
+      : undefined
+  problems.push(...(verdict?.problems ?? []))
+
+  if (verdict !== undefined && scenarioFiles.length > 0) {
     const stepsSchema = readStepsSchema()
     const checker = createScenarioChecker({
       scenarioSchema: readScenarioSchema(),
       stepsSchema,
       validateSteps: createStepsValidator(stepsSchema),
-      faultTargets: faultTargetsFor(specs.map(({ file }) => file)),
+      faultTargets: verdict.faultTargets,
       catalog: OperationCatalog.create(
         loadBuiltInSpecs(),
         specs.map(({ spec }) => spec),

@@ -298,7 +298,9 @@ test('refuses --token with --token-command before running anything', async () =>
     '--token-command',
     'echo b',
   ])
-  expect(stderr).toBe('error: give --token or --token-command, not both.\n')
+  expect(stderr).toBe(
+    "error: give --token or --token-command, not both.\nRun 'callsim run --help' to see every option.\n",
+  )
   expect(stdout).toBe('')
   expect(code).toBe(2)
 })

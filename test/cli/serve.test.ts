@@ -143,11 +143,12 @@ test('exits 1 for a --spec that is not OpenAPI, and for one that does not exist'
   expect(missing.stderr()).toMatch(/Failed to read \S*nope\.yaml: no such file\./)
 })
 
-test('refuses a bad option value with a message naming the rule', async () => {
+test('refuses a bad option value in one line naming the rule, points to --help and exits 2', async () => {
   const run = callsim(['serve', '--port', 'eighty'])
-  expect(await within(run.exited, 'refusing --port eighty')).not.toBe(0)
-  expect(run.stderr()).toContain(
-    "option '-p, --port <port>' argument 'eighty' is invalid. expected a whole number from 0 to 65535.",
+  expect(await within(run.exited, 'refusing --port eighty')).toBe(2)
+  expect(run.stderr()).toBe(
+    "error: option '-p, --port <port>' argument 'eighty' is invalid. expected a whole number from 0 to 65535.\n" +
+      "Run 'callsim serve --help' to see every option.\n",
   )
 })
 

@@ -126,13 +126,16 @@ test('refuses a subject that is no tel: or sip: address, and a bad lifetime', as
   const badSub = await run(['token', '--sub', 'alice', '--scope', 'x'])
   expect(badSub.code).toBe(2)
   expect(badSub.stdout).toBe('')
-  expect(badSub.stderr).toBe('error: --sub must be a tel: or sip: address, got "alice".\n')
+  expect(badSub.stderr).toBe(
+    'error: --sub must be a tel: or sip: address, e.g. tel:+15550001; got "alice".\n' +
+      "Run 'callsim token --help' to see every option.\n",
+  )
   const badLifetime = await run(['token', '--scope', 'x', '--expires-in', 'soon'])
-  expect(badLifetime.code).not.toBe(0)
+  expect(badLifetime.code).toBe(2)
   expect(badLifetime.stdout).toBe('')
   expect(badLifetime.stderr).toMatch(/--expires-in.*"soon" is not a duration/)
   const noScope = await run(['token'])
-  expect(noScope.code).not.toBe(0)
+  expect(noScope.code).toBe(2)
   expect(noScope.stderr).toMatch(/--scope/)
 })
 
