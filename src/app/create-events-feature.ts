@@ -31,6 +31,7 @@ import {
   type DeliveryRecord,
   type Notifier,
 } from '../notify/index.js'
+import { logDeliveryFailure } from './log-requests.js'
 import { StartupError } from './read-sources.js'
 import { startIncomingCall } from './start-incoming-call.js'
 
@@ -99,6 +100,7 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
     },
     onError: (error) =>
       logger.error({ err: error }, 'callsim failed while settling an event delivery'),
+    onRecord: (record) => logDeliveryFailure(logger, record),
   })
   events.subscribe((event) => notifier.handle(event))
 

@@ -1,25 +1,89 @@
 import { createRequire } from 'node:module'
 import type pino from 'pino'
+import type PinoPretty from 'pino-pretty'
 import { silentLogger, type Logger } from '../http/index.js'
 import type { SimulatorOptions } from './options.js'
 
 const requireModule = createRequire(import.meta.url)
 
 /**
- * callsim's structured log (pino, JSON lines on stdout). pino is loaded with the first line
- * logged: a start-up logs nothing, and loading it cost ~30 ms of every start
- * (docs/performance.md). `silent` never loads it.
+ * The fields of the request, delivery and exchange lines, which messageFormat below turns into
+ * one sentence: pino-pretty does not print them again. No other line uses these names.
  */
-export function createLogger(level: SimulatorOptions['logLevel']): Logger {
+const SENTENCE_FIELDS = [
+  ...['kind', 'method', 'path', 'status', 'ms', 'face', 'operationId', 'scenario', 'violations'],
+  ...['correlator', 'fault', 'reasons', 'result', 'eventType', 'subscriptionId', 'sink'],
+  ...['attempt', 'reason', 'nextAttemptAt'],
+]
+
+type LogRecord = Record<string, unknown>
+
+/** The compact line a person reads in a terminal: pino-pretty prints time and level before it. */
+function sentence(log: LogRecord, messageKey: string): string {
+  const text = (key: string): string => String(log[key] ?? '-')
+  switch (log.kind) {
+    case 'request': {
+      const status = log.status === 0 ? 'dropped' : text('status')
+      const ms = typeof log.ms === 'number' ? log.ms.toFixed(1) : '-'
+      const line = `${text('method')} ${text('path')} ${status} ${ms}ms scenario=${text('scenario')} violations=${text('violations')}`
+      const fault = log.fault === undefined ? '' : ` fault: ${text('fault')}`
+      const reasons = Array.isArray(log.reasons) ? log.reasons.map((r) => ` | ${String(r)}`) : []
+      return `${line}${fault}${reasons.join('')}`
+    }
+    case 'delivery': {
+      const answer = log.status === undefined ? '' : ` (${text('status')})`
+      const next =
+        log.nextAttemptAt === undefined ? '' : `; next attempt at ${text('nextAttemptAt')}`
+      return `event ${text('eventType')} to ${text('sink')} attempt ${text('attempt')} ${text('result')}${answer}: ${text('reason')}${next}`
+    }
+    case 'exchange':
+      return `${text('method')} ${text('path')} in and out:`
+    default:
+      return text(messageKey)
+  }
+}
+
+/** pino-pretty for a terminal: local time, level, and one sentence per request or delivery. */
+function prettyStream(): NodeJS.WritableStream {
+  const pretty = requireModule('pino-pretty') as typeof PinoPretty
+  return pretty({
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: ['pid', 'hostname', ...SENTENCE_FIELDS].join(','),
+    singleLine: true,
+    messageFormat: (log, messageKey) => sentence(log, messageKey),
+  })
+}
+
+/**
+ * callsim's log on stdout: in a terminal (or with --log-format pretty) one readable line per
+ * event through pino-pretty; otherwise (CI, files, --log-format json) pino's JSON lines with
+ * ISO times. pino is loaded with the first line logged: a start-up logs nothing, and loading
+ * it cost ~30 ms of every start (docs/performance.md). `silent` never loads it.
+ */
+export function createLogger(
+  level: SimulatorOptions['logLevel'],
+  format: SimulatorOptions['logFormat'] = 'auto',
+): Logger {
   if (level === 'silent') return silentLogger
-  let logger: Logger | undefined
-  const get = (): Logger => {
-    logger ??= (requireModule('pino') as typeof pino)({ level, base: undefined })
+  const levels = ['debug', 'info', 'warn', 'error']
+  const threshold = levels.indexOf(level)
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true)
+  let logger: pino.Logger | undefined
+  const get = (): pino.Logger => {
+    if (logger === undefined) {
+      const create = requireModule('pino') as typeof pino
+      const options = { level, base: undefined, timestamp: create.stdTimeFunctions.isoTime }
+      // Asynchronous writes, so a busy server does not wait on its terminal or pipe; pino and
+      // pino-pretty flush what is left when the process exits.
+      logger = create(options, pretty ? prettyStream() : create.destination({ sync: false }))
+    }
     return logger
   }
   return {
+    debug: (fields, message) => get().debug(fields, message),
     info: (fields, message) => get().info(fields, message),
     warn: (fields, message) => get().warn(fields, message),
     error: (fields, message) => get().error(fields, message),
+    isLevelEnabled: (wanted) => levels.indexOf(wanted) >= threshold,
   }
 }

@@ -24,6 +24,7 @@ import type { Notifier } from '../notify/index.js'
 import { ScenarioEngine } from '../scenario/index.js'
 import { createEventsFeature } from './create-events-feature.js'
 import { createLogger } from './create-logger.js'
+import { requestLogLine } from './log-requests.js'
 import { listenProblem } from './listen-problem.js'
 import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
 import { resolveOptions, type SimulatorOptions } from './options.js'
@@ -132,7 +133,7 @@ export function createSimulator(
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff)
   const clock: Clock =
     options.clock === 'virtual' ? new VirtualClock(options.clockStartMs) : new SystemClock()
-  const logger: Logger = createLogger(options.logLevel)
+  const logger: Logger = createLogger(options.logLevel, options.logFormat)
   const events = new DomainEvents()
   const network = new Network({
     clock,
@@ -143,7 +144,7 @@ export function createSimulator(
   })
   // A faker of its own (seed + 1), so registering a device does not shift the seeded call ids.
   const registrations = new Registrations({ clock, faker: createFaker(seed + 1), events })
-  const journal = new Journal()
+  const journal = new Journal(requestLogLine(logger))
   // Fault draws have a stream of their own, so they never shift the calls' seeded data.
   const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17))
   const tokens = createTokenService(options.tokenSecret, clock)

@@ -32,6 +32,8 @@ export interface SimulatorOptions {
   /** How long one event delivery attempt may take (real time) before it counts as failed. */
   readonly deliveryTimeoutMs: number
   readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
+  /** `pretty`: one readable line per request; `json`: pino's JSON lines; `auto`: pretty in a terminal. */
+  readonly logFormat: 'auto' | 'pretty' | 'json'
   /** Load the shipped scenarios/ library (default.yaml, lifecycle/, errors/, network/). */
   readonly builtInScenarios: boolean
   /** More scenario folders (`--scenarios`); ids must be unique across all of them. */
@@ -58,6 +60,7 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   allowHttpSinks: false,
   deliveryTimeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS,
   logLevel: 'info',
+  logFormat: 'auto',
   builtInScenarios: true,
   scenarioDirs: [],
   watchScenarios: false,

@@ -20,6 +20,7 @@ interface ServeFlags {
   allowHttpSinks?: boolean
   deliveryTimeout?: number
   logLevel: SimulatorOptions['logLevel']
+  logFormat: SimulatorOptions['logFormat']
   scenarios?: string[]
   watch?: boolean
   adminToken?: string
@@ -105,6 +106,14 @@ export function registerServe(program: Command): void {
         .choices(['silent', 'error', 'warn', 'info', 'debug'])
         .default('info'),
     )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'pretty: one readable line per request; json: pino JSON lines; auto: pretty in a terminal, JSON otherwise',
+      )
+        .choices(['auto', 'pretty', 'json'])
+        .default('auto'),
+    )
     .action(async (flags: ServeFlags) => {
       const simulator = createSimulator({
         host: flags.host,
@@ -122,6 +131,7 @@ export function registerServe(program: Command): void {
         allowHttpSinks: flags.allowHttpSinks ?? false,
         deliveryTimeoutMs: flags.deliveryTimeout,
         logLevel: flags.logLevel,
+        logFormat: flags.logFormat,
         scenarioDirs: flags.scenarios ?? [],
         watchScenarios: flags.watch ?? false,
         adminToken: flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN,

@@ -13,7 +13,7 @@ export function errorHandler(fallback: Face, send: SendReply, logger: Logger): E
   return (error: unknown, req, res, _next) => {
     logger.error(
       { err: error, method: req.method, path: req.originalUrl },
-      'callsim failed while handling a request',
+      `callsim failed while handling ${req.method} ${req.originalUrl}`,
     )
     const context = res.locals.callsim as RequestContext | undefined
     const face = context?.face ?? fallback

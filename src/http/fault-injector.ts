@@ -2,14 +2,12 @@ import type { Request, Response } from 'express'
 import { injectedErrorOf } from '../apis/index.js'
 import type { FaultDecision } from '../scenario/index.js'
 import type { Journal } from './journal.js'
-import type { Logger } from './logger.js'
 import type { RequestContext } from './request-context.js'
 import { toJournalEntry, type SendReply } from './send-reply.js'
 
 export interface FaultInjectorOptions {
   readonly send: SendReply
   readonly journal: Journal
-  readonly logger: Logger
   /** Simulator time, for journal timestamps. */
   readonly now: () => number
   /**
@@ -37,14 +35,11 @@ function malformedBody(decision: FaultDecision): string {
  * this writes the decision on the socket and journals it.
  */
 export function createFaultInjector(options: FaultInjectorOptions): FaultInjector {
-  const { send, journal, logger, now, wait } = options
+  const { send, journal, now, wait } = options
   return (decision, req, res, proceed) => {
     const context = res.locals.callsim as RequestContext
+    // The request's log line carries the label, at warn (src/app/log-requests.ts).
     context.fault = decision.label
-    logger.info(
-      { method: req.method, path: req.originalUrl, fault: decision.label },
-      'scenario fault injected',
-    )
     const gone = (): boolean => res.writableEnded || !res.socket || res.socket.destroyed
     const run = (index: number): void => {
       const action = decision.actions[index]

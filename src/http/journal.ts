@@ -148,10 +148,14 @@ export class Journal {
   readonly requests = new RequestLog(JOURNAL_CAPACITY)
   readonly violations = new Ring<Violation & { readonly at: string }>(JOURNAL_CAPACITY)
 
+  /** `onRecord` hears every finished exchange (the simulator's request log line). */
+  constructor(private readonly onRecord?: (entry: Omit<JournalEntry, 'seq'>) => void) {}
+
   record(entry: Omit<JournalEntry, 'seq'>): void {
     this.requests.push(entry)
     for (const violation of entry.responseViolations)
       this.violations.push({ ...violation, at: entry.at })
+    this.onRecord?.(entry)
   }
 
   recordViolation(violation: Violation, at: string): void {

@@ -22,6 +22,8 @@ export interface SendReplyOptions {
  */
 export function createSendReply(options: SendReplyOptions): SendReply {
   const { journal, logger, now, strict } = options
+  // Decided once: above debug, no request pays for building a detail line.
+  const logDetail = logger.isLevelEnabled('debug')
   return (req, res, reply) => {
     if (res.headersSent) return
     const context = res.locals.callsim as RequestContext
@@ -37,11 +39,8 @@ export function createSendReply(options: SendReplyOptions): SendReply {
         body: outgoing.body,
         headers: context.correlator === undefined ? {} : { 'x-correlator': context.correlator },
       })
+      // The request's log line reports them, at error (src/app/log-requests.ts).
       if (violations.length > 0) {
-        logger.error(
-          { operationId: context.operation.operationId, status: outgoing.status, violations },
-          'callsim sent a response that breaks its own spec',
-        )
         res.setHeader('x-callsim-violations', String(violations.length))
         if (strict) {
           const summary = violations.map((v) => `${v.path}: ${v.message}`).join('; ')
@@ -69,8 +68,38 @@ export function createSendReply(options: SendReplyOptions): SendReply {
       res.setHeader('content-type', 'application/json')
       res.end(payload)
     }
+    if (logDetail) logExchange(logger, req, res, context, outgoing)
     journal.record(toJournalEntry(req, context, outgoing.status, violations, now))
   }
+}
+
+/**
+ * `--log-level debug`: what went in and out, before the request's own line. The bearer token
+ * is cut to its first characters: enough to tell tokens apart, too little to reuse.
+ */
+function logExchange(
+  logger: Logger,
+  req: Request,
+  res: Response,
+  context: RequestContext,
+  reply: FaceResponse,
+): void {
+  const { authorization, ...headers } = req.headers
+  logger.debug(
+    {
+      method: req.method,
+      path: req.originalUrl,
+      request: {
+        headers:
+          authorization === undefined
+            ? headers
+            : { ...headers, authorization: `${authorization.slice(0, 16)}…` },
+        body: context.body,
+      },
+      response: { status: reply.status, headers: res.getHeaders(), body: reply.body },
+    },
+    'exchange',
+  )
 }
 
 // The last timestamp written: a virtual clock stands still, and under load many requests end

@@ -67,6 +67,8 @@ export interface NotifierOptions {
   readonly retry?: RetryPolicy
   /** Hears about callsim's own failures while settling an attempt (a bug, never a sink problem). */
   readonly onError?: (error: unknown) => void
+  /** Hears about every delivery record as it is journaled (the simulator logs the failures). */
+  readonly onRecord?: (record: DeliveryRecord) => void
   /** Replaces the HTTP POST; the simulator always uses the real one. */
   readonly send?: (request: DeliveryRequest) => Promise<DeliveryOutcome>
   readonly journalCapacity?: number
@@ -130,8 +132,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   const record = (entry: Omit<DeliveryRecord, 'seq'>): void => {
     total += 1
-    journal.push({ seq: total, ...entry })
+    const stored = { seq: total, ...entry }
+    journal.push(stored)
     if (journal.length > capacity) journal.shift()
+    options.onRecord?.(stored)
   }
 
   const queueFor = (subscription: Subscription): Queue => {

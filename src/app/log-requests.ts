@@ -1,0 +1,70 @@
+import type { Violation } from '../contract/index.js'
+import type { JournalEntry, Logger } from '../http/index.js'
+import type { DeliveryRecord } from '../notify/index.js'
+
+/**
+ * One line per finished request (`--log-level info`): method, path, status, milliseconds,
+ * governing scenario and violation count. A request that broke the spec, or that a scenario
+ * fault hit, is logged at warn with the reasons (at error when callsim's own response broke
+ * it), so `--log-level warn` shows only those. Undefined when even warn is off: the journal
+ * then calls nothing per request.
+ */
+export function requestLogLine(
+  logger: Logger,
+): ((entry: Omit<JournalEntry, 'seq'>) => void) | undefined {
+  if (!logger.isLevelEnabled('warn')) return undefined
+  const info = logger.isLevelEnabled('info')
+  return (entry) => {
+    const violations = entry.requestViolations.length + entry.responseViolations.length
+    const notable = violations > 0 || entry.fault !== undefined
+    if (!notable && !info) return
+    const fields = {
+      kind: 'request',
+      method: entry.method,
+      path: entry.path,
+      status: entry.status,
+      ms: entry.durationMs,
+      face: entry.face,
+      operationId: entry.operationId,
+      scenario: entry.scenarioId,
+      violations,
+      correlator: entry.correlator,
+    }
+    if (!notable) {
+      logger.info(fields, 'request')
+      return
+    }
+    const detail = {
+      ...fields,
+      fault: entry.fault,
+      reasons: [...entry.requestViolations, ...entry.responseViolations].map(describe),
+    }
+    // A response that breaks callsim's own spec is a callsim bug; the rest is the client's
+    // request or a scenario's doing.
+    if (entry.responseViolations.length > 0) logger.error(detail, 'request')
+    else logger.warn(detail, 'request')
+  }
+}
+
+function describe(violation: Violation): string {
+  return `${violation.direction} ${violation.path}: ${violation.message}`
+}
+
+/** A delivery that did not reach its sink, at warn with the sink's answer or the error. */
+export function logDeliveryFailure(logger: Logger, record: DeliveryRecord): void {
+  if (record.result === 'delivered') return
+  logger.warn(
+    {
+      kind: 'delivery',
+      result: record.result,
+      eventType: record.eventType,
+      subscriptionId: record.subscriptionId,
+      sink: record.sink,
+      attempt: record.attempt,
+      status: record.status,
+      reason: record.error,
+      nextAttemptAt: record.nextAttemptAt,
+    },
+    'event delivery failed',
+  )
+}
