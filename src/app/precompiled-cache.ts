@@ -34,7 +34,7 @@ interface CacheIndex {
 
 /**
  * What else the cached data depends on: the contract code that converts and compiles (as it
- * runs, from this build) and the versions of ajv, ajv-formats and yaml. Any change voids it.
+ * runs, from this build) and the versions of ajv, ajv-formats, re2js and yaml. Any change voids it.
  */
 function fingerprint(): string {
   const hash = createHash('sha256').update(`callsim spec cache ${FORMAT}\n`)
@@ -48,6 +48,10 @@ function fingerprint(): string {
     const { version } = requireModule(`${name}/package.json`) as { version: string }
     hash.update(`${name}@${version}\n`)
   }
+  // re2js's `exports` hides its package.json from require; it sits above its build/ folder.
+  hash.update(
+    readFileSync(path.join(path.dirname(requireModule.resolve('re2js')), '../package.json')),
+  )
   return hash.digest('hex')
 }
 

@@ -14,6 +14,7 @@ export {
   validateCallbackRequest,
   type CompiledCallback,
 } from './compile-callbacks.js'
+export { checkPattern, compilePattern, type CompiledPattern } from './compile-pattern.js'
 export { formatSpecProblem, type SpecProblem } from './errors.js'
 export {
   deref,
@@ -23,6 +24,7 @@ export {
   type JsonObject,
   type LoadedSpec,
 } from './load-spec.js'
+export { provesLinear } from './prove-linear.js'
 export { OperationIndex, type RouteMatch, type RouteMiss } from './operation-index.js'
 export { CompileCache, sha256, type PrecompiledCache, type RecordedCache } from './compile-cache.js'
 export { compileJsonSchema } from './schema-compiler.js'

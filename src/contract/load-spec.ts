@@ -1,4 +1,5 @@
 import { CompileCache } from './compile-cache.js'
+import { checkPattern } from './compile-pattern.js'
 import type { SpecProblem } from './errors.js'
 import { err, ok, type Result } from './result.js'
 import { parsePointer, parseYamlSource, toPointer, type YamlSource } from './yaml-source.js'
@@ -157,6 +158,7 @@ function checkOperations(
 }
 
 /**
+ * Checks every `$ref` and every `pattern` (see compile-pattern.ts).
  * Visits every node of every spec at each start: `at` is one path, extended and shortened in
  * place, because a copy of it per node made this walk take twice as long (~7 ms instead of
  * ~3.5 ms for the built-in specs).
@@ -186,6 +188,11 @@ function checkRefs(
     } else if (resolvePointer(root, ref) === undefined) {
       problem(toPointer(at), `reference "${ref}" points to nothing in this document`)
     }
+  }
+  if (typeof node.pattern === 'string') {
+    // Found at load time, with its line, rather than when a request first meets it.
+    const unsafe = checkPattern(node.pattern, 'u')
+    if (unsafe !== undefined) problem(toPointer([...at, 'pattern']), unsafe)
   }
   for (const key of Object.keys(node)) {
     // Example values are data, not schema: a "$ref" key inside them means nothing.

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module'
+import type * as AjvModule from 'ajv'
 import type { Ajv, Options, ValidateFunction } from 'ajv'
 import type { Ajv2020 } from 'ajv/dist/2020.js'
 import { CompileCache, sha256, type AjvInstance } from './compile-cache.js'
+import { useLinearPatterns } from './linear-pattern-keyword.js'
 import type { JsonObject } from './load-spec.js'
 import { toJsonSchemaDocument, type Direction } from './openapi-schemas.js'
 
@@ -25,9 +27,13 @@ function newAjv(dialect: '3.0' | '3.1' | '07', options: Options, keepSource: boo
   const withSource: Options = keepSource
     ? { ...options, code: { ...options.code, source: true } }
     : options
-  return dialect === '3.1'
-    ? new (requireModule('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020(withSource)
-    : new (requireModule('ajv') as { Ajv: typeof Ajv }).Ajv(withSource)
+  const ajv =
+    dialect === '3.1'
+      ? new (requireModule('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020(withSource)
+      : new (requireModule('ajv') as { Ajv: typeof Ajv }).Ajv(withSource)
+  // Patterns run on request data and user files: in linear time, whatever the input.
+  useLinearPatterns(ajv, requireModule('ajv') as typeof AjvModule)
+  return ajv
 }
 
 /** A lenient ajv for third-party OpenAPI schemas: `coerce` for parameters, which arrive as strings. */

@@ -1,5 +1,12 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
-import { compileJsonSchema, err, ok, type Result, type SpecProblem } from '../contract/index.js'
+import {
+  compileJsonSchema,
+  compilePattern,
+  err,
+  ok,
+  type Result,
+  type SpecProblem,
+} from '../contract/index.js'
 import { parseDuration } from '../core/index.js'
 import type { Matcher } from './match-subset.js'
 
@@ -327,14 +334,8 @@ export function parseClientSteps(
       ...prefixHeaders(expect?.headers),
     })) {
       if (typeof matcher === 'object' && matcher !== null && 'matches' in matcher) {
-        try {
-          new RegExp(matcher.matches)
-        } catch (error) {
-          problem(
-            `${pointer}/expect`,
-            `${path}: ${JSON.stringify(matcher.matches)} is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`,
-          )
-        }
+        const pattern = compilePattern(matcher.matches, '')
+        if (!pattern.ok) problem(`${pointer}/expect`, `${path}: ${pattern.error}`)
       }
     }
     return step

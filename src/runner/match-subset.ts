@@ -1,3 +1,4 @@
+import { compilePattern } from '../contract/index.js'
 import {
   formatPath,
   lowerHeaderName,
@@ -138,13 +139,9 @@ export function checkMatcher(
       : `${name}: expected ${show(matcher.equalTo)}, got ${show(value)}`
   if ('matches' in matcher) {
     const text = typeof value === 'string' ? value : JSON.stringify(value)
-    let pattern: RegExp
-    try {
-      pattern = new RegExp(matcher.matches)
-    } catch (error) {
-      return `${name}: the pattern ${show(matcher.matches)} is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`
-    }
-    return pattern.test(text)
+    const pattern = compilePattern(matcher.matches, '')
+    if (!pattern.ok) return `${name}: ${pattern.error}`
+    return pattern.value.test(text)
       ? undefined
       : `${name}: expected to match /${matcher.matches}/, got ${show(value)}`
   }

@@ -1,4 +1,4 @@
-import { parsePointer, toPointer } from '../contract/index.js'
+import { compilePattern, parsePointer, toPointer } from '../contract/index.js'
 import type { BodyMatcher, HeaderMatcher, RequestMatcher, ValueMatcher } from './scenario.js'
 
 /** Reports a problem at a JSON pointer of the file being compiled. */
@@ -24,19 +24,14 @@ export function compileValueMatcher(
   if ('equalTo' in raw) return { kind: 'equal-to', value: raw.equalTo }
   if (typeof raw.present === 'boolean') return { kind: 'present', present: raw.present }
   const source = String(raw.matches)
-  try {
-    return { kind: 'matches', pattern: new RegExp(source) }
-  } catch (error) {
-    const reason =
-      error instanceof Error
-        ? error.message.replace(/^Invalid regular expression: /, '')
-        : String(error)
-    report(
-      `${pointer}/matches`,
-      `"${source}" is not a valid regular expression (${reason}). Write a JavaScript regular expression, e.g. ^tel:\\+1555.*$`,
-    )
-    return undefined
-  }
+  // A scenario's pattern runs on every request's headers or body: in linear time.
+  const pattern = compilePattern(source, '')
+  if (pattern.ok) return { kind: 'matches', pattern: pattern.value }
+  report(
+    `${pointer}/matches`,
+    `${pattern.error}. Write a JavaScript regular expression without backreferences or lookarounds, e.g. ^tel:\\+1555.*$`,
+  )
+  return undefined
 }
 
 export function compileHeaderMatchers(

@@ -1,3 +1,4 @@
+import type { CompiledPattern } from '../contract/index.js'
 import type { Lifecycle } from '../core/index.js'
 
 /** The header that names the governing scenario of one request explicitly. */
@@ -9,7 +10,7 @@ export const DEFAULT_SCENARIO_ID = 'default'
 /** One test on a value of the request (a header, a body member, the remote address). */
 export type ValueMatcher =
   | { readonly kind: 'equal-to'; readonly value: unknown }
-  | { readonly kind: 'matches'; readonly pattern: RegExp }
+  | { readonly kind: 'matches'; readonly pattern: CompiledPattern }
   | { readonly kind: 'present'; readonly present: boolean }
 
 export interface HeaderMatcher {

@@ -150,3 +150,40 @@ test('names a path that does not exist', async () => {
   expect(stdout).toContain('nowhere.yaml: no such file or directory')
   expect(code).toBe(1)
 })
+
+test('reports a pattern no linear-time engine can run, in a spec and in a scenario, with its line', async () => {
+  const spec = file(
+    'backreference-spec.yaml',
+    `openapi: 3.0.3
+info: { title: patterns, version: '1' }
+paths:
+  /a/{id}:
+    get:
+      operationId: getA
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            type: string
+            pattern: '^(a)\\1$'
+      responses: { '200': { description: ok } }
+`,
+  )
+  const scenario = file(
+    'lookahead.yaml',
+    `description: Selected by a lookahead.
+match:
+  headers:
+    x-tenant: { matches: '^(?=a)\\w+$' }
+`,
+  )
+  const { code, stdout } = await callsim(['validate', spec, scenario])
+  expect(stdout).toContain(
+    `backreference-spec.yaml:13 at /paths/~1a~1{id}/get/parameters/0/schema/pattern: "^(a)\\1$" uses a backreference, which callsim's linear-time regular expression engine cannot run`,
+  )
+  expect(stdout).toContain(
+    `lookahead.yaml:4 at /match/headers/x-tenant/matches: "^(?=a)\\w+$" uses a lookaround`,
+  )
+  expect(code).toBe(1)
+})

@@ -192,6 +192,30 @@ test('compiles a self-contained JSON Schema through the same cache', () => {
   expect(validate.errors?.[0]).toMatchObject({ keyword: 'pattern', instancePath: '/id' })
 })
 
+test('runs a pattern that is not proven linear on the linear engine from standalone code too', () => {
+  const schema = {
+    type: 'object',
+    properties: { code: { type: 'string', maxLength: 40, pattern: '^(a+)+$' } },
+  }
+  const options = { allErrors: true, strict: true }
+  const recording = new CompileCache({ record: true })
+  compileJsonSchema(schema, options, recording)
+  const recorded = recording.recorded()
+  expect(recorded.modules.map((module) => module.code).join('')).toContain('require("re2js")')
+  const cache = toCache(recorded)
+  const validate = compileJsonSchema(schema, options, new CompileCache({ precompiled: cache }))
+  expect(cache.hits).toBe(1)
+  expect(validate({ code: 'aaaa' })).toBe(true)
+  // 30 characters would take V8's own engine seconds; this one fails at once.
+  const started = performance.now()
+  expect(validate({ code: `${'a'.repeat(30)}!` })).toBe(false)
+  expect(performance.now() - started).toBeLessThan(500)
+  expect(validate.errors?.map((error) => error.keyword)).toEqual(['pattern'])
+  // Longer than maxLength allows: only maxLength answers, the pattern never sees it.
+  expect(validate({ code: `${'a'.repeat(100_000)}!` })).toBe(false)
+  expect(validate.errors?.map((error) => error.keyword)).toEqual(['maxLength'])
+})
+
 test('knows a text the build found valid only for the same bytes and the same schema', () => {
   const schema = {
     type: 'object',
