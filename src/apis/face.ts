@@ -66,6 +66,12 @@ export interface Face {
    * would send for that status. Without it, callsim sends `{ status, code, message }`.
    */
   formatInjectedError?(status: number, code: string, message: string): FaceResponse
+  /**
+   * What a JSONP caller's function receives for a reply (operations marked `x-jsonp-callback`,
+   * called with a callback): a page's `<script>` only runs 2xx responses, so a face turns a
+   * failure into a 200 whose body says what failed. Without it, replies pass unchanged.
+   */
+  toJsonpReply?(reply: FaceResponse): FaceResponse
   /** The control API: scenarios never govern it and faults never touch it. */
   readonly controlPlane?: boolean
   /** Forgets state the face keeps beside the network (the control API's reset); most keep none. */

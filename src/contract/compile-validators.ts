@@ -51,6 +51,13 @@ export interface CompiledOperation {
    * alternative naming no scheme (`{}`) makes the token optional; none at all makes it public.
    */
   readonly security: readonly SecurityAlternative[]
+  /**
+   * The query parameter that names the function of a JSONP response, from the operation's
+   * `x-jsonp-callback`; with a valid name there, the response is `<name>(<JSON>);`.
+   */
+  readonly jsonpCallback: string | undefined
+  /** Whether the operation declares the RFC 6750 §2.3 `access_token` query parameter. */
+  readonly acceptsQueryToken: boolean
   readonly raw: JsonObject
 }
 
@@ -232,6 +239,13 @@ export function compileSpec(
         requestBody,
         responses,
         security: securityOf(operation.security ?? spec.document.security),
+        jsonpCallback:
+          typeof operation['x-jsonp-callback'] === 'string'
+            ? operation['x-jsonp-callback']
+            : undefined,
+        acceptsQueryToken: parameters.some(
+          (parameter) => parameter.in === 'query' && parameter.name === 'access_token',
+        ),
         raw: operation,
       }
       operations.set(compiled.operationId, compiled)

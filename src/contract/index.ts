@@ -25,6 +25,7 @@ export {
   type LoadedSpec,
 } from './load-spec.js'
 export { provesLinear } from './prove-linear.js'
+export { MAX_JSONP_CALLBACK_LENGTH, isJsonpCallbackName } from './jsonp-callback.js'
 export { OperationIndex, type RouteMatch, type RouteMiss } from './operation-index.js'
 export { CompileCache, sha256, type PrecompiledCache, type RecordedCache } from './compile-cache.js'
 export { compileJsonSchema } from './schema-compiler.js'

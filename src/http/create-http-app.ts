@@ -9,6 +9,7 @@ import { authenticate, type TokenVerifier } from './middleware/authenticate.js'
 import { handleOperation } from './middleware/handle-operation.js'
 import { injectFault } from './middleware/inject-fault.js'
 import { parseBody } from './middleware/parse-body.js'
+import { readJsonpCallback } from './middleware/read-jsonp-callback.js'
 import { route } from './middleware/route.js'
 import { validateRequest } from './middleware/validate-request.js'
 import { runStages } from './run-stages.js'
@@ -32,7 +33,8 @@ export interface HttpAppOptions {
 
 /**
  * The Express app: one entry point whose stages run in the order of DESIGN.md — route (which
- * also reads the correlator), authenticate, inject fault, parse body, validate request, handle;
+ * also reads the correlator), the JSONP callback name (so that even a refused token reaches a
+ * page's function), authenticate, inject fault, parse body, validate request, handle;
  * every reply is validated, journaled and given its x-correlator on its way out.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -46,6 +48,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(
     runStages([
       route(options.faces, options.fallbackFace, send),
+      readJsonpCallback(send),
       authenticate(options.verifier, send),
       injectFault(options.scenarios, inject, readBody, send),
       readBody,

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express'
 import type { Face } from '../apis/index.js'
 import type { Logger } from './logger.js'
+import { redactedUrl } from './redacted-url.js'
 import { readCorrelator } from './middleware/correlator.js'
 import type { RequestContext } from './request-context.js'
 import type { SendReply } from './send-reply.js'
@@ -12,8 +13,8 @@ import type { SendReply } from './send-reply.js'
 export function errorHandler(fallback: Face, send: SendReply, logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     logger.error(
-      { err: error, method: req.method, path: req.originalUrl },
-      `callsim failed while handling ${req.method} ${req.originalUrl}`,
+      { err: error, method: req.method, path: redactedUrl(req) },
+      `callsim failed while handling ${req.method} ${redactedUrl(req)}`,
     )
     const context = res.locals.callsim as RequestContext | undefined
     const face = context?.face ?? fallback

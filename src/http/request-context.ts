@@ -21,6 +21,11 @@ export interface RequestContext {
   fault: string | undefined
   /** The body stream has been consumed (parse-body may run early, for fault matchers). */
   bodyRead?: boolean
+  /**
+   * The JSONP function name of an `x-jsonp-callback` operation, once checked: every reply is
+   * then sent as `<name>(<JSON>);` (read-jsonp-callback.ts, send-reply.ts).
+   */
+  jsonpCallback?: string
   /** The reply is an injected fault marked undeclared: not checked, not a callsim violation. */
   intentionalFault?: boolean
   reply: FaceResponse | undefined

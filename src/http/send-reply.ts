@@ -3,6 +3,7 @@ import type { FaceResponse } from '../apis/index.js'
 import { validateResponse, type Violation } from '../contract/index.js'
 import type { Journal, JournalEntry } from './journal.js'
 import type { Logger } from './logger.js'
+import { redactedUrl } from './redacted-url.js'
 import type { RequestContext } from './request-context.js'
 
 export type SendReply = (req: Request, res: Response, reply: FaceResponse) => void
@@ -27,10 +28,17 @@ export function createSendReply(options: SendReplyOptions): SendReply {
   return (req, res, reply) => {
     if (res.headersSent) return
     const context = res.locals.callsim as RequestContext
-    let outgoing = reply
+    const jsonp = context.jsonpCallback
+    // Under JSONP the face decides what the page's function receives (a failure, too, must
+    // arrive as a script the browser runs); that is what is validated and sent.
+    const present = (candidate: FaceResponse): FaceResponse =>
+      jsonp === undefined ? candidate : (context.face.toJsonpReply?.(candidate) ?? candidate)
+    const first = present(reply)
+    let outgoing = first
     let violations: Violation[] = []
     const body = outgoing.body === undefined ? undefined : JSON.stringify(outgoing.body)
-    const contentType = body === undefined ? undefined : 'application/json'
+    const mediaType = jsonp === undefined ? 'application/json' : 'application/javascript'
+    const contentType = body === undefined ? undefined : mediaType
     if (context.correlator !== undefined) res.setHeader('x-correlator', context.correlator)
     if (context.operation && !outgoing.protocol && !context.intentionalFault) {
       violations = validateResponse(context.operation, {
@@ -44,29 +52,33 @@ export function createSendReply(options: SendReplyOptions): SendReply {
         res.setHeader('x-callsim-violations', String(violations.length))
         if (strict) {
           const summary = violations.map((v) => `${v.path}: ${v.message}`).join('; ')
-          outgoing = context.face.formatError({
-            kind: 'internal',
-            message: `callsim broke its own contract for ${context.operation.operationId} (${outgoing.status}): ${summary}`,
-          })
+          outgoing = present(
+            context.face.formatError({
+              kind: 'internal',
+              message: `callsim broke its own contract for ${context.operation.operationId} (${outgoing.status}): ${summary}`,
+            }),
+          )
         }
       }
     }
     const headers = outgoing.headers
     if (headers !== undefined)
       for (const name of Object.keys(headers)) res.setHeader(name, headers[name] as string)
-    const payload =
-      outgoing === reply
+    const json =
+      outgoing === first
         ? body
         : outgoing.body === undefined
           ? undefined
           : JSON.stringify(outgoing.body)
     // Express's res.status() only re-checks what the faces' types already guarantee.
     res.statusCode = outgoing.status
-    if (payload === undefined) {
+    if (json === undefined) {
       res.end()
-    } else {
+    } else if (jsonp === undefined) {
       res.setHeader('content-type', 'application/json')
-      res.end(payload)
+      res.end(json)
+    } else {
+      writeJsonp(res, jsonp, json)
     }
     if (logDetail) logExchange(logger, req, res, context, outgoing)
     journal.record(toJournalEntry(req, context, outgoing.status, violations, now))
@@ -88,7 +100,7 @@ function logExchange(
   logger.debug(
     {
       method: req.method,
-      path: req.originalUrl,
+      path: redactedUrl(req),
       request: {
         headers:
           authorization === undefined
@@ -100,6 +112,19 @@ function logExchange(
     },
     'exchange',
   )
+}
+
+/**
+ * A JSONP body: `name(<JSON>);`. The name has passed isJsonpCallbackName. U+2028 and U+2029
+ * are escaped because engines before ES2019 end a string literal at them. The reply is never
+ * cached (it answers one caller, maybe with an access_token in the URL: RFC 6750 §2.3), and
+ * nosniff keeps browsers from reading it as anything but script.
+ */
+function writeJsonp(res: Response, callback: string, json: string): void {
+  res.setHeader('content-type', 'application/javascript; charset=utf-8')
+  res.setHeader('x-content-type-options', 'nosniff')
+  res.setHeader('cache-control', 'no-store')
+  res.end(`${callback}(${json.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')});`)
 }
 
 // The last timestamp written: a virtual clock stands still, and under load many requests end
@@ -126,7 +151,7 @@ export function toJournalEntry(
   return {
     at: isoAt(now()),
     method: req.method,
-    path: req.originalUrl,
+    path: redactedUrl(req),
     face: context.face.id,
     operationId: context.operation?.operationId,
     status,

@@ -151,7 +151,7 @@ test('a delayed Click2Call call is scheduled, initiated, connected and disconnec
     time: T0,
     scheduledTime: T0 + 120,
     more: 'no',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   expect(await networkCalls()).toEqual([])
   expect((await sbcList()).body).toMatchObject({ total: 0, sessions: [] })
@@ -163,7 +163,7 @@ test('a delayed Click2Call call is scheduled, initiated, connected and disconnec
     callState: 'initiated',
     time: T0 + 120,
     more: 'yes',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   const [call] = await networkCalls()
   if (!call) throw new Error('the delayed call was not placed')
@@ -187,7 +187,7 @@ test('a delayed Click2Call call is scheduled, initiated, connected and disconnec
   expect((await c2cStatus(sessionId)).body).toMatchObject({
     callState: 'initiated',
     more: 'maybe',
-    hasChanged: false,
+    hasChanged: 'no',
   })
 
   // Connected: the visitor answered 4 s after the call was placed.
@@ -197,7 +197,7 @@ test('a delayed Click2Call call is scheduled, initiated, connected and disconnec
     callState: 'connected',
     time: T0 + 124,
     more: 'yes',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   expect((await camara(call.id, tokens.sales)).body.status).toBe('Connected')
   expect((await sbcSession(call.sipCallId)).body).toMatchObject({
@@ -218,7 +218,7 @@ test('a delayed Click2Call call is scheduled, initiated, connected and disconnec
     callState: 'disconnected',
     time: T0 + 180,
     more: 'no',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   expect((await camara(call.id, tokens.sales)).body.status).toBe('Terminated')
   expect((await sbcSession(call.sipCallId)).body).toMatchObject({

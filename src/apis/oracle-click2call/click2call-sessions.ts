@@ -19,6 +19,11 @@ export type Click2CallState = 'unknown' | 'scheduled' | 'initiated' | 'connected
  */
 export interface Click2CallSession {
   readonly id: string
+  /**
+   * The token subject that started the session: the only caller that may poll or end it.
+   * Anyone else is told the session does not exist, as CAMARA answers a non-party.
+   */
+  readonly owner: string
   readonly template: CallTemplate
   /** The visitor's tel: URI: the receiver of the network call. */
   readonly visitor: string
@@ -36,8 +41,8 @@ export interface Click2CallSession {
   /** The call has passed its retention, so its state can no longer be determined. */
   forgotten: boolean
   timer: TimerId | undefined
-  /** Per caller (token sub): the state that caller was told at its previous status request. */
-  readonly seenBy: Map<string, Click2CallState>
+  /** The state the owner was told at its previous status request (JSON or JSONP alike). */
+  lastPolled: Click2CallState | undefined
 }
 
 export interface Click2CallSessionsDeps {
@@ -50,6 +55,7 @@ export interface Click2CallSessionsDeps {
 }
 
 export interface NewClick2CallSession {
+  readonly owner: string
   readonly template: CallTemplate
   readonly visitor: string
   readonly userExtension: string | undefined
@@ -82,8 +88,10 @@ export class Click2CallSessions {
     return this.sessions.size
   }
 
-  get(id: string): Click2CallSession | undefined {
-    return this.sessions.get(id)
+  /** The session, if it exists and `caller` started it; undefined for anyone else. */
+  get(id: string, caller: string): Click2CallSession | undefined {
+    const session = this.sessions.get(id)
+    return session?.owner === caller ? session : undefined
   }
 
   /** The network call behind the session, if it has been placed and is still held. */
@@ -95,6 +103,7 @@ export class Click2CallSessions {
     const now = this.deps.clock.now()
     const session: Click2CallSession = {
       id: this.uniqueId(),
+      owner: input.owner,
       template: input.template,
       visitor: input.visitor,
       userExtension: input.userExtension,
@@ -107,7 +116,7 @@ export class Click2CallSessions {
       cancelledAt: undefined,
       forgotten: false,
       timer: undefined,
-      seenBy: new Map(),
+      lastPolled: undefined,
     }
     this.sessions.set(session.id, session)
     if (input.delayMs === 0) {

@@ -15,6 +15,28 @@ export function c2cError(status: number, message: string): FaceResponse {
   return { status, body: { status, message: bounded } satisfies C2cError }
 }
 
+/** JsonpFailure of the spec: the argument a JSONP page's function gets when a request fails. */
+export interface JsonpFailure {
+  readonly statuscode: number
+  readonly reason: string
+}
+
+/**
+ * The guide's JSONP interface: "for both successful and unsuccessful requests, the response
+ * body will contain a JavaScript function call". A browser runs a `<script>` only when it
+ * comes with a 2xx status, so a failure travels as 200 with its status in `statuscode`
+ * (a Number, as the guide's attribute table says) and the message in `reason`.
+ */
+export function toClick2CallJsonpReply(reply: FaceResponse): FaceResponse {
+  if (reply.status < 400) return reply
+  const body = reply.body as Partial<C2cError> | undefined
+  const failure: JsonpFailure = {
+    statuscode: reply.status,
+    reason: typeof body?.message === 'string' ? body.message : `HTTP ${reply.status}`,
+  }
+  return { status: 200, body: failure, protocol: reply.protocol }
+}
+
 /**
  * An error a scenario's fault plan injects. The Click2Call body has no code field, so the
  * scenario's code is dropped and only the status and message are sent.

@@ -3,7 +3,11 @@ import { createFaker, type Clock, type DomainEvents, type Network } from '../../
 import { assertHandlersCoverSpec, type Face, type SelectLifecycle } from '../face.js'
 import type { CallTemplates } from './call-templates.js'
 import { Click2CallSessions } from './click2call-sessions.js'
-import { formatClick2CallInjectedError, formatClick2CallProtocolError } from './errors.js'
+import {
+  formatClick2CallInjectedError,
+  formatClick2CallProtocolError,
+  toClick2CallJsonpReply,
+} from './errors.js'
 import { FACE_ID, createOperations } from './operations.js'
 
 export {
@@ -26,7 +30,10 @@ export interface Click2CallFaceDeps {
   readonly retentionMs: number
 }
 
-/** The Oracle Click2Call Call Setup 2.0 face: start (possibly delayed), poll and end calls. */
+/**
+ * The Oracle Click2Call Call Setup 2.0 face: start (possibly delayed), poll and end calls,
+ * as JSON or, for web pages, as JSONP.
+ */
 export function createClick2CallFace(spec: CompiledSpec, deps: Click2CallFaceDeps): Face {
   const sessions = new Click2CallSessions({
     network: deps.network,
@@ -48,6 +55,7 @@ export function createClick2CallFace(spec: CompiledSpec, deps: Click2CallFaceDep
     handlers,
     formatError: formatClick2CallProtocolError,
     formatInjectedError: formatClick2CallInjectedError,
+    toJsonpReply: toClick2CallJsonpReply,
     reset: () => sessions.reset(),
   }
 }

@@ -12,8 +12,8 @@ export interface Click2CallOperationsDeps {
   readonly selectLifecycle: SelectLifecycle
 }
 
-/** StartCallRequest of the spec; the request stage has validated it. */
-interface StartCallRequest {
+/** The start parameters, whether a JSON body (startCall) or query parameters (startCallJsonp) carried them. */
+interface StartParameters {
   delay?: number
   userExtension?: string
   visitorContext?: Record<string, unknown>
@@ -21,56 +21,92 @@ interface StartCallRequest {
   authEncrypted?: boolean
 }
 
-export function createOperations(deps: Click2CallOperationsDeps): Record<string, OperationHandler> {
+/** The query parameters of startCallJsonp that make up the guide's visitor context. */
+const VISITOR_CONTEXT_QUERY = [
+  'visitorId',
+  'referrerUrl',
+  'language',
+  ...Array.from({ length: 10 }, (_, i) => `var${i + 1}`),
+]
+
+/** startCallJsonp's query, checked and coerced by the request stage, as start parameters. */
+function fromQuery(query: Readonly<Record<string, unknown>>): StartParameters {
+  const context: Record<string, unknown> = {}
+  for (const name of VISITOR_CONTEXT_QUERY)
+    if (query[name] !== undefined) context[name] = query[name]
   return {
-    startCall(request: FaceRequest): FaceResponse {
-      const contactId = String(request.pathParams.contactId)
-      const template = deps.templates.get(contactId)
-      if (!template) return unknownContact(contactId, [...deps.templates.keys()])
-      // The spec lets the '+' be left out; the network always holds E.164 with it.
-      const phone = `+${String(request.pathParams.userPhone).replace(/^\+/, '')}`
-      if (template.blockedNumbers.has(phone)) return authorisationFailed(phone)
-      const body = (request.body ?? {}) as StartCallRequest
-      const visitor = `tel:${phone}`
-      const { scenarioId, lifecycle } = deps.selectLifecycle({
-        faceId: FACE_ID,
-        operationId: 'startCall',
-        headers: request.headers,
-        body,
-        principal: request.principal,
-        remoteAddress: visitor,
-      })
-      const session = deps.sessions.start({
-        template,
-        visitor,
-        userExtension: body.userExtension,
-        visitorContext: body.visitorContext,
-        delayMs: (body.delay ?? 0) * 1000,
-        scenarioId,
-        lifecycle,
-      })
-      return { status: 200, body: { sessionId: session.id } }
-    },
+    delay: query.delay as number | undefined,
+    userExtension: query.userExtension as string | undefined,
+    visitorContext: Object.keys(context).length > 0 ? context : undefined,
+    authorizeUrl: query.authorizeUrl as string | undefined,
+    authEncrypted: query.authEncrypted as boolean | undefined,
+  }
+}
+
+/** The token subject behind a request: a session answers only to the one that started it. */
+const callerOf = (request: FaceRequest): string => request.principal?.sub ?? ''
+
+export function createOperations(deps: Click2CallOperationsDeps): Record<string, OperationHandler> {
+  const start = (
+    request: FaceRequest,
+    operationId: string,
+    parameters: StartParameters,
+  ): FaceResponse => {
+    const contactId = String(request.pathParams.contactId)
+    const template = deps.templates.get(contactId)
+    if (!template) return unknownContact(contactId, [...deps.templates.keys()])
+    // The spec lets the '+' be left out; the network always holds E.164 with it.
+    const phone = `+${String(request.pathParams.userPhone).replace(/^\+/, '')}`
+    if (template.blockedNumbers.has(phone)) return authorisationFailed(phone)
+    const visitor = `tel:${phone}`
+    const { scenarioId, lifecycle } = deps.selectLifecycle({
+      faceId: FACE_ID,
+      operationId,
+      headers: request.headers,
+      body: request.body ?? parameters,
+      principal: request.principal,
+      remoteAddress: visitor,
+    })
+    const session = deps.sessions.start({
+      owner: callerOf(request),
+      template,
+      visitor,
+      userExtension: parameters.userExtension,
+      visitorContext: parameters.visitorContext,
+      delayMs: (parameters.delay ?? 0) * 1000,
+      scenarioId,
+      lifecycle,
+    })
+    return { status: 200, body: { sessionId: session.id } }
+  }
+
+  /** Ends the caller's session; `callState` is what the JSON (ended) or JSONP (ending) form says. */
+  const end = (request: FaceRequest, callState: 'ended' | 'ending'): FaceResponse => {
+    const sessionId = String(request.pathParams.sessionId)
+    const session = deps.sessions.get(sessionId, callerOf(request))
+    if (!session) return sessionNotFound(sessionId)
+    if (deps.sessions.end(session) === 'already-ended') return alreadyEnded(session.id)
+    return { status: 200, body: { callState } }
+  }
+
+  return {
+    startCall: (request) => start(request, 'startCall', (request.body ?? {}) as StartParameters),
+
+    startCallJsonp: (request) => start(request, 'startCallJsonp', fromQuery(request.query)),
 
     getCallStatus(request: FaceRequest): FaceResponse {
       const sessionId = String(request.pathParams.sessionId)
-      const session = deps.sessions.get(sessionId)
+      const session = deps.sessions.get(sessionId, callerOf(request))
       if (!session) return sessionNotFound(sessionId)
       const view = stateOf(session, deps.sessions.callOf(session))
-      // hasChanged and `more: maybe` are answers to "since my last poll", so each caller
-      // (token subject) has its own memory.
-      const caller = request.principal?.sub ?? ''
-      const previous = session.seenBy.get(caller)
-      session.seenBy.set(caller, view.state)
+      // hasChanged and `more: maybe` answer "since my last poll"; only the owner polls.
+      const previous = session.lastPolled
+      session.lastPolled = view.state
       return { status: 200, body: toClick2CallStatus(session.id, view, previous) }
     },
 
-    endCall(request: FaceRequest): FaceResponse {
-      const sessionId = String(request.pathParams.sessionId)
-      const session = deps.sessions.get(sessionId)
-      if (!session) return sessionNotFound(sessionId)
-      if (deps.sessions.end(session) === 'already-ended') return alreadyEnded(session.id)
-      return { status: 200, body: { callState: 'ended' } }
-    },
+    endCall: (request) => end(request, 'ended'),
+
+    endCallJsonp: (request) => end(request, 'ending'),
   }
 }

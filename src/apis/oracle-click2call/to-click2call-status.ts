@@ -8,7 +8,7 @@ export interface Click2CallStatus {
   time?: number
   scheduledTime?: number
   more: 'no' | 'yes' | 'maybe'
-  hasChanged: boolean
+  hasChanged: 'yes' | 'no'
 }
 
 /** A session's state and when it began (epoch ms); what a status poll reports. */
@@ -49,8 +49,9 @@ const MORE: Record<Click2CallState, Click2CallStatus['more']> = {
 const seconds = (ms: number): number => Math.floor(ms / 1000)
 
 /**
- * Projects a state for one caller, given the state that caller saw at its previous poll.
- * `hasChanged` is true when the state differs from that one (and on a caller's first poll);
+ * Projects a state for the session's owner, given the state it saw at its previous poll.
+ * `hasChanged` is "yes" when the state differs from that one (and on the first poll): a
+ * String, as the guide's field table and examples have it, not a JSON boolean;
  * an unchanged state says `more: maybe`, as the guide asks, except `disconnected`, which stays
  * `no` because a call that is over can change no more.
  */
@@ -59,8 +60,8 @@ export function toClick2CallStatus(
   view: Click2CallStateView,
   previous: Click2CallState | undefined,
 ): Click2CallStatus {
-  const hasChanged = previous !== view.state
-  const more = hasChanged || view.state === 'disconnected' ? MORE[view.state] : 'maybe'
+  const changed = previous !== view.state
+  const more = changed || view.state === 'disconnected' ? MORE[view.state] : 'maybe'
   // Built in the spec's property order. The guide: `time` is absent for unknown, and
   // `scheduledTime` is present only for scheduled.
   return {
@@ -69,6 +70,6 @@ export function toClick2CallStatus(
     ...(view.since === undefined ? {} : { time: seconds(view.since) }),
     ...(view.scheduledFor === undefined ? {} : { scheduledTime: seconds(view.scheduledFor) }),
     more,
-    hasChanged,
+    hasChanged: changed ? 'yes' : 'no',
   }
 }

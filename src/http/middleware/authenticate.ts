@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express'
 import type { Principal } from '../../apis/index.js'
-import type { SecurityAlternative } from '../../contract/index.js'
+import type { SecurityAlternative, Violation } from '../../contract/index.js'
 import type { RequestContext } from '../request-context.js'
 import type { SendReply } from '../send-reply.js'
 
@@ -29,6 +29,58 @@ function missingScopes(
   return smallest
 }
 
+type FoundToken =
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'refused'; readonly reason: string }
+  | { readonly kind: 'two-methods' }
+
+/**
+ * The bearer token of a request: from the Authorization header, or from the `access_token`
+ * query parameter where the operation declares it (RFC 6750 §2.3: a `<script>` element of a
+ * JSONP page cannot send headers). RFC 6750 §2 allows one method per request.
+ */
+function bearerTokenOf(header: string | undefined, context: RequestContext): FoundToken {
+  const fromQuery = context.operation?.acceptsQueryToken ? context.query.access_token : undefined
+  const hasHeader = header !== undefined && header !== ''
+  if (fromQuery !== undefined) {
+    if (hasHeader) return { kind: 'two-methods' }
+    if (typeof fromQuery !== 'string' || fromQuery === '')
+      return { kind: 'refused', reason: 'the access_token query parameter must hold one token' }
+    return { kind: 'token', token: fromQuery }
+  }
+  if (!hasHeader) {
+    const where = context.operation?.acceptsQueryToken ? ' or the access_token query parameter' : ''
+    return {
+      kind: 'refused',
+      reason: `the Authorization header${where} is missing; send "Authorization: Bearer <token>" (get a token with \`callsim token\`)`,
+    }
+  }
+  const [scheme, token, extra] = header.trim().split(/\s+/)
+  if (scheme?.toLowerCase() !== 'bearer')
+    return {
+      kind: 'refused',
+      reason: `the Authorization scheme is "${scheme ?? ''}", but this API takes only Bearer tokens`,
+    }
+  if (token === undefined || extra !== undefined)
+    return {
+      kind: 'refused',
+      reason: 'the token is malformed: expected "Authorization: Bearer <token>"',
+    }
+  return { kind: 'token', token }
+}
+
+function twoMethods(context: RequestContext): Violation {
+  return {
+    direction: 'request',
+    operationId: context.operation?.operationId ?? '',
+    location: 'query',
+    path: 'query.access_token',
+    keyword: 'access_token',
+    message:
+      'the request carries a token both in the Authorization header and in the access_token query parameter; send it one way only (RFC 6750 §2)',
+  }
+}
+
 /**
  * Enforces the operation's `security` requirement as the spec states it: scopes come from
  * the spec, never from a table in code, so every face and spec release is checked alike.
@@ -44,22 +96,18 @@ export function authenticate(verifier: TokenVerifier, send: SendReply): RequestH
     }
     const refuse = (reason: string): void =>
       send(req, res, context.face.formatError({ kind: 'unauthenticated', reason }))
-    const header = req.headers.authorization
-    if (header === undefined || header === '') {
-      refuse(
-        'the Authorization header is missing; send "Authorization: Bearer <token>" (get a token with `callsim token`)',
-      )
+    const found = bearerTokenOf(req.headers.authorization, context)
+    if (found.kind === 'refused') {
+      refuse(found.reason)
       return
     }
-    const [scheme, token, extra] = header.trim().split(/\s+/)
-    if (scheme?.toLowerCase() !== 'bearer') {
-      refuse(`the Authorization scheme is "${scheme ?? ''}", but this API takes only Bearer tokens`)
+    if (found.kind === 'two-methods') {
+      const violation = twoMethods(context)
+      context.requestViolations = [violation]
+      send(req, res, context.face.formatError({ kind: 'invalid-request', violations: [violation] }))
       return
     }
-    if (token === undefined || extra !== undefined) {
-      refuse('the token is malformed: expected "Authorization: Bearer <token>"')
-      return
-    }
+    const { token } = found
     const decide = (verified: Verification): void => {
       if (!verified.ok) {
         refuse(verified.error)

@@ -43,7 +43,7 @@ test('ends a scheduled call before it starts, so it never rings', async () => {
     callState: 'disconnected',
     time: T0 + 20,
     more: 'no',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
 })
 

@@ -15,7 +15,7 @@ test('reports a delayed call as scheduled, with the time of the request and the 
     time: T0,
     scheduledTime: T0 + 60,
     more: 'no',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   // Nothing rings before the delay has elapsed.
   expect(calls()).toEqual([])
@@ -30,7 +30,7 @@ test('follows the state table as the clock moves: scheduled, initiated, connecte
     time: T0,
     scheduledTime: T0 + 30,
     more: 'no',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   advance(simulator, 30_000)
   expect(await poll()).toEqual({
@@ -38,7 +38,7 @@ test('follows the state table as the clock moves: scheduled, initiated, connecte
     callState: 'initiated',
     time: T0 + 30,
     more: 'yes',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   // The default scenario answers 4 s after the call is placed.
   advance(simulator, 4000)
@@ -47,7 +47,7 @@ test('follows the state table as the clock moves: scheduled, initiated, connecte
     callState: 'connected',
     time: T0 + 34,
     more: 'yes',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   advance(simulator, 120_000)
   expect((await end(sessionId)).status).toBe(200)
@@ -56,17 +56,17 @@ test('follows the state table as the clock moves: scheduled, initiated, connecte
     callState: 'disconnected',
     time: T0 + 154,
     more: 'no',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
 })
 
-test('says hasChanged false and more maybe when nothing changed since the same caller polled', async () => {
+test('says hasChanged "no" and more maybe when nothing changed since the previous poll', async () => {
   const { simulator, start, status } = await setup()
   const sessionId = await start()
   expect((await status(sessionId)).body).toMatchObject({
     callState: 'initiated',
     more: 'yes',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   advance(simulator, 1000)
   // Ringing is still `initiated` in the guide's terms.
@@ -75,46 +75,46 @@ test('says hasChanged false and more maybe when nothing changed since the same c
     callState: 'initiated',
     time: T0,
     more: 'maybe',
-    hasChanged: false,
+    hasChanged: 'no',
   })
   advance(simulator, 3000)
   expect((await status(sessionId)).body).toMatchObject({
     callState: 'connected',
     more: 'yes',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   expect((await status(sessionId)).body).toMatchObject({
     callState: 'connected',
     more: 'maybe',
-    hasChanged: false,
+    hasChanged: 'no',
   })
 })
 
-test('remembers each caller separately: a second client sees the change on its own first poll', async () => {
-  const { simulator, start, status, tokens } = await setup()
-  const sessionId = await start({ delay: 10 })
-  expect((await status(sessionId)).body).toMatchObject({ callState: 'scheduled', hasChanged: true })
+test('answers hasChanged as the String "yes" or "no", as the guide\'s field table types it', async () => {
+  const { start, status } = await setup()
+  const sessionId = await start()
+  const first = (await status(sessionId)).body as Record<string, unknown>
+  const second = (await status(sessionId)).body as Record<string, unknown>
+  expect([typeof first.hasChanged, first.hasChanged]).toEqual(['string', 'yes'])
+  expect([typeof second.hasChanged, second.hasChanged]).toEqual(['string', 'no'])
+  expect([typeof first.time, typeof first.more]).toEqual(['number', 'string'])
+})
+
+test('shows a session only to the subject that started it: others get the 404 of an unknown id', async () => {
+  const { start, status, end, tokens, calls } = await setup()
+  const sessionId = await start()
+  const unknown = await status('3f2a9c1e-5b7d-4e08-9a61-0c4d2b7e8f13', tokens.monitor)
+  const foreign = await status(sessionId, tokens.monitor)
+  expectC2cError(foreign, 404, /^Call session does not exist: .* is unknown/)
+  expect(foreign.body.message).toBe(
+    (unknown.body.message as string).replace('3f2a9c1e-5b7d-4e08-9a61-0c4d2b7e8f13', sessionId),
+  )
+  expectC2cError(await end(sessionId, tokens.monitor), 404, /^Call session does not exist/)
+  // The monitor's attempts changed nothing: the call still rings, and the owner's first poll is news.
+  expect(calls()[0]).toMatchObject({ status: 'Initial' })
   expect((await status(sessionId)).body).toMatchObject({
-    callState: 'scheduled',
-    more: 'maybe',
-    hasChanged: false,
-  })
-  expect((await status(sessionId, tokens.monitor)).body).toMatchObject({
-    callState: 'scheduled',
-    more: 'no',
-    hasChanged: true,
-  })
-  advance(simulator, 10_000)
-  expect((await status(sessionId, tokens.monitor)).body).toMatchObject({
     callState: 'initiated',
-    more: 'yes',
-    hasChanged: true,
-  })
-  // The website has not polled since the call started: for it, the change is still news.
-  expect((await status(sessionId)).body).toMatchObject({
-    callState: 'initiated',
-    more: 'yes',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
 })
 
@@ -125,12 +125,12 @@ test('keeps more no on repeated polls of a disconnected call', async () => {
   expect((await status(sessionId)).body).toMatchObject({
     callState: 'disconnected',
     more: 'no',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   expect((await status(sessionId)).body).toMatchObject({
     callState: 'disconnected',
     more: 'no',
-    hasChanged: false,
+    hasChanged: 'no',
   })
 })
 
@@ -143,13 +143,13 @@ test('reports unknown without a time once the network has forgotten the call, th
     sessionId,
     callState: 'unknown',
     more: 'maybe',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   expect((await status(sessionId)).body).toEqual({
     sessionId,
     callState: 'unknown',
     more: 'maybe',
-    hasChanged: false,
+    hasChanged: 'no',
   })
   advance(simulator, 60_000)
   expectC2cError(await status(sessionId), 404, /^Call session does not exist/)

@@ -17,7 +17,7 @@ test('lets the visitor number pick the lifecycle: a busy visitor disconnects wit
     callState: 'disconnected',
     time: T0,
     more: 'no',
-    hasChanged: true,
+    hasChanged: 'yes',
   })
   expect(calls()[0]).toMatchObject({
     scenarioId: 'busy-callee',
