@@ -85,8 +85,8 @@ browserTest(
     try {
       await withBrowserPage(async (page) => {
         type Entry = Record<string, Record<string, unknown> | string>
-        const log = () =>
-          page.evaluate(() => (window as unknown as { c2c: { log: Entry[] } }).c2c.log)
+        // Strings, not functions: they run in the page, whose DOM types this project does not compile against.
+        const log = () => page.evaluate('window.c2c.log') as Promise<Entry[]>
         const waitFor = (predicate: string) =>
           page.waitForFunction(`window.c2c.log.some((entry) => ${predicate})`, undefined, {
             timeout: 10_000,
@@ -133,16 +133,13 @@ browserTest(
         ])
 
         // A callback name that is not an identifier is refused with a 400 the browser will not run.
-        await page.evaluate(
-          ([api, sessionId]) => {
-            const script = document.createElement('script')
-            script.src = `${api}/${sessionId}/status?callback=${encodeURIComponent('alert(1)//')}`
-            script.onerror = () =>
-              (window as unknown as { c2c: { log: unknown[] } }).c2c.log.push({ refused: true })
-            document.head.append(script)
-          },
-          [`${running.url}/call/2.0`, sessionId],
-        )
+        const refusedUrl = `${running.url}/call/2.0/${sessionId}/status?callback=${encodeURIComponent('alert(1)//')}`
+        await page.evaluate(`{
+          const script = document.createElement('script')
+          script.src = ${JSON.stringify(refusedUrl)}
+          script.onerror = () => window.c2c.log.push({ refused: true })
+          document.head.append(script)
+        }`)
         await waitFor(`entry.refused`)
       })
     } finally {
