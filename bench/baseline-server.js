@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 
-const [kind, portText, repliesFile] = process.argv.slice(2)
+const [kind, portText, repliesFile = ''] = process.argv.slice(2)
 const replies = JSON.parse(readFileSync(repliesFile, 'utf8'))
 const BASE = '/webrtc-call-handling/vwip'
 
@@ -55,7 +55,11 @@ async function createApp() {
     process.exit(2)
   }
   if (kind !== 'express-ceiling-prebuilt') return http.createServer(app)
-  const { createExpressServer } = await import('../dist/http/create-http-server.js')
+  // By URL, so that the type-check reads the types of the src/ file it is built from.
+  /** @type {typeof import('../src/http/create-http-server.js')} */
+  const { createExpressServer } = await import(
+    new URL('../dist/http/create-http-server.js', import.meta.url).href
+  )
   return createExpressServer(app)
 }
 

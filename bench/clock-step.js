@@ -2,14 +2,11 @@
 //   node --expose-gc bench/clock-step.js [calls]
 // It drives the built core directly (Network + VirtualClock), the same objects the admin
 // API's POST /_callsim/clock moves, to time one clock step without HTTP in the way.
-import {
-  DEFAULT_LIFECYCLE,
-  DomainEvents,
-  Network,
-  VirtualClock,
-  createFaker,
-  createRandom,
-} from '../dist/core/index.js'
+
+// The built core, imported by URL so that the type-check reads the types of src/ it is built from.
+/** @type {typeof import('../src/core/index.js')} */
+const core = await import(new URL('../dist/core/index.js', import.meta.url).href)
+const { DEFAULT_LIFECYCLE, DomainEvents, Network, VirtualClock, createFaker, createRandom } = core
 
 const calls = Number(process.argv[2] ?? 100_000)
 const RETENTION_MS = 60_000

@@ -110,7 +110,11 @@ export function formatResults(results) {
 
 const roundsOf = (result) => result.rounds ?? [result]
 
-/** Each round's [own, other] figures as ratios own / other, reduced to their median and range. */
+/**
+ * Each round's [own, other] figures as ratios own / other, reduced to their median and range.
+ * @param {[number, number][]} pairs
+ * @returns {{ median: number, range: [number, number] }}
+ */
 export function roundRatios(pairs) {
   const ratios = pairs.map(([own, other]) => own / other).filter(Number.isFinite)
   return { median: median(ratios), range: [Math.min(...ratios), Math.max(...ratios)] }

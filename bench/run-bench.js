@@ -110,6 +110,8 @@ function machine(plan, environment) {
     platform: `${os.type()} ${os.release()}`,
     // Other work on the machine skews every figure; the report says how busy it was.
     loadAverageAtStart: os.loadavg().map((value) => Number(value.toFixed(2))),
+    /** @type {number[] | undefined} set when the last server has stopped */
+    loadAverageAtEnd: undefined,
     pinning: plan.enabled
       ? `server on core ${plan.serverCore}, load generator on core ${plan.clientCore} (taskset)`
       : `off (${plan.reason})`,
@@ -230,10 +232,11 @@ async function main() {
   }
 
   // Baselines answer with the exact JSON callsim sent, captured from callsim's own replies.
+  const FIRST_BODY = CREATE_BODIES[0] ?? '{}'
   const repliesFile = path.join(outDir, 'replies.json')
   writeFileSync(
     repliesFile,
-    JSON.stringify({ get: JSON.parse(CREATE_BODIES[0]), post: JSON.parse(CREATE_BODIES[0]) }),
+    JSON.stringify({ get: JSON.parse(FIRST_BODY), post: JSON.parse(FIRST_BODY) }),
   )
   const captureReplies = async (port, ids, headers) => {
     const got = await request(port, {
@@ -258,6 +261,7 @@ async function main() {
   }).filter((d) => !only || only.has(d.id))
 
   // Rounds interleave the servers, so a burst of other load on the machine hits all of them.
+  /** @type {Map<string, Awaited<ReturnType<typeof measure>>[]>} */
   const runs = new Map(definitions.map((definition) => [definition.id, []]))
   for (let round = 1; round <= settings.rounds; round += 1) {
     for (const definition of definitions) {
@@ -272,7 +276,7 @@ async function main() {
         token,
         definition.id === 'callsim' ? captureReplies : undefined,
       )
-      runs.get(definition.id).push(result)
+      runs.get(definition.id)?.push(result)
       process.stdout.write(
         `  start-up ${result.startupMs.toFixed(0)} ms; GET ${result.get.reqPerSec.toFixed(0)} req/s p99 ${result.get.p99Ms} ms; POST ${result.post.reqPerSec.toFixed(0)} req/s p99 ${result.post.p99Ms} ms\n`,
       )

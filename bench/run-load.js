@@ -5,6 +5,11 @@ import autocannon from 'autocannon'
  * Runs `duration` seconds (or `amount` requests) of keep-alive traffic over `connections`
  * connections. `paths` are used in turn, so GETs spread over every id created earlier;
  * `bodies` likewise for POSTs. `onResponse`, when given, sees every response body.
+ * @param {{
+ *   port: number, method: string, paths: string[], bodies?: string[],
+ *   headers: Record<string, string>, connections: number, duration?: number, amount?: number,
+ *   onResponse?: (status: number, body: string) => void,
+ * }} options
  */
 export async function runLoad({
   port,

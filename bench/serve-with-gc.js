@@ -14,4 +14,4 @@ process.on('SIGUSR2', () => {
     `callsim-bench-memory ${JSON.stringify({ ...process.memoryUsage(), spaces })}\n`,
   )
 })
-await import('../dist/bin/callsim.js')
+await import(new URL('../dist/bin/callsim.js', import.meta.url).href)

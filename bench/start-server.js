@@ -62,7 +62,7 @@ export function nodeBootMs(env, plan, runs = 5) {
     execFileSync(command, argv, { env, stdio: 'ignore' })
     times.push(performance.now() - startedAt)
   }
-  return Math.round(times.sort((a, b) => a - b)[Math.floor(runs / 2)])
+  return Math.round(times.sort((a, b) => a - b)[Math.floor(runs / 2)] ?? NaN)
 }
 
 /** Moves this process (the load generator) and all its threads to the client core. */
@@ -73,19 +73,27 @@ export function pinSelf(plan) {
   })
 }
 
-/** A port nobody listens on right now, so the poll below can start before the server does. */
+/**
+ * A port nobody listens on right now, so the poll below can start before the server does.
+ * @returns {Promise<number>}
+ */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer()
     probe.once('error', reject)
     probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address()
+      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address())
       probe.close(() => resolve(port))
     })
   })
 }
 
-/** One HTTP exchange on a fresh connection; resolves with status and body text. */
+/**
+ * One HTTP exchange on a fresh connection; resolves with status and body text.
+ * @param {number} port
+ * @param {{ method?: string, path?: string, headers?: Record<string, string>, body?: string }} [exchange]
+ * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders, text: string }>}
+ */
 export function request(port, { method = 'GET', path = '/', headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -151,6 +159,7 @@ export async function startServer({
     children.delete(child)
   })
 
+  /** @returns {Promise<void>} */
   const stop = () =>
     new Promise((resolve) => {
       if (exited) {
@@ -185,7 +194,8 @@ export async function startServer({
         )
       }
     } catch (error) {
-      if (error.code !== 'ECONNREFUSED' && error.code !== 'ECONNRESET') {
+      const code = /** @type {NodeJS.ErrnoException} */ (error).code
+      if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') {
         await stop()
         throw error
       }
