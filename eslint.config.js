@@ -1,25 +1,87 @@
 // @ts-check
+import { readdirSync } from 'node:fs'
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const layer = (name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`]
-const deepImport = (name) => ({
-  group: layer(name)
-    .map((p) => `${p}`)
-    .concat(layer(name).map((p) => `!${p.replace('*', 'index.js')}`)),
+/**
+ * Which layers each folder of src/ may import (DESIGN.md, CONTRIBUTING.md "Layers"): inward
+ * only, and always through the other layer's index.ts. A folder of src/ that is not listed
+ * here stops the lint (below), so a new layer cannot go unchecked.
+ * @type {Record<string, { allowed: string[], why: string }>}
+ */
+const LAYERS = {
+  core: { allowed: [], why: 'core imports nothing from src/.' },
+  contract: { allowed: [], why: 'contract depends on nothing internal.' },
+  scenario: { allowed: ['core', 'contract'], why: 'scenario depends on core and contract only.' },
+  apis: {
+    allowed: ['core', 'contract', 'scenario'],
+    why: 'faces map plain requests; they know no HTTP framework.',
+  },
+  http: { allowed: ['core', 'contract', 'scenario', 'apis'], why: 'http sits below app and cli.' },
+  notify: {
+    allowed: ['core', 'contract'],
+    why: 'notify turns core domain events into validated callbacks.',
+  },
+  runner: {
+    allowed: ['contract', 'scenario'],
+    why: 'the runner talks HTTP to any callsim or provider, never to core or the faces.',
+  },
+  app: {
+    allowed: ['core', 'contract', 'scenario', 'apis', 'http', 'notify'],
+    why: 'app composes the layers below it; the CLI sits above it.',
+  },
+  cli: {
+    allowed: ['app', 'runner'],
+    why: 'the CLI builds callsim through app/ and runs through runner/.',
+  },
+  bin: { allowed: [], why: 'the bin only starts the bundled CLI.' },
+}
+
+const unlisted = readdirSync(new URL('./src/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !(entry.name in LAYERS))
+  .map((entry) => `src/${entry.name}`)
+if (unlisted.length > 0) {
+  throw new Error(
+    `eslint.config.js: add ${unlisted.join(', ')} to LAYERS with the layers it may import`,
+  )
+}
+
+/** `../name/*` at every depth a file inside src/ can have. */
+const layer = (/** @type {string} */ name) => [
+  `../${name}/*`,
+  `../../${name}/*`,
+  `../../../${name}/*`,
+]
+const deepImport = (/** @type {string} */ name) => ({
+  group: [...layer(name), ...layer(name).map((p) => `!${p.replace('*', 'index.js')}`)],
   message: `Import ${name}/ only through its index.ts.`,
 })
-const LAYERS = ['core', 'contract', 'scenario', 'apis', 'http', 'notify', 'runner', 'app', 'cli']
-const importRules = (patterns = []) => [
-  'error',
-  { patterns: [...patterns, ...LAYERS.map(deepImport)] },
-]
-const forbid = (names, why) => ({
-  group: names
-    .flatMap(layer)
-    .concat(names.flatMap((n) => layer(n).map((p) => p.replace('/*', '/index.js')))),
+const forbid = (/** @type {string[]} */ names, /** @type {string} */ why) => ({
+  group: names.flatMap((n) => [...layer(n), ...layer(n).map((p) => p.replace('/*', '/index.js'))]),
   message: why,
 })
+
+/**
+ * @param {string} name
+ * @param {{ group: string[], message: string }[]} extra
+ * @returns {import('eslint').Linter.RuleEntry}
+ */
+const importRules = (name, extra = []) => {
+  const entry = LAYERS[name]
+  if (!entry) throw new Error(`eslint.config.js: no layer rule for src/${name}`)
+  const others = Object.keys(LAYERS).filter((other) => other !== name)
+  const denied = others.filter((other) => !entry.allowed.includes(other))
+  return [
+    'error',
+    {
+      patterns: [
+        ...(denied.length > 0 ? [forbid(denied, entry.why)] : []),
+        ...extra,
+        ...others.map(deepImport),
+      ],
+    },
+  ]
+}
 
 const PURE_GLOBALS = [
   { name: 'setTimeout', message: 'Schedule through the Clock.' },
@@ -30,6 +92,16 @@ const PURE_PROPERTIES = [
   { object: 'Date', property: 'now', message: 'Read time from the Clock.' },
   { object: 'Math', property: 'random', message: 'Use the seeded Random.' },
 ]
+/** @type {Record<string, { group: string[], message: string }[]>} */
+const PLATFORM_RULES = {
+  core: [{ group: ['express', 'node:*', 'fs'], message: 'core is pure TypeScript.' }],
+  scenario: [
+    { group: ['express', 'node:*', 'fs'], message: 'scenario is pure; files are read in app/.' },
+  ],
+  contract: [{ group: ['express', 'node:fs', 'fs'], message: 'contract takes text, not paths.' }],
+  apis: [{ group: ['express', 'node:*'], message: 'faces are protocol-neutral.' }],
+  runner: [{ group: ['express'], message: 'the runner is an HTTP client.' }],
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench/**'] },
@@ -38,6 +110,9 @@ export default tseslint.config(
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     languageOptions: {
+      // Type-aware rules: each file is checked with the types of the tsconfig.json nearest to
+      // it (the root one for src/ and test/, bench/tsconfig.json, scripts/tsconfig.json).
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
       globals: {
         process: 'readonly',
         console: 'readonly',
@@ -61,26 +136,37 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // A promise nobody awaits loses its rejection: a server that failed to close, a
+      // delivery that threw. `void promise` says the loss is intended.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      // A switch over a union must name every member, so adding a status or a fault kind
+      // shows every place that has to decide what it means.
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+      // '${x}' in a plain string is a template literal that lost its backticks.
+      'no-template-curly-in-string': 'error',
     },
   },
+  // The config itself is checked by tsc (scripts/tsconfig.json), not by typed rules.
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  ...Object.keys(LAYERS).map((name) => ({
+    files: [`src/${name}/**/*.ts`],
+    rules: { 'no-restricted-imports': importRules(name, PLATFORM_RULES[name]) },
+  })),
   {
-    files: ['src/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/scenario/**/*.ts'],
     rules: {
-      'no-restricted-imports': importRules(),
+      'no-restricted-globals': ['error', ...PURE_GLOBALS],
+      'no-restricted-properties': ['error', ...PURE_PROPERTIES],
     },
   },
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': importRules([
-        forbid(
-          ['contract', 'scenario', 'apis', 'http', 'notify', 'runner', 'app', 'cli'],
-          'core imports nothing from src/.',
-        ),
-        { group: ['express', 'node:*', 'fs'], message: 'core is pure TypeScript.' },
-      ]),
-      'no-restricted-globals': ['error', ...PURE_GLOBALS],
-      'no-restricted-properties': ['error', ...PURE_PROPERTIES],
       'no-restricted-syntax': [
         'error',
         {
@@ -88,55 +174,6 @@ export default tseslint.config(
           message: 'Read time from the Clock.',
         },
       ],
-    },
-  },
-  {
-    files: ['src/scenario/**/*.ts'],
-    rules: {
-      'no-restricted-imports': importRules([
-        forbid(
-          ['apis', 'http', 'notify', 'runner', 'app', 'cli'],
-          'scenario depends on core and contract only.',
-        ),
-        {
-          group: ['express', 'node:*', 'fs'],
-          message: 'scenario is pure; files are read in app/.',
-        },
-      ]),
-      'no-restricted-globals': ['error', ...PURE_GLOBALS],
-      'no-restricted-properties': ['error', ...PURE_PROPERTIES],
-    },
-  },
-  {
-    files: ['src/contract/**/*.ts'],
-    rules: {
-      'no-restricted-imports': importRules([
-        forbid(
-          ['core', 'scenario', 'apis', 'http', 'notify', 'runner', 'app', 'cli'],
-          'contract depends on nothing internal.',
-        ),
-        { group: ['express', 'node:fs', 'fs'], message: 'contract takes text, not paths.' },
-      ]),
-    },
-  },
-  {
-    files: ['src/apis/**/*.ts'],
-    rules: {
-      'no-restricted-imports': importRules([
-        forbid(
-          ['http', 'notify', 'runner', 'app', 'cli'],
-          'faces map plain requests; they know no HTTP framework.',
-        ),
-        { group: ['express', 'node:*'], message: 'faces are protocol-neutral.' },
-      ]),
-    },
-  },
-  {
-    files: ['src/http/**/*.ts'],
-    rules: {
-      'no-restricted-imports': importRules([
-        forbid(['notify', 'runner', 'app', 'cli'], 'http sits below app and cli.'),
-      ]),
     },
   },
 )

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander'
-import { parseDuration } from '../core/index.js'
+import { parseDuration } from '../app/index.js'
 
 /** Commander argument parsers that reject bad values with a message naming the rule. */
 export function parseInteger(min: number, max: number) {

@@ -7,7 +7,7 @@ import {
   type Result,
   type SpecProblem,
 } from '../contract/index.js'
-import { parseDuration } from '../core/index.js'
+import { parseDuration } from '../scenario/index.js'
 import type { Matcher } from './match-subset.js'
 
 /** Where a step sits in its file, so every message can name file, line and JSON pointer. */

@@ -56,7 +56,7 @@ export function parsePath(text: string): Result<PathSegment[], string> {
     first = false
   }
   if (segments.length === 0)
-    return err('an empty expression names nothing; write ${step.body.field}')
+    return err(`an empty expression names nothing; write \${step.body.field}`)
   return ok(segments)
 }
 

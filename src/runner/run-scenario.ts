@@ -593,7 +593,9 @@ class ScenarioRun {
         `callback: no ${step.eventType} event that meets the expectation arrived at ${sink.url} within ${step.timeoutMs} ms (${sameType.length} other event(s) of that type, ${sink.pending().length} in all).`,
         ...(latest
           ? ['The latest of that type missed it:', ...checkResponse(expect, recordOf(latest))]
-          : ['Did a subscribe step (or a subscription with sink: ${sink.url}) come first?']),
+          : [
+              `Did a subscribe step, or a request step with \`sink: \${sink.url}\` (here ${sink.url}), come first?`,
+            ]),
       ]
       return fail('failure', messages)
     }

@@ -32,3 +32,5 @@ export {
   type UnknownScenario,
 } from './select-scenario.js'
 export { ScenarioEngine } from './scenario-engine.js'
+/** Durations as scenario files write them (`250ms`, `5s`, `1.5m`): the runner's steps share the format. */
+export { parseDuration } from '../core/index.js'

@@ -364,3 +364,17 @@ test('fails a file the in-process callsim refuses with its reasons, and runs the
   expect(lastLine(stdout)).toBe('1 passed, 1 failed')
   expect(code).toBe(1)
 })
+
+test('a callback step that nothing subscribed for says how to point a subscription at the sink', async () => {
+  const dir = folderWith({
+    'no-subscription.yaml': `description: waits for an event nobody asked for
+steps:
+  - callback: { type: session-status, timeout: 200ms }
+`,
+  })
+  const { code, stdout } = await callsim(['run', dir])
+  expect(stdout).toMatch(
+    /Did a subscribe step, or a request step with `sink: \$\{sink\.url\}` \(here http:\/\/127\.0\.0\.1:\d+\/events\), come first\?/,
+  )
+  expect(code).toBe(1)
+})

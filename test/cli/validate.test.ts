@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- run files write ${…} expressions in plain strings */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- run files write ${…} expressions in plain strings */
 import { expect, test } from 'vitest'
 import { formatSpecProblem } from '../../../src/contract/index.js'
 import { createStepsValidator } from '../../../src/runner/client-steps.js'
