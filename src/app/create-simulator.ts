@@ -67,6 +67,9 @@ export interface RunningSimulator {
   close(): Promise<void>
 }
 
+/** The text each loaded spec came from, which its face serves at `<base>/openapi.yaml`. */
+const specTexts = new WeakMap<CompiledSpec, string>()
+
 function loadFaceSpecs(
   userSpecs: readonly string[],
   cache: CompileCache,
@@ -76,7 +79,10 @@ function loadFaceSpecs(
   const load = (file: string): CompiledSpec | undefined => {
     const { text, source } = readSource(file)
     const result = loadSpec(text, source, cache)
-    if (result.ok) return result.value
+    if (result.ok) {
+      specTexts.set(result.value, text)
+      return result.value
+    }
     problems.push(...result.error.map(formatSpecProblem))
     return undefined
   }
@@ -251,6 +257,7 @@ export function createSimulator(
     bodyLimitBytes: options.bodyLimitBytes,
     scenarios,
     wait: (ms, task) => void clock.schedule(clock.now() + ms, task),
+    specText: (face) => specTexts.get(face.spec),
   })
 
   const dispose = (): void => {

@@ -13,6 +13,7 @@ import { readJsonpCallback } from './middleware/read-jsonp-callback.js'
 import { route } from './middleware/route.js'
 import { validateRequest } from './middleware/validate-request.js'
 import { runStages } from './run-stages.js'
+import { createSpecDocuments } from './spec-documents.js'
 import { createSendReply } from './send-reply.js'
 
 export interface HttpAppOptions {
@@ -29,6 +30,8 @@ export interface HttpAppOptions {
   readonly scenarios: ScenarioEngine
   /** Waits on the simulator's clock (fault latency). */
   readonly wait: (ms: number, task: () => void) => void
+  /** The text each face's spec was loaded from, served at `<base>/openapi.yaml` and `.json`. */
+  readonly specText: (face: Face) => string | undefined
 }
 
 /**
@@ -47,7 +50,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('query parser', 'simple')
   app.use(
     runStages([
-      route(options.faces, options.fallbackFace, send),
+      route(
+        options.faces,
+        options.fallbackFace,
+        send,
+        createSpecDocuments(options.specText, options.journal, options.now),
+      ),
       readJsonpCallback(send),
       authenticate(options.verifier, send),
       injectFault(options.scenarios, inject, readBody, send),

@@ -3,6 +3,7 @@ import type { Face } from '../../apis/index.js'
 import type { RequestContext } from '../request-context.js'
 import { readCorrelator } from './correlator.js'
 import type { SendReply } from '../send-reply.js'
+import type { ServeSpecDocument } from '../spec-documents.js'
 
 /** Faces ordered so that the longest base path wins (`/a/b` before `/a`). */
 export function orderFaces(faces: readonly Face[]): Face[] {
@@ -27,7 +28,12 @@ function faceFor(
  * Finds the face by base path and the operation through that face's precompiled index:
  * one Express entry point, no per-route middleware stack.
  */
-export function route(faces: readonly Face[], fallback: Face, send: SendReply): RequestHandler {
+export function route(
+  faces: readonly Face[],
+  fallback: Face,
+  send: SendReply,
+  serveSpecDocument: ServeSpecDocument,
+): RequestHandler {
   const ordered = orderFaces(faces)
   return (req, res, next) => {
     const path = req.path
@@ -50,6 +56,8 @@ export function route(faces: readonly Face[], fallback: Face, send: SendReply): 
     res.locals.callsim = context
     const match = rest === undefined ? undefined : face.spec.index.match(req.method, rest)
     if (match?.kind !== 'matched') {
+      // `<base>/openapi.yaml` and `.json`, unless the spec itself declares such a path.
+      if (rest !== undefined && serveSpecDocument(req, res, face, rest)) return
       const error =
         match?.kind === 'method-not-allowed'
           ? ({
