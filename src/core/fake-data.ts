@@ -66,11 +66,15 @@ function alphanumeric(draw: DrawInt, length: number): string {
   return out
 }
 
-/** Eight groups of four hex digits, as faker.internet.ipv6 writes them. */
+/**
+ * An address in 2001:db8::/32, the IPv6 documentation prefix (RFC 3849), so no generated SDP
+ * names a real host: the prefix, then six groups of four seeded hex digits. Sixteen bytes are
+ * drawn all the same, so the values drawn after it follow the seed as they always did.
+ */
 function ipv6(draw: DrawInt): string {
   const hex = hexBytes(draw, 16)
-  let out = hex.slice(0, 4)
-  for (let group = 4; group < 32; group += 4) out += `:${hex.slice(group, group + 4)}`
+  let out = '2001:db8'
+  for (let group = 8; group < 32; group += 4) out += `:${hex.slice(group, group + 4)}`
   return out
 }
 
@@ -79,13 +83,17 @@ export function createMediaSessionId(faker: Faker): string {
   return hexBytes(fromFaker(faker), 24, HEX_PAIRS_UPPER)
 }
 
+/** The IPv4 documentation ranges (RFC 5737): TEST-NET-1, -2 and -3. */
+const DOCUMENTATION_NETS = ['192.0.2', '198.51.100', '203.0.113'] as const
+
 /**
- * A dotted IPv4 address from one seeded draw: faker.internet.ipv4 takes ~1.3 µs, a tenth of
- * what placing a call costs.
+ * A host in one of the IPv4 documentation ranges, so no generated Call-ID names a real host,
+ * from one seeded draw: faker.internet.ipv4 takes ~1.3 µs, a tenth of what placing a call costs.
  */
 function ipv4(faker: Faker): string {
   const n = faker.number.int(0xffffffff)
-  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`
+  const net = DOCUMENTATION_NETS[n % DOCUMENTATION_NETS.length] as string
+  return `${net}.${1 + ((n >>> 8) % 254)}`
 }
 
 /**

@@ -149,12 +149,12 @@ test('shows a withheld caller as anonymous with aNumberPrivacy 1 and SIP users b
 
 test('answers 404 id for an unknown Call-ID', async () => {
   const { getSession } = await setup()
-  const response = await getSession('56375632547476357536@23.34.33.74')
+  const response = await getSession('56375632547476357536@203.0.113.74')
   expectSbcError(
     response,
     404,
     'id',
-    /^Session not found: no session has the Call-ID "56375632547476357536@23\.34\.33\.74"/,
+    /^Session not found: no session has the Call-ID "56375632547476357536@203\.0\.113\.74"/,
   )
 })
 
