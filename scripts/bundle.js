@@ -2,8 +2,7 @@
 // wrote to dist/cli/index.js, with express, commander, faker, jose and the rest, into the one
 // CommonJS file dist/bin/callsim-bundle.cjs that the `callsim` bin (dist/bin/callsim.js, from
 // src/bin/callsim.ts) runs. Node's ESM loader resolves, reads and compiles each of the ~300
-// modules separately, which cost ~180 ms at every start; one file costs a fraction of that, and
-// a CommonJS one can start from the V8 code cache that scripts/write-code-cache.js writes next.
+// modules separately, which cost ~180 ms at every start; one file costs a fraction of that.
 // docs/performance.md has the figures.
 import { chmodSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -46,15 +45,15 @@ const result = await build({
   outfile: OUTFILE,
   bundle: true,
   platform: 'node',
-  // CommonJS, because V8 code caches are for scripts (node:vm), not ES modules.
+  // CommonJS: the CLI's dependencies are mostly CommonJS, and bundled as such need no shim
+  // for require(); the one thing CommonJS lacks, import.meta.url, is injected below.
   format: 'cjs',
   target: 'node20',
   // A CommonJS file has no import.meta; this is the bundle's own file URL instead.
   inject: ['scripts/import-meta-url.js'],
   define: { 'import.meta.url': '__callsimImportMetaUrl' },
-  // Size costs time at every start: the bin reads and hashes the file, and V8 parses all of it
-  // whenever the code cache cannot be used. Without whitespace and with shorter syntax it is
-  // ~20 % smaller. Names are kept, so stack traces and CPU profiles still name functions.
+  // Size costs time at every start: V8 reads and parses all of it. Without whitespace and with
+  // shorter syntax it is ~20 % smaller. Names are kept, so stack traces and CPU profiles still name functions.
   minifyWhitespace: true,
   minifySyntax: true,
   // Composed with tsc's maps, so `node --enable-source-maps` still names src/ lines.
