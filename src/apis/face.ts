@@ -1,5 +1,5 @@
 import type { CompiledOperation, CompiledSpec, Violation } from '../contract/index.js'
-import type { Lifecycle } from '../core/index.js'
+import { InternalError, type Lifecycle } from '../core/index.js'
 
 /** The verified caller behind a request's bearer token. */
 export interface Principal {
@@ -18,6 +18,28 @@ export interface FaceRequest {
   readonly headers: Readonly<Record<string, unknown>>
   readonly body: unknown
   readonly principal: Principal | undefined
+  /**
+   * The scenario that governs this request, chosen once by the HTTP shell before the fault
+   * stage (the journal and the handler see the same one). Undefined only on the control plane,
+   * which scenarios never govern.
+   */
+  readonly scenario: GoverningScenario | undefined
+}
+
+/** The part of the governing scenario a face needs: its id (kept on the call) and lifecycle. */
+export interface GoverningScenario {
+  readonly id: string
+  readonly lifecycle: Lifecycle
+}
+
+/**
+ * Where a request that creates a call names the party the simulator plays (the callee of an
+ * outgoing call): scenarios' `match: remoteAddress` rules (magic numbers) test it.
+ */
+export interface RemoteAddressReader {
+  /** The address is in the body, so the body is read before the scenario is chosen. */
+  readonly inBody: boolean
+  read(request: Pick<FaceRequest, 'pathParams' | 'body'>): string | undefined
 }
 
 export interface FaceResponse {
@@ -72,6 +94,8 @@ export interface Face {
    * failure into a 200 whose body says what failed. Without it, replies pass unchanged.
    */
   toJsonpReply?(reply: FaceResponse): FaceResponse
+  /** The operations that create a call, by operationId, and where each names the remote party. */
+  readonly remoteAddresses?: Readonly<Record<string, RemoteAddressReader>>
   /** The control API: scenarios never govern it and faults never touch it. */
   readonly controlPlane?: boolean
   /** Forgets state the face keeps beside the network (the control API's reset); most keep none. */
@@ -105,19 +129,15 @@ export function assertHandlersCoverSpec(
   }
 }
 
-/** What a governing scenario is chosen from: the request that creates a call. */
-export interface ScenarioContext {
-  readonly faceId: string
-  readonly operationId: string
-  readonly headers: Readonly<Record<string, unknown>>
-  readonly body: unknown
-  readonly principal: Principal | undefined
-  /** The address of the party the simulator plays, e.g. the callee of an outgoing call. */
-  readonly remoteAddress: string
-}
-
-/** Picks the scenario that governs a new call and hands over its lifecycle. */
-export type SelectLifecycle = (context: ScenarioContext) => {
-  scenarioId: string
-  lifecycle: Lifecycle
+/**
+ * The governing scenario of a request that creates a call. The HTTP shell always chooses one
+ * for a face that is not the control plane, so its absence is callsim's own bug.
+ */
+export function assertGoverningScenario(request: FaceRequest): GoverningScenario {
+  if (!request.scenario) {
+    throw new InternalError(
+      `${request.operation.operationId} reached its handler without a governing scenario`,
+    )
+  }
+  return request.scenario
 }

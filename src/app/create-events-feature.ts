@@ -2,7 +2,7 @@ import type {
   DeviceProblem,
   IncomingCallError,
   IncomingCallRequest,
-  SelectLifecycle,
+  GoverningScenario,
 } from '../apis/index.js'
 import {
   callbackKey,
@@ -45,7 +45,7 @@ export interface EventsFeatureOptions {
   readonly network: Network
   readonly registrations: Registrations
   readonly registration: 'required' | 'optional'
-  readonly selectLifecycle: SelectLifecycle
+  readonly scenarioById: (id: string) => GoverningScenario | undefined
   readonly journal: Journal
   readonly logger: Logger
   readonly seed: number
@@ -113,7 +113,7 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
           network: options.network,
           registrations: options.registrations,
           subscriptions,
-          selectLifecycle: options.selectLifecycle,
+          scenarioById: options.scenarioById,
           registration: options.registration,
           faker: incomingFaker,
         },

@@ -33,7 +33,7 @@ import { BUILT_IN_SCENARIOS_DIR } from './load-scenarios-from-disk.js'
 import { readCallTemplates } from './read-call-templates.js'
 import { StartupError, builtInPath, readSource } from './read-sources.js'
 import { SystemClock } from './system-clock.js'
-import { createScenarioControl, createSelectLifecycle } from './scenario-control.js'
+import { createScenarioControl } from './scenario-control.js'
 import { createTokenService, type TokenService } from './tokens.js'
 import { createScenarioReloader, watchScenarios, type ScenarioReloader } from './watch-scenarios.js'
 
@@ -169,8 +169,7 @@ export function createSimulator(
     network,
     registrations,
     registration: options.registration,
-    // Read at call time: the scenario selection is built below.
-    selectLifecycle: (context) => deps.selectLifecycle(context),
+    scenarioById: (id) => scenarios.get(id),
     journal,
     logger,
     seed,
@@ -215,7 +214,6 @@ export function createSimulator(
   const deps = {
     network,
     control,
-    selectLifecycle: createSelectLifecycle(scenarios),
     registrations,
     registration: options.registration,
     clock,

@@ -8,7 +8,6 @@ import {
   type CallTemplates,
   type Control,
   type Face,
-  type SelectLifecycle,
 } from '../apis/index.js'
 import type { CompileCache, CompiledSpec } from '../contract/index.js'
 import {
@@ -26,7 +25,6 @@ import type { SimulatorOptions } from './options.js'
 export interface FaceDeps {
   readonly network: Network
   readonly control: Control
-  readonly selectLifecycle: SelectLifecycle
   readonly registrations: Registrations
   /** `optional` accepts any registrationId on createSession (docs/decisions/003-registration-check.md). */
   readonly registration: SimulatorOptions['registration']
@@ -59,7 +57,6 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
     create: (spec, deps) =>
       createCallHandlingFace(spec, {
         network: deps.network,
-        selectLifecycle: deps.selectLifecycle,
         checkRegistration:
           deps.registration === 'optional'
             ? undefined
@@ -87,7 +84,6 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
         network: deps.network,
         clock: deps.clock,
         events: deps.events,
-        selectLifecycle: deps.selectLifecycle,
         templates: deps.callTemplates,
         // Its own seed, so starting a click-to-call does not shift the network's seeded ids.
         seed: deps.seed + 2,

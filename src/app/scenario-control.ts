@@ -1,30 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { Control, SelectLifecycle } from '../apis/index.js'
+import type { Control } from '../apis/index.js'
 import { err, ok } from '../core/index.js'
-import { noteGoverningScenario } from '../http/index.js'
-import { BUILT_IN_DEFAULT, DEFAULT_SCENARIO_ID, type ScenarioEngine } from '../scenario/index.js'
-
-/**
- * The SelectLifecycle port of the faces, answered by the scenario engine with the full request
- * context (the remote address included, for magic numbers).
- */
-export function createSelectLifecycle(engine: ScenarioEngine): SelectLifecycle {
-  return (context) => {
-    const selected = engine.select({
-      headers: context.headers,
-      body: context.body,
-      remoteAddress: context.remoteAddress,
-      subscriber: context.principal?.sub,
-    })
-    // Over HTTP an unknown x-callsim-scenario was refused before the handler ran; any other
-    // caller gets the default rather than a call without a script.
-    const scenario = selected.ok
-      ? selected.value.scenario
-      : (engine.get(DEFAULT_SCENARIO_ID) ?? BUILT_IN_DEFAULT)
-    noteGoverningScenario(scenario.id)
-    return { scenarioId: scenario.id, lifecycle: scenario.lifecycle }
-  }
-}
+import type { ScenarioEngine } from '../scenario/index.js'
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
 

@@ -1,4 +1,4 @@
-import type { IncomingCallError, IncomingCallRequest, SelectLifecycle } from '../apis/index.js'
+import type { GoverningScenario, IncomingCallError, IncomingCallRequest } from '../apis/index.js'
 import {
   SeededSdp,
   err,
@@ -24,7 +24,8 @@ export interface IncomingCallDeps {
   readonly network: Network
   readonly registrations: Registrations
   readonly subscriptions: Subscriptions
-  readonly selectLifecycle: SelectLifecycle
+  /** The loaded scenario with this id (the request names it as x-callsim-scenario names one). */
+  readonly scenarioById: (id: string) => GoverningScenario | undefined
   /** `required`: only a subscriber with a registered device can be called. */
   readonly registration: 'required' | 'optional'
   /** Generates the caller's SDP offer; a faker of its own so call ids stay as seeded. */
@@ -63,19 +64,10 @@ export function startIncomingCall(
   let scenarioId = 'incoming-call'
   let lifecycle = callerLifecycle(request.cancelAfterMs, request.noAnswerAfterMs)
   if (request.scenario !== undefined) {
-    // The scenario is chosen the way a client chooses one for its own calls: by header.
-    const selected = deps.selectLifecycle({
-      faceId: 'admin',
-      operationId: 'startIncomingCall',
-      headers: { 'x-callsim-scenario': request.scenario },
-      body: request,
-      principal: undefined,
-      remoteAddress: request.from,
-    })
-    if (selected.scenarioId !== request.scenario)
-      return err({ kind: 'unknown-scenario', scenario: request.scenario })
-    scenarioId = selected.scenarioId
-    lifecycle = selected.lifecycle
+    const scenario = deps.scenarioById(request.scenario)
+    if (!scenario) return err({ kind: 'unknown-scenario', scenario: request.scenario })
+    scenarioId = scenario.id
+    lifecycle = scenario.lifecycle
   }
   const invitedSubscriptions = deps.subscriptions
     .matching(EVENT_TYPES.sessionInvitation, request.to)

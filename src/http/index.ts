@@ -2,7 +2,6 @@
 export { createHttpApp, type HttpAppOptions } from './create-http-app.js'
 export { createExpressServer } from './create-http-server.js'
 export { Journal, Ring, type JournalEntry } from './journal.js'
-export { noteGoverningScenario } from './request-scope.js'
 export { silentLogger, type LogLevel, type Logger } from './logger.js'
 export type { TokenVerifier, Verification } from './middleware/authenticate.js'
 export { DEFAULT_BODY_LIMIT_BYTES } from './middleware/parse-body.js'

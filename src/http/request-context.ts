@@ -1,4 +1,4 @@
-import type { Face, FaceResponse, Principal } from '../apis/index.js'
+import type { Face, FaceResponse, GoverningScenario, Principal } from '../apis/index.js'
 import type { CompiledOperation, Violation } from '../contract/index.js'
 
 /** What the pipeline stages learn about one request, kept on `res.locals.callsim`. */
@@ -17,7 +17,8 @@ export interface RequestContext {
   hasBody: boolean
   body: unknown
   requestViolations: readonly Violation[]
-  scenarioId: string | undefined
+  /** Chosen once, by the fault stage; the handler and the journal see this one. */
+  scenario: GoverningScenario | undefined
   fault: string | undefined
   /** The body stream has been consumed (parse-body may run early, for fault matchers). */
   bodyRead?: boolean

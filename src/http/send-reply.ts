@@ -159,7 +159,7 @@ export function toJournalEntry(
     correlator: context.correlator,
     requestViolations: context.requestViolations,
     responseViolations: violations,
-    scenarioId: context.scenarioId,
+    scenarioId: context.scenario?.id,
     fault: context.fault,
   }
 }

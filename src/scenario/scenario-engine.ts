@@ -15,10 +15,15 @@ import {
 interface BodyNeeds {
   readonly all: boolean
   readonly operations: ReadonlySet<string>
+  /** Some `match` tests the remote address, which a face may read from the body. */
+  readonly remoteAddress: boolean
 }
 
 function bodyNeedsOf(library: ScenarioLibrary): BodyNeeds {
   let all = library.matching.some((scenario) => (scenario.match?.body.length ?? 0) > 0)
+  const remoteAddress = library.matching.some(
+    (scenario) => scenario.match?.remoteAddress !== undefined,
+  )
   const operations = new Set<string>()
   for (const scenario of library.byId.values()) {
     for (const rule of scenario.faults) {
@@ -27,7 +32,7 @@ function bodyNeedsOf(library: ScenarioLibrary): BodyNeeds {
       else all = true
     }
   }
-  return { all, operations }
+  return { all, operations, remoteAddress }
 }
 
 /**
@@ -106,8 +111,16 @@ export class ScenarioEngine {
     )
   }
 
-  needsBody(operationId: string): boolean {
-    return this.bodyNeeds.all || this.bodyNeeds.operations.has(operationId)
+  /**
+   * Whether the body must be parsed before this operation's scenario is chosen: a matcher or a
+   * fault rule looks at it, or a `match` tests a remote address that the request carries in it.
+   */
+  needsBody(operationId: string, remoteAddressInBody = false): boolean {
+    return (
+      this.bodyNeeds.all ||
+      this.bodyNeeds.operations.has(operationId) ||
+      (remoteAddressInBody && this.bodyNeeds.remoteAddress)
+    )
   }
 
   decideFault(scenario: Scenario, request: FaultRequest): FaultDecision | undefined {

@@ -2,7 +2,7 @@ import type { CompiledSpec } from '../../contract/index.js'
 import { formatCamaraInjectedError } from '../camara-common/error-info.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { formatCallHandlingProtocolError } from './errors.js'
-import { FACE_ID, createOperations, type CallHandlingDeps } from './operations.js'
+import { FACE_ID, REMOTE_ADDRESSES, createOperations, type CallHandlingDeps } from './operations.js'
 
 export { ANONYMOUS_ADDRESS } from './errors.js'
 export { toMediaSession, type MediaSession } from './to-media-session.js'
@@ -19,5 +19,6 @@ export function createCallHandlingFace(spec: CompiledSpec, deps: CallHandlingDep
     handlers,
     formatError: formatCallHandlingProtocolError,
     formatInjectedError: formatCamaraInjectedError,
+    remoteAddresses: REMOTE_ADDRESSES,
   }
 }

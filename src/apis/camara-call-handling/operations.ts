@@ -1,5 +1,11 @@
 import type { Call, CoreError, Network, Result } from '../../core/index.js'
-import type { FaceRequest, FaceResponse, Principal, SelectLifecycle } from '../face.js'
+import {
+  assertGoverningScenario,
+  type FaceRequest,
+  type FaceResponse,
+  type Principal,
+  type RemoteAddressReader,
+} from '../face.js'
 import {
   ANONYMOUS_ADDRESS,
   fromCoreError,
@@ -13,7 +19,6 @@ export const FACE_ID = 'camara-call-handling'
 
 export interface CallHandlingDeps {
   readonly network: Network
-  readonly selectLifecycle: SelectLifecycle
   /** Checks the registrationId header against the Registration face; absent = accept any. */
   readonly checkRegistration?: (
     registrationId: string,
@@ -42,6 +47,17 @@ interface MediaSessionStatusChange {
 
 /** What the network needs to place a call, whether or not the served schema requires it. */
 const CREATE_NEEDS = ['originatorAddress', 'receiverAddress', 'offer'] as const
+
+/** createSession's callee, the party the simulator plays, read before the body is validated. */
+export const REMOTE_ADDRESSES: Readonly<Record<string, RemoteAddressReader>> = {
+  createSession: {
+    inBody: true,
+    read: ({ body }) => {
+      const receiver = (body as Partial<MediaSessionCreate> | undefined)?.receiverAddress
+      return typeof receiver === 'string' ? receiver : undefined
+    },
+  },
+}
 
 const created = (call: Call): FaceResponse => ({ status: 201, body: toMediaSession(call) })
 
@@ -91,14 +107,7 @@ export function createOperations(deps: CallHandlingDeps) {
         const registered = deps.checkRegistration(registrationId, principal)
         if (!registered.ok) return fromCoreError(registered.error)
       }
-      const { scenarioId, lifecycle } = deps.selectLifecycle({
-        faceId: FACE_ID,
-        operationId: 'createSession',
-        headers: request.headers,
-        body,
-        principal,
-        remoteAddress: body.receiverAddress,
-      })
+      const scenario = assertGoverningScenario(request)
       const { call } = deps.network.placeCall({
         originator: { address: body.originatorAddress, name: body.originatorName },
         receiver: { address: body.receiverAddress, name: body.receiverName },
@@ -107,8 +116,8 @@ export function createOperations(deps: CallHandlingDeps) {
         locationDetails: body.locationDetails,
         owner: principal?.sub ?? body.originatorAddress,
         clientCorrelator: body.clientCorrelator,
-        scenarioId,
-        lifecycle,
+        scenarioId: scenario.id,
+        lifecycle: scenario.lifecycle,
       })
       return created(call)
     },

@@ -1,6 +1,6 @@
 import type { CompiledSpec } from '../../contract/index.js'
 import { createFaker, type Clock, type DomainEvents, type Network } from '../../core/index.js'
-import { assertHandlersCoverSpec, type Face, type SelectLifecycle } from '../face.js'
+import { assertHandlersCoverSpec, type Face } from '../face.js'
 import type { CallTemplates } from './call-templates.js'
 import { Click2CallSessions } from './click2call-sessions.js'
 import {
@@ -8,7 +8,7 @@ import {
   formatClick2CallProtocolError,
   toClick2CallJsonpReply,
 } from './errors.js'
-import { FACE_ID, createOperations } from './operations.js'
+import { FACE_ID, REMOTE_ADDRESSES, createOperations } from './operations.js'
 
 export {
   DEFAULT_CALL_TEMPLATES_FILE,
@@ -22,7 +22,6 @@ export interface Click2CallFaceDeps {
   readonly network: Network
   readonly clock: Clock
   readonly events: DomainEvents
-  readonly selectLifecycle: SelectLifecycle
   readonly templates: CallTemplates
   /** Seeds the session ids, so a seeded run hands out the same ids. */
   readonly seed: number
@@ -45,7 +44,6 @@ export function createClick2CallFace(spec: CompiledSpec, deps: Click2CallFaceDep
   const handlers = createOperations({
     sessions,
     templates: deps.templates,
-    selectLifecycle: deps.selectLifecycle,
   })
   assertHandlersCoverSpec(FACE_ID, spec, handlers)
   return {
@@ -56,6 +54,7 @@ export function createClick2CallFace(spec: CompiledSpec, deps: Click2CallFaceDep
     formatError: formatClick2CallProtocolError,
     formatInjectedError: formatClick2CallInjectedError,
     toJsonpReply: toClick2CallJsonpReply,
+    remoteAddresses: REMOTE_ADDRESSES,
     reset: () => sessions.reset(),
   }
 }

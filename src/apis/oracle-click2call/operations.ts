@@ -1,4 +1,10 @@
-import type { FaceRequest, FaceResponse, OperationHandler, SelectLifecycle } from '../face.js'
+import {
+  assertGoverningScenario,
+  type FaceRequest,
+  type FaceResponse,
+  type OperationHandler,
+  type RemoteAddressReader,
+} from '../face.js'
 import type { CallTemplates } from './call-templates.js'
 import type { Click2CallSessions } from './click2call-sessions.js'
 import { alreadyEnded, authorisationFailed, sessionNotFound, unknownContact } from './errors.js'
@@ -9,7 +15,6 @@ export const FACE_ID = 'oracle-click2call'
 export interface Click2CallOperationsDeps {
   readonly sessions: Click2CallSessions
   readonly templates: CallTemplates
-  readonly selectLifecycle: SelectLifecycle
 }
 
 /** The start parameters, whether a JSON body (startCall) or query parameters (startCallJsonp) carried them. */
@@ -43,6 +48,22 @@ function fromQuery(query: Readonly<Record<string, unknown>>): StartParameters {
   }
 }
 
+/** The visitor's number: the spec lets the '+' be left out; the network holds E.164 with it. */
+function phoneOf(pathParams: FaceRequest['pathParams']): string {
+  return `+${String(pathParams.userPhone).replace(/^\+/, '')}`
+}
+
+/** The visitor, the party the simulator plays, read from the path by both forms of start. */
+const VISITOR: RemoteAddressReader = {
+  inBody: false,
+  read: ({ pathParams }) => `tel:${phoneOf(pathParams)}`,
+}
+
+export const REMOTE_ADDRESSES: Readonly<Record<string, RemoteAddressReader>> = {
+  startCall: VISITOR,
+  startCallJsonp: VISITOR,
+}
+
 /** The token subject behind a request: a session answers only to the one that started it. */
 const callerOf = (request: FaceRequest): string => request.principal?.sub ?? ''
 
@@ -55,18 +76,10 @@ export function createOperations(deps: Click2CallOperationsDeps): Record<string,
     const contactId = String(request.pathParams.contactId)
     const template = deps.templates.get(contactId)
     if (!template) return unknownContact(contactId, [...deps.templates.keys()])
-    // The spec lets the '+' be left out; the network always holds E.164 with it.
-    const phone = `+${String(request.pathParams.userPhone).replace(/^\+/, '')}`
+    const phone = phoneOf(request.pathParams)
     if (template.blockedNumbers.has(phone)) return authorisationFailed(phone)
     const visitor = `tel:${phone}`
-    const { scenarioId, lifecycle } = deps.selectLifecycle({
-      faceId: FACE_ID,
-      operationId,
-      headers: request.headers,
-      body: request.body ?? parameters,
-      principal: request.principal,
-      remoteAddress: visitor,
-    })
+    const scenario = assertGoverningScenario(request)
     const session = deps.sessions.start({
       owner: callerOf(request),
       template,
@@ -74,8 +87,8 @@ export function createOperations(deps: Click2CallOperationsDeps): Record<string,
       userExtension: parameters.userExtension,
       visitorContext: parameters.visitorContext,
       delayMs: (parameters.delay ?? 0) * 1000,
-      scenarioId,
-      lifecycle,
+      scenarioId: scenario.id,
+      lifecycle: scenario.lifecycle,
     })
     return { status: 200, body: { sessionId: session.id } }
   }

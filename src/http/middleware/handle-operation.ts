@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express'
 import type { FaceRequest, FaceResponse } from '../../apis/index.js'
 import type { RequestContext } from '../request-context.js'
-import { runInRequestScope } from '../request-scope.js'
 import type { SendReply } from '../send-reply.js'
 
 /** Calls the face's handler for the operationId with a plain request object. */
@@ -32,8 +31,9 @@ export function handleOperation(send: SendReply): RequestHandler {
       headers: req.headers,
       body: context.body,
       principal: context.principal,
+      scenario: context.scenario,
     }
-    const reply = runInRequestScope(context, () => handler(request))
+    const reply = handler(request)
     if (reply instanceof Promise) {
       reply.then((value: FaceResponse) => send(req, res, value), next)
     } else {

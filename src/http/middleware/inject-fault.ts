@@ -17,9 +17,11 @@ function unknownScenario(operationId: string, id: string): Violation {
 }
 
 /**
- * Selects the governing scenario of an authenticated request and lets its fault plan act
- * before the body is validated, so a fault hits good and bad requests alike. When a scenario
- * looks at the body, the body is read first (by the parse-body stage, once).
+ * Chooses the governing scenario of an authenticated request, once: the handler and the
+ * journal get this choice through the request context. Its fault plan then acts before the
+ * body is validated, so a fault hits good and bad requests alike. When a scenario looks at
+ * the body, or at a remote address the face reads from it, the body is read first (by the
+ * parse-body stage, once).
  */
 export function injectFault(
   scenarios: ScenarioEngine,
@@ -34,11 +36,12 @@ export function injectFault(
       next()
       return
     }
+    const remoteAddress = context.face.remoteAddresses?.[operation.operationId]
     const decide = (): void => {
       const selected = scenarios.select({
         headers: req.headers,
         body: context.body,
-        remoteAddress: undefined,
+        remoteAddress: remoteAddress?.read({ pathParams: context.pathParams, body: context.body }),
         subscriber: context.principal?.sub,
       })
       if (!selected.ok) {
@@ -51,7 +54,7 @@ export function injectFault(
         )
         return
       }
-      context.scenarioId = selected.value.scenario.id
+      context.scenario = selected.value.scenario
       const decision = scenarios.decideFault(selected.value.scenario, {
         operationId: operation.operationId,
         headers: req.headers,
@@ -60,7 +63,7 @@ export function injectFault(
       if (decision) inject(decision, req, res, next)
       else next()
     }
-    if (scenarios.needsBody(operation.operationId)) {
+    if (scenarios.needsBody(operation.operationId, remoteAddress?.inBody)) {
       readBody(req, res, (error?: unknown) => (error === undefined ? decide() : next(error)))
     } else {
       decide()

@@ -49,7 +49,7 @@ export function route(
       hasBody: false,
       body: undefined,
       requestViolations: [],
-      scenarioId: undefined,
+      scenario: undefined,
       fault: undefined,
       reply: undefined,
     }
