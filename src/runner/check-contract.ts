@@ -1,5 +1,6 @@
 import { validateResponse, type CompiledOperation, type Violation } from '../contract/index.js'
 import type { ExchangeRecord } from './check-expectation.js'
+import type { ResponseExpectation } from './client-steps.js'
 import { readPath } from './expressions.js'
 import type { HttpExchange } from './http-client.js'
 
@@ -92,4 +93,36 @@ export function findViolations(
         readViolationPath(record, violation.path) === sinkUrl
       ),
   )
+}
+
+function quoteBody(text: string): string {
+  if (text === '') return 'the response body is empty'
+  return `the response body: ${text.length <= 300 ? text : `${text.slice(0, 299)}…`}`
+}
+
+/**
+ * Whether a response keeps the step's `contract` expectation: undefined when it does, else the
+ * messages, and `final` when a poll must not try again (the target broke the spec).
+ */
+export function checkContract(
+  contract: ResponseExpectation['contract'],
+  operation: CompiledOperation,
+  exchange: { readonly record: ExchangeRecord; readonly text: string },
+  parseViolation: Violation | undefined,
+  sinkUrl: string | undefined,
+): { final: boolean; messages: string[] } | undefined {
+  if (contract === 'any') return undefined
+  const violations = findViolations(operation, exchange.record, parseViolation, sinkUrl)
+  if (contract === 'valid' && violations.length > 0) {
+    return { final: true, messages: [...violations.map(formatViolation), quoteBody(exchange.text)] }
+  }
+  if (contract === 'violated' && violations.length === 0) {
+    return {
+      final: false,
+      messages: [
+        `contract: expected the response to break the spec of ${operation.operationId}, but it honours it`,
+      ],
+    }
+  }
+  return undefined
 }
