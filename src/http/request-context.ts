@@ -1,3 +1,4 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { Face, FaceResponse, GoverningScenario, Principal } from '../apis/index.js'
 import type { CompiledOperation, Violation } from '../contract/index.js'
 
@@ -30,4 +31,27 @@ export interface RequestContext {
   /** The reply is an injected fault marked undeclared: not checked, not a callsim violation. */
   intentionalFault?: boolean
   reply: FaceResponse | undefined
+}
+
+/** The context once routing has found the operation. */
+export type RoutedContext = RequestContext & { operation: CompiledOperation }
+
+/** A pipeline stage that acts only on requests routed to an operation. */
+export type OperationStage = (
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  context: RoutedContext,
+) => void
+
+/**
+ * Runs `stage` for a request that routing matched to an operation and passes any other request
+ * on: the route stage has already answered those, so later stages have nothing to do.
+ */
+export function operationStage(stage: OperationStage): RequestHandler {
+  return (req, res, next) => {
+    const context = res.locals.callsim as RequestContext
+    if (context.operation) stage(req, res, next, context as RoutedContext)
+    else next()
+  }
 }

@@ -1,17 +1,12 @@
 import type { RequestHandler } from 'express'
 import type { FaceRequest, FaceResponse } from '../../apis/index.js'
-import type { RequestContext } from '../request-context.js'
+import { operationStage } from '../request-context.js'
 import type { SendReply } from '../send-reply.js'
 
 /** Calls the face's handler for the operationId with a plain request object. */
 export function handleOperation(send: SendReply): RequestHandler {
-  return (req, res, next) => {
-    const context = res.locals.callsim as RequestContext
-    const operation = context.operation
-    if (!operation) {
-      next()
-      return
-    }
+  return operationStage((req, res, next, context) => {
+    const { operation } = context
     const handler = context.face.handlers[operation.operationId]
     if (!handler) {
       send(
@@ -39,5 +34,5 @@ export function handleOperation(send: SendReply): RequestHandler {
     } else {
       send(req, res, reply)
     }
-  }
+  })
 }

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express'
 import type { Violation } from '../../contract/index.js'
 import { SCENARIO_HEADER, type ScenarioEngine } from '../../scenario/index.js'
 import type { FaultInjector } from '../fault-injector.js'
-import type { RequestContext } from '../request-context.js'
+import { operationStage } from '../request-context.js'
 import type { SendReply } from '../send-reply.js'
 
 function unknownScenario(operationId: string, id: string): Violation {
@@ -29,10 +29,9 @@ export function injectFault(
   readBody: RequestHandler,
   send: SendReply,
 ): RequestHandler {
-  return (req, res, next) => {
-    const context = res.locals.callsim as RequestContext
-    const operation = context.operation
-    if (!operation || context.face.controlPlane) {
+  return operationStage((req, res, next, context) => {
+    const { operation } = context
+    if (context.face.controlPlane) {
       next()
       return
     }
@@ -68,5 +67,5 @@ export function injectFault(
     } else {
       decide()
     }
-  }
+  })
 }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express'
 import { validateRequest as validateAgainstSpec } from '../../contract/index.js'
-import type { RequestContext } from '../request-context.js'
+import { operationStage } from '../request-context.js'
 import type { SendReply } from '../send-reply.js'
 
 /**
@@ -8,14 +8,8 @@ import type { SendReply } from '../send-reply.js'
  * the body is looked at; any other violation becomes the face's 400.
  */
 export function validateRequest(send: SendReply): RequestHandler {
-  return (req, res, next) => {
-    const context = res.locals.callsim as RequestContext
-    const operation = context.operation
-    if (!operation) {
-      next()
-      return
-    }
-    const result = validateAgainstSpec(operation, {
+  return operationStage((req, res, next, context) => {
+    const result = validateAgainstSpec(context.operation, {
       pathParams: context.pathParams,
       query: context.query,
       headers: req.headers,
@@ -47,5 +41,5 @@ export function validateRequest(send: SendReply): RequestHandler {
       return
     }
     next()
-  }
+  })
 }
