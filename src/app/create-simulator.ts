@@ -228,12 +228,12 @@ export function createSimulator(
   const faces = [...specs].map(([definition, spec]) => definition.create(spec, deps))
   const fallbackFace =
     faces.find((face) => face.id === 'camara-call-handling') ?? (faces[0] as Face)
-  const scenarioDirs = [
+  const scenarioPaths = [
     ...(options.builtInScenarios ? [BUILT_IN_SCENARIOS_DIR] : []),
-    ...options.scenarioDirs,
+    ...options.scenarioPaths,
   ]
   const scenarioReloader = createScenarioReloader(
-    scenarioDirs,
+    scenarioPaths,
     faces,
     scenarios,
     logger,
@@ -242,7 +242,7 @@ export function createSimulator(
   const loaded = scenarioReloader.load()
   if (!loaded.ok) throw new StartupError(loaded.error)
   const watcher = options.watchScenarios
-    ? watchScenarios(scenarioDirs, scenarioReloader, logger)
+    ? watchScenarios(scenarioPaths, scenarioReloader, logger)
     : undefined
   const app = createHttpApp({
     faces,

@@ -6,14 +6,13 @@ import { err, ok, type Result } from '../core/index.js'
 import {
   checkAgainstSpec,
   createScenarioLoader,
-  formatScenarioProblem,
   type FaultTarget,
   type FaultTargets,
   type Scenario,
   type ScenarioFile,
   type ScenarioLoader,
 } from '../scenario/index.js'
-import { builtInPath } from './read-sources.js'
+import { builtInPath, type StartupProblem } from './read-sources.js'
 
 /** The shipped library: default.yaml, lifecycle/, errors/, network/. */
 export const BUILT_IN_SCENARIOS_DIR = builtInPath('scenarios')
@@ -44,23 +43,21 @@ function displayName(file: string): string {
   return relative === '' || relative.startsWith('..') ? file : relative
 }
 
-/** Scenario files under `dir`, in sub-folders too, in a stable (sorted) order. */
-function listFiles(dir: string, problems: string[]): string[] {
+/**
+ * The scenario files a path names: the file itself, or the scenario files under a folder, in
+ * sub-folders too, in a stable (sorted) order.
+ */
+function listFiles(scenarioPath: string, problems: StartupProblem[]): string[] {
   let entries: string[]
   try {
-    if (!statSync(dir).isDirectory()) {
-      problems.push(
-        `Failed to read scenarios from ${displayName(dir)}: it is a file, not a folder. Pass the folder that holds the scenario files.`,
-      )
-      return []
-    }
-    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    if (statSync(scenarioPath).isFile()) return [scenarioPath]
+    entries = readdirSync(scenarioPath, { recursive: true, encoding: 'utf8' })
   } catch (error) {
     const reason =
       error instanceof Error && 'code' in error && error.code === 'ENOENT'
-        ? 'no such folder'
+        ? 'no such file or folder'
         : String(error)
-    problems.push(`Failed to read scenarios from ${displayName(dir)}: ${reason}.`)
+    problems.push(`Failed to read scenarios from ${displayName(scenarioPath)}: ${reason}.`)
     return []
   }
   return entries
@@ -68,7 +65,7 @@ function listFiles(dir: string, problems: string[]): string[] {
       (entry) =>
         SCENARIO_EXTENSIONS.has(path.extname(entry)) && !path.basename(entry).startsWith('.'),
     )
-    .map((entry) => path.join(dir, entry))
+    .map((entry) => path.join(scenarioPath, entry))
     .sort()
 }
 
@@ -91,18 +88,19 @@ export function faultTargetsOf(faces: readonly Face[]): FaultTargets {
 }
 
 /**
- * Reads, checks and compiles every scenario file in `dirs`, and checks their fault plans
- * against the faces' specs. The errors are ready to print, one line each.
+ * Reads, checks and compiles every scenario file in `paths` (files, or folders searched), and
+ * checks their fault plans against the faces' specs. Every problem is reported, each naming
+ * its file and place where it has one.
  */
 export function loadScenariosFromDisk(
-  dirs: readonly string[],
+  paths: readonly string[],
   faces: readonly Face[],
   cache: CompileCache,
-): Result<Scenario[], string[]> {
-  const problems: string[] = []
+): Result<Scenario[], StartupProblem[]> {
+  const problems: StartupProblem[] = []
   const files: ScenarioFile[] = []
-  for (const dir of dirs) {
-    for (const file of listFiles(dir, problems)) {
+  for (const scenarioPath of paths) {
+    for (const file of listFiles(scenarioPath, problems)) {
       try {
         files.push({
           text: readFileSync(file, 'utf8'),
@@ -117,7 +115,7 @@ export function loadScenariosFromDisk(
     }
   }
   const loaded = scenarioLoader(cache).load(files)
-  if (!loaded.ok) return err([...problems, ...loaded.error.map(formatScenarioProblem)])
-  problems.push(...checkAgainstSpec(loaded.value, faultTargetsOf(faces)).map(formatScenarioProblem))
+  if (!loaded.ok) return err([...problems, ...loaded.error])
+  problems.push(...checkAgainstSpec(loaded.value, faultTargetsOf(faces)))
   return problems.length > 0 ? err(problems) : ok(loaded.value)
 }

@@ -36,9 +36,9 @@ export interface SimulatorOptions {
   readonly logFormat: 'auto' | 'pretty' | 'json'
   /** Load the shipped scenarios/ library (default.yaml, lifecycle/, errors/, network/). */
   readonly builtInScenarios: boolean
-  /** More scenario folders (`--scenarios`); ids must be unique across all of them. */
-  readonly scenarioDirs: readonly string[]
-  /** Reload the scenario folders when a file changes (`--watch`). */
+  /** More scenario files or folders (`--scenarios`); ids must be unique across all of them. */
+  readonly scenarioPaths: readonly string[]
+  /** Reload the scenarios when one of their files changes (`--watch`). */
   readonly watchScenarios: boolean
   /** When set, the control API requires `Authorization: Bearer <adminToken>`. */
   readonly adminToken: string | undefined
@@ -62,7 +62,7 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   logLevel: 'info',
   logFormat: 'auto',
   builtInScenarios: true,
-  scenarioDirs: [],
+  scenarioPaths: [],
   watchScenarios: false,
   adminToken: undefined,
 }

@@ -1,10 +1,12 @@
-import { watch, type FSWatcher } from 'node:fs'
+import { statSync, watch, type FSWatcher } from 'node:fs'
+import path from 'node:path'
 import type { Face } from '../apis/index.js'
 import type { CompileCache } from '../contract/index.js'
 import { err, ok, type Result } from '../core/index.js'
 import type { Logger } from '../http/index.js'
 import type { ScenarioEngine } from '../scenario/index.js'
 import { loadScenariosFromDisk } from './load-scenarios-from-disk.js'
+import { formatStartupProblem, type StartupProblem } from './read-sources.js'
 
 /** What a reload did: the new scenario count, or every problem of the refused edit. */
 export type ReloadOutcome = Result<
@@ -12,9 +14,15 @@ export type ReloadOutcome = Result<
   readonly string[]
 >
 
+/** What the first load did: as a reload, with the problems as data for start-up to report. */
+export type LoadOutcome = Result<
+  { readonly count: number; readonly droppedActivations: readonly string[] },
+  readonly StartupProblem[]
+>
+
 export interface ScenarioReloader {
-  /** Reads the folders and swaps the library in when every file is good; start-up reports the problems itself. */
-  load(): ReloadOutcome
+  /** Reads the scenario paths and swaps the library in when every file is good; start-up reports the problems itself. */
+  load(): LoadOutcome
   /**
    * Reads the folders again and swaps the library in place when every file is good. A broken
    * edit is reported and the previous library stays in force; live calls keep their lifecycle.
@@ -25,15 +33,15 @@ export interface ScenarioReloader {
 }
 
 export function createScenarioReloader(
-  dirs: readonly string[],
+  paths: readonly string[],
   faces: readonly Face[],
   engine: ScenarioEngine,
   logger: Logger,
   cache: CompileCache,
 ): ScenarioReloader {
   const listeners = new Set<(outcome: ReloadOutcome) => void>()
-  const load = (): ReloadOutcome => {
-    const loaded = loadScenariosFromDisk(dirs, faces, cache)
+  const load = (): LoadOutcome => {
+    const loaded = loadScenariosFromDisk(paths, faces, cache)
     if (!loaded.ok) return err(loaded.error)
     const { droppedActivations } = engine.replace(loaded.value)
     return ok({ count: engine.list().length, droppedActivations })
@@ -41,7 +49,10 @@ export function createScenarioReloader(
   return {
     load,
     reload() {
-      const outcome = load()
+      const loaded = load()
+      const outcome: ReloadOutcome = loaded.ok
+        ? loaded
+        : err(loaded.error.map(formatStartupProblem))
       if (outcome.ok) {
         logger.info(
           { scenarios: outcome.value.count, droppedActivations: outcome.value.droppedActivations },
@@ -71,11 +82,24 @@ export interface ScenarioWatcher {
 }
 
 /**
- * `callsim serve --watch`: reloads the scenario folders when a file in them changes, debounced.
+ * Watches one scenario path. A folder is watched recursively; a file through its folder,
+ * because editors often save by replacing the file, which ends a watch on the file itself.
+ */
+function watchPath(scenarioPath: string, onChange: () => void): FSWatcher {
+  if (statSync(scenarioPath).isDirectory())
+    return watch(scenarioPath, { recursive: true }, onChange)
+  const name = path.basename(scenarioPath)
+  return watch(path.dirname(scenarioPath), (_event, changed) => {
+    if (changed === name) onChange()
+  })
+}
+
+/**
+ * `callsim serve --watch`: reloads the scenarios when a file among them changes, debounced.
  * Uses fs.watch (recursive, Node 20 on Linux, macOS and Windows).
  */
 export function watchScenarios(
-  dirs: readonly string[],
+  paths: readonly string[],
   reloader: ScenarioReloader,
   logger: Logger,
   debounceMs = WATCH_DEBOUNCE_MS,
@@ -89,17 +113,17 @@ export function watchScenarios(
     }, debounceMs)
   }
   const watchers: FSWatcher[] = []
-  for (const dir of dirs) {
+  for (const scenarioPath of paths) {
     try {
-      const watcher = watch(dir, { recursive: true }, schedule)
+      const watcher = watchPath(scenarioPath, schedule)
       watcher.on('error', (error) =>
-        logger.error({ dir, err: error }, 'stopped watching a scenario folder'),
+        logger.error({ path: scenarioPath, err: error }, 'stopped watching scenario files'),
       )
       watchers.push(watcher)
     } catch (error) {
       logger.error(
-        { dir, err: error },
-        'cannot watch a scenario folder; its changes need a restart',
+        { path: scenarioPath, err: error },
+        'cannot watch scenario files; their changes need a restart',
       )
     }
   }

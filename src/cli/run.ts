@@ -1,10 +1,10 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
 import {
   StartupError,
   createSimulator,
+  formatStartupProblem,
   type RunningSimulator,
   type Simulator,
 } from '../app/index.js'
@@ -89,16 +89,33 @@ export function registerRun(program: Command): void {
 interface InProcess {
   readonly running: RunningSimulator
   /** Run file (as sourceName names it) → the callsim's reasons for refusing it. */
-  readonly refused: ReadonlyMap<string, readonly string[]>
-  /** Removes the staged copies of the run files. */
-  cleanup(): void
+  readonly refused: ReadonlyMap<string, readonly RunFile['problems'][number][]>
+}
+
+/**
+ * The in-process callsim's reasons for refusing a file, as the run reports a file's problems.
+ * A place in another file (the same id twice names both) is reported as a line of its own.
+ */
+function refusalsOf(file: string, error: StartupError): RunFile['problems'][number][] {
+  const source = sourceName(file)
+  const why = ' (the in-process callsim refuses the file)'
+  const located = new Set(error.fileProblems.map(formatStartupProblem))
+  const lines = error.problems
+    .filter((line) => !located.has(line))
+    .map((line) => ({ source, pointer: '', message: `${line}${why}` }))
+  const inFile = error.fileProblems.map((problem) =>
+    path.resolve(problem.source) === path.resolve(file)
+      ? { ...problem, source, message: `${problem.message}${why}` }
+      : { source, pointer: '', message: `${formatStartupProblem(problem)}${why}` },
+  )
+  return [...lines, ...inFile]
 }
 
 /**
  * Without --target the run gets its own callsim: virtual clock (waits cost nothing), fixed seed,
  * the runner's http:// sink on 127.0.0.1 allowed, the shipped scenarios, and the run's own files,
- * so their scenarios answer to their ids. Each run file is staged in a folder of its own: a file
- * the callsim refuses is left out and reported, and the others still run.
+ * so their scenarios answer to their ids. A file the callsim refuses is left out and reported,
+ * and the others still run.
  */
 async function startInProcess(
   runFiles: readonly string[],
@@ -114,52 +131,39 @@ async function startInProcess(
     allowHttpSinks: true,
   } as const
   const shipped = path.join(PACKAGE_ROOT, 'scenarios')
-  const staging = mkdtempSync(path.join(os.tmpdir(), 'callsim-in-process-'))
-  const cleanup = (): void => rmSync(staging, { recursive: true, force: true })
-  // The shipped files are loaded anyway; staging them again would clash on their ids.
-  const staged = runFiles
-    .filter((file) => !path.resolve(file).startsWith(`${shipped}${path.sep}`))
-    .map((file, index) => {
-      const dir = path.join(staging, String(index))
-      mkdirSync(dir)
-      copyFileSync(file, path.join(dir, path.basename(file)))
-      return { file, dir, copy: path.join(dir, path.basename(file)) }
-    })
-  // Messages name the staged copy; the user knows the file by its own name.
-  const rename = (problem: string): string =>
-    staged.reduce((text, { copy, file }) => text.split(copy).join(sourceName(file)), problem)
-  const attempt = (dirs: readonly string[]): Simulator | StartupError => {
+  // The shipped files are loaded anyway; naming them again would clash on their ids.
+  const own = runFiles.filter((file) => !path.resolve(file).startsWith(`${shipped}${path.sep}`))
+  const attempt = (files: readonly string[]): Simulator | StartupError => {
     try {
-      return createSimulator({ ...options, scenarioDirs: dirs })
+      return createSimulator({ ...options, scenarioPaths: files })
     } catch (error) {
       if (error instanceof StartupError) return error
       throw error
     }
   }
 
-  let simulator = attempt(staged.map(({ dir }) => dir))
-  const refused = new Map<string, readonly string[]>()
+  let simulator = attempt(own)
+  const refused = new Map<string, RunFile['problems'][number][]>()
   if (simulator instanceof StartupError) {
     // Find the files at fault one by one (this costs a simulator each, but only on this path).
     const accepted: string[] = []
-    for (const { file, dir } of staged) {
-      const alone = attempt([dir])
-      if (alone instanceof StartupError) refused.set(sourceName(file), alone.problems.map(rename))
+    for (const file of own) {
+      const alone = attempt([file])
+      if (alone instanceof StartupError) refused.set(sourceName(file), refusalsOf(file, alone))
       else {
         alone.dispose()
-        accepted.push(dir)
+        accepted.push(file)
       }
     }
     simulator = attempt(accepted)
     if (simulator instanceof StartupError) {
       // The accepted files clash with each other (the same id twice): run with none of them.
-      for (const { file } of staged)
+      for (const file of own)
         if (!refused.has(sourceName(file)))
-          refused.set(sourceName(file), simulator.problems.map(rename))
+          refused.set(sourceName(file), refusalsOf(file, simulator))
       simulator = attempt([])
     }
     if (simulator instanceof StartupError) {
-      cleanup()
       return `the in-process callsim could not start:\n${simulator.problems.map((p) => `  - ${p}`).join('\n')}`
     }
   }
@@ -167,25 +171,7 @@ async function startInProcess(
   process.stdout.write(
     `callsim run: in-process callsim at ${running.url} (seed ${simulator.seed}, virtual clock)\n`,
   )
-  return { running, refused, cleanup }
-}
-
-/**
- * A refusal of the in-process callsim is a line `file:line at /pointer: message`; read it back
- * into its parts, so the run reports it like any other problem of the file.
- */
-function toFileProblem(source: string, reason: string): RunFile['problems'][number] {
-  const parts = reason.startsWith(source)
-    ? /^(?::(\d+))?(?: at (\S*))?: ([\s\S]*)$/.exec(reason.slice(source.length))
-    : null
-  const why = ' (the in-process callsim refuses the file)'
-  if (!parts) return { source, pointer: '', message: `${reason}${why}` }
-  return {
-    source,
-    pointer: parts[2] ?? '',
-    line: parts[1] === undefined ? undefined : Number(parts[1]),
-    message: `${parts[3] ?? ''}${why}`,
-  }
+  return { running, refused }
 }
 
 /** Option combinations commander cannot check by itself. */
@@ -239,7 +225,7 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
     const known =
       file.problems.length > 0 || file.scenarios.some((scenario) => scenario.problems.length > 0)
     if (reasons.length === 0 || known) return file
-    return { ...file, problems: reasons.map((reason) => toFileProblem(file.source, reason)) }
+    return { ...file, problems: reasons }
   })
   const simulator = inProcess?.running
 
@@ -248,7 +234,6 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
   const userSpecs = loadSpecFiles(flags.spec ?? [])
   if (userSpecs.problems.length > 0) {
     await simulator?.close()
-    inProcess?.cleanup()
     return cannotStart(
       `--spec files have problems:\n${userSpecs.problems.map((p) => `  - ${p}`).join('\n')}`,
     )
@@ -304,6 +289,5 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
     return report.failed === 0 ? 0 : EXIT_FAILED
   } finally {
     await simulator?.close()
-    inProcess?.cleanup()
   }
 }

@@ -17,8 +17,8 @@ export function registerScenarios(program: Command): void {
     .command('scenarios')
     .description('list the scenarios callsim serve would load: id, source file and description')
     .option(
-      '--scenarios <dir>',
-      'also load the scenario files in this folder (repeatable)',
+      '--scenarios <path>',
+      'also load this scenario file, or the scenario files in this folder (repeatable)',
       collect,
     )
     .option(
@@ -29,7 +29,7 @@ export function registerScenarios(program: Command): void {
     .option('--json', 'print JSON instead of text')
     .action((flags: ScenariosFlags) => {
       const simulator = createSimulator({
-        scenarioDirs: flags.scenarios ?? [],
+        scenarioPaths: flags.scenarios ?? [],
         specs: flags.spec ?? [],
         clock: 'virtual',
         logLevel: 'silent',

@@ -89,8 +89,8 @@ export function registerServe(program: Command): void {
       parseDurationOption,
     )
     .option(
-      '--scenarios <dir>',
-      'also load the scenario files in this folder (repeatable); ids must be unique across folders',
+      '--scenarios <path>',
+      'also load this scenario file, or the scenario files in this folder (repeatable); ids must be unique across all of them',
       collect,
     )
     .option(
@@ -132,7 +132,7 @@ export function registerServe(program: Command): void {
         deliveryTimeoutMs: flags.deliveryTimeout,
         logLevel: flags.logLevel,
         logFormat: flags.logFormat,
-        scenarioDirs: flags.scenarios ?? [],
+        scenarioPaths: flags.scenarios ?? [],
         watchScenarios: flags.watch ?? false,
         adminToken: flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN,
       })

@@ -61,7 +61,7 @@ async function findUnknownScenario(
   if (!kind.ok || kind.value.kind !== 'callsim') return undefined
   const known = await target.hasScenario(scenario.id)
   if (!known.ok || known.value !== false) return undefined
-  return `${scenario.source}: the callsim at ${target.url} has no scenario "${scenario.id}", which this file's steps need; start it with --scenarios <the folder of this file>.`
+  return `${scenario.source}: the callsim at ${target.url} has no scenario "${scenario.id}", which this file's steps need; start it with --scenarios <this file or its folder>.`
 }
 
 /** Plays one step and says how it went; a named step that passed becomes readable by later ones. */

@@ -1,4 +1,4 @@
-import type { CompiledPattern } from '../contract/index.js'
+import { formatSpecProblem, type CompiledPattern, type SpecProblem } from '../contract/index.js'
 import type { Lifecycle } from '../core/index.js'
 
 /** The header that names the governing scenario of one request explicitly. */
@@ -102,17 +102,10 @@ export interface Scenario {
   readonly definition: unknown
 }
 
-/** A problem with a scenario file, reported with every other one at start-up or reload. */
-export interface ScenarioProblem {
-  readonly source: string
-  readonly line: number | undefined
-  /** JSON pointer into the file. */
-  readonly pointer: string
-  readonly message: string
-}
+/**
+ * A problem with a scenario file, reported with every other one at start-up or reload: a
+ * place in a user file, like a spec file's problem, and printed the same way.
+ */
+export type ScenarioProblem = SpecProblem
 
-export function formatScenarioProblem(problem: ScenarioProblem): string {
-  const where = problem.line === undefined ? problem.source : `${problem.source}:${problem.line}`
-  const pointer = problem.pointer === '' ? '' : ` at ${problem.pointer}`
-  return `${where}${pointer}: ${problem.message}`
-}
+export const formatScenarioProblem: (problem: ScenarioProblem) => string = formatSpecProblem

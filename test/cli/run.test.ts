@@ -132,7 +132,7 @@ test('plays a file against an in-process callsim and ends with the summary line'
 
 test('plays the same file against a listening callsim given with --target', async () => {
   const dir = folderWith({ 'answered-call.yaml': ANSWERED_CALL })
-  const running = await startSimulator({ scenarioDirs: [dir], allowHttpSinks: true }).listen()
+  const running = await startSimulator({ scenarioPaths: [dir], allowHttpSinks: true }).listen()
   servers.push(running)
   const { code, stdout } = await callsim([
     'run',
@@ -178,7 +178,7 @@ test('reports an unreachable target per step, without a stack trace, and goes on
 
 test('names a TLS failure when the target does not speak https', async () => {
   const dir = folderWith({ 'tls.yaml': TOO_EARLY })
-  const running = await startSimulator({ scenarioDirs: [dir] }).listen()
+  const running = await startSimulator({ scenarioPaths: [dir] }).listen()
   servers.push(running)
   const target = running.url.replace('http:', 'https:')
   const { code, stdout } = await callsim(['run', dir, '--target', target])

@@ -23,7 +23,7 @@ writeFileSync(path.join(dir, 'gateway-refuses.yaml'), GATEWAY_REFUSES)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 test('a magic number in the body governs the whole request: its fault answers, no call is made, the journal names it', async () => {
-  const t = await setup({ scenarioDirs: [dir] })
+  const t = await setup({ scenarioPaths: [dir] })
   const refused = await t.createSession({ ...NEW_SESSION, receiverAddress: REFUSED_CALLEE })
   expect(refused.status).toBe(503)
   expect(refused.body).toEqual({
@@ -44,7 +44,7 @@ test('a magic number in the body governs the whole request: its fault answers, n
 })
 
 test('any other callee is governed by default, and the call it creates keeps that scenario', async () => {
-  const t = await setup({ scenarioDirs: [dir] })
+  const t = await setup({ scenarioPaths: [dir] })
   const id = await t.placeCall()
   expect((await t.adminCall(id)).scenarioId).toBe('default')
   const created = (await t.journal()).entries.filter(
@@ -54,7 +54,7 @@ test('any other callee is governed by default, and the call it creates keeps tha
 })
 
 test('a magic number in the path governs a click-to-call the same way', async () => {
-  const t = await setup({ scenarioDirs: [dir] })
+  const t = await setup({ scenarioPaths: [dir] })
   const token = (
     await t.simulator.control.issueToken({
       sub: 'sip:website@shop.example.com',

@@ -21,8 +21,8 @@ function scenarioFolder(files: Record<string, string>): string {
   return dir
 }
 
-async function watching(dir: string): Promise<Setup> {
-  const t = await setup({ scenarioDirs: [dir], watchScenarios: true })
+async function watching(scenarioPath: string): Promise<Setup> {
+  const t = await setup({ scenarioPaths: [scenarioPath], watchScenarios: true })
   cleanups.push(() => t.simulator.dispose())
   return t
 }
@@ -44,7 +44,7 @@ function nextReload(t: Setup): Promise<ReloadOutcome> {
 
 test('loads scenarios from a --scenarios folder beside the shipped ones', async () => {
   const dir = scenarioFolder({ 'rings-forever.yaml': RINGS_FOREVER })
-  const t = await setup({ scenarioDirs: [dir] })
+  const t = await setup({ scenarioPaths: [dir] })
   const id = await t.placeCall('rings-forever')
   t.advance(60_000)
   expect((await t.getSession(id)).body.status).toBe('Ringing')
@@ -52,11 +52,20 @@ test('loads scenarios from a --scenarios folder beside the shipped ones', async 
   expect((await t.http.get('/_callsim/scenarios/rings-forever')).body.source).toBe(path.join(dir, 'rings-forever.yaml'))
 })
 
+test('loads a single scenario file named by --scenarios, and not its neighbours', async () => {
+  const dir = scenarioFolder({ 'rings-forever.yaml': RINGS_FOREVER, 'answers-at-once.yaml': ANSWERS_AT_ONCE })
+  const t = await setup({ scenarioPaths: [path.join(dir, 'rings-forever.yaml')] })
+  const id = await t.placeCall('rings-forever')
+  t.advance(60_000)
+  expect((await t.getSession(id)).body.status).toBe('Ringing')
+  expect((await t.http.get('/_callsim/scenarios/answers-at-once')).status).toBe(404)
+})
+
 test('refuses at start-up an id that a shipped scenario already uses, naming both files', () => {
   const dir = scenarioFolder({ 'busy-callee.yaml': RINGS_FOREVER })
   let problems: readonly string[] = []
   try {
-    startSimulator({ scenarioDirs: [dir] })
+    startSimulator({ scenarioPaths: [dir] })
   } catch (error) {
     expect(error).toBeInstanceOf(StartupError)
     problems = (error as StartupError).problems
@@ -66,7 +75,7 @@ test('refuses at start-up an id that a shipped scenario already uses, naming bot
 })
 
 test('refuses at start-up a scenario folder that does not exist', () => {
-  expect(() => startSimulator({ scenarioDirs: ['no-such-folder'] })).toThrow(/Failed to read scenarios from no-such-folder: no such folder\./)
+  expect(() => startSimulator({ scenarioPaths: ['no-such-folder'] })).toThrow(/Failed to read scenarios from no-such-folder: no such file or folder\./)
 })
 
 test('--watch swaps in an edited scenario without touching live calls', async () => {
@@ -83,6 +92,17 @@ test('--watch swaps in an edited scenario without touching live calls', async ()
   expect((await t.getSession(after)).body.status).toBe('Connected')
   // The call placed before the edit keeps the script it started with.
   expect((await t.getSession(before)).body.status).toBe('Ringing')
+})
+
+test('--watch on a single file reloads it when it is edited', async () => {
+  const dir = scenarioFolder({ 'my-callee.yaml': RINGS_FOREVER })
+  const t = await watching(path.join(dir, 'my-callee.yaml'))
+  const reloaded = nextReload(t)
+  writeFileSync(path.join(dir, 'my-callee.yaml'), ANSWERS_AT_ONCE)
+  expect((await reloaded).ok).toBe(true)
+  const id = await t.placeCall('my-callee')
+  t.advance(5000)
+  expect((await t.getSession(id)).body.status).toBe('Connected')
 })
 
 test('--watch reports a broken edit and keeps the previous scenarios in force', async () => {

@@ -12,7 +12,7 @@ test('plays a scenario for the caller, resolved like an x-callsim-scenario heade
     path.join(dir, 'caller-hangs-up-fast.yaml'),
     'description: The caller gives up after 2s.\nlifecycle:\n  - after: 2s\n    action: hang-up\n',
   )
-  const { startIncomingCall, advance, http, auth, tokens } = await setup({ scenarioDirs: [dir] })
+  const { startIncomingCall, advance, http, auth, tokens } = await setup({ scenarioPaths: [dir] })
   const offered = await startIncomingCall({ scenario: 'caller-hangs-up-fast' })
   expect(offered.body.scenarioId).toBe('caller-hangs-up-fast')
   advance(2000)

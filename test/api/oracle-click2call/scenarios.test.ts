@@ -64,7 +64,7 @@ test('injects a fault plan on Click2Call operations in the Click2Call error shap
         '',
       ].join('\n'),
     )
-    const { start, startCall, status, end, calls } = await setup({ scenarioDirs: [dir] })
+    const { start, startCall, status, end, calls } = await setup({ scenarioPaths: [dir] })
     const sessionId = await start()
     const refusals = { 'x-callsim-scenario': 'c2c-refusals' }
     expectC2cError(

@@ -87,7 +87,7 @@ test('injects a fault plan on SBC operations in the TelecomX error shape', async
         '',
       ].join('\n'),
     )
-    const { call, getSession, listSessions } = await setup({ scenarioDirs: [dir] })
+    const { call, getSession, listSessions } = await setup({ scenarioPaths: [dir] })
     const { sipCallId } = await call()
     const outage = { 'x-callsim-scenario': 'sbc-outage' }
     expectSbcError(
