@@ -16,6 +16,8 @@ export {
 } from './compile-callbacks.js'
 export { checkPattern, compilePattern, type CompiledPattern } from './compile-pattern.js'
 export { formatSpecProblem, type SpecProblem } from './errors.js'
+/** Deep equality of JSON values, for matchers in the layers that may not import node:* themselves. */
+export { isDeepStrictEqual } from 'node:util'
 export {
   deref,
   isObject,

@@ -1,4 +1,4 @@
-import { compilePattern, parsePointer, toPointer } from '../contract/index.js'
+import { compilePattern, isDeepStrictEqual, parsePointer, toPointer } from '../contract/index.js'
 import type { BodyMatcher, HeaderMatcher, RequestMatcher, ValueMatcher } from './scenario.js'
 
 /** Reports a problem at a JSON pointer of the file being compiled. */
@@ -82,18 +82,6 @@ export function compileRequestMatcher(
   }
 }
 
-function isEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  const keysA = Object.keys(a)
-  const keysB = Object.keys(b)
-  if (keysA.length !== keysB.length) return false
-  return keysA.every((key) =>
-    isEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
-  )
-}
-
 /** Regular expressions and header comparisons see numbers and booleans as the text they are sent as. */
 function asText(value: unknown): string | undefined {
   if (typeof value === 'string') return value
@@ -110,7 +98,7 @@ export function testValue(matcher: ValueMatcher, value: unknown): boolean {
       return text !== undefined && matcher.pattern.test(text)
     }
     case 'equal-to':
-      return isEqual(value, matcher.value)
+      return isDeepStrictEqual(value, matcher.value)
   }
 }
 
