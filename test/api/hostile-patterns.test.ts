@@ -69,7 +69,7 @@ test('matches a scenario pattern ^(a+)+$ against a hostile header in linear time
       '',
     ].join('\n'),
   })
-  const t = await setup({ scenarioDirs: [dir] })
+  const t = await setup({ scenarioPaths: [dir] })
   const { result, ms } = await timed(() =>
     t.createSession(NEW_SESSION, { 'x-tenant': `${'a'.repeat(40)}!` }),
   )
@@ -121,7 +121,7 @@ test('refuses at start-up a scenario pattern with a lookaround, naming its file 
       '',
     ].join('\n'),
   })
-  const problems = startupProblems(() => startSimulator({ scenarioDirs: [dir] }))
+  const problems = startupProblems(() => startSimulator({ scenarioPaths: [dir] }))
   expect(problems).toEqual([
     expect.stringMatching(
       /lookahead\.yaml:5 at \/match\/headers\/x-tenant\/matches: "\^\(\?=a\)\\w\+\$" uses a lookaround/,
