@@ -243,7 +243,7 @@ test('applies magic numbers and fault plans to the JSONP operations', async () =
       ].join('\n'),
     )
     const { simulator, http, query, tokens, startJsonp, statusJsonp, calls } = await jsonpSetup({
-      scenarioDirs: [dir],
+      scenarioPaths: [dir],
     })
     // tel:+15550100486 is the busy-callee magic number.
     const { sessionId } = jsonpArgument(
