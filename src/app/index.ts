@@ -8,3 +8,5 @@ export { StartupError, formatStartupProblem, type StartupProblem } from './read-
 export { faultTargetsOf } from './load-scenarios-from-disk.js'
 export type { ReloadOutcome, ScenarioReloader } from './watch-scenarios.js'
 export { DEFAULT_TOKEN_SECRET, createTokenService, type TokenService } from './tokens.js'
+/** Every face callsim serves, with its id and built-in spec file. */
+export { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'

@@ -27,6 +27,7 @@ import {
   toJUnitXml,
   type RunFile,
 } from '../runner/index.js'
+import { parseBasePath, withBasePaths, type BasePaths } from './base-paths.js'
 import { collect, parseDurationOption, parseInteger } from './parse-options.js'
 import { EXIT_USAGE, usageError } from './usage.js'
 
@@ -36,6 +37,7 @@ interface RunFlags {
   token?: string
   tokenCommand?: string
   spec?: string[]
+  basePath?: BasePaths
   junit?: string
   bail?: boolean
   timeout: number
@@ -69,6 +71,11 @@ export function registerRun(program: Command): void {
       '--spec <file>',
       'OpenAPI file the target implements; replaces the built-in spec with the same operationIds (repeatable)',
       collect,
+    )
+    .option(
+      '--base-path <face=path>',
+      "call a face at this path of the target instead of its spec's servers path (repeatable), e.g. camara-call-handling=/api/webrtc/v1",
+      parseBasePath,
     )
     .option('--junit <file>', 'write a JUnit XML report here')
     .option('--bail', 'stop at the first failed scenario')
@@ -178,6 +185,11 @@ async function startInProcess(
 function checkRunFlags(flags: RunFlags, command: Command): void {
   if (flags.token !== undefined && flags.tokenCommand !== undefined)
     usageError(command, 'give --token or --token-command, not both.')
+  if (flags.basePath !== undefined && flags.target === undefined)
+    usageError(
+      command,
+      "--base-path needs --target: the in-process callsim serves every face at its spec's own path.",
+    )
   if (flags.target !== undefined) {
     let protocol = ''
     try {
@@ -238,7 +250,14 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
       `--spec files have problems:\n${userSpecs.problems.map((p) => `  - ${p}`).join('\n')}`,
     )
   }
-  const catalog = OperationCatalog.create(loadBuiltInSpecs(), userSpecs.specs)
+  const builtIn = loadBuiltInSpecs()
+  const catalog = new OperationCatalog(
+    withBasePaths(
+      OperationCatalog.create(builtIn, userSpecs.specs).specs,
+      builtIn,
+      flags.basePath ?? {},
+    ),
+  )
 
   try {
     const target = new Target(

@@ -3,6 +3,7 @@ import type { ExchangeRecord } from './check-expectation.js'
 import type { ResponseExpectation } from './client-steps.js'
 import { readPath } from './expressions.js'
 import type { HttpExchange } from './http-client.js'
+import { ERROR_BODY_LENGTH, shortenMiddle } from './shorten-middle.js'
 
 /** One line per violation: the JSON path, the rule and the operation's response it broke. */
 export function formatViolation(violation: Violation): string {
@@ -97,7 +98,7 @@ export function findViolations(
 
 function quoteBody(text: string): string {
   if (text === '') return 'the response body is empty'
-  return `the response body: ${text.length <= 300 ? text : `${text.slice(0, 299)}…`}`
+  return `the response body: ${shortenMiddle(text, ERROR_BODY_LENGTH)}`
 }
 
 /**

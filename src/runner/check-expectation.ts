@@ -1,5 +1,6 @@
 import type { CallbackExpectation, ResponseExpectation } from './client-steps.js'
 import { checkMatcher, checkPaths, matchSubset, type Matcher } from './match-subset.js'
+import { ERROR_BODY_LENGTH, shortenMiddle } from './shorten-middle.js'
 
 /** A response or a received callback as steps and expressions see it. */
 export interface ExchangeRecord {
@@ -37,7 +38,7 @@ export function checkResponse(
     if (!allowed.includes(record.status)) {
       const summary =
         typeof record.body === 'object' && record.body !== null
-          ? ` ${JSON.stringify(record.body).slice(0, 200)}`
+          ? ` ${shortenMiddle(JSON.stringify(record.body), ERROR_BODY_LENGTH)}`
           : ''
       problems.push(
         `status: expected ${allowed.join(' or ')}, got ${String(record.status)}${summary}`,

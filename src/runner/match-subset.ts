@@ -6,12 +6,12 @@ import {
   readPath,
   type PathSegment,
 } from './expressions.js'
+import { shortenMiddle } from './shorten-middle.js'
 
-/** Shows a value in a message: JSON, cut short so one line stays readable. */
+/** Shows a value in a message: JSON, cut in the middle so one line stays readable. */
 export function show(value: unknown, maxLength = 120): string {
   if (value === undefined) return 'nothing'
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`
+  return shortenMiddle(JSON.stringify(value) ?? String(value), maxLength)
 }
 
 function kindOf(value: unknown): string {

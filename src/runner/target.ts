@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../contract/index.js'
 import { sendHttp } from './http-client.js'
+import { ERROR_BODY_LENGTH, shortenMiddle } from './shorten-middle.js'
 
 /** Where a callsim serves its control API; the runner uses it only when the target is a callsim. */
 export const CONTROL_BASE_PATH = '/_callsim'
@@ -108,7 +109,7 @@ export class Target {
     if (!sent.ok) return err(sent.error.message)
     if (sent.value.status !== 200)
       return err(
-        `Failed to advance the virtual clock: POST ${CONTROL_BASE_PATH}/clock answered ${sent.value.status} ${sent.value.text.slice(0, 200)}`,
+        `Failed to advance the virtual clock: POST ${CONTROL_BASE_PATH}/clock answered ${sent.value.status} ${shortenMiddle(sent.value.text, ERROR_BODY_LENGTH)}`,
       )
     return ok(undefined)
   }
@@ -166,7 +167,7 @@ export class Target {
     }
     if (sent.value.status !== 201 || typeof token !== 'string') {
       return err(
-        `Failed to get a token for ${request.sub} from POST ${CONTROL_BASE_PATH}/tokens: it answered ${sent.value.status} ${sent.value.text.slice(0, 200)}`,
+        `Failed to get a token for ${request.sub} from POST ${CONTROL_BASE_PATH}/tokens: it answered ${sent.value.status} ${shortenMiddle(sent.value.text, ERROR_BODY_LENGTH)}`,
       )
     }
     return ok(token)

@@ -289,6 +289,50 @@ steps:
   expect(code).toBe(1)
 })
 
+test("calls a face at the provider's own path with --base-path <face>=<path>", async () => {
+  const seen: string[] = []
+  const provider = createServer((request, response) => {
+    seen.push(`${request.method} ${request.url}`)
+    response.writeHead(404, { 'content-type': 'application/json' })
+    response.end(JSON.stringify({ status: 404, code: 'NOT_FOUND', message: 'no such session' }))
+  })
+  await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', () => resolve()))
+  servers.push(provider)
+  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`
+  const dir = folderWith({
+    'read.yaml': `description: reads a session the provider does not have
+steps:
+  - request: getSessionDetailsById
+    params: { mediaSessionId: m-1 }
+    expect: { status: 404, body: { code: NOT_FOUND } }
+`,
+  })
+  const { code, stdout } = await callsim([
+    'run',
+    dir,
+    '--target',
+    url,
+    '--token',
+    't',
+    '--base-path',
+    'camara-call-handling=/api/webrtc/v1/',
+  ])
+  expect(seen).toContain('GET /api/webrtc/v1/sessions/m-1')
+  expect(lastLine(stdout)).toBe('1 passed, 0 failed')
+  expect(code).toBe(0)
+})
+
+test('refuses a --base-path for a face callsim does not have, and one without --target', async () => {
+  const unknown = await callsim(['run', workspace, '--base-path', 'webrtc=/api'])
+  expect(unknown.stderr).toMatch(
+    /^error: option '--base-path <face=path>' argument 'webrtc=\/api' is invalid\. expected <face>=<path> with a face of camara-call-handling, camara-registration, /,
+  )
+  expect(unknown.code).toBe(2)
+  const local = await callsim(['run', workspace, '--base-path', 'camara-call-handling=/api'])
+  expect(local.stderr).toMatch(/^error: --base-path needs --target/)
+  expect(local.code).toBe(2)
+})
+
 test('refuses --token with --token-command before running anything', async () => {
   const { code, stdout, stderr } = await callsim([
     'run',
