@@ -94,7 +94,7 @@ test('runs `npx callsim -V` (--version) and `npx callsim token` in a project tha
   expect(long.stdout).toBe(`${manifest.version}\n`)
   const token = await inProject('npx', ['callsim', 'token', '--scope', 'sbc:sessions:read'])
   expect(token.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/)
-})
+}, 60_000)
 
 test('plays a scenario file of the project with `npx callsim run`', async () => {
   writeFileSync(
@@ -110,7 +110,7 @@ test('plays a scenario file of the project with `npx callsim run`', async () => 
   )
   const { stdout } = await inProject('npx', ['callsim', 'run', 'register.yaml'], 45_000)
   expect(stdout.trimEnd().split('\n').pop()).toBe('1 passed, 0 failed')
-})
+}, 60_000)
 
 test('serves with `npx callsim serve` and answers a request with the token it prints', async () => {
   // Its own process group, so that stopping it stops the node that npx started too.
@@ -143,4 +143,4 @@ test('serves with `npx callsim serve` and answers a request with the token it pr
   } finally {
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
   }
-})
+}, 60_000)

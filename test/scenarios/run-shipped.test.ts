@@ -42,4 +42,4 @@ test('callsim run plays the whole library against an in-process callsim and ever
   expect(xml.match(/<testcase /g)).toHaveLength(scenarios.length)
   expect(xml).not.toMatch(/<(failure|error|skipped)/)
   for (const scenario of scenarios) expect(xml).toContain(`<testcase name="${scenario.id}"`)
-})
+}, 120_000)
