@@ -73,11 +73,12 @@ const specTexts = new WeakMap<CompiledSpec, string>()
 function loadFaceSpecs(
   userSpecs: readonly string[],
   cache: CompileCache,
+  maxFileBytes: number,
 ): Map<FaceDefinition, CompiledSpec> {
   const problems: string[] = []
   const compiled = new Map<FaceDefinition, CompiledSpec>()
-  const load = (file: string): CompiledSpec | undefined => {
-    const { text, source } = readSource(file)
+  const load = (file: string, maxBytes = maxFileBytes): CompiledSpec | undefined => {
+    const { text, source } = readSource(file, maxBytes)
     const result = loadSpec(text, source, cache)
     if (result.ok) {
       specTexts.set(result.value, text)
@@ -87,7 +88,8 @@ function loadFaceSpecs(
     return undefined
   }
   for (const definition of FACE_DEFINITIONS) {
-    const spec = load(builtInPath(definition.specFile))
+    // callsim's own files are not held to the user's limit.
+    const spec = load(builtInPath(definition.specFile), Infinity)
     if (spec) compiled.set(definition, spec)
   }
   for (const file of userSpecs) {
@@ -154,7 +156,7 @@ export function createSimulator(
   // Fault draws have a stream of their own, so they never shift the calls' seeded data.
   const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17))
   const tokens = createTokenService(options.tokenSecret, clock)
-  const specs = loadFaceSpecs(options.specs, compileCache)
+  const specs = loadFaceSpecs(options.specs, compileCache, options.maxFileBytes)
   const allScopes = [
     ...new Set(
       [...specs.values()].flatMap((spec) =>
@@ -220,7 +222,7 @@ export function createSimulator(
     events,
     seed,
     retentionMs: options.retentionMs,
-    callTemplates: readCallTemplates(options.callTemplates, compileCache),
+    callTemplates: readCallTemplates(options.callTemplates, compileCache, options.maxFileBytes),
     subscriptions: eventsFeature.subscriptions,
     allowHttpSinks: options.allowHttpSinks,
     compileCache,
@@ -238,6 +240,7 @@ export function createSimulator(
     scenarios,
     logger,
     compileCache,
+    options.maxFileBytes,
   )
   const loaded = scenarioReloader.load()
   if (!loaded.ok) throw new StartupError(loaded.error)

@@ -12,7 +12,7 @@ import {
   type ScenarioFile,
   type ScenarioLoader,
 } from '../scenario/index.js'
-import { builtInPath, type StartupProblem } from './read-sources.js'
+import { builtInPath, displayName, readTextFile, type StartupProblem } from './read-sources.js'
 
 /** The shipped library: default.yaml, lifecycle/, errors/, network/. */
 export const BUILT_IN_SCENARIOS_DIR = builtInPath('scenarios')
@@ -36,11 +36,6 @@ function scenarioLoader(cache: CompileCache): ScenarioLoader {
     loaders.set(cache, loader)
   }
   return loader
-}
-
-function displayName(file: string): string {
-  const relative = path.relative(process.cwd(), file)
-  return relative === '' || relative.startsWith('..') ? file : relative
 }
 
 /**
@@ -96,22 +91,24 @@ export function loadScenariosFromDisk(
   paths: readonly string[],
   faces: readonly Face[],
   cache: CompileCache,
+  maxFileBytes: number,
 ): Result<Scenario[], StartupProblem[]> {
   const problems: StartupProblem[] = []
   const files: ScenarioFile[] = []
   for (const scenarioPath of paths) {
     for (const file of listFiles(scenarioPath, problems)) {
-      try {
+      // callsim's own files are not held to the user's limit.
+      const text = readTextFile(
+        file,
+        scenarioPath === BUILT_IN_SCENARIOS_DIR ? Infinity : maxFileBytes,
+      )
+      if (!text.ok) problems.push(text.error)
+      else
         files.push({
-          text: readFileSync(file, 'utf8'),
+          text: text.value,
           source: displayName(file),
           stem: path.basename(file, path.extname(file)),
         })
-      } catch (error) {
-        problems.push(
-          `Failed to read ${displayName(file)}: ${error instanceof Error ? error.message : String(error)}.`,
-        )
-      }
     }
   }
   const loaded = scenarioLoader(cache).load(files)

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_FILE_BYTES } from '../contract/index.js'
 import { DEFAULT_RETENTION_MS, DEFAULT_VIRTUAL_EPOCH_MS } from '../core/index.js'
 import { DEFAULT_BODY_LIMIT_BYTES } from '../http/index.js'
 import { DEFAULT_DELIVERY_TIMEOUT_MS } from '../notify/index.js'
@@ -40,6 +41,8 @@ export interface SimulatorOptions {
   readonly scenarioPaths: readonly string[]
   /** Reload the scenarios when one of their files changes (`--watch`). */
   readonly watchScenarios: boolean
+  /** Largest spec, scenario or call templates file read, in bytes (docs/file-limits.md). */
+  readonly maxFileBytes: number
   /** When set, the control API requires `Authorization: Bearer <adminToken>`. */
   readonly adminToken: string | undefined
 }
@@ -64,6 +67,7 @@ export const DEFAULT_OPTIONS: SimulatorOptions = {
   builtInScenarios: true,
   scenarioPaths: [],
   watchScenarios: false,
+  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
   adminToken: undefined,
 }
 

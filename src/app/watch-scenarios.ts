@@ -38,10 +38,11 @@ export function createScenarioReloader(
   engine: ScenarioEngine,
   logger: Logger,
   cache: CompileCache,
+  maxFileBytes: number,
 ): ScenarioReloader {
   const listeners = new Set<(outcome: ReloadOutcome) => void>()
   const load = (): LoadOutcome => {
-    const loaded = loadScenariosFromDisk(paths, faces, cache)
+    const loaded = loadScenariosFromDisk(paths, faces, cache, maxFileBytes)
     if (!loaded.ok) return err(loaded.error)
     const { droppedActivations } = engine.replace(loaded.value)
     return ok({ count: engine.list().length, droppedActivations })
@@ -49,10 +50,16 @@ export function createScenarioReloader(
   return {
     load,
     reload() {
-      const loaded = load()
-      const outcome: ReloadOutcome = loaded.ok
-        ? loaded
-        : err(loaded.error.map(formatStartupProblem))
+      let outcome: ReloadOutcome
+      try {
+        const loaded = load()
+        outcome = loaded.ok ? loaded : err(loaded.error.map(formatStartupProblem))
+      } catch (error) {
+        // A file callsim fails to read in a way nobody foresaw is still only a broken edit:
+        // under --watch it must not take the running server down (docs/scenarios.md).
+        logger.error({ err: error }, 'reading the scenario files failed; this is a bug in callsim')
+        outcome = err([`Failed to reload the scenario files: ${String(error)}`])
+      }
       if (outcome.ok) {
         logger.info(
           { scenarios: outcome.value.count, droppedActivations: outcome.value.droppedActivations },

@@ -21,3 +21,12 @@ export function parseDurationOption(value: string): number {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
+
+/** `--max-file-size <MiB>`: a positive number of mebibytes, in bytes. */
+export function parseMebibytes(value: string): number {
+  const mebibytes = Number(value)
+  if (!Number.isFinite(mebibytes) || mebibytes <= 0 || mebibytes > 1024) {
+    throw new InvalidArgumentError('expected a number of MiB above 0 and at most 1024, e.g. 20.')
+  }
+  return Math.round(mebibytes * 1024 * 1024)
+}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { createSimulator, type Simulator, type SimulatorOptions } from '../app/index.js'
-import { collect, parseDurationOption, parseInteger } from './parse-options.js'
+import { collect, parseDurationOption, parseInteger, parseMebibytes } from './parse-options.js'
 
 export const DEFAULT_SUBSCRIBER = 'tel:+15550001'
 
@@ -23,6 +23,7 @@ interface ServeFlags {
   logFormat: SimulatorOptions['logFormat']
   scenarios?: string[]
   watch?: boolean
+  maxFileSize?: number
   adminToken?: string
 }
 
@@ -98,6 +99,11 @@ export function registerServe(program: Command): void {
       'reload the scenario files when they change; a broken edit is reported and the previous scenarios stay in force',
     )
     .option(
+      '--max-file-size <MiB>',
+      'largest spec, scenario or call templates file read (default 5)',
+      parseMebibytes,
+    )
+    .option(
       '--admin-token <token>',
       'require "Authorization: Bearer <token>" on the control API (default: $CALLSIM_ADMIN_TOKEN, or no token)',
     )
@@ -134,6 +140,7 @@ export function registerServe(program: Command): void {
         logFormat: flags.logFormat,
         scenarioPaths: flags.scenarios ?? [],
         watchScenarios: flags.watch ?? false,
+        maxFileBytes: flags.maxFileSize,
         adminToken: flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN,
       })
       const running = await simulator.listen()

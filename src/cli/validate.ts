@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { StartupError, createSimulator, faultTargetsOf, type Simulator } from '../app/index.js'
 import { validateFiles, type ServeVerdict } from '../runner/index.js'
+import { parseMebibytes } from './parse-options.js'
 
 /** Exit codes: 0 no problem, 1 at least one problem (or nothing to check). */
 const EXIT_PROBLEMS = 1
@@ -10,12 +11,13 @@ const EXIT_PROBLEMS = 1
  * validate and serve cannot disagree on a file): its refusals, and the faces it would mount for
  * the fault checks; when it refuses, the built-in faces stand in for them.
  */
-function serveVerdict(specFiles: readonly string[]): ServeVerdict {
+function serveVerdict(specFiles: readonly string[], maxFileBytes?: number): ServeVerdict {
   const options = {
     clock: 'virtual',
     logLevel: 'silent',
     builtInScenarios: false,
     seed: 1,
+    maxFileBytes,
   } as const
   let simulator: Simulator
   let problems: readonly string[] = []
@@ -38,8 +40,17 @@ export function registerValidate(program: Command): void {
       '<paths...>',
       'OpenAPI files, scenario files, or directories to search for .yaml/.yml/.json files',
     )
-    .action((paths: string[]) => {
-      const report = validateFiles(paths, serveVerdict)
+    .option(
+      '--max-file-size <MiB>',
+      'largest file read, as serve --max-file-size (default 5)',
+      parseMebibytes,
+    )
+    .action((paths: string[], flags: { maxFileSize?: number }) => {
+      const report = validateFiles(
+        paths,
+        (specFiles) => serveVerdict(specFiles, flags.maxFileSize),
+        flags.maxFileSize,
+      )
       for (const source of report.skipped)
         process.stdout.write(`${source}: a JSON Schema, not a spec or scenario file; skipped\n`)
       const checked = report.specs + report.scenarios

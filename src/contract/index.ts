@@ -19,6 +19,13 @@ export { formatSpecProblem, type SpecProblem } from './errors.js'
 /** Deep equality of JSON values, for matchers in the layers that may not import node:* themselves. */
 export { isDeepStrictEqual } from 'node:util'
 export {
+  DEFAULT_MAX_FILE_BYTES,
+  MAX_NESTING_DEPTH,
+  MAX_SCENARIOS_PER_FILE,
+  MAX_YAML_ALIAS_COUNT,
+  fileSizeProblem,
+} from './file-limits.js'
+export {
   deref,
   isObject,
   parseSpec,

@@ -3,6 +3,7 @@ import type * as Yaml from 'yaml'
 import type { SpecProblem } from './errors.js'
 import { err, ok, type Result } from './result.js'
 import { CompileCache } from './compile-cache.js'
+import { MAX_NESTING_DEPTH, MAX_YAML_ALIAS_COUNT, tooDeeplyNested } from './file-limits.js'
 
 // The YAML parser is loaded on first use: a text found in the build-time cache needs it only
 // if a problem has to be reported with its line.
@@ -61,33 +62,89 @@ export function parseYamlSource(
 }
 
 function parseYaml(text: string, source: string): Result<YamlSource, SpecProblem[]> {
-  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = requireModule(
-    'yaml',
-  ) as typeof Yaml
-  const lineCounter = new LineCounter()
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true })
-  if (document.errors.length > 0) {
-    return err(
-      document.errors.map((e) => ({
-        source,
-        pointer: '',
-        line: e.linePos?.[0].line,
-        // prettyErrors ends the first line with a colon that introduces a code excerpt.
-        message: `not valid YAML or JSON: ${(e.message.split('\n')[0] ?? e.message).replace(/:$/, '')}`,
-      })),
+  const yaml = requireModule('yaml') as typeof Yaml
+  const lineCounter = new yaml.LineCounter()
+  const problem = (line: number | undefined, message: string, pointer = '') =>
+    err([{ source, pointer, line, message }])
+  let document: Yaml.Document.Parsed
+  let data: unknown
+  try {
+    // The yaml library checks unique keys by comparing each key with every earlier one of its
+    // mapping: 12 s for 16,000 scenarios. duplicateKeyErrors does it in linear time.
+    document = yaml.parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false })
+    if (document.errors.length === 0)
+      document.errors.push(...duplicateKeyErrors(yaml, document, lineCounter))
+    if (document.errors.length > 0) {
+      return err(
+        document.errors.map((e) => ({
+          source,
+          pointer: '',
+          line: e.linePos?.[0].line,
+          // prettyErrors ends the first line with a colon that introduces a code excerpt.
+          message: `not valid YAML or JSON: ${(e.message.split('\n')[0] ?? e.message).replace(/:$/, '')}`,
+        })),
+      )
+    }
+    data = document.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) as unknown
+  } catch (error) {
+    // The yaml library throws, rather than reports, an alias bomb ("Excessive alias count").
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      return problem(
+        firstAliasLine(yaml, text, lineCounter),
+        `YAML aliases (*name) here expand to more data than callsim reads (the yaml library's maxAliasCount of ${MAX_YAML_ALIAS_COUNT}); write the repeated parts out, or use fewer aliases`,
+      )
+    }
+    if (error instanceof RangeError) {
+      return problem(
+        undefined,
+        `nested too deeply to read (${error.message}); callsim reads at most ${MAX_NESTING_DEPTH} levels`,
+      )
+    }
+    throw error
+  }
+  const lineOf = linesOf(yaml, document, lineCounter)
+  const deep = tooDeeplyNested(data)
+  if (deep) {
+    const pointer = toPointer(deep)
+    return problem(
+      lineOf(pointer),
+      `objects and lists are nested more than ${MAX_NESTING_DEPTH} levels deep here, more than callsim reads; flatten the file`,
+      pointer,
     )
   }
-  const lineOf = (pointer: string): number | undefined => {
+  return ok({ data, lineOf })
+}
+
+/**
+ * The line of any JSON pointer. Each mapping is indexed by key on its first lookup, so that
+ * asking for the line of every one of n scenarios in a file takes O(n), not O(n²).
+ */
+function linesOf(
+  yaml: typeof Yaml,
+  document: Yaml.Document.Parsed,
+  lineCounter: Yaml.LineCounter,
+): (pointer: string) => number | undefined {
+  const indexes = new WeakMap<object, Map<string, unknown>>()
+  const valueOf = (map: Yaml.YAMLMap, segment: string): unknown => {
+    let index = indexes.get(map)
+    if (!index) {
+      index = new Map()
+      for (const pair of map.items) {
+        const key = String(yaml.isScalar(pair.key) ? pair.key.value : pair.key)
+        if (!index.has(key)) index.set(key, pair.value)
+      }
+      indexes.set(map, index)
+    }
+    return index.get(segment)
+  }
+  return (pointer) => {
     // Walk the nodes by hand: a pointer segment such as `200` may name a sequence index, a
     // quoted key '200' or a plain key 200, and only the node's own kind tells which.
     let node: unknown = document.contents
     let offset = rangeStart(node)
     for (const segment of parsePointer(pointer)) {
-      if (isSeq(node)) node = /^\d+$/.test(segment) ? node.items[Number(segment)] : undefined
-      else if (isMap(node))
-        node = node.items.find(
-          (pair) => String(isScalar(pair.key) ? pair.key.value : pair.key) === segment,
-        )?.value
+      if (yaml.isSeq(node)) node = /^\d+$/.test(segment) ? node.items[Number(segment)] : undefined
+      else if (yaml.isMap(node)) node = valueOf(node, segment)
       else node = undefined
       const start = rangeStart(node)
       if (start === undefined) break
@@ -95,7 +152,53 @@ function parseYaml(text: string, source: string): Result<YamlSource, SpecProblem
     }
     return offset === undefined ? undefined : lineCounter.linePos(offset).line
   }
-  return ok({ data: document.toJS({ maxAliasCount: 100 }) as unknown, lineOf })
+}
+
+/** A YAMLParseError for every key that repeats an earlier key of its mapping, as yaml words it. */
+function duplicateKeyErrors(
+  yaml: typeof Yaml,
+  document: Yaml.Document.Parsed,
+  lineCounter: Yaml.LineCounter,
+): Yaml.YAMLParseError[] {
+  const errors: Yaml.YAMLParseError[] = []
+  yaml.visit(document, {
+    Map(_key, map) {
+      const seen = new Set<string>()
+      for (const pair of map.items) {
+        const key = String(yaml.isScalar(pair.key) ? pair.key.value : pair.key)
+        if (!seen.has(key)) {
+          seen.add(key)
+          continue
+        }
+        const start = rangeStart(pair.key) ?? 0
+        const { line, col } = lineCounter.linePos(start)
+        const error = new yaml.YAMLParseError(
+          [start, start + 1],
+          'DUPLICATE_KEY',
+          `Map keys must be unique at line ${line}, column ${col}`,
+        )
+        error.linePos = [{ line, col }]
+        errors.push(error)
+      }
+    },
+  })
+  return errors
+}
+
+function firstAliasLine(
+  yaml: typeof Yaml,
+  text: string,
+  lineCounter: Yaml.LineCounter,
+): number | undefined {
+  let line: number | undefined
+  yaml.visit(yaml.parseDocument(text), {
+    Alias(_key, node) {
+      const start = rangeStart(node)
+      if (start !== undefined) line = lineCounter.linePos(start).line
+      return yaml.visit.BREAK
+    },
+  })
+  return line
 }
 
 function rangeStart(node: unknown): number | undefined {

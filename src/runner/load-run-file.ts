@@ -1,5 +1,11 @@
 import type { ValidateFunction } from 'ajv'
-import { isObject, parseYamlSource, toPointer, type SpecProblem } from '../contract/index.js'
+import {
+  MAX_SCENARIOS_PER_FILE,
+  isObject,
+  parseYamlSource,
+  toPointer,
+  type SpecProblem,
+} from '../contract/index.js'
 import { parseClientSteps, type ClientStep } from './client-steps.js'
 
 /** A scenario as the runner plays it: its id (sent as x-callsim-scenario) and its client steps. */
@@ -51,6 +57,21 @@ export function loadRunFile(
           line: 1,
           message:
             'not a scenario file: expected a YAML object with description and steps, or scenarios',
+        },
+      ],
+    }
+  }
+  if (isObject(data.scenarios) && Object.keys(data.scenarios).length > MAX_SCENARIOS_PER_FILE) {
+    const count = Object.keys(data.scenarios).length
+    return {
+      source,
+      scenarios: [],
+      problems: [
+        {
+          source,
+          pointer: '/scenarios',
+          line: lineOf('/scenarios'),
+          message: `${count} scenarios in one file, more than the ${MAX_SCENARIOS_PER_FILE} callsim reads from one file; split them over several files`,
         },
       ],
     }

@@ -1,7 +1,13 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { formatSpecProblem, loadSpec, type CompiledSpec } from '../contract/index.js'
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  fileSizeProblem,
+  formatSpecProblem,
+  loadSpec,
+  type CompiledSpec,
+} from '../contract/index.js'
 
 // The runner is a shell like app/ and cli/: it reads the user's files and callsim's built-in
 // specs here, and hands text to the contract layer, which never sees a path.
@@ -19,8 +25,12 @@ export function sourceName(file: string): string {
 /** Reads a file, or says in one line why it cannot. */
 export function readText(
   file: string,
+  maxBytes: number = DEFAULT_MAX_FILE_BYTES,
 ): { ok: true; text: string } | { ok: false; message: string } {
   try {
+    // Checked before a byte is read, so a huge file is never parsed (docs/file-limits.md).
+    const tooLarge = fileSizeProblem(statSync(file).size, maxBytes)
+    if (tooLarge) return { ok: false, message: `${sourceName(file)}: ${tooLarge}` }
     return { ok: true, text: readFileSync(file, 'utf8') }
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? String(error.code) : ''

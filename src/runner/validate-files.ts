@@ -52,6 +52,7 @@ export interface ServeVerdict {
 export function validateFiles(
   paths: readonly string[],
   serveVerdict: (specFiles: readonly string[]) => ServeVerdict,
+  maxFileBytes?: number,
 ): ValidationReport {
   const collected = collectFiles(paths)
   const problems: string[] = collected.missing.map((given) => `${given}: no such file or directory`)
@@ -60,7 +61,7 @@ export function validateFiles(
   const scenarioFiles: TextFile[] = []
   for (const file of collected.files) {
     const source = sourceName(file)
-    const read = readText(file)
+    const read = readText(file, maxFileBytes)
     if (!read.ok) {
       problems.push(read.message)
       continue

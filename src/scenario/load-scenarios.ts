@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import {
   CompileCache,
+  MAX_SCENARIOS_PER_FILE,
   compileJsonSchema,
   parseYamlSource,
   toPointer,
@@ -183,6 +184,12 @@ function embedReferenced(schema: object, referenced: readonly object[]): object 
   return { ...schema, definitions: { ...root.definitions, ...embedded } }
 }
 
+/** How many scenarios a file holds under `scenarios:` (0 for a one-scenario file). */
+function scenarioCount(data: object): number {
+  const scenarios = (data as { scenarios?: unknown }).scenarios
+  return typeof scenarios === 'object' && scenarios !== null ? Object.keys(scenarios).length : 0
+}
+
 function loadFile(
   file: ScenarioFile,
   validate: ValidateFunction,
@@ -209,6 +216,14 @@ function loadFile(
     at(
       '',
       'a scenario file must be a mapping with at least a `description` (or `scenarios:` holding several); see docs/scenarios.md',
+    )
+    return []
+  }
+  const count = scenarioCount(yaml.data)
+  if (count > MAX_SCENARIOS_PER_FILE) {
+    at(
+      '/scenarios',
+      `${count} scenarios in one file, more than the ${MAX_SCENARIOS_PER_FILE} callsim reads from one file; split them over several files`,
     )
     return []
   }

@@ -188,3 +188,24 @@ match:
   )
   expect(code).toBe(1)
 })
+
+test('reports an alias bomb and a file over --max-file-size with their place, never a stack trace', async () => {
+  const lines = ['description: An alias bomb.', 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]']
+  for (let level = 1; level < 10; level += 1)
+    lines.push(
+      `a${level}: &a${level} [${Array(10)
+        .fill(`*a${level - 1}`)
+        .join(', ')}]`,
+    )
+  const bomb = file('bomb.yaml', `${lines.join('\n')}\n`)
+  const big = file('big.yaml', `description: Big.\n# ${'x'.repeat(2 * 1024 * 1024)}\n`)
+  const { code, stdout, stderr } = await callsim(['validate', '--max-file-size', '1', bomb, big])
+  expect(stdout).toContain(
+    "bomb.yaml:3: YAML aliases (*name) here expand to more data than callsim reads (the yaml library's maxAliasCount of 100)",
+  )
+  expect(stdout).toContain(
+    'big.yaml: the file is 2 MiB, more than the 1 MiB callsim reads; split it, or raise the limit with --max-file-size <MiB>',
+  )
+  expect(stderr).not.toMatch(/\n\s+at /)
+  expect(code).toBe(1)
+})

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import request from 'supertest'
-import { vi } from 'vitest'
-import type { SimulatorOptions } from '../../src/app/index.js'
+import { onTestFinished, vi } from 'vitest'
+import type { ReloadOutcome, SimulatorOptions } from '../../src/app/index.js'
 import { ALICE, BOB, advance, startSimulator } from '../support/start-simulator.js'
 
 export { ALICE, BOB }
@@ -72,3 +75,26 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}) {
 }
 
 export type Setup = Awaited<ReturnType<typeof setup>>
+
+/** A temporary folder holding `files` (name → text), removed when the test finishes. */
+export function scenarioFolder(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callsim-scenarios-'))
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text)
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** The next reload the --watch watcher makes, or a failure after 10 s. */
+export function nextReload(t: Setup): Promise<ReloadOutcome> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop()
+      reject(new Error('no reload within 10 s of the file change'))
+    }, 10_000)
+    const stop = t.simulator.scenarioReloader.onReload((outcome) => {
+      clearTimeout(timer)
+      stop()
+      resolve(outcome)
+    })
+  })
+}

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, expect, test } from 'vitest'
-import { StartupError, type ReloadOutcome } from '../../src/app/index.js'
+import { StartupError } from '../../src/app/index.js'
 import { startSimulator } from '../support/start-simulator.js'
-import { setup, type Setup } from './setup.js'
+import { nextReload, scenarioFolder, setup, type Setup } from './setup.js'
 
 const RINGS_FOREVER = 'description: Rings and never answers.\nlifecycle:\n  - after: 1s\n    status: Ringing\n'
 const ANSWERS_AT_ONCE = 'description: Answers after 1s.\nlifecycle:\n  - after: 1s\n    action: answer\n'
@@ -14,12 +13,6 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup()
 })
 
-function scenarioFolder(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'callsim-scenarios-'))
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text)
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
 
 async function watching(scenarioPath: string): Promise<Setup> {
   const t = await setup({ scenarioPaths: [scenarioPath], watchScenarios: true })
@@ -28,19 +21,6 @@ async function watching(scenarioPath: string): Promise<Setup> {
 }
 
 /** The next reload the watcher makes, or a failure after 10 s. */
-function nextReload(t: Setup): Promise<ReloadOutcome> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop()
-      reject(new Error('no reload within 10 s of the file change'))
-    }, 10_000)
-    const stop = t.simulator.scenarioReloader.onReload((outcome) => {
-      clearTimeout(timer)
-      stop()
-      resolve(outcome)
-    })
-  })
-}
 
 test('loads scenarios from a --scenarios folder beside the shipped ones', async () => {
   const dir = scenarioFolder({ 'rings-forever.yaml': RINGS_FOREVER })
