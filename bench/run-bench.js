@@ -84,7 +84,7 @@ const SEED_CALLS = 1000
 const SETTLE_MS = 1000
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-function mintToken() {
+function mintToken(scope = SCOPES, claims = []) {
   // The same command a user runs: a real HS256 token that callsim verifies on every request.
   const args = [
     `${ROOT}dist/bin/callsim.js`,
@@ -92,11 +92,17 @@ function mintToken() {
     '--sub',
     SUBSCRIBER,
     '--scope',
-    SCOPES,
+    scope,
     '--expires-in',
     '12h',
+    ...claims.flatMap((claim) => ['--claim', claim]),
   ]
   return execFileSync(process.execPath, args, { encoding: 'utf8' }).trim()
+}
+
+/** An SBC administrator's token: the SBC face needs the access level in a claim. */
+function mintSbcToken() {
+  return mintToken('sbc:sessions:read', ['accessLevel=ADMIN'])
 }
 
 function machine(plan, environment) {
@@ -214,6 +220,7 @@ async function main() {
     const scale = await runScale({
       plan,
       token,
+      sbcToken: mintSbcToken(),
       probe: registerDeviceProbe(token),
       settings,
       seedCalls: SEED_CALLS,

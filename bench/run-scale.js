@@ -1,5 +1,6 @@
-// `npm run bench -- --scale`: GET with 1k and with 100k live calls, memory while they live
-// and after they have ended and passed retention, and the cost of one virtual clock step.
+// `npm run bench -- --scale`: CAMARA GET, SBC get and SBC list with 1k and with 100k live calls,
+// memory while they live and after they have ended and passed retention, and the cost of one
+// virtual clock step.
 import { execFileSync } from 'node:child_process'
 import { median, roundRatios } from './report.js'
 import { runLoad } from './run-load.js'
@@ -80,7 +81,39 @@ async function startCallsim(name, { plan, probe }) {
   return { server, port }
 }
 
-export async function runScale({ plan, token, probe, settings, seedCalls }) {
+/** Every session's Call-ID, read page by page through the SBC list, as an SBC client would. */
+async function sbcCallIds(port, headers) {
+  const ids = []
+  for (let offset = 0; ; offset += 1000) {
+    const response = await request(port, {
+      path: `/sbc/session?limit=1000&offset=${offset}`,
+      headers,
+    })
+    if (response.status !== 200)
+      throw new Error(`listing SBC sessions answered ${response.status}: ${response.text}`)
+    const { sessions, total } = JSON.parse(response.text)
+    ids.push(...sessions.map((session) => session.callId))
+    if (ids.length >= total || sessions.length === 0) return ids
+  }
+}
+
+/**
+ * The list requests an SBC client makes: the first page, live calls, one customer's calls,
+ * one direction and one number. Each is served from one index set (docs/telecomx-sbc.md).
+ */
+async function sbcListPaths(port, headers) {
+  const response = await request(port, { path: '/sbc/session?limit=1&full=true', headers })
+  const [first] = JSON.parse(response.text).sessions
+  return [
+    '/sbc/session',
+    '/sbc/session?live=true&limit=100',
+    `/sbc/session?customer=${first.sourceCustomerId}&limit=50`,
+    '/sbc/session?direction=O&offset=100&limit=100',
+    `/sbc/session?number=${encodeURIComponent(first.bNumber)}&limit=20`,
+  ]
+}
+
+export async function runScale({ plan, token, sbcToken, probe, settings, seedCalls }) {
   const calls = settings.calls
   const connections = settings.connections
   // Two instances: one keeps 1k calls and one grows to 100k. Their GET runs alternate, round
@@ -183,6 +216,49 @@ export async function runScale({ plan, token, probe, settings, seedCalls }) {
       p99Ratio: p99Ratio.median,
       rounds: getRounds,
     }
+    // The SBC face over the same calls: GET by Call-ID and list requests, alternating as above.
+    const sbcHeaders = { authorization: `Bearer ${sbcToken}`, 'x-correlator': 'bench-sbc' }
+    const sbcTargets = {
+      small: {
+        port: smallPort,
+        ids: await sbcCallIds(smallPort, sbcHeaders),
+        lists: await sbcListPaths(smallPort, sbcHeaders),
+      },
+      large: {
+        port,
+        ids: await sbcCallIds(port, sbcHeaders),
+        lists: await sbcListPaths(port, sbcHeaders),
+      },
+    }
+    const sbcLoad = async (target, paths) => {
+      const common = { port: target.port, method: 'GET', paths, headers: sbcHeaders, connections }
+      if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
+      return runLoad({ ...common, duration: settings.duration })
+    }
+    const sbc = {}
+    for (const [operation, pathsOf] of [
+      ['get', (target) => target.ids.map((id) => `/sbc/session/${encodeURIComponent(id)}`)],
+      ['list', (target) => target.lists],
+    ]) {
+      const rounds = []
+      for (let round = 1; round <= getRounds.length; round += 1) {
+        const small = await sbcLoad(sbcTargets.small, pathsOf(sbcTargets.small))
+        const large = await sbcLoad(sbcTargets.large, pathsOf(sbcTargets.large))
+        rounds.push({ small, large })
+        log(
+          `SBC ${operation} round ${round} of ${getRounds.length}: ${sbcTargets.small.ids.length} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms; ${sbcTargets.large.ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms (${small.non2xx + large.non2xx} non-2xx)`,
+        )
+      }
+      const ratio = roundRatios(rounds.map((r) => [r.large.reqPerSec, r.small.reqPerSec]))
+      sbc[operation] = {
+        seedCalls: { reqPerSec: median(rounds.map((r) => r.small.reqPerSec)) },
+        allCalls: { reqPerSec: median(rounds.map((r) => r.large.reqPerSec)) },
+        reqPerSecRatio: ratio.median,
+        range: ratio.range,
+        rounds,
+      }
+    }
+
     const largeMemory = await settledMemory()
     log(
       `${ids.length} calls: RSS ${largeMemory.rssMb.toFixed(0)} MB (peak ${largeMemory.peakRssMb.toFixed(0)} MB), heap ${largeMemory.heapUsedMb.toFixed(0)} MB`,
@@ -244,6 +320,11 @@ export async function runScale({ plan, token, probe, settings, seedCalls }) {
         value: `${get.p99Ratio.toFixed(2)}× (rounds ${rangeOf(p99Ratio, (v) => `${v.toFixed(2)}×`)}; medians ${get.allCalls.p99Ms} vs ${get.seedCalls.p99Ms} ms)`,
         met: get.p99Ratio <= 1.1,
       },
+      ...['get', 'list'].map((operation) => ({
+        target: `SBC ${operation} req/s with 100k calls within 10% of 1k`,
+        value: `${(sbc[operation].reqPerSecRatio * 100).toFixed(0)}% (rounds ${rangeOf(sbc[operation], (v) => `${(v * 100).toFixed(0)}%`)}; medians ${sbc[operation].allCalls.reqPerSec.toFixed(0)} vs ${sbc[operation].seedCalls.reqPerSec.toFixed(0)} req/s)`,
+        met: sbc[operation].reqPerSecRatio >= 0.9,
+      })),
       {
         target: 'RSS ≤ 300 MB with 100k live calls',
         value: `${largeMemory.peakRssMb.toFixed(0)} MB peak`,
@@ -280,6 +361,7 @@ export async function runScale({ plan, token, probe, settings, seedCalls }) {
         afterIdle: idleMemory,
       },
       get,
+      sbc,
       creation: { seconds: bulk.seconds, perSecond: bulk.perSecond, failures: bulk.failures },
       timersWhileLive,
       ringStep,

@@ -74,7 +74,7 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
   {
     id: 'telecomx-sbc',
     specFile: 'spec/telecomx/sbc-session.yaml',
-    create: (spec, deps) => createSbcFace(spec, { network: deps.network }),
+    create: (spec, deps) => createSbcFace(spec, { events: deps.events }),
   },
   {
     id: 'oracle-click2call',

@@ -102,6 +102,11 @@ export interface Call {
   readonly clientCorrelator: string | undefined
   readonly scenarioId: string
   readonly createdAt: number
+  /**
+   * The network's count of calls created before this one: orders calls that share a
+   * millisecond (a virtual clock stands still), as an SBC lists sessions in INVITE order.
+   */
+  readonly sequence: number
   status: CallStatus
   offer: Sdp | undefined
   answer: Sdp | undefined

@@ -13,7 +13,7 @@ export type DomainEvent =
       readonly to: CallStatus
       readonly by: Actor
     }
-  | { readonly type: 'call:expired'; readonly callId: string }
+  | { readonly type: 'call:expired'; readonly callId: string; readonly call: Call }
   | {
       readonly type: 'registration:ended'
       readonly registration: Registration

@@ -118,6 +118,8 @@ export class Network {
     else this.runNextStep(tracked)
   }
   private readonly byCorrelator = new Map<string, string>()
+  /** Calls created so far: each call's `sequence`. */
+  private created = 0
 
   constructor(options: NetworkOptions) {
     this.clock = options.clock
@@ -229,6 +231,7 @@ export class Network {
       clientCorrelator: input.clientCorrelator,
       scenarioId: input.scenarioId,
       createdAt: now,
+      sequence: this.created++,
       status: 'Initial',
       offer: input.offer,
       answer: input.answer,
@@ -393,7 +396,7 @@ export class Network {
     if (call.clientCorrelator !== undefined) {
       this.byCorrelator.delete(correlatorKey(call.owner, call.clientCorrelator))
     }
-    this.events.emit({ type: 'call:expired', callId: call.id })
+    this.events.emit({ type: 'call:expired', callId: call.id, call })
   }
 }
 

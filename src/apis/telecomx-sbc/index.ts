@@ -1,9 +1,10 @@
 import type { CompiledSpec } from '../../contract/index.js'
-import type { Network } from '../../core/index.js'
+import type { DomainEvents } from '../../core/index.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { createVendorFaker } from './create-vendor-faker.js'
 import { createSbcProtocolErrorFormatter, formatSbcInjectedError } from './errors.js'
 import { FACE_ID, createOperations } from './operations.js'
+import { SbcSessionIndex } from './sbc-session-index.js'
 
 export {
   toSbcSession,
@@ -15,12 +16,14 @@ export {
 } from './to-sbc-session.js'
 
 export interface SbcFaceDeps {
-  readonly network: Network
+  /** The network's domain events, from which the face keeps its session index. */
+  readonly events: DomainEvents
 }
 
 /** The TelecomX SBC session face: read-only session records of the network's calls. */
 export function createSbcFace(spec: CompiledSpec, deps: SbcFaceDeps): Face {
-  const handlers = createOperations({ network: deps.network, faker: createVendorFaker() })
+  const sessions = new SbcSessionIndex(deps.events)
+  const handlers = createOperations({ sessions, faker: createVendorFaker() })
   assertHandlersCoverSpec(FACE_ID, spec, handlers)
   const basePath = spec.spec.basePath
   return {
@@ -30,5 +33,6 @@ export function createSbcFace(spec: CompiledSpec, deps: SbcFaceDeps): Face {
     handlers,
     formatError: createSbcProtocolErrorFormatter(basePath),
     formatInjectedError: formatSbcInjectedError,
+    reset: () => sessions.reset(),
   }
 }

@@ -1,12 +1,8 @@
 import type { Faker } from '@faker-js/faker'
-import type { Call, Network } from '../../core/index.js'
 import type { FaceRequest, FaceResponse, OperationHandler, Principal } from '../face.js'
 import { accessDenied, sessionIdMissing, sessionNotFound } from './errors.js'
+import type { SbcSessionIndex } from './sbc-session-index.js'
 import {
-  customerIdOfCall,
-  directionOf,
-  isInternational,
-  isLive,
   toSbcSession,
   toSbcSessionSummary,
   type SbcSession,
@@ -16,7 +12,8 @@ import {
 export const FACE_ID = 'telecomx-sbc'
 
 export interface SbcDeps {
-  readonly network: Network
+  /** The face's view of the network's calls, kept from domain events. */
+  readonly sessions: SbcSessionIndex
   /** One faker for the face; it is reseeded with each call's dataSeed before use. */
   readonly faker: Faker
 }
@@ -66,24 +63,6 @@ function readText(value: unknown): string | undefined {
   return raw === undefined ? undefined : String(raw)
 }
 
-/**
- * The `number` filter: part of the A- or B-number. Digits are compared without the '+', which
- * a client may leave out (and which an unencoded query string turns into a space).
- */
-function matchesNumber(summary: SbcSessionSummary, needle: string): boolean {
-  const digits = needle.replace(/[^0-9]/g, '')
-  const numbers = [summary.aNumber ?? '', summary.bNumber ?? '']
-  if (digits !== '') return numbers.some((number) => number.replace(/[^0-9]/g, '').includes(digits))
-  const text = needle.trim().toLowerCase()
-  return numbers.some((number) => number.toLowerCase().includes(text))
-}
-
-/** The SBC keeps no index by Call-ID: calls are few (bounded by retention) and a scan is cheap. */
-function findBySipCallId(network: Network, sipCallId: string): Call | undefined {
-  for (const call of network.allCalls()) if (call.sipCallId === sipCallId) return call
-  return undefined
-}
-
 export function createOperations(deps: SbcDeps): Record<string, OperationHandler> {
   return {
     getSession(request: FaceRequest): FaceResponse {
@@ -91,7 +70,7 @@ export function createOperations(deps: SbcDeps): Record<string, OperationHandler
       if (refused) return accessDenied(refused)
       const callId = String(request.pathParams.callId ?? '').trim()
       if (callId === '') return sessionIdMissing()
-      const call = findBySipCallId(deps.network, callId)
+      const call = deps.sessions.get(callId)
       if (!call) return sessionNotFound(callId)
       return { status: 200, body: toSbcSession(call, deps.faker) }
     },
@@ -102,35 +81,23 @@ export function createOperations(deps: SbcDeps): Record<string, OperationHandler
       const { query } = request
       const offset = readInteger(query.offset, 0)
       const limit = readInteger(query.limit, 100)
-      const number = readText(query.number)
-      const customer = readText(query.customer)
-      const direction = readText(query.direction)
-      const live = readBoolean(query.live)
-      const international = readBoolean(query.international)
+      const page = deps.sessions.list(
+        {
+          live: readBoolean(query.live),
+          direction: readText(query.direction),
+          international: readBoolean(query.international),
+          customer: readText(query.customer),
+          number: readText(query.number),
+        },
+        offset,
+        limit,
+      )
       const full = readBoolean(query.full)
-
-      // Calls come in creation order, the order the SBC saw the INVITEs.
-      const page: Call[] = []
-      let total = 0
-      for (const call of deps.network.allCalls()) {
-        if (live && !isLive(call)) continue
-        if (direction !== undefined && directionOf(call) !== direction) continue
-        if (international && !isInternational(call)) continue
-        if (customer !== undefined && customerIdOfCall(call) !== customer) continue
-        if (
-          number !== undefined &&
-          number !== '' &&
-          !matchesNumber(toSbcSessionSummary(call), number)
-        )
-          continue
-        // `total` counts every match; only the page itself is projected.
-        if (total >= offset && page.length < limit) page.push(call)
-        total += 1
-      }
-      const sessions: (SbcSession | SbcSessionSummary)[] = page.map((call) =>
+      // Only the page itself is projected; `total` counts every match.
+      const sessions: (SbcSession | SbcSessionSummary)[] = page.calls.map((call) =>
         full ? toSbcSession(call, deps.faker) : toSbcSessionSummary(call),
       )
-      return { status: 200, body: { offset, limit, total, sessions } }
+      return { status: 200, body: { offset, limit, total: page.total, sessions } }
     },
   }
 }

@@ -172,3 +172,32 @@ test('shows an empty page when the network holds no calls', async () => {
   expect(response.status).toBe(200)
   expect(response.body).toEqual({ offset: 0, limit: 100, total: 0, sessions: [] })
 })
+
+test('pages through several filters at once, counting every match in total', async () => {
+  const { listSessions, toBob, toDenmark } = await threeCalls()
+  const fromAlice = { customer: customerIdOf(ALICE), direction: 'O' }
+  expect((await listSessions(fromAlice)).body.total).toBe(2)
+  const second = await listSessions({ ...fromAlice, offset: 1, limit: 1 })
+  expect(second.body).toMatchObject({ offset: 1, limit: 1, total: 2 })
+  expect(second.body.sessions.map((s: { callId: string }) => s.callId)).toEqual([
+    toDenmark.sipCallId,
+  ])
+  const first = await listSessions({ ...fromAlice, number: '1555', limit: 1 })
+  expect(first.body.total).toBe(2)
+  expect(first.body.sessions[0].callId).toBe(toBob.sipCallId)
+})
+
+test('forgets a session in lookups and every filter once it passes retention, and on a reset', async () => {
+  const { simulator, listSessions, getSession, toBob, toDenmark } = await threeCalls()
+  // Alice's call to Bob ended at 4 s; the default retention is 5 minutes.
+  advance(simulator, 5 * 60_000)
+  expect((await getSession(toBob.sipCallId)).status).toBe(404)
+  for (const filter of [{}, { customer: customerIdOf(ALICE) }, { number: '15550002' }]) {
+    const ids = (await listSessions(filter)).body.sessions.map((s: { callId: string }) => s.callId)
+    expect(ids, JSON.stringify(filter)).not.toContain(toBob.sipCallId)
+  }
+  simulator.control.reset()
+  expect((await getSession(toDenmark.sipCallId)).status).toBe(404)
+  for (const filter of [{}, { live: true }, { direction: 'O' }, { international: true }])
+    expect((await listSessions(filter)).body.total, JSON.stringify(filter)).toBe(0)
+})

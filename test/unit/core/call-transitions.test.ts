@@ -21,6 +21,7 @@ function callIn(status: CallStatus, side: CallSide = 'originating'): Call {
     clientCorrelator: undefined,
     scenarioId: 'default',
     createdAt: 0,
+    sequence: 0,
     status,
     offer: undefined,
     answer: undefined,

@@ -197,7 +197,7 @@ test('keeps a finished call readable for the retention period, then forgets it',
   clock.advance(1)
   expect(network.getCall(call.id)).toBeUndefined()
   expect(network.size).toBe(0)
-  expect(seen.at(-1)).toEqual({ type: 'call:expired', callId: call.id })
+  expect(seen.at(-1)).toEqual({ type: 'call:expired', callId: call.id, call })
   expect(network.endCall(call.id)).toEqual({
     ok: false,
     error: { kind: 'call-not-found', callId: call.id },
