@@ -216,7 +216,14 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
       p99Ratio: p99Ratio.median,
       rounds: getRounds,
     }
+    const largeMemory = await settledMemory()
+    log(
+      `${ids.length} calls: RSS ${largeMemory.rssMb.toFixed(0)} MB (peak ${largeMemory.peakRssMb.toFixed(0)} MB), heap ${largeMemory.heapUsedMb.toFixed(0)} MB`,
+    )
+
     // The SBC face over the same calls: GET by Call-ID and list requests, alternating as above.
+    // After the memory figures, so that the peak RSS above is what the calls hold, not the
+    // garbage of whole-session projections.
     const sbcHeaders = { authorization: `Bearer ${sbcToken}`, 'x-correlator': 'bench-sbc' }
     const sbcTargets = {
       small: {
@@ -258,11 +265,6 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
         rounds,
       }
     }
-
-    const largeMemory = await settledMemory()
-    log(
-      `${ids.length} calls: RSS ${largeMemory.rssMb.toFixed(0)} MB (peak ${largeMemory.peakRssMb.toFixed(0)} MB), heap ${largeMemory.heapUsedMb.toFixed(0)} MB`,
-    )
 
     // End every call as a client would (DELETE), then let retention pass.
     let deleted = 0
@@ -308,6 +310,23 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
     log(
       `expiry of ${inProcess.expiryStep.fired} ended calls: ${inProcess.expiryStep.ms.toFixed(0)} ms; heap ${inProcess.heapMb.before.toFixed(0)} → ${inProcess.heapMb.live.toFixed(0)} → ${inProcess.heapMb.afterExpiry.toFixed(0)} MB`,
     )
+
+    process.stdout.write('\nin-process SBC index (bench/sbc-lookups.js, CPU time):\n')
+    const lookupArgs = [`${ROOT}bench/sbc-lookups.js`, String(calls)]
+    const sbcInProcess = JSON.parse(
+      execFileSync(
+        plan.enabled ? 'taskset' : process.execPath,
+        plan.enabled
+          ? ['-c', String(plan.serverCore), process.execPath, ...lookupArgs]
+          : lookupArgs,
+        { encoding: 'utf8' },
+      ),
+    )
+    const micros = (perSec) => `${(1e6 / perSec).toFixed(2)} µs`
+    for (const operation of ['get', 'list'])
+      log(
+        `${operation}: ${micros(sbcInProcess[operation].smallPerSec)} with 1000 calls, ${micros(sbcInProcess[operation].largePerSec)} with ${calls}`,
+      )
 
     const verdicts = [
       {
@@ -362,6 +381,7 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
       },
       get,
       sbc,
+      sbcInProcess,
       creation: { seconds: bulk.seconds, perSecond: bulk.perSecond, failures: bulk.failures },
       timersWhileLive,
       ringStep,
