@@ -192,12 +192,23 @@ test('forgets a session in lookups and every filter once it passes retention, an
   // Alice's call to Bob ended at 4 s; the default retention is 5 minutes.
   advance(simulator, 5 * 60_000)
   expect((await getSession(toBob.sipCallId)).status).toBe(404)
-  for (const filter of [{}, { customer: customerIdOf(ALICE) }, { number: '15550002' }]) {
+  const retained: Record<string, string>[] = [
+    {},
+    { customer: customerIdOf(ALICE) },
+    { number: '15550002' },
+  ]
+  for (const filter of retained) {
     const ids = (await listSessions(filter)).body.sessions.map((s: { callId: string }) => s.callId)
     expect(ids, JSON.stringify(filter)).not.toContain(toBob.sipCallId)
   }
   simulator.control.reset()
   expect((await getSession(toDenmark.sipCallId)).status).toBe(404)
-  for (const filter of [{}, { live: true }, { direction: 'O' }, { international: true }])
+  const afterReset: Record<string, string | boolean>[] = [
+    {},
+    { live: true },
+    { direction: 'O' },
+    { international: true },
+  ]
+  for (const filter of afterReset)
     expect((await listSessions(filter)).body.total, JSON.stringify(filter)).toBe(0)
 })
