@@ -243,10 +243,14 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
       return runLoad({ ...common, duration: settings.duration })
     }
     const sbc = {}
-    for (const [operation, pathsOf] of [
-      ['get', (target) => target.ids.map((id) => `/sbc/session/${encodeURIComponent(id)}`)],
-      ['list', (target) => target.lists],
-    ]) {
+    const sbcOperations = [
+      {
+        operation: 'get',
+        pathsOf: (target) => target.ids.map((id) => `/sbc/session/${encodeURIComponent(id)}`),
+      },
+      { operation: 'list', pathsOf: (target) => target.lists },
+    ]
+    for (const { operation, pathsOf } of sbcOperations) {
       const rounds = []
       for (let round = 1; round <= getRounds.length; round += 1) {
         const small = await sbcLoad(sbcTargets.small, pathsOf(sbcTargets.small))

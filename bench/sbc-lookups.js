@@ -3,16 +3,20 @@
 // It feeds the built SbcSessionIndex from a real Network's domain events and times lookups by
 // Call-ID and the list requests of run-scale.js (with their summaries) in CPU time, without HTTP,
 // GC-heavy response bodies or the host's load in the way, so the figures show what the index costs.
-import { SbcSessionIndex } from '../dist/apis/telecomx-sbc/sbc-session-index.js'
-import { customerIdOf, toSbcSessionSummary } from '../dist/apis/telecomx-sbc/to-sbc-session.js'
-import {
-  DEFAULT_LIFECYCLE,
-  DomainEvents,
-  Network,
-  VirtualClock,
-  createFaker,
-  createRandom,
-} from '../dist/core/index.js'
+// The built code, imported by URL so that the type-check reads the types of src/ it is built from.
+/** @type {typeof import('../src/apis/telecomx-sbc/sbc-session-index.js')} */
+const indexModule = await import(
+  new URL('../dist/apis/telecomx-sbc/sbc-session-index.js', import.meta.url).href
+)
+/** @type {typeof import('../src/apis/telecomx-sbc/to-sbc-session.js')} */
+const projection = await import(
+  new URL('../dist/apis/telecomx-sbc/to-sbc-session.js', import.meta.url).href
+)
+/** @type {typeof import('../src/core/index.js')} */
+const core = await import(new URL('../dist/core/index.js', import.meta.url).href)
+const { SbcSessionIndex } = indexModule
+const { customerIdOf, toSbcSessionSummary } = projection
+const { DEFAULT_LIFECYCLE, DomainEvents, Network, VirtualClock, createFaker, createRandom } = core
 
 const SUBSCRIBER = 'tel:+15550001'
 
@@ -42,24 +46,22 @@ function networkWith(calls) {
   return { index, sipCallIds }
 }
 
+/** @type {import('../src/apis/telecomx-sbc/sbc-session-index.js').SbcListFilters} */
+const NO_FILTER = {
+  live: false,
+  international: false,
+  direction: undefined,
+  customer: undefined,
+  number: undefined,
+}
+/** @type {{ filters: typeof NO_FILTER, offset: number, limit: number }[]} */
 const LISTS = [
-  [{}, 0, 100],
-  [{ live: true }, 0, 100],
-  [{ customer: customerIdOf(SUBSCRIBER) }, 0, 50],
-  [{ direction: 'O' }, 100, 100],
-  [{ number: '+15551000007' }, 0, 20],
-].map(([filters, offset, limit]) => [
-  {
-    live: false,
-    international: false,
-    direction: undefined,
-    customer: undefined,
-    number: undefined,
-    ...filters,
-  },
-  offset,
-  limit,
-])
+  { filters: NO_FILTER, offset: 0, limit: 100 },
+  { filters: { ...NO_FILTER, live: true }, offset: 0, limit: 100 },
+  { filters: { ...NO_FILTER, customer: customerIdOf(SUBSCRIBER) }, offset: 0, limit: 50 },
+  { filters: { ...NO_FILTER, direction: 'O' }, offset: 100, limit: 100 },
+  { filters: { ...NO_FILTER, number: '+15551000007' }, offset: 0, limit: 20 },
+]
 
 /** This process's CPU time in ms: unlike wall time, other processes on a busy host do not count. */
 const cpuMs = () => {
@@ -84,7 +86,11 @@ const large = networkWith(calls)
 const measure = ({ index, sipCallIds }) => ({
   get: rate((i) => index.get(sipCallIds[(i * 7919) % sipCallIds.length])),
   list: rate((i) => {
-    const [filters, offset, limit] = LISTS[i % LISTS.length]
+    const { filters, offset, limit } = LISTS[i % LISTS.length] ?? {
+      filters: NO_FILTER,
+      offset: 0,
+      limit: 1,
+    }
     return index.list(filters, offset, limit).calls.map(toSbcSessionSummary)
   }),
 })
