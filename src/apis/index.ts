@@ -2,23 +2,16 @@
 export * from './face.js'
 export {
   createCallHandlingFace,
-  toMediaSession,
-  ANONYMOUS_ADDRESS,
   type CallHandlingDeps,
   type MediaSession,
 } from './camara-call-handling/index.js'
 export {
   createRegistrationFace,
-  phoneNumberOf,
-  toRegistration,
   type RegistrationDeps,
   type RegSession,
 } from './camara-registration/index.js'
 export {
   createSbcFace,
-  toSbcSession,
-  toSbcSessionSummary,
-  toSbcNumber,
   customerIdOf,
   type SbcFaceDeps,
   type SbcSession,
@@ -27,7 +20,6 @@ export {
 export {
   createClick2CallFace,
   parseCallTemplates,
-  toClick2CallStatus,
   DEFAULT_CALL_TEMPLATES_FILE,
   type CallTemplate,
   type CallTemplates,
@@ -36,7 +28,6 @@ export {
 } from './oracle-click2call/index.js'
 export {
   createEventsFace,
-  toSubscription,
   HTTPS_OR_LOOPBACK_HTTP,
   type DeviceProblem,
   type EventsDeps,
@@ -44,7 +35,6 @@ export {
 } from './camara-events/index.js'
 export {
   createAdminFace,
-  toAdminCall,
   type ClockStatus,
   type Control,
   type IncomingCallError,

@@ -1,6 +1,6 @@
 /** The composition root: builds a simulator from options, files and real infrastructure. */
 export { createSimulator, type RunningSimulator, type Simulator } from './create-simulator.js'
-export { DEFAULT_OPTIONS, resolveOptions, type SimulatorOptions } from './options.js'
+export { type SimulatorOptions } from './options.js'
 /** Durations as the simulator's options take them (`30s`, `2m`): the CLI's flags share the format. */
 export { parseDuration } from '../core/index.js'
 export { StartupError, formatStartupProblem, type StartupProblem } from './read-sources.js'

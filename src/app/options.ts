@@ -47,7 +47,7 @@ export interface SimulatorOptions {
   readonly adminToken: string | undefined
 }
 
-export const DEFAULT_OPTIONS: SimulatorOptions = {
+const DEFAULT_OPTIONS: SimulatorOptions = {
   host: '127.0.0.1',
   port: 9091,
   seed: undefined,

@@ -10,7 +10,7 @@ import {
 import { err, ok, type Result } from '../core/index.js'
 
 /** The package root: src/app, dist/app and the bundled dist/bin all sit two levels below it. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 export function builtInPath(relative: string): string {
   return path.join(PACKAGE_ROOT, relative)

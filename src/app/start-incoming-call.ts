@@ -18,7 +18,7 @@ import type { Faker } from '@faker-js/faker'
  * How long the network lets an unanswered incoming call ring before it reports NoAnswer.
  * Networks use 30 to 180 s (SIP timers, operator no-answer timers); 60 s is a middle value.
  */
-export const DEFAULT_NO_ANSWER_MS = 60_000
+const DEFAULT_NO_ANSWER_MS = 60_000
 
 export interface IncomingCallDeps {
   readonly network: Network
@@ -37,7 +37,7 @@ export interface IncomingCallDeps {
  * `cancelAfterMs` (SessionCancelled) if asked, else wait for the network's no-answer timer.
  * Steps that no longer fit (the client answered) are skipped by the network.
  */
-export function callerLifecycle(
+function callerLifecycle(
   cancelAfterMs: number | undefined,
   noAnswerAfterMs = DEFAULT_NO_ANSWER_MS,
 ): Lifecycle {

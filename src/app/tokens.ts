@@ -5,8 +5,8 @@ import type { TokenVerifier, Verification } from '../http/index.js'
 
 /** The documented development secret; set --token-secret or CALLSIM_TOKEN_SECRET for anything shared. */
 export const DEFAULT_TOKEN_SECRET = 'callsim-development-secret-do-not-use-in-production'
-export const TOKEN_ISSUER = 'callsim'
-export const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000
+const TOKEN_ISSUER = 'callsim'
+const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000
 const CACHE_LIMIT = 10_000
 
 export interface TokenService extends TokenVerifier {

@@ -82,7 +82,7 @@ export function createScenarioReloader(
 }
 
 /** Editors save in bursts (write, rename, chmod); one reload per burst is enough. */
-export const WATCH_DEBOUNCE_MS = 150
+const WATCH_DEBOUNCE_MS = 150
 
 export interface ScenarioWatcher {
   close(): void

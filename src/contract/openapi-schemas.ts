@@ -86,7 +86,7 @@ export function toJsonSchemaDocument(
 }
 
 /** Where the discriminator-free copies of discriminated component schemas live in a converted document. */
-export const DISCRIMINATOR_BASES_KEY = 'x-callsim-discriminator-bases'
+const DISCRIMINATOR_BASES_KEY = 'x-callsim-discriminator-bases'
 
 interface Discriminated {
   readonly name: string

@@ -4,7 +4,7 @@ import type { ValueLocation, Violation } from './violation.js'
 const MAX_VIOLATIONS = 5
 
 /** `/offer/sdp` → `offer.sdp`, `/sessions/0/callId` → `sessions[0].callId`. */
-export function toFieldPath(instancePath: string): string {
+function toFieldPath(instancePath: string): string {
   let out = ''
   for (const raw of instancePath.split('/').slice(1)) {
     const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~')

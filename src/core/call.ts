@@ -62,14 +62,6 @@ export const ESTABLISHED_STATUSES: ReadonlySet<CallStatus> = new Set<CallStatus>
   'Resume',
 ])
 
-export function isCallStatus(value: unknown): value is CallStatus {
-  return typeof value === 'string' && (CALL_STATUSES as readonly string[]).includes(value)
-}
-
-export function isTerminal(status: CallStatus): boolean {
-  return TERMINAL_STATUSES.has(status)
-}
-
 /**
  * Which end of the call the API client holds. An originating call was placed by the client
  * (POST /sessions); a terminating call was offered to the client by the network (incoming).

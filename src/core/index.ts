@@ -11,14 +11,7 @@ export {
 } from './clock.js'
 export { DomainEvents, type DomainEvent, type DomainEventListener } from './domain-events.js'
 export { InternalError, assertNever, type CoreError } from './errors.js'
-export {
-  SeededSdp,
-  createFaker,
-  createMediaSessionId,
-  createPersonName,
-  createSdp,
-  createSipCallId,
-} from './fake-data.js'
+export { SeededSdp, createFaker, createSdp, createSipCallId } from './fake-data.js'
 export {
   DEFAULT_LIFECYCLE,
   type Lifecycle,
@@ -36,7 +29,6 @@ export { createRandom, type Random } from './random.js'
 export {
   DEFAULT_REGISTRATION_TTL_MS,
   MAX_REGISTRATION_TTL_MS,
-  MIN_REGISTRATION_TTL_MS,
   Registrations,
   type EndedRegistration,
   type Registration,
@@ -47,7 +39,6 @@ export {
 export { err, ok, type Result } from './result.js'
 export {
   MAX_SUBSCRIPTIONS_PER_OWNER,
-  SUBSCRIPTION_EVENT_TYPES,
   Subscriptions,
   type NewSubscription,
   type SinkCredential,

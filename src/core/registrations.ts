@@ -10,7 +10,7 @@ import { err, ok, type Result } from './result.js'
  */
 export const DEFAULT_REGISTRATION_TTL_MS = 3_600_000
 /** Requested expiries closer than this are refused (the spec's 400 OUT_OF_RANGE). */
-export const MIN_REGISTRATION_TTL_MS = 60_000
+const MIN_REGISTRATION_TTL_MS = 60_000
 /** Requested expiries further away than this are capped, as the spec allows. */
 export const MAX_REGISTRATION_TTL_MS = 24 * 3_600_000
 /** How many ended registrations are remembered, only to explain why an id no longer works. */

@@ -9,12 +9,6 @@ export type SubscriptionEventType =
   | 'org.camaraproject.webrtc-events.v0.session-invitation'
   | 'org.camaraproject.webrtc-events.v0.registration-ends'
 
-export const SUBSCRIPTION_EVENT_TYPES: readonly SubscriptionEventType[] = [
-  'org.camaraproject.webrtc-events.v0.session-status',
-  'org.camaraproject.webrtc-events.v0.session-invitation',
-  'org.camaraproject.webrtc-events.v0.registration-ends',
-]
-
 /** Why a subscription ended, spelled as CAMARA's TerminationReason. */
 export type SubscriptionEndReason =
   | 'MAX_EVENTS_REACHED'

@@ -19,7 +19,7 @@ export interface JournalEntry {
 }
 
 /** A bounded ring of recent entries: the journal must never grow with traffic. */
-export class Ring<T> {
+class Ring<T> {
   private readonly items: T[] = []
   private start = 0
   total = 0
@@ -48,7 +48,7 @@ export class Ring<T> {
   }
 }
 
-export const JOURNAL_CAPACITY = 1000
+const JOURNAL_CAPACITY = 1000
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([])
 

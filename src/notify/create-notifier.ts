@@ -104,7 +104,7 @@ interface Queue {
   issued: number
 }
 
-export const DELIVERY_JOURNAL_CAPACITY = 1000
+const DELIVERY_JOURNAL_CAPACITY = 1000
 
 /**
  * Delivers WebRTC Events callbacks. Each subscription has its own queue, so events of a

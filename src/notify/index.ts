@@ -11,7 +11,6 @@ export {
   type EventType,
 } from './cloud-event.js'
 export {
-  DELIVERY_JOURNAL_CAPACITY,
   createNotifier,
   type DeliveryRecord,
   type DeliveryResult,
@@ -21,7 +20,6 @@ export {
 export {
   CLOUDEVENTS_CONTENT_TYPE,
   DEFAULT_DELIVERY_TIMEOUT_MS,
-  deliverEvent,
   type DeliveryOutcome,
   type DeliveryRequest,
 } from './deliver-event.js'

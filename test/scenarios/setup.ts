@@ -7,8 +7,8 @@ import type { ReloadOutcome, SimulatorOptions } from '../../src/app/index.js'
 import { ALICE, BOB, advance, startSimulator } from '../support/start-simulator.js'
 
 export { ALICE, BOB }
-export const BASE = '/webrtc-call-handling/vwip'
-export const OFFER = { sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/SAVPF 102\r\n' }
+const BASE = '/webrtc-call-handling/vwip'
+const OFFER = { sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/SAVPF 102\r\n' }
 export const NEW_SESSION = { originatorAddress: ALICE, receiverAddress: BOB, offer: OFFER }
 
 type Headers = Record<string, string>

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 
 /** The built bin; `npm test` builds before vitest runs. */
-export const CALLSIM_BIN = path.resolve('dist/bin/callsim.js')
+const CALLSIM_BIN = path.resolve('dist/bin/callsim.js')
 const WAIT_MS = 20_000
 
 export interface CallsimRun {

@@ -13,7 +13,6 @@ export type {
   IssuedToken,
   TokenRequest,
 } from './control.js'
-export { toAdminCall } from './to-admin-call.js'
 
 /** The /_callsim control face, described by spec/callsim-admin.yaml and validated like the rest. */
 export function createAdminFace(spec: CompiledSpec, control: Control): Face {

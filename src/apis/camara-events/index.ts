@@ -5,7 +5,7 @@ import { allowHttpSinks } from './allow-http-sinks.js'
 import { createEventsProtocolErrorFormatter } from './errors.js'
 import { FACE_ID, createOperations, type DeviceProblem, type EventsDeps } from './operations.js'
 
-export { toSubscription, type Subscription } from './to-subscription.js'
+export { type Subscription } from './to-subscription.js'
 export { HTTPS_OR_LOOPBACK_HTTP } from './allow-http-sinks.js'
 export type { DeviceProblem, EventsDeps }
 

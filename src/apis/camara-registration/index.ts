@@ -3,7 +3,7 @@ import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { formatRegistrationProtocolError } from './errors.js'
 import { FACE_ID, createOperations, type RegistrationDeps } from './operations.js'
 
-export { phoneNumberOf, toRegistration, type RegSession } from './to-registration.js'
+export { type RegSession } from './to-registration.js'
 export type { RegistrationDeps }
 
 /** The CAMARA WebRTC Registration face: devices register before they place or receive calls. */

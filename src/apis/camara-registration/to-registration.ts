@@ -15,7 +15,7 @@ const PHONE_NUMBER = /^\+[1-9][0-9]{4,14}$/
  * visual separators dropped) or `sip:+15550001@host;user=phone`. A plain SIP identity such
  * as `sip:alice@example.com` has none, and the spec lets regInfo omit phoneNumber.
  */
-export function phoneNumberOf(address: string): string | undefined {
+function phoneNumberOf(address: string): string | undefined {
   const match = /^(?:tel:([^;]+)|sips?:([^@;]+)@)/i.exec(address)
   const user = match?.[1] ?? match?.[2]
   if (user === undefined) return undefined

@@ -16,7 +16,7 @@ export {
   type CallTemplate,
   type CallTemplates,
 } from './call-templates.js'
-export { toClick2CallStatus, type Click2CallStatus } from './to-click2call-status.js'
+export { type Click2CallStatus } from './to-click2call-status.js'
 
 export interface Click2CallFaceDeps {
   readonly network: Network

@@ -67,7 +67,7 @@ const ANONYMOUS = 'sip:anonymous@anonymous.invalid'
  * emergency URN ('sos'). A local number with a global phone-context (RFC 3966 §5.1.5) is
  * written out in full.
  */
-export function toSbcNumber(address: string): string {
+function toSbcNumber(address: string): string {
   if (address === ANONYMOUS) return 'anonymous'
   const urn = /^urn:service:(.+)$/.exec(address)
   if (urn) return urn[1] as string
@@ -95,7 +95,7 @@ const SHORT_COUNTRY_CODES = new Set(
 )
 
 /** The country calling code of an E.164 number ('+4581808888' → '45'), if it is one. */
-export function countryCodeOf(number: string): string | undefined {
+function countryCodeOf(number: string): string | undefined {
   if (!/^\+[1-9][0-9]{4,14}$/.test(number)) return undefined
   const digits = number.slice(1)
   for (const length of [1, 2]) {

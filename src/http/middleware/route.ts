@@ -6,7 +6,7 @@ import type { SendReply } from '../send-reply.js'
 import type { ServeSpecDocument } from '../spec-documents.js'
 
 /** Faces ordered so that the longest base path wins (`/a/b` before `/a`). */
-export function orderFaces(faces: readonly Face[]): Face[] {
+function orderFaces(faces: readonly Face[]): Face[] {
   return [...faces].sort((a, b) => b.basePath.length - a.basePath.length)
 }
 

@@ -3,7 +3,7 @@ import type { SimulatorOptions } from '../../../src/app/index.js'
 import { DEVICE_ID, REGISTRATION_BASE } from '../../support/register-device.js'
 import { ALICE, BOB, startSimulator } from '../../support/start-simulator.js'
 
-export { DEVICE_ID, REGISTRATION_BASE }
+export { DEVICE_ID }
 export const OTHER_DEVICE_ID = '9b2d7e41-0c3a-4f6b-8e15-7a9c2d4b6f80'
 /** The virtual clock starts at 2025-01-01T00:00:00Z; the default TTL is one hour. */
 export const DEFAULT_EXPIRY = '2025-01-01T01:00:00.000Z'

@@ -4,7 +4,6 @@ import type { SimulatorOptions } from '../../../src/app/index.js'
 import { startSimulator } from '../../support/start-simulator.js'
 
 export const C2C = '/call/2.0'
-export const CAMARA = '/webrtc-call-handling/vwip'
 /** The built-in template `sales` (config/call-templates.yaml). */
 export const SALES = 'tel:+4570101010'
 export const VISITOR = '+15550009'
@@ -13,7 +12,7 @@ export const T0 = 1_735_689_600
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 /** The website's back end that starts and polls calls, and a second, independent poller. */
 export const WEBSITE = 'sip:website@shop.example.com'
-export const MONITOR = 'sip:monitor@shop.example.com'
+const MONITOR = 'sip:monitor@shop.example.com'
 export const SCOPES = 'click2call:calls:create click2call:calls:read click2call:calls:delete'
 
 /**

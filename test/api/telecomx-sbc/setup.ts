@@ -6,8 +6,7 @@ import { ALICE, BOB, startSimulator, tokenFor } from '../../support/start-simula
 
 export { ALICE, BOB }
 export const SBC = '/sbc'
-export const CAMARA = '/webrtc-call-handling/vwip'
-export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const CAMARA = '/webrtc-call-handling/vwip'
 /** The Call-ID form the SBC logs: digits @ an IPv4 host. */
 export const SIP_CALL_ID = /^\d{30}@\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/
 
