@@ -2,7 +2,13 @@ import { ok, type Result } from '../contract/index.js'
 import type { WaitStep } from './client-steps.js'
 import type { OutgoingRequest } from './build-request.js'
 import { sendHttp } from './http-client.js'
-import { fail, type StepEnv, type StepFailure, type StepResult } from './step-env.js'
+import {
+  PROGRESS_AFTER_MS,
+  fail,
+  type StepEnv,
+  type StepFailure,
+  type StepResult,
+} from './step-env.js'
 import type { TargetKind } from './target.js'
 
 /** A pending request's virtual time is advanced in steps this big, so its latency is known to this precision. */
@@ -32,6 +38,8 @@ export async function passTime(
       `wait: ${ms} ms is longer than the ${context.maxRealWaitMs} ms the runner waits in real time; the target has no virtual clock to advance (start callsim with --clock virtual).`,
     ])
   }
+  if (ms > PROGRESS_AFTER_MS)
+    env.progress(`waiting ${ms} ms in real time: the target has no virtual clock to advance`)
   await sleep(ms)
   return ok(undefined)
 }

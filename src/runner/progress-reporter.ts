@@ -35,6 +35,9 @@ export function createProgressReporter(write: (text: string) => void, color: boo
       for (const message of outcome.failure?.messages ?? [])
         write(`        ${paint('red', message)}\n`)
     },
+    stepProgress(_scenario, text) {
+      write(`      ${paint('dim', `… ${text}`)}\n`)
+    },
     scenarioFinished(outcome) {
       for (const problem of outcome.problems) write(`    ${paint('red', '✗')} ${problem}\n`)
       if (outcome.status === 'failed') write(`  ${paint('red', `✗ ${outcome.id} failed`)}\n`)

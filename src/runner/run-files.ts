@@ -32,10 +32,12 @@ export interface RunListener {
   fileStarted?(file: RunFile): void
   scenarioStarted?(scenario: RunnableScenario): void
   stepFinished?(scenario: RunnableScenario, outcome: StepOutcome): void
+  /** A step still running reports how it is doing (long waits and polls). */
+  stepProgress?(scenario: RunnableScenario, text: string): void
   scenarioFinished?(outcome: ScenarioOutcome): void
 }
 
-export interface RunOptions extends Omit<RunContext, 'sink' | 'onStep'> {
+export interface RunOptions extends Omit<RunContext, 'sink' | 'onStep' | 'onProgress'> {
   readonly bail: boolean
   readonly listener?: RunListener
 }
@@ -66,6 +68,7 @@ export async function runFiles(files: readonly RunFile[], options: RunOptions): 
     ...options,
     sink,
     onStep: (scenario, outcome) => options.listener?.stepFinished?.(scenario, outcome),
+    onProgress: (scenario, text) => options.listener?.stepProgress?.(scenario, text),
   }
   const outcomes: FileOutcome[] = []
   let bailed = false

@@ -5,7 +5,14 @@ import { checkContract, toRecord } from './check-contract.js'
 import { checkResponse, type ExchangeRecord } from './check-expectation.js'
 import type { RequestStep, ResponseExpectation } from './client-steps.js'
 import { isVirtual, passTime, sendAdvancing } from './pass-time.js'
-import { fail, type StepEnv, type StepFailure, type StepResult } from './step-env.js'
+import {
+  PROGRESS_AFTER_MS,
+  fail,
+  type StepEnv,
+  type StepFailure,
+  type StepResult,
+} from './step-env.js'
+import { show } from './match-subset.js'
 
 /** One request and what it proves. */
 interface Attempt {
@@ -63,6 +70,9 @@ export async function runRequest(env: StepEnv, step: RequestStep): Promise<StepR
   let attempts = 0
   let waitedMs = 0
   const started = performance.now()
+  let reportedAt = started
+  // The client errors answered in a row, with the same status and body: a poll stops on them.
+  let sameClientError = { key: '', count: 0 }
   for (;;) {
     attempts += 1
     const attempt = await attemptOnce(env, request, operation, expect, timeoutMs, advanceMs)
@@ -72,6 +82,22 @@ export async function runRequest(env: StepEnv, step: RequestStep): Promise<StepR
       return ok({ ...(attempt.record ? { record: attempt.record } : {}), summary })
     }
     if (!step.poll || attempt.final) return fail(attempt.type, attempt.messages, attempt.summary)
+    const status = attempt.record?.status ?? 0
+    const key = `${status} ${JSON.stringify(attempt.record?.body)}`
+    sameClientError =
+      status >= 400 && status < 500 && !expectsStatus(expect, status)
+        ? { key, count: key === sameClientError.key ? sameClientError.count + 1 : 1 }
+        : { key: '', count: 0 }
+    if (sameClientError.count >= SAME_CLIENT_ERROR_LIMIT) {
+      const lead = `poll: stopped early: the last ${SAME_CLIENT_ERROR_LIMIT} requests were all answered ${status} with the same body, a client error that asking again will not change:`
+      return fail(attempt.type, [lead, ...attempt.messages], attempt.summary)
+    }
+    if (performance.now() - reportedAt >= PROGRESS_AFTER_MS) {
+      reportedAt = performance.now()
+      env.progress(
+        `polling ${step.operationId} until ${waitingFor(expect)}: ${attempts} requests, the last ${attempt.summary}`,
+      )
+    }
     // Poll time is the target's time: a virtual clock is advanced by each interval.
     const elapsed = isVirtual(kind.value) ? waitedMs : performance.now() - started
     if (elapsed >= step.poll.timeoutMs) {
@@ -83,6 +109,23 @@ export async function runRequest(env: StepEnv, step: RequestStep): Promise<StepR
     if (!passed.ok) return passed
     waitedMs += interval
   }
+}
+
+/** How many identical client errors in a row end a poll early. */
+const SAME_CLIENT_ERROR_LIMIT = 5
+
+/** What a poll waits for, in a few words: the status and the body it expects. */
+function waitingFor(expect: ResponseExpectation | undefined): string {
+  if (expect === undefined) return 'an answer'
+  const status =
+    expect.status === undefined ? 'any status' : `status ${[expect.status].flat().join(' or ')}`
+  return expect.body === undefined ? status : `${status} with body ${show(expect.body, 120)}`
+}
+
+function expectsStatus(expect: ResponseExpectation | undefined, status: number): boolean {
+  const wanted = expect?.status
+  if (wanted === undefined) return false
+  return Array.isArray(wanted) ? wanted.includes(status) : wanted === status
 }
 
 async function attemptOnce(

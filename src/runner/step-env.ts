@@ -21,7 +21,12 @@ export interface RunContext {
   /** Waits longer than this on a real clock fail instead of holding the run. */
   readonly maxRealWaitMs: number
   readonly onStep?: (scenario: RunnableScenario, outcome: StepOutcome) => void
+  /** A line on a step still running: a long wait, a poll that has not settled. */
+  readonly onProgress?: (scenario: RunnableScenario, text: string) => void
 }
+
+/** Waits and polls say how they are doing once they have taken this long (real time). */
+export const PROGRESS_AFTER_MS = 2_000
 
 /** Why a step failed. `failure`: the target did not do what the step expects. `error`: the runner could not check. */
 export interface StepFailure {
@@ -71,6 +76,11 @@ export class StepEnv {
   resolve<T>(value: T): Result<T, StepFailure> {
     const resolved = resolveTemplate(value, this.scope)
     return resolved.ok ? ok(resolved.value as T) : fail('error', resolved.error)
+  }
+
+  /** Reports on the step that is running (see RunContext.onProgress). */
+  progress(text: string): void {
+    this.context.onProgress?.(this.scenario, text)
   }
 
   async targetKind(): Promise<Result<TargetKind, StepFailure>> {

@@ -333,6 +333,49 @@ test('refuses a --base-path for a face callsim does not have, and one without --
   expect(local.code).toBe(2)
 })
 
+test('says how a long poll is doing, and stops it early when the same client error keeps coming', async () => {
+  let requests = 0
+  const provider = createServer((_request, response) => {
+    requests += 1
+    // A call that keeps ringing, then a session the provider has forgotten: the same 404 on
+    // every request from the 12th on.
+    const ringing = {
+      mediaSessionId: 'm-1',
+      originatorAddress: 'tel:+15550001',
+      receiverAddress: 'tel:+15550002',
+      status: 'Ringing',
+      offer: { sdp: 'v=0' },
+    }
+    const gone = { status: 404, code: 'NOT_FOUND', message: 'The specified resource is not found.' }
+    response.writeHead(requests < 12 ? 200 : 404, { 'content-type': 'application/json' })
+    response.end(JSON.stringify(requests < 12 ? ringing : gone))
+  })
+  await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', () => resolve()))
+  servers.push(provider)
+  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`
+  const dir = folderWith({
+    'poll.yaml': `description: waits for a session to connect
+steps:
+  - request: getSessionDetailsById
+    params: { mediaSessionId: m-1 }
+    poll: { timeout: 2m, interval: 250ms }
+    expect: { status: 200, body: { status: Connected } }
+`,
+  })
+  const started = Date.now()
+  const { code, stdout } = await callsim(['run', dir, '--target', url, '--token', 't'])
+  expect(Date.now() - started).toBeLessThan(30_000)
+  expect(stdout).toMatch(
+    /… polling getSessionDetailsById until status 200 with body \{"status":"Connected"\}: \d+ requests, the last GET \/webrtc-call-handling\/vwip\/sessions\/m-1 → 200 \(/,
+  )
+  expect(stdout).toContain(
+    'poll: stopped early: the last 5 requests were all answered 404 with the same body, a client error that asking again will not change:',
+  )
+  expect(requests).toBe(16)
+  expect(lastLine(stdout)).toBe('0 passed, 1 failed')
+  expect(code).toBe(1)
+})
+
 test('refuses --token with --token-command before running anything', async () => {
   const { code, stdout, stderr } = await callsim([
     'run',
