@@ -67,7 +67,7 @@ const ANONYMOUS = 'sip:anonymous@anonymous.invalid'
  * emergency URN ('sos'). A local number with a global phone-context (RFC 3966 §5.1.5) is
  * written out in full.
  */
-function toSbcNumber(address: string): string {
+export function toSbcNumber(address: string): string {
   if (address === ANONYMOUS) return 'anonymous'
   const urn = /^urn:service:(.+)$/.exec(address)
   if (urn) return urn[1] as string
