@@ -256,6 +256,7 @@ export function createSimulator(
     now: () => clock.now(),
     strict: options.strict,
     bodyLimitBytes: options.bodyLimitBytes,
+    drainLimits: options.serverLimits.drain,
     scenarios,
     wait: (ms, task) => void clock.schedule(clock.now() + ms, task),
     specText: (face) => specTexts.get(face.spec),
@@ -284,7 +285,10 @@ export function createSimulator(
     dispose,
     listen: () =>
       new Promise((resolve, reject) => {
-        const server = createExpressServer(app).listen(options.port, options.host)
+        const server = createExpressServer(app, options.serverLimits, logger).listen(
+          options.port,
+          options.host,
+        )
         server.once('error', (error) =>
           reject(new StartupError([listenProblem(error, options.host, options.port)])),
         )

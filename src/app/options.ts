@@ -1,6 +1,10 @@
 import { DEFAULT_MAX_FILE_BYTES } from '../contract/index.js'
 import { DEFAULT_RETENTION_MS, DEFAULT_VIRTUAL_EPOCH_MS } from '../core/index.js'
-import { DEFAULT_BODY_LIMIT_BYTES } from '../http/index.js'
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_SERVER_LIMITS,
+  type ServerLimits,
+} from '../http/index.js'
 import { DEFAULT_DELIVERY_TIMEOUT_MS } from '../notify/index.js'
 import { DEFAULT_TOKEN_SECRET } from './tokens.js'
 
@@ -18,6 +22,8 @@ export interface SimulatorOptions {
   readonly retentionMs: number
   readonly tokenSecret: string
   readonly bodyLimitBytes: number
+  /** Timeouts, the connection cap and the drain of refused bodies (not CLI options). */
+  readonly serverLimits: ServerLimits
   /**
    * `required`: createSession's registrationId must name an active registration of the caller.
    * `optional`: any value is accepted, so sandbox users can skip registering.
@@ -58,6 +64,7 @@ const DEFAULT_OPTIONS: SimulatorOptions = {
   retentionMs: DEFAULT_RETENTION_MS,
   tokenSecret: DEFAULT_TOKEN_SECRET,
   bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+  serverLimits: DEFAULT_SERVER_LIMITS,
   registration: 'required',
   callTemplates: undefined,
   allowHttpSinks: false,

@@ -18,6 +18,7 @@ export { checkPattern, compilePattern, type CompiledPattern } from './compile-pa
 export { formatSpecProblem, type SpecProblem } from './errors.js'
 /** Deep equality of JSON values, for matchers in the layers that may not import node:* themselves. */
 export { isDeepStrictEqual } from 'node:util'
+export { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth.js'
 export {
   DEFAULT_MAX_FILE_BYTES,
   MAX_NESTING_DEPTH,

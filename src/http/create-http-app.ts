@@ -1,6 +1,7 @@
 import express, { type Express } from 'express'
 import type { Face } from '../apis/index.js'
 import type { ScenarioEngine } from '../scenario/index.js'
+import type { DrainLimits } from './drain-then-answer.js'
 import { errorHandler } from './error-handler.js'
 import { createFaultInjector } from './fault-injector.js'
 import type { Journal } from './journal.js'
@@ -26,6 +27,8 @@ export interface HttpAppOptions {
   readonly now: () => number
   readonly strict: boolean
   readonly bodyLimitBytes: number
+  /** How much of a refused (413) body is discarded before the answer. */
+  readonly drainLimits: DrainLimits
   /** Selects each request's governing scenario and decides its faults. */
   readonly scenarios: ScenarioEngine
   /** Waits on the simulator's clock (fault latency). */
@@ -42,7 +45,7 @@ export interface HttpAppOptions {
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const send = createSendReply(options)
-  const readBody = parseBody(options.bodyLimitBytes, send)
+  const readBody = parseBody(options.bodyLimitBytes, options.drainLimits, send)
   const inject = createFaultInjector({ ...options, send })
   const app = express()
   app.disable('x-powered-by')

@@ -1,5 +1,7 @@
 import { IncomingMessage, ServerResponse, createServer, type Server } from 'node:http'
 import type { Express } from 'express'
+import type { Logger } from './logger.js'
+import type { ServerLimits } from './server-limits.js'
 
 /**
  * The HTTP server for an Express app, with each request and response built on the app's own
@@ -10,8 +12,12 @@ import type { Express } from 'express'
  * with the prototypes in place (docs/performance.md). Node's createServer takes the request and
  * response classes as options: these are subclasses of Node's own whose prototypes take the
  * place of the app's (same parent, same `app` property), so Express's call changes nothing.
+ *
+ * The server applies callsim's limits and timeouts. Requests that break HTTP itself (a bad
+ * Content-Length, a broken chunk, headers too large or too slow) get Node's bare 400, 431 or
+ * 408 and a closed connection: they never reach a face.
  */
-export function createExpressServer(app: Express): Server {
+export function createExpressServer(app: Express, limits: ServerLimits, logger: Logger): Server {
   // Subclasses, so that V8 lays their objects out for every field Node's constructors set; a
   // plain function calling those constructors, or Reflect.construct with another new.target,
   // left most fields in a growing out-of-object store and made construction ~30 times dearer.
@@ -19,7 +25,26 @@ export function createExpressServer(app: Express): Server {
   class ExpressResponse extends ServerResponse {}
   app.request = standIn(ExpressRequest.prototype, app.request) as unknown as Express['request']
   app.response = standIn(ExpressResponse.prototype, app.response) as unknown as Express['response']
-  return createServer({ IncomingMessage: ExpressRequest, ServerResponse: ExpressResponse }, app)
+  const server = createServer(
+    {
+      IncomingMessage: ExpressRequest,
+      ServerResponse: ExpressResponse,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+    },
+    app,
+  )
+  server.maxConnections = limits.maxConnections
+  // The last resort: Node guards a connection's socket only while it parses HTTP on it. An error
+  // on a socket with no listener left would end the process; log it instead.
+  server.on('connection', (socket) => {
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      logger.info({ code: error.code, message: error.message }, 'a client connection failed')
+    })
+  })
+  return server
 }
 
 /** Makes `prototype` what Express's `appPrototype` was: the same parent and own properties (`app`). */

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express'
 import { injectedErrorOf } from '../apis/index.js'
 import type { FaultDecision } from '../scenario/index.js'
+import { continueSafely } from './continue-safely.js'
 import type { Journal } from './journal.js'
 import type { RequestContext } from './request-context.js'
 import { toJournalEntry, type SendReply } from './send-reply.js'
@@ -17,12 +18,15 @@ export interface FaultInjectorOptions {
   readonly wait: (ms: number, task: () => void) => void
 }
 
-/** Carries out a decided fault on the request; `proceed` lets the request go on through the pipeline. */
+/**
+ * Carries out a decided fault on the request; `proceed` lets the request go on through the
+ * pipeline, or hands it an error to answer with the face's 500.
+ */
 export type FaultInjector = (
   decision: FaultDecision,
   req: Request,
   res: Response,
-  proceed: () => void,
+  proceed: (error?: unknown) => void,
 ) => void
 
 /** Not JSON on purpose: an object cut off in the middle, as a broken proxy or a crash would leave it. */
@@ -49,10 +53,13 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
       }
       switch (action.kind) {
         case 'delay':
-          wait(action.ms, () => {
-            // The client may have given up while the reply was held back.
-            if (!gone()) run(index + 1)
-          })
+          wait(
+            action.ms,
+            continueSafely(proceed, () => {
+              // The client may have given up while the reply was held back.
+              if (!gone()) run(index + 1)
+            }),
+          )
           return
         case 'respond':
           context.intentionalFault = decision.intentional

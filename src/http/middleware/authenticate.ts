@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express'
 import type { Principal } from '../../apis/index.js'
 import type { SecurityAlternative, Violation } from '../../contract/index.js'
 import type { RequestContext } from '../request-context.js'
+import { continueSafely } from '../continue-safely.js'
 import type { SendReply } from '../send-reply.js'
 
 /** The principal behind a token, or the reason the token is refused. */
@@ -129,7 +130,7 @@ export function authenticate(verifier: TokenVerifier, send: SendReply): RequestH
       next()
     }
     const verified = verifier.verify(token)
-    if (verified instanceof Promise) verified.then(decide, next)
+    if (verified instanceof Promise) verified.then(continueSafely(next, decide), next)
     else decide(verified)
   }
 }

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express'
 import type { FaceRequest, FaceResponse } from '../../apis/index.js'
+import { continueSafely } from '../continue-safely.js'
 import { operationStage } from '../request-context.js'
 import type { SendReply } from '../send-reply.js'
 
@@ -30,7 +31,10 @@ export function handleOperation(send: SendReply): RequestHandler {
     }
     const reply = handler(request)
     if (reply instanceof Promise) {
-      reply.then((value: FaceResponse) => send(req, res, value), next)
+      reply.then(
+        continueSafely(next, (value: FaceResponse) => send(req, res, value)),
+        next,
+      )
     } else {
       send(req, res, reply)
     }

@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express'
-import { mediaTypeOf } from '../../contract/index.js'
+import { MAX_JSON_DEPTH, exceedsJsonDepth, mediaTypeOf } from '../../contract/index.js'
+import { continueSafely } from '../continue-safely.js'
+import { drainThenAnswer, type DrainLimits } from '../drain-then-answer.js'
 import type { RequestContext } from '../request-context.js'
 import type { SendReply } from '../send-reply.js'
 
@@ -15,9 +17,13 @@ function isJsonMediaType(mediaType: string | undefined): boolean {
 
 /**
  * Reads the body with a hard size limit and parses JSON. It runs after routing, so even a
- * malformed or oversized body is answered in the face's own error shape.
+ * malformed, oversized or too deeply nested body is answered in the face's own error shape.
  */
-export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
+export function parseBody(
+  limitBytes: number,
+  drainLimits: DrainLimits,
+  send: SendReply,
+): RequestHandler {
   return (req, res, next) => {
     const context = res.locals.callsim as RequestContext
     // inject-fault runs this stage early when a scenario matches on the body; read it once.
@@ -26,25 +32,25 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
       return
     }
     context.bodyRead = true
+    // Node's parser lets only digits through, but "00" is as empty as "0".
     const declared = req.headers['content-length']
-    const hasBody =
-      (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined
-    if (!hasBody) {
+    const declaredBytes = declared === undefined ? Number.NaN : Number(declared)
+    if (!(declaredBytes > 0) && req.headers['transfer-encoding'] === undefined) {
       next()
       return
     }
-    const tooLarge = (): void => {
-      // Tell the client not to reuse the socket: the rest of its body is never read.
-      res.setHeader('connection', 'close')
-      send(req, res, context.face.formatError({ kind: 'payload-too-large', limitBytes }))
-    }
-    // NaN when the body is chunked: no comparison below holds for it.
-    const declaredBytes = declared === undefined ? Number.NaN : Number(declared)
+    const tooLarge = (): void =>
+      drainThenAnswer(req, drainLimits, () => {
+        // Tell the client not to reuse the socket: callsim closes it after this answer.
+        res.setHeader('connection', 'close')
+        send(req, res, context.face.formatError({ kind: 'payload-too-large', limitBytes }))
+      })
     if (declaredBytes > limitBytes) {
-      req.resume()
       tooLarge()
       return
     }
+    const refuse = (message: string): void =>
+      send(req, res, context.face.formatError({ kind: 'malformed-body', message }))
     const parse = (raw: Buffer): void => {
       const text = raw.toString('utf8')
       context.hasBody = true
@@ -54,18 +60,17 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
         next()
         return
       }
+      if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) {
+        refuse(
+          `The request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels, which callsim refuses. Send a flatter JSON object.`,
+        )
+        return
+      }
       try {
         context.body = JSON.parse(text) as unknown
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
-        send(
-          req,
-          res,
-          context.face.formatError({
-            kind: 'malformed-body',
-            message: `The request body is not valid JSON: ${reason}. Send a JSON object.`,
-          }),
-        )
+        refuse(`The request body is not valid JSON: ${reason}. Send a JSON object.`)
         return
       }
       next()
@@ -73,41 +78,48 @@ export function parseBody(limitBytes: number, send: SendReply): RequestHandler {
     const readStream = (): void => {
       const chunks: Buffer[] = []
       let size = 0
-      let aborted = false
-      req.on('data', (chunk: Buffer) => {
-        if (aborted) return
-        size += chunk.length
-        if (size > limitBytes) {
-          aborted = true
-          chunks.length = 0
-          tooLarge()
-          return
-        }
-        chunks.push(chunk)
+      let stopped = false
+      req.on(
+        'data',
+        continueSafely(next, (chunk: Buffer) => {
+          if (stopped) return
+          size += chunk.length
+          if (size > limitBytes) {
+            stopped = true
+            chunks.length = 0
+            tooLarge()
+            return
+          }
+          chunks.push(chunk)
+        }),
+      )
+      // The client broke off mid-body (a truncated chunked body, a reset): there is no request
+      // to answer, and the socket is already gone or going.
+      req.on('error', () => {
+        stopped = true
       })
-      req.on('error', (error) => {
-        aborted = true
-        next(error)
-      })
-      req.on('end', () => {
-        if (aborted) return
-        if (size === 0) {
-          next()
-          return
-        }
-        // Bodies of a few KiB arrive in one chunk: no copy then.
-        parse(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
-      })
+      req.on(
+        'end',
+        continueSafely(next, () => {
+          if (stopped) return
+          if (size === 0) {
+            next()
+            return
+          }
+          // Bodies of a few KiB arrive in one chunk: no copy then.
+          parse(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
+        }),
+      )
     }
     // A body of a few KiB mostly arrives in the packet of its headers. Node buffers it as soon
     // as this 'request' handler returns, so one tick later it can be taken whole with read():
     // no data, end and error listeners, which cost ~8 µs a request (docs/performance.md).
-    process.nextTick(() => {
-      if (req.readableLength === declaredBytes) {
-        parse(req.read() as Buffer)
-        return
-      }
-      readStream()
-    })
+    process.nextTick(
+      continueSafely(next, () => {
+        const whole = req.readableLength === declaredBytes ? (req.read() as Buffer | null) : null
+        if (whole === null) readStream()
+        else parse(whole)
+      }),
+    )
   }
 }

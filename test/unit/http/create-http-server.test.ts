@@ -2,7 +2,11 @@ import type { AddressInfo } from 'node:net'
 import express from 'express'
 import request from 'supertest'
 import { afterEach, expect, test } from 'vitest'
-import { createExpressServer } from '../../../src/http/index.js'
+import {
+  DEFAULT_SERVER_LIMITS,
+  createExpressServer,
+  silentLogger,
+} from '../../../src/http/index.js'
 
 const servers: { close: () => void }[] = []
 afterEach(() => {
@@ -20,7 +24,7 @@ test('builds requests and responses on the app prototypes before Express sees th
       res.status(201).json({ method: req.method, correlator: req.get('x-correlator'), body }),
     )
   })
-  const server = createExpressServer(app)
+  const server = createExpressServer(app, DEFAULT_SERVER_LIMITS, silentLogger)
   servers.push(server)
   const arrivals: boolean[] = []
   server.prependListener('request', (req, res) => {

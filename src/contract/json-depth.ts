@@ -1,0 +1,40 @@
+/**
+ * The deepest nesting callsim accepts in a JSON request body. CAMARA bodies nest four levels at
+ * most; thousands of levels overflowed the stack of the recursive code a body goes through (the
+ * validators, a face's projection, JSON.stringify of the reply) after the call was placed.
+ */
+export const MAX_JSON_DEPTH = 64
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `limit`. One linear pass over the
+ * brackets outside strings, meant to run before JSON.parse so that no recursive code ever sees
+ * such a body. It does not check the syntax: JSON.parse does that afterwards.
+ */
+export function exceedsJsonDepth(text: string, limit: number = MAX_JSON_DEPTH): boolean {
+  // Each level takes an opening bracket, so a shorter text cannot be too deep.
+  if (text.length <= limit) return false
+  let depth = 0
+  let inString = false
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index)
+    if (inString) {
+      if (code === BACKSLASH) index += 1
+      else if (code === QUOTE) inString = false
+    } else if (code === QUOTE) {
+      inString = true
+    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+      depth += 1
+      if (depth > limit) return true
+    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+      depth -= 1
+    }
+  }
+  return false
+}
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACE = 0x7d
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACKET = 0x5d
