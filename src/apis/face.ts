@@ -96,8 +96,16 @@ export interface Face {
   toJsonpReply?(reply: FaceResponse): FaceResponse
   /** The operations that create a call, by operationId, and where each names the remote party. */
   readonly remoteAddresses?: Readonly<Record<string, RemoteAddressReader>>
-  /** The control API: scenarios never govern it and faults never touch it. */
+  /**
+   * The control API: scenarios never govern it, faults never touch it, and the HTTP shell lets
+   * only same-origin JSON requests for its own host names through (docs/admin-api.md).
+   */
   readonly controlPlane?: boolean
+  /**
+   * The control plane's own credential check (`--admin-token`): why a request with this
+   * Authorization header is refused, or undefined. The shell runs it before reading the body.
+   */
+  refuseCredentials?(authorization: unknown): string | undefined
   /** Forgets state the face keeps beside the network (the control API's reset); most keep none. */
   reset?(): void
 }

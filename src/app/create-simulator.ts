@@ -258,6 +258,7 @@ export function createSimulator(
     bodyLimitBytes: options.bodyLimitBytes,
     drainLimits: options.serverLimits.drain,
     scenarios,
+    controlPlane: { allowedHosts: [options.host, ...options.allowedHosts] },
     wait: (ms, task) => void clock.schedule(clock.now() + ms, task),
     specText: (face) => specTexts.get(face.spec),
   })

@@ -4,6 +4,7 @@ export { type SimulatorOptions } from './options.js'
 /** Durations as the simulator's options take them (`30s`, `2m`): the CLI's flags share the format. */
 export { parseDuration } from '../core/index.js'
 export { StartupError, formatStartupProblem, type StartupProblem } from './read-sources.js'
+export { exposureWarning } from './exposure-warning.js'
 /** The operations of the faces that fault plans may target; `callsim validate` checks scenario files against them. */
 export { faultTargetsOf } from './load-scenarios-from-disk.js'
 export type { ReloadOutcome, ScenarioReloader } from './watch-scenarios.js'

@@ -51,6 +51,11 @@ export interface SimulatorOptions {
   readonly maxFileBytes: number
   /** When set, the control API requires `Authorization: Bearer <adminToken>`. */
   readonly adminToken: string | undefined
+  /**
+   * Host names the control API answers besides loopback names and `host` (`--allowed-host`):
+   * a request whose Host header names another gets 403 (DNS rebinding).
+   */
+  readonly allowedHosts: readonly string[]
 }
 
 const DEFAULT_OPTIONS: SimulatorOptions = {
@@ -76,6 +81,7 @@ const DEFAULT_OPTIONS: SimulatorOptions = {
   watchScenarios: false,
   maxFileBytes: DEFAULT_MAX_FILE_BYTES,
   adminToken: undefined,
+  allowedHosts: [],
 }
 
 export function resolveOptions(overrides: Partial<SimulatorOptions>): SimulatorOptions {

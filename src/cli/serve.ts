@@ -1,6 +1,11 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
-import { createSimulator, type Simulator, type SimulatorOptions } from '../app/index.js'
+import {
+  createSimulator,
+  exposureWarning,
+  type Simulator,
+  type SimulatorOptions,
+} from '../app/index.js'
 import { collect, parseDurationOption, parseInteger, parseMebibytes } from './parse-options.js'
 
 export const DEFAULT_SUBSCRIBER = 'tel:+15550001'
@@ -25,6 +30,7 @@ interface ServeFlags {
   watch?: boolean
   maxFileSize?: number
   adminToken?: string
+  allowedHost?: string[]
 }
 
 export function registerServe(program: Command): void {
@@ -107,6 +113,11 @@ export function registerServe(program: Command): void {
       '--admin-token <token>',
       'require "Authorization: Bearer <token>" on the control API (default: $CALLSIM_ADMIN_TOKEN, or no token)',
     )
+    .option(
+      '--allowed-host <name>',
+      'also answer control API requests whose Host header names this host (repeatable); loopback names and --host always work',
+      collect,
+    )
     .addOption(
       new Option('--log-level <level>', 'log verbosity')
         .choices(['silent', 'error', 'warn', 'info', 'debug'])
@@ -142,6 +153,7 @@ export function registerServe(program: Command): void {
         watchScenarios: flags.watch ?? false,
         maxFileBytes: flags.maxFileSize,
         adminToken: flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN,
+        allowedHosts: flags.allowedHost ?? [],
       })
       const running = await simulator.listen()
       const token = await simulator.control.issueToken({
@@ -168,6 +180,8 @@ export function registerServe(program: Command): void {
       // at once, and a signal that comes before its handler kills the process instead.
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
+      const warning = exposureWarning(simulator.options)
+      if (warning.length > 0) process.stderr.write(`${warning.join('\n')}\n\n`)
       process.stdout.write(`${lines.join('\n')}\n`)
     })
 }

@@ -7,6 +7,7 @@ import { createFaultInjector } from './fault-injector.js'
 import type { Journal } from './journal.js'
 import type { Logger } from './logger.js'
 import { authenticate, type TokenVerifier } from './middleware/authenticate.js'
+import { guardControlPlane, type ControlPlaneAccess } from './middleware/guard-control-plane.js'
 import { handleOperation } from './middleware/handle-operation.js'
 import { injectFault } from './middleware/inject-fault.js'
 import { parseBody } from './middleware/parse-body.js'
@@ -31,6 +32,8 @@ export interface HttpAppOptions {
   readonly drainLimits: DrainLimits
   /** Selects each request's governing scenario and decides its faults. */
   readonly scenarios: ScenarioEngine
+  /** Host names the control plane answers besides loopback ones. */
+  readonly controlPlane: ControlPlaneAccess
   /** Waits on the simulator's clock (fault latency). */
   readonly wait: (ms: number, task: () => void) => void
   /** The text each face's spec was loaded from, served at `<base>/openapi.yaml` and `.json`. */
@@ -39,8 +42,9 @@ export interface HttpAppOptions {
 
 /**
  * The Express app: one entry point whose stages run in the order of DESIGN.md — route (which
- * also reads the correlator), the JSONP callback name (so that even a refused token reaches a
- * page's function), authenticate, inject fault, parse body, validate request, handle;
+ * also reads the correlator), guard the control plane, the JSONP callback name (so that even a
+ * refused token reaches a page's function), authenticate, inject fault, parse body, validate
+ * request, handle;
  * every reply is validated, journaled and given its x-correlator on its way out.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -59,6 +63,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
         send,
         createSpecDocuments(options.specText, options.journal, options.now),
       ),
+      guardControlPlane(options.controlPlane, send),
       readJsonpCallback(send),
       authenticate(options.verifier, send),
       injectFault(options.scenarios, inject, readBody, send),

@@ -1,5 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import type { Face, FaceResponse, GoverningScenario, Principal } from '../apis/index.js'
+import type {
+  Face,
+  FaceResponse,
+  GoverningScenario,
+  Principal,
+  ProtocolError,
+} from '../apis/index.js'
 import type { CompiledOperation, Violation } from '../contract/index.js'
 
 /** What the pipeline stages learn about one request, kept on `res.locals.callsim`. */
@@ -31,6 +37,8 @@ export interface RequestContext {
   /** The reply is an injected fault marked undeclared: not checked, not a callsim violation. */
   intentionalFault?: boolean
   reply: FaceResponse | undefined
+  /** A control-plane request that matched no operation: answered once the gate has let it by. */
+  routeMiss?: ProtocolError
 }
 
 /** The context once routing has found the operation. */

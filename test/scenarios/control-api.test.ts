@@ -53,7 +53,7 @@ test('a globally activated scenario governs calls that nothing else claims, unti
   const answered = await t.placeCall('default')
   expect((await t.deleteSession(answered)).status).toBe(204)
 
-  expect((await t.http.delete('/_callsim/activations/global')).status).toBe(204)
+  expect((await t.http.delete('/_callsim/activations/global').set('content-type', 'application/json')).status).toBe(204)
   const normal = await t.placeCall()
   t.advance(4000)
   expect((await t.getSession(normal)).body.status).toBe('Connected')
@@ -72,7 +72,7 @@ test('a scenario activated for one subscriber governs only that subscriber', asy
   const alices = await t.placeCall()
   expectErrorInfo(await t.getSession(alices), 404, 'NOT_FOUND')
 
-  expect((await t.http.delete(path)).status).toBe(204)
+  expect((await t.http.delete(path).set('content-type', 'application/json')).status).toBe(204)
   expect((await t.getSession(alices)).status).toBe(200)
   expect((await t.http.get('/_callsim/activations')).body).toEqual({ global: null, subscribers: [] })
 })
@@ -95,7 +95,7 @@ test('reset clears the activations along with the calls', async () => {
   const { http } = await setup()
   await http.put('/_callsim/activations/global').send({ scenarioId: 'busy-callee' })
   await http.put(`/_callsim/activations/subscribers/${encodeURIComponent(ALICE)}`).send({ scenarioId: 'declined' })
-  expect((await http.post('/_callsim/reset')).status).toBe(204)
+  expect((await http.post('/_callsim/reset').set('content-type', 'application/json')).status).toBe(204)
   expect((await http.get('/_callsim/activations')).body).toEqual({ global: null, subscribers: [] })
 })
 

@@ -67,6 +67,12 @@ export function route(
               allowed: match.allowed,
             } as const)
           : ({ kind: 'route-not-found', method: req.method, path } as const)
+      // The control plane's gate answers its misses, after its own checks.
+      if (face.controlPlane) {
+        context.routeMiss = error
+        next()
+        return
+      }
       send(req, res, face.formatError(error))
       return
     }

@@ -100,7 +100,7 @@ test('forgets every call on POST /_callsim/reset and keeps the clock where it wa
   const { placeCall, getSession, http, advance } = await setup()
   const id = await placeCall()
   advance(1000)
-  const reset = await http.post('/_callsim/reset')
+  const reset = await http.post('/_callsim/reset').set('content-type', 'application/json')
   expect(reset.status).toBe(204)
   expectErrorInfo(await getSession(id), 404, 'NOT_FOUND')
   expect((await http.get('/_callsim/clock')).body.now).toBe('2025-01-01T00:00:01.000Z')

@@ -220,7 +220,9 @@ test('forgets subscriptions, queues and the delivery journal on reset', async ()
   advance(200)
   await sink.waitFor(1)
   await simulator.notifier.settled()
-  expect((await http.post('/_callsim/reset')).status).toBe(204)
+  expect((await http.post('/_callsim/reset').set('content-type', 'application/json')).status).toBe(
+    204,
+  )
   expect((await http.get(`${BASE}/subscriptions`).set(auth(tokens.alice))).body).toEqual([])
   expect(await deliveries()).toEqual({ total: 0, deliveries: [] })
   const incoming = await http

@@ -53,6 +53,8 @@ test('answers 404 saying when the registration expired once the clock passes exp
 test('forgets registrations on POST /_callsim/reset', async () => {
   const { http, register, get } = await setup()
   const id = (await register()).body.registrationId as string
-  expect((await http.post('/_callsim/reset')).status).toBe(204)
+  expect((await http.post('/_callsim/reset').set('content-type', 'application/json')).status).toBe(
+    204,
+  )
   expectErrorInfo(await get(id), 404, 'NOT_FOUND', /no active registration/)
 })

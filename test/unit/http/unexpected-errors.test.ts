@@ -55,6 +55,7 @@ function setup() {
     strict: true,
     bodyLimitBytes: 1024,
     drainLimits: DEFAULT_SERVER_LIMITS.drain,
+    controlPlane: { allowedHosts: [] },
     scenarios: new ScenarioEngine([], createRandom(1)),
     wait: (_ms, task) => task(),
   })
