@@ -76,19 +76,26 @@ export class OperationIndex<T> {
   }
 
   match(method: string, path: string): RouteMatch<T> | RouteMiss {
+    // HEAD is GET without the body (RFC 9110 §9.3.2): wherever a spec declares a GET and no
+    // HEAD, HEAD runs the GET operation, and Node leaves the body out.
     const upper = method.toUpperCase()
+    const wanted = upper === 'HEAD' ? 'GET' : upper
     const segments = splitPath(path)
-    let found = this.walk(this.root, segments, 0, upper, false)
+    let found = this.walk(this.root, segments, 0, wanted, false)
     const raw = rawSegments(path)
     // Only a path with an empty segment can leave a parameter empty; the exact route wins.
-    if (raw.includes('') && !(found?.node.methods.has(upper) && raw.length === segments.length)) {
-      const empty = this.walk(this.root, raw, 0, upper, true)
-      if (empty?.node.methods.has(upper) && empty.values.includes('')) found = empty
+    if (raw.includes('') && !(found?.node.methods.has(wanted) && raw.length === segments.length)) {
+      const empty = this.walk(this.root, raw, 0, wanted, true)
+      if (empty?.node.methods.has(wanted) && empty.values.includes('')) found = empty
     }
     if (!found) return { kind: 'not-found', allowed: [] }
-    const entry = found.node.methods.get(upper)
-    if (entry === undefined)
-      return { kind: 'method-not-allowed', allowed: [...found.node.methods.keys()] }
+    const { methods } = found.node
+    const entry = methods.get(upper) ?? (upper === 'HEAD' ? methods.get('GET') : undefined)
+    if (entry === undefined) {
+      const allowed = [...methods.keys()]
+      if (methods.has('GET') && !methods.has('HEAD')) allowed.push('HEAD')
+      return { kind: 'method-not-allowed', allowed }
+    }
     // The walk collected the parameter values in path order; the route knows their names.
     const pathParams: Record<string, string> = {}
     entry.paramNames.forEach((name, position) => {

@@ -40,7 +40,14 @@ function newAjv(dialect: '3.0' | '3.1' | '07', options: Options, keepSource: boo
 function createOpenApiAjv(dialect: '3.0' | '3.1', coerce: boolean, keepSource: boolean): Ajv {
   const ajv = newAjv(
     dialect,
-    { ...AJV_OPTIONS, coerceTypes: coerce ? 'array' : false, useDefaults: coerce },
+    {
+      ...AJV_OPTIONS,
+      coerceTypes: coerce ? 'array' : false,
+      useDefaults: coerce,
+      // Infinity and NaN are numbers to JavaScript but not to JSON, which writes them as null: a
+      // response holding one would otherwise pass its check and reach the client as null.
+      strictNumbers: true,
+    },
     keepSource,
   )
   ;(requireModule('ajv-formats') as FormatsPlugin)(ajv)

@@ -79,9 +79,21 @@ test('percent-decodes parameters and keeps a malformed escape as it came', () =>
 test('answers method-not-allowed with the methods the path does take', () => {
   expect(CALL_HANDLING.match('PATCH', '/sessions/ABC')).toEqual({
     kind: 'method-not-allowed',
-    allowed: ['GET', 'DELETE'],
+    allowed: ['GET', 'DELETE', 'HEAD'],
   })
   expect(CALL_HANDLING.match('GET', '/sessions')).toEqual({
+    kind: 'method-not-allowed',
+    allowed: ['POST'],
+  })
+})
+
+test('runs the GET operation for HEAD wherever the spec declares no HEAD of its own', () => {
+  expect(CALL_HANDLING.match('HEAD', '/sessions/ABC')).toMatchObject({
+    kind: 'matched',
+    target: 'GET /sessions/{mediaSessionId}',
+    pathParams: { mediaSessionId: 'ABC' },
+  })
+  expect(CALL_HANDLING.match('HEAD', '/sessions')).toEqual({
     kind: 'method-not-allowed',
     allowed: ['POST'],
   })
