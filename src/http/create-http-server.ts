@@ -41,7 +41,7 @@ export function createExpressServer(app: Express, limits: ServerLimits, logger: 
   // on a socket with no listener left would end the process; log it instead.
   server.on('connection', (socket) => {
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      logger.info({ code: error.code, message: error.message }, 'a client connection failed')
+      logger.debug({ code: error.code, message: error.message }, 'a client connection failed')
     })
   })
   return server

@@ -3,7 +3,12 @@ import { expect, test } from 'vitest'
 import type { Face, OperationHandler } from '../../../src/apis/index.js'
 import { formatCamaraProtocolError } from '../../../src/apis/camara-common/error-info.js'
 import { loadSpec } from '../../../src/contract/index.js'
-import { createHttpApp, DEFAULT_SERVER_LIMITS, Journal } from '../../../src/http/index.js'
+import {
+  createHttpApp,
+  DEFAULT_SERVER_LIMITS,
+  Journal,
+  silentLogger,
+} from '../../../src/http/index.js'
 import { ScenarioEngine } from '../../../src/scenario/index.js'
 import { createRandom } from '../../../src/core/index.js'
 
@@ -40,8 +45,7 @@ function setup() {
   }
   const logged: { fields: object; message: string }[] = []
   const logger = {
-    info: () => undefined,
-    warn: () => undefined,
+    ...silentLogger,
     error: (fields: object, message: string) => void logged.push({ fields, message }),
   }
   const journal = new Journal()
