@@ -76,7 +76,11 @@ test('answers an empty path parameter on every templated path of every face with
     const method = operation.method.toLowerCase() as 'get' | 'put' | 'post' | 'delete'
     const jsonp = operation.jsonpCallback
     const url = jsonp === undefined ? path : `${path}?${jsonp}=onReply`
-    const sent = request(simulator.app)[method](url).set('authorization', `Bearer ${token}`)
+    // Control writes must declare JSON even without a body (docs/admin-api.md).
+    const client = request(simulator.app)
+    const sent = client[method](url)
+      .set('authorization', `Bearer ${token}`)
+      .set('content-type', 'application/json')
     const response = operation.requestBody ? await sent.send({}) : await sent
     const expected = (EXPECTED[face.id] as (name: string) => { status: number; body: object })(name)
     expect({

@@ -142,8 +142,8 @@ test('answers 405 with Allow for a wrong method on each path', async () => {
     [http.put(`${C2C}/sales/${VISITOR}`), 'POST'],
     [http.post(`${C2C}/${sessionId}`), 'DELETE'],
     [http.get(`${C2C}/${sessionId}`), 'DELETE'],
-    [http.delete(`${C2C}/${sessionId}/status`), 'GET'],
-    [http.put(`${C2C}/${sessionId}/status`), 'GET'],
+    [http.delete(`${C2C}/${sessionId}/status`), 'GET, HEAD'],
+    [http.put(`${C2C}/${sessionId}/status`), 'GET, HEAD'],
   ] as const
   for (const [pending, allowed] of cases) {
     const response = await pending.set(auth(tokens.website))
