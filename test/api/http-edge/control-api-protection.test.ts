@@ -27,27 +27,16 @@ test('refuses a cross-site reset with 403 and forgets nothing', async () => {
 
 test('refuses any request from a foreign Origin or a cross-site fetch, reads included', async () => {
   const { http } = setup()
-  expectErrorInfo(
-    await http.get('/_callsim/journal').set('origin', 'http://evil.example'),
-    403,
-    'PERMISSION_DENIED',
-  )
-  expectErrorInfo(
-    await http.get('/_callsim/journal').set('origin', 'null'),
-    403,
-    'PERMISSION_DENIED',
-  )
-  expectErrorInfo(
-    await http.get('/_callsim/journal').set('sec-fetch-site', 'cross-site'),
-    403,
-    'PERMISSION_DENIED',
-  )
-  // Not even an unknown control path answers a foreign page.
-  expectErrorInfo(
-    await http.get('/_callsim/nothing-here').set('origin', 'http://evil.example'),
-    403,
-    'PERMISSION_DENIED',
-  )
+  const foreign: [path: string, header: string, value: string][] = [
+    ['/_callsim/journal', 'origin', 'http://evil.example'],
+    ['/_callsim/journal', 'origin', 'null'],
+    ['/_callsim/journal', 'sec-fetch-site', 'cross-site'],
+    // Not even an unknown control path answers a foreign page.
+    ['/_callsim/nothing-here', 'origin', 'http://evil.example'],
+  ]
+  for (const [path, header, value] of foreign) {
+    expectErrorInfo(await http.get(path).set(header, value), 403, 'PERMISSION_DENIED')
+  }
   expect((await http.get('/_callsim/nothing-here')).status).toBe(404)
 })
 

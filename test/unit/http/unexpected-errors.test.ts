@@ -60,6 +60,7 @@ function setup() {
     bodyLimitBytes: 1024,
     drainLimits: DEFAULT_SERVER_LIMITS.drain,
     controlPlane: { allowedHosts: [] },
+    specText: () => undefined,
     scenarios: new ScenarioEngine([], createRandom(1)),
     wait: (_ms, task) => task(),
   })
