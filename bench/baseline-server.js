@@ -56,11 +56,11 @@ async function createApp() {
   }
   if (kind !== 'express-ceiling-prebuilt') return http.createServer(app)
   // By URL, so that the type-check reads the types of the src/ file it is built from.
-  /** @type {typeof import('../src/http/create-http-server.js')} */
-  const { createExpressServer } = await import(
-    new URL('../dist/http/create-http-server.js', import.meta.url).href
+  /** @type {typeof import('../src/http/index.js')} */
+  const { createExpressServer, DEFAULT_SERVER_LIMITS, silentLogger } = await import(
+    new URL('../dist/http/index.js', import.meta.url).href
   )
-  return createExpressServer(app)
+  return createExpressServer(app, DEFAULT_SERVER_LIMITS, silentLogger)
 }
 
 const server = await createApp()
