@@ -1,6 +1,6 @@
 import request from 'supertest'
 import { expect, test } from 'vitest'
-import { toAdminCall } from '../../../src/apis/index.js'
+import { toAdminCall } from '../../../src/apis/admin/to-admin-call.js'
 import { MAX_JSON_DEPTH } from '../../../src/contract/index.js'
 import { DEVICE_ID, registerDevice } from '../../support/register-device.js'
 import { ALICE, BOB, startSimulator, tokenFor } from '../../support/start-simulator.js'
