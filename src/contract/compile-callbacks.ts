@@ -4,6 +4,7 @@ import type { SpecProblem } from './errors.js'
 import { HTTP_METHODS, deref, isObject, type LoadedSpec } from './load-spec.js'
 import { err, ok, type Result } from './result.js'
 import { createSchemaCompilers } from './schema-compiler.js'
+import { checkExamples } from './spec-defects.js'
 import { findMediaType, mediaTypeOf, runValidator } from './validate.js'
 import type { Violation } from './violation.js'
 import { toPointer } from './yaml-source.js'
@@ -42,6 +43,8 @@ export function callbackKey(name: string, expression: string, method: string): s
 export function compileCallbacks(
   spec: LoadedSpec,
   cache: CompileCache = new CompileCache(),
+  /** Receives the examples that break their own schema (spec-defects.ts). */
+  warnings?: SpecProblem[],
 ): Result<ReadonlyMap<string, CompiledCallback>, SpecProblem[]> {
   const problems: SpecProblem[] = []
   // The same compiler as the operations' bodies, so the cache covers callbacks too.
@@ -91,12 +94,13 @@ export function compileCallbacks(
                 isObject(body.value.content) ? body.value.content : {},
               )) {
                 const hasSchema = isObject(media) && media.schema !== undefined
-                content.set(
-                  mediaType.toLowerCase(),
-                  hasSchema
-                    ? compile(`${bodyPointer}${toPointer(['content', mediaType, 'schema'])}`)
-                    : undefined,
-                )
+                const mediaPointer = `${bodyPointer}${toPointer(['content', mediaType])}`
+                const validate = hasSchema ? compile(`${mediaPointer}/schema`) : undefined
+                content.set(mediaType.toLowerCase(), validate)
+                if (validate)
+                  warnings?.push(
+                    ...checkExamples(spec, media, mediaPointer, (value) => validate(value)),
+                  )
               }
               requestBody = { required: body.value.required === true, content }
             }

@@ -6,6 +6,7 @@ import type { Direction } from './openapi-schemas.js'
 import { OperationIndex } from './operation-index.js'
 import { err, ok, type Result } from './result.js'
 import { createSchemaCompilers, type SchemaCompiler } from './schema-compiler.js'
+import { checkExamples } from './spec-defects.js'
 import { toPointer } from './yaml-source.js'
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie'
@@ -68,6 +69,11 @@ export interface SecurityAlternative {
 
 export interface CompiledSpec {
   readonly spec: LoadedSpec
+  /**
+   * What callsim noticed about the file but serves anyway (docs/spec-defects.md): defects the
+   * load repaired or kept as written, examples that break their schema, bodies with no schema.
+   */
+  readonly warnings: readonly SpecProblem[]
   readonly operations: ReadonlyMap<string, CompiledOperation>
   readonly index: OperationIndex<CompiledOperation>
 }
@@ -104,17 +110,29 @@ export function compileSpec(
     $ref: `${direction}.json#${pointer}`,
   })
 
+  const warnings: SpecProblem[] = []
   const compileContent = (direction: Direction, holderPointer: string, holder: JsonObject) => {
     const content = new Map<string, ValidateFunction | undefined>()
     for (const [mediaType, media] of Object.entries(
       isObject(holder.content) ? holder.content : {},
     )) {
-      const pointer = `${holderPointer}${toPointer(['content', mediaType, 'schema'])}`
+      const mediaPointer = `${holderPointer}${toPointer(['content', mediaType])}`
+      const pointer = `${mediaPointer}/schema`
       const hasSchema = isObject(media) && media.schema !== undefined
-      content.set(
-        mediaType.toLowerCase(),
-        hasSchema ? compile(bodies, schemaAt(direction, pointer), pointer) : undefined,
-      )
+      const validate = hasSchema
+        ? compile(bodies, schemaAt(direction, pointer), pointer)
+        : undefined
+      content.set(mediaType.toLowerCase(), validate)
+      if (validate) {
+        warnings.push(...checkExamples(spec, media, mediaPointer, (value) => validate(value)))
+      } else if (!hasSchema && direction === 'response') {
+        warnings.push({
+          source: spec.source,
+          pointer: mediaPointer,
+          line: spec.lineOf(mediaPointer),
+          message: `this response declares ${mediaType} with no schema, so callsim cannot check what it sends; it sends its own representation.`,
+        })
+      }
     }
     return content
   }
@@ -253,7 +271,7 @@ export function compileSpec(
     }
   }
   if (problems.length > 0) return err(problems)
-  return ok({ spec, operations, index })
+  return ok({ spec, operations, index, warnings })
 }
 
 function securityOf(value: unknown): readonly SecurityAlternative[] {

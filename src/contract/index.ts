@@ -14,6 +14,7 @@ export {
   validateCallbackRequest,
   type CompiledCallback,
 } from './compile-callbacks.js'
+export { describeCallbackEvents, type CallbackEvents } from './callback-events.js'
 export { checkPattern, compilePattern, type CompiledPattern } from './compile-pattern.js'
 export { formatSpecProblem, type SpecProblem } from './errors.js'
 /** Deep equality of JSON values, for matchers in the layers that may not import node:* themselves. */
@@ -40,6 +41,7 @@ export { OperationIndex, type RouteMatch, type RouteMiss } from './operation-ind
 export { CompileCache, sha256, type PrecompiledCache, type RecordedCache } from './compile-cache.js'
 export { compileJsonSchema } from './schema-compiler.js'
 export { err, ok, type Result } from './result.js'
+export { reviewSpecDefects, type SpecReading } from './spec-defects.js'
 export { mediaTypeOf, toViolations } from './validate.js'
 export { validateRequest, type RequestParts, type ValidatedRequest } from './validate-request.js'
 export { findResponse, validateResponse, type ResponseParts } from './validate-response.js'
@@ -56,23 +58,31 @@ import { compileSpec, type CompiledSpec } from './compile-validators.js'
 import type { SpecProblem } from './errors.js'
 import { parseSpec } from './load-spec.js'
 import type { Result } from './result.js'
+import { reviewSpecDefects, type SpecReading } from './spec-defects.js'
 
 /**
- * Parses, checks and compiles a spec in one go, once per source and text for a given cache:
- * the result is shared, so its document is frozen.
+ * Parses, checks, reviews for defects (repairing the certain ones unless `reading` is
+ * `literal`) and compiles a spec in one go, once per source, text and reading for a given
+ * cache: the result is shared, so its document is frozen. Its `warnings` list every defect.
  * @example loadSpec(readFileSync(file, 'utf8'), 'spec/camara/webrtc-call-handling.yaml', cache)
  */
 export function loadSpec(
   text: string,
   source: string,
   cache: CompileCache = new CompileCache(),
+  reading: SpecReading = 'tolerant',
 ): Result<CompiledSpec, SpecProblem[]> {
   return cache.spec(
-    source,
+    reading === 'tolerant' ? source : `${source}\0literal`,
     text,
-    () => {
+    (): Result<CompiledSpec, SpecProblem[]> => {
       const parsed = parseSpec(text, source, cache)
-      return parsed.ok ? compileSpec(parsed.value, cache) : parsed
+      if (!parsed.ok) return parsed
+      const reviewed = reviewSpecDefects(parsed.value, reading)
+      const compiled = compileSpec(reviewed.spec, cache)
+      if (!compiled.ok) return compiled
+      const warnings = [...reviewed.warnings, ...compiled.value.warnings]
+      return { ok: true, value: { ...compiled.value, warnings } }
     },
     (loaded) => {
       if (loaded.ok) deepFreeze(loaded.value.spec.document)

@@ -33,5 +33,6 @@ export function allowHttpSinks(spec: CompiledSpec, cache: CompileCache): Compile
       `Failed to relax the sink pattern of ${spec.spec.source}: ${compiled.error.map((p) => p.message).join('; ')}`,
     )
   }
-  return compiled.value
+  // The warnings are about the file as the user wrote it, not this relaxation of it.
+  return { ...compiled.value, warnings: spec.warnings }
 }

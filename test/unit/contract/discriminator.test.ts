@@ -153,8 +153,8 @@ test('enforces the AccessTokenCredential fields behind sinkCredential.credential
   ])
 })
 
-function eventsCallback(text = EVENTS) {
-  const loaded = loadSpec(text, 'webrtc-events.yaml')
+function eventsCallback(text = EVENTS, reading: 'tolerant' | 'literal' = 'tolerant') {
+  const loaded = loadSpec(text, 'webrtc-events.yaml', undefined, reading)
   if (!loaded.ok) throw new Error('events spec does not load')
   const compiled = compileCallbacks(loaded.value.spec)
   if (!compiled.ok) throw new Error(compiled.error.map((p) => p.message).join('\n'))
@@ -194,15 +194,24 @@ test('validates a CloudEvent callback body by its type, data included', () => {
   ).toMatch(/^type must be one of: /)
 })
 
-test('holds session-status events to the envelope fields the official schema requires', () => {
+const SESSION_STATUS = {
+  ...INVITATION,
+  type: 'org.camaraproject.webrtc-events.v0.session-status',
+  data: { mediaSessionId: 'ABC', status: 'Ringing' },
+}
+
+test('requires mediaSessionId and status of a session-status event in data, where its example has them', () => {
   const check = eventsCallback()
-  const status = {
-    ...INVITATION,
-    type: 'org.camaraproject.webrtc-events.v0.session-status',
-    data: { mediaSessionId: 'ABC', status: 'Ringing' },
-  }
-  expect(check(status)).toEqual(['mediaSessionId is required', 'status is required'])
-  expect(check({ ...status, mediaSessionId: 'ABC', status: 'Ringing' })).toEqual([])
+  expect(check(SESSION_STATUS)).toEqual([])
+  expect(check({ ...SESSION_STATUS, data: { status: 'Ringing' } })).toEqual([
+    'data.mediaSessionId is required',
+  ])
+})
+
+test('holds session-status events to the envelope fields the file names when read literally (--spec-strict)', () => {
+  const check = eventsCallback(EVENTS, 'literal')
+  expect(check(SESSION_STATUS)).toEqual(['mediaSessionId is required', 'status is required'])
+  expect(check({ ...SESSION_STATUS, mediaSessionId: 'ABC', status: 'Ringing' })).toEqual([])
 })
 
 test('refuses a callback body sent with a media type the callback does not declare', () => {
