@@ -110,6 +110,23 @@ export interface Face {
   reset?(): void
 }
 
+/**
+ * The success answer the served file declares for an operation: `preferred` where declared,
+ * else its lowest declared 2xx (releases differ: createRegistration answers 201 at the
+ * development state and 200 in r1.2 and r2.2; r1.2's updateRegistrationById declares only 204).
+ * A status that declares no content is sent without the body.
+ */
+export function successOf(
+  operation: CompiledOperation,
+  preferred: number,
+  body?: unknown,
+): FaceResponse {
+  const declared = [...operation.responses.keys()].filter((key) => /^2\d\d$/.test(key)).sort()
+  const status = declared.includes(String(preferred)) ? preferred : Number(declared[0] ?? preferred)
+  const content = operation.responses.get(String(status))?.content
+  return content !== undefined && content.size === 0 ? { status } : { status, body }
+}
+
 /** The injected error of a fault plan in the face's shape, or a plain `{ status, code, message }`. */
 export function injectedErrorOf(
   face: Face,

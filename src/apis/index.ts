@@ -30,6 +30,7 @@ export {
   createEventsFace,
   HTTPS_OR_LOOPBACK_HTTP,
   type DeviceProblem,
+  type SubscriptionDetail,
   type EventsDeps,
   type Subscription,
 } from './camara-events/index.js'

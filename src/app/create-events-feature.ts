@@ -1,5 +1,6 @@
 import type {
   DeviceProblem,
+  SubscriptionDetail,
   IncomingCallError,
   IncomingCallRequest,
   GoverningScenario,
@@ -7,10 +8,12 @@ import type {
 import {
   callbackKey,
   compileCallbacks,
+  describeCallbackEvents,
   formatSpecProblem,
   validateCallbackRequest,
   type CompileCache,
   type CompiledSpec,
+  type SpecProblem,
 } from '../contract/index.js'
 import {
   Subscriptions,
@@ -21,6 +24,7 @@ import {
   type Clock,
   type DomainEvents,
   type Network,
+  type Registration,
   type Registrations,
   type Result,
 } from '../core/index.js'
@@ -55,6 +59,8 @@ export interface EventsFeatureOptions {
 }
 
 export interface EventsFeature {
+  /** Examples of the events' callbacks that break their own schema (spec-defects). */
+  readonly warnings: readonly SpecProblem[]
   readonly subscriptions: Subscriptions
   readonly notifier: Notifier
   startIncomingCall(
@@ -75,7 +81,8 @@ export interface EventsFeature {
  */
 export function createEventsFeature(options: EventsFeatureOptions): EventsFeature {
   const { clock, events, journal, logger } = options
-  const compiled = compileCallbacks(options.eventsSpec.spec, options.compileCache)
+  const warnings: SpecProblem[] = []
+  const compiled = compileCallbacks(options.eventsSpec.spec, options.compileCache, warnings)
   if (!compiled.ok) throw new StartupError(compiled.error.map(formatSpecProblem))
   const callback = compiled.value.get(NOTIFICATIONS_CALLBACK)
   if (!callback) {
@@ -90,6 +97,7 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
     clock,
     subscriptions,
     source: options.eventsSpec.spec.basePath || '/',
+    served: describeCallbackEvents(options.eventsSpec.spec.document),
     strict: options.strict,
     timeoutMs: options.deliveryTimeoutMs,
     validate: (event) =>
@@ -105,6 +113,7 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
   events.subscribe((event) => notifier.handle(event))
 
   return {
+    warnings,
     subscriptions,
     notifier,
     startIncomingCall: (request) =>
@@ -137,19 +146,27 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
 
 /**
  * CAMARA WebRTC Events: a subscription needs "a deviceId related to a valid registration"
- * of the subscriber. A device registered only for someone else is a mismatch, not unknown.
+ * of the subscriber; r1.2 and r2.2 name the registration itself. A device or registration of
+ * someone else is a mismatch, not unknown. Answers the device the subscription watches.
  */
 export function checkDevice(
   registrations: Registrations,
-  deviceId: string,
+  detail: SubscriptionDetail,
   subscriber: string | undefined,
-): Result<void, DeviceProblem> {
+): Result<string, DeviceProblem> {
+  const mine = (registration: Registration): boolean =>
+    subscriber === undefined || registration.subscriber === subscriber
+  if (detail.registrationId !== undefined) {
+    const registration = registrations.get(detail.registrationId)
+    if (!registration) return err('not-registered')
+    if (!mine(registration)) return err('registered-to-another')
+    // r1.2 names both: they must be the same device.
+    if (detail.deviceId !== undefined && detail.deviceId !== registration.deviceId)
+      return err('not-registered')
+    return ok(registration.deviceId)
+  }
+  const deviceId = detail.deviceId ?? ''
   const active = registrations.listByDevice(deviceId)
-  if (
-    active.some(
-      (registration) => subscriber === undefined || registration.subscriber === subscriber,
-    )
-  )
-    return ok(undefined)
+  if (active.some(mine)) return ok(deviceId)
   return err(active.length > 0 ? 'registered-to-another' : 'not-registered')
 }

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
@@ -21,7 +22,7 @@ import {
 } from '../core/index.js'
 import { Journal, createExpressServer, createHttpApp, type Logger } from '../http/index.js'
 import type { Notifier } from '../notify/index.js'
-import { ScenarioEngine } from '../scenario/index.js'
+import { ScenarioEngine, formatSetAside, type SetAsideScenario } from '../scenario/index.js'
 import { createEventsFeature } from './create-events-feature.js'
 import { createLogger } from './create-logger.js'
 import { requestLogLine } from './log-requests.js'
@@ -55,6 +56,13 @@ export interface Simulator {
   readonly scenarios: ScenarioEngine
   /** Re-reads the scenario folders (what --watch does on a change). */
   readonly scenarioReloader: ScenarioReloader
+  /**
+   * What start-up wants the user to know, one line each: the defects of the served `--spec`
+   * files (docs/spec-defects.md) and the shipped scenarios they cannot express.
+   */
+  readonly notices: readonly string[]
+  /** Shipped scenarios set aside because a served spec cannot express them. */
+  readonly setAsideScenarios: readonly SetAsideScenario[]
   /** Listens on options.host/port (port 0 picks a free one). */
   listen(): Promise<RunningSimulator>
   /** Stops timers; the HTTP server is closed by RunningSimulator.close. */
@@ -74,12 +82,13 @@ function loadFaceSpecs(
   userSpecs: readonly string[],
   cache: CompileCache,
   maxFileBytes: number,
+  reading: SimulatorOptions['specReading'],
 ): Map<FaceDefinition, CompiledSpec> {
   const problems: string[] = []
   const compiled = new Map<FaceDefinition, CompiledSpec>()
   const load = (file: string, maxBytes = maxFileBytes): CompiledSpec | undefined => {
     const { text, source } = readSource(file, maxBytes)
-    const result = loadSpec(text, source, cache)
+    const result = loadSpec(text, source, cache, reading)
     if (result.ok) {
       specTexts.set(result.value, text)
       return result.value
@@ -156,7 +165,13 @@ export function createSimulator(
   // Fault draws have a stream of their own, so they never shift the calls' seeded data.
   const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17))
   const tokens = createTokenService(options.tokenSecret, clock)
-  const specs = loadFaceSpecs(options.specs, compileCache, options.maxFileBytes)
+  const specs = loadFaceSpecs(
+    options.specs,
+    compileCache,
+    options.maxFileBytes,
+    options.specReading,
+  )
+  const userSpecs = new Set(options.specs.map((file) => path.relative(process.cwd(), file) || file))
   const allScopes = [
     ...new Set(
       [...specs.values()].flatMap((spec) =>
@@ -241,9 +256,18 @@ export function createSimulator(
     logger,
     compileCache,
     options.maxFileBytes,
+    options.builtInScenarios ? BUILT_IN_SCENARIOS_DIR : undefined,
   )
   const loaded = scenarioReloader.load()
   if (!loaded.ok) throw new StartupError(loaded.error)
+  // The built-in specs' own defects are documented once (docs/spec-defects.md), not at every start.
+  const specWarnings = [...faces.map((face) => face.spec.warnings), eventsFeature.warnings]
+    .flat()
+    .filter((warning) => userSpecs.has(warning.source))
+  const notices = [
+    ...specWarnings.map((warning) => `warning: ${formatSpecProblem(warning)}`),
+    ...loaded.value.setAside.map(formatSetAside),
+  ]
   const watcher = options.watchScenarios
     ? watchScenarios(scenarioPaths, scenarioReloader, logger)
     : undefined
@@ -283,6 +307,8 @@ export function createSimulator(
     seed,
     scenarios,
     scenarioReloader,
+    notices,
+    setAsideScenarios: loaded.value.setAside,
     dispose,
     listen: () =>
       new Promise((resolve, reject) => {

@@ -101,7 +101,7 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
         checkDevice:
           deps.registration === 'optional'
             ? undefined
-            : (deviceId, subscriber) => checkDevice(deps.registrations, deviceId, subscriber),
+            : (detail, subscriber) => checkDevice(deps.registrations, detail, subscriber),
       }),
   },
   {

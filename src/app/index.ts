@@ -6,7 +6,7 @@ export { parseDuration } from '../core/index.js'
 export { StartupError, formatStartupProblem, type StartupProblem } from './read-sources.js'
 export { exposureWarning } from './exposure-warning.js'
 /** The operations of the faces that fault plans may target; `callsim validate` checks scenario files against them. */
-export { faultTargetsOf } from './load-scenarios-from-disk.js'
+export { BUILT_IN_SCENARIOS_DIR, faultTargetsOf } from './load-scenarios-from-disk.js'
 export type { ReloadOutcome, ScenarioReloader } from './watch-scenarios.js'
 export { DEFAULT_TOKEN_SECRET, createTokenService, type TokenService } from './tokens.js'
 /** Every face callsim serves, with its id and built-in spec file. */

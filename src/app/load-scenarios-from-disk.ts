@@ -11,6 +11,7 @@ import {
   type Scenario,
   type ScenarioFile,
   type ScenarioLoader,
+  type SetAsideScenario,
 } from '../scenario/index.js'
 import { builtInPath, displayName, readTextFile, type StartupProblem } from './read-sources.js'
 
@@ -82,21 +83,34 @@ export function faultTargetsOf(faces: readonly Face[]): FaultTargets {
   return targets
 }
 
+/** The scenarios in force, and the shipped ones set aside for the served specs. */
+export interface LoadedScenarios {
+  readonly scenarios: Scenario[]
+  readonly setAside: SetAsideScenario[]
+}
+
 /**
  * Reads, checks and compiles every scenario file in `paths` (files, or folders searched), and
  * checks their fault plans against the faces' specs. Every problem is reported, each naming
  * its file and place where it has one.
+ *
+ * A scenario from `shippedDir` that a served spec cannot express (an undeclared status, an
+ * unknown operation) is set aside rather than refused: callsim ships them for its built-in
+ * specs, and an official release may lack what they use. The user's own files stay strict.
  */
 export function loadScenariosFromDisk(
   paths: readonly string[],
   faces: readonly Face[],
   cache: CompileCache,
   maxFileBytes: number,
-): Result<Scenario[], StartupProblem[]> {
+  shippedDir?: string,
+): Result<LoadedScenarios, StartupProblem[]> {
   const problems: StartupProblem[] = []
   const files: ScenarioFile[] = []
+  const shipped = new Set<string>()
   for (const scenarioPath of paths) {
     for (const file of listFiles(scenarioPath, problems)) {
+      if (scenarioPath === shippedDir) shipped.add(displayName(file))
       // callsim's own files are not held to the user's limit.
       const text = readTextFile(
         file,
@@ -113,6 +127,16 @@ export function loadScenariosFromDisk(
   }
   const loaded = scenarioLoader(cache).load(files)
   if (!loaded.ok) return err([...problems, ...loaded.error])
-  problems.push(...checkAgainstSpec(loaded.value, faultTargetsOf(faces)))
-  return problems.length > 0 ? err(problems) : ok(loaded.value)
+  const targets = faultTargetsOf(faces)
+  const scenarios: Scenario[] = []
+  const setAside: SetAsideScenario[] = []
+  for (const scenario of loaded.value) {
+    const refused = checkAgainstSpec([scenario], targets)
+    const [first] = refused
+    if (first === undefined) scenarios.push(scenario)
+    else if (shipped.has(scenario.origin.source))
+      setAside.push({ id: scenario.id, source: scenario.origin.source, reason: first.message })
+    else problems.push(...refused)
+  }
+  return problems.length > 0 ? err(problems) : ok({ scenarios, setAside })
 }

@@ -18,6 +18,11 @@ export interface SimulatorOptions {
   readonly clockStartMs: number
   /** Spec files that replace the built-in spec of the face they match (by operationIds). */
   readonly specs: readonly string[]
+  /**
+   * `tolerant` repairs the spec defects whose intent is certain (docs/spec-defects.md) and warns;
+   * `literal` (`--spec-strict`) serves every file exactly as written, and still warns.
+   */
+  readonly specReading: 'tolerant' | 'literal'
   readonly strict: boolean
   readonly retentionMs: number
   readonly tokenSecret: string
@@ -65,6 +70,7 @@ const DEFAULT_OPTIONS: SimulatorOptions = {
   clock: 'system',
   clockStartMs: DEFAULT_VIRTUAL_EPOCH_MS,
   specs: [],
+  specReading: 'tolerant',
   strict: false,
   retentionMs: DEFAULT_RETENTION_MS,
   tokenSecret: DEFAULT_TOKEN_SECRET,

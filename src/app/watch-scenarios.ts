@@ -4,21 +4,22 @@ import type { Face } from '../apis/index.js'
 import type { CompileCache } from '../contract/index.js'
 import { err, ok, type Result } from '../core/index.js'
 import type { Logger } from '../http/index.js'
-import type { ScenarioEngine } from '../scenario/index.js'
+import type { ScenarioEngine, SetAsideScenario } from '../scenario/index.js'
 import { loadScenariosFromDisk } from './load-scenarios-from-disk.js'
 import { formatStartupProblem, type StartupProblem } from './read-sources.js'
 
 /** What a reload did: the new scenario count, or every problem of the refused edit. */
-export type ReloadOutcome = Result<
-  { readonly count: number; readonly droppedActivations: readonly string[] },
-  readonly string[]
->
+export type ReloadOutcome = Result<LoadedLibrary, readonly string[]>
 
 /** What the first load did: as a reload, with the problems as data for start-up to report. */
-export type LoadOutcome = Result<
-  { readonly count: number; readonly droppedActivations: readonly string[] },
-  readonly StartupProblem[]
->
+export type LoadOutcome = Result<LoadedLibrary, readonly StartupProblem[]>
+
+interface LoadedLibrary {
+  readonly count: number
+  readonly droppedActivations: readonly string[]
+  /** Shipped scenarios the served specs cannot express (formatSetAside). */
+  readonly setAside: readonly SetAsideScenario[]
+}
 
 export interface ScenarioReloader {
   /** Reads the scenario paths and swaps the library in when every file is good; start-up reports the problems itself. */
@@ -39,13 +40,18 @@ export function createScenarioReloader(
   logger: Logger,
   cache: CompileCache,
   maxFileBytes: number,
+  shippedDir?: string,
 ): ScenarioReloader {
   const listeners = new Set<(outcome: ReloadOutcome) => void>()
   const load = (): LoadOutcome => {
-    const loaded = loadScenariosFromDisk(paths, faces, cache, maxFileBytes)
+    const loaded = loadScenariosFromDisk(paths, faces, cache, maxFileBytes, shippedDir)
     if (!loaded.ok) return err(loaded.error)
-    const { droppedActivations } = engine.replace(loaded.value)
-    return ok({ count: engine.list().length, droppedActivations })
+    const { droppedActivations } = engine.replace(loaded.value.scenarios)
+    return ok({
+      count: engine.list().length,
+      droppedActivations,
+      setAside: loaded.value.setAside,
+    })
   }
   return {
     load,

@@ -16,6 +16,7 @@ interface ServeFlags {
   seed?: number
   clock: 'system' | 'virtual'
   spec?: string[]
+  specStrict?: boolean
   strict?: boolean
   retention?: number
   tokenSecret?: string
@@ -58,6 +59,10 @@ export function registerServe(program: Command): void {
       '--spec <file>',
       'serve this OpenAPI file instead of the built-in spec with the same operationIds (repeatable)',
       collect,
+    )
+    .option(
+      '--spec-strict',
+      'serve every spec file exactly as written, without repairing its known defects (docs/spec-defects.md)',
     )
     .option('--strict', 'answer 500 instead of sending a response that breaks the spec')
     .option(
@@ -138,6 +143,7 @@ export function registerServe(program: Command): void {
         seed: flags.seed,
         clock: flags.clock,
         specs: flags.spec ?? [],
+        specReading: flags.specStrict ? 'literal' : 'tolerant',
         strict: flags.strict ?? false,
         retentionMs: flags.retention,
         // An empty value means unset: an empty HS256 key would crash token signing.
@@ -166,6 +172,7 @@ export function registerServe(program: Command): void {
           (face) =>
             `  ${face.id.padEnd(22)} ${running.url}${face.basePath}  (${face.spec.spec.source})`,
         ),
+        ...simulator.notices,
         `${simulator.scenarios.list().length} scenarios (callsim scenarios lists them)${simulator.options.watchScenarios ? ', reloaded when their files change' : ''}${simulator.options.adminToken === undefined ? '' : '; the control API needs the admin token'}`,
         '',
         `A token for ${DEFAULT_SUBSCRIBER}, valid 24h, with every scope:`,

@@ -1,5 +1,12 @@
 import type { Command } from 'commander'
-import { StartupError, createSimulator, faultTargetsOf, type Simulator } from '../app/index.js'
+import path from 'node:path'
+import {
+  BUILT_IN_SCENARIOS_DIR,
+  StartupError,
+  createSimulator,
+  faultTargetsOf,
+  type Simulator,
+} from '../app/index.js'
 import { validateFiles, type ServeVerdict } from '../runner/index.js'
 import { parseMebibytes } from './parse-options.js'
 
@@ -46,13 +53,17 @@ export function registerValidate(program: Command): void {
       parseMebibytes,
     )
     .action((paths: string[], flags: { maxFileSize?: number }) => {
+      // Shipped scenarios a given spec cannot express are set aside, as serve sets them aside.
+      const shipped = path.resolve(BUILT_IN_SCENARIOS_DIR) + path.sep
       const report = validateFiles(
         paths,
         (specFiles) => serveVerdict(specFiles, flags.maxFileSize),
         flags.maxFileSize,
+        (source) => path.resolve(source).startsWith(shipped),
       )
       for (const source of report.skipped)
         process.stdout.write(`${source}: a JSON Schema, not a spec or scenario file; skipped\n`)
+      for (const notice of report.notices) process.stdout.write(`${notice}\n`)
       const checked = report.specs + report.scenarios
       if (report.problems.length > 0) {
         process.stdout.write(

@@ -30,6 +30,8 @@ export interface Subscription {
   /** The subscriber (token `sub`) who subscribed; undefined when the spec takes no token. */
   readonly owner: string | undefined
   readonly deviceId: string
+  /** What the client named the device by (registrationId, sessionId), echoed as it was sent. */
+  readonly detail: Readonly<Record<string, string>>
   /** One type per subscription: callsim answers multi-type requests with 422, as CAMARA allows. */
   readonly type: SubscriptionEventType
   readonly sink: string
@@ -47,6 +49,7 @@ export interface Subscription {
 export interface NewSubscription {
   readonly owner: string | undefined
   readonly deviceId: string
+  readonly detail?: Readonly<Record<string, string>>
   readonly type: SubscriptionEventType
   readonly sink: string
   readonly sinkCredential?: SinkCredential | undefined
@@ -119,6 +122,7 @@ export class Subscriptions {
       id: this.uniqueId(),
       owner: input.owner,
       deviceId: input.deviceId,
+      detail: input.detail ?? {},
       type: input.type,
       sink: input.sink,
       sinkCredential: input.sinkCredential,

@@ -20,12 +20,13 @@ export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES]
 export interface CloudEvent {
   readonly id: string
   readonly source: string
-  readonly type: EventType
+  /** An EventType, or the served release's spelling of it (r1.2: subscription-ends). */
+  readonly type: string
   readonly specversion: '1.0'
   readonly datacontenttype: 'application/json'
   readonly time: string
   readonly data: Readonly<Record<string, unknown>>
-  /** Extension attributes; session-status carries mediaSessionId and status (decision 004). */
+  /** Extension attributes a literally read spec demands (decision 004). */
   readonly [extension: string]: unknown
 }
 
@@ -116,9 +117,9 @@ export function createSessionInvitation(
 }
 
 /**
- * session-status: a change in a session. The official EventSessionStatus requires
- * mediaSessionId and status on the envelope itself, so they are there as well as in data
- * (docs/decisions/004-session-status-envelope.md).
+ * session-status: a change in a session, with mediaSessionId and status in `data`, as the
+ * file's own examples have them; the envelope carries them too only when the served file is
+ * read literally (docs/decisions/004-session-status-envelope.md, create-notifier.ts).
  */
 export function createSessionStatus(
   call: Call,
@@ -134,11 +135,7 @@ export function createSessionStatus(
     sequenceOf(call),
     'when-expressible',
   )
-  return {
-    ...envelope(EVENT_TYPES.sessionStatus, at, data),
-    mediaSessionId: call.id,
-    status: change.to,
-  }
+  return envelope(EVENT_TYPES.sessionStatus, at, data)
 }
 
 const REGISTRATION_END_DESCRIPTION: Record<'NETWORK_TERMINATED' | 'REGISTRATION_EXPIRED', string> =

@@ -1,4 +1,4 @@
-import type { Violation } from '../contract/index.js'
+import type { CallbackEvents, Violation } from '../contract/index.js'
 import type {
   Call,
   Clock,
@@ -72,6 +72,30 @@ export interface NotifierOptions {
   /** Replaces the HTTP POST; the simulator always uses the real one. */
   readonly send?: (request: DeliveryRequest) => Promise<DeliveryOutcome>
   readonly journalCapacity?: number
+  /**
+   * The served events file's type names and envelope demands (contract describeCallbackEvents);
+   * without it, events go out as the development state spells them.
+   */
+  readonly served?: CallbackEvents
+}
+
+/** `subscription-ended` (r2.2, development state) and `subscription-ends` (r1.2) are one event. */
+const stemOf = (type: string): string => type.replace(/(ed|s)$/, '')
+
+/**
+ * Puts an event in the served file's terms: its spelling of the type, and the envelope
+ * attributes a literally read file requires (copied from `data`, where the examples have them).
+ */
+function toServedShape(event: CloudEvent, served: CallbackEvents | undefined): CloudEvent {
+  if (!served) return event
+  const type = served.types.includes(event.type)
+    ? event.type
+    : (served.types.find((candidate) => stemOf(candidate) === stemOf(event.type)) ?? event.type)
+  const extras: Record<string, unknown> = {}
+  for (const name of served.envelopeAttributes(type)) extras[name] = event.data[name]
+  return type === event.type && Object.keys(extras).length === 0
+    ? event
+    : ({ ...event, type, ...extras } as CloudEvent)
 }
 
 export interface Notifier {
@@ -163,13 +187,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
       eventType: event.type,
       sink: queue.subscription.sink,
     }
-    return typeof event.mediaSessionId === 'string'
-      ? { ...base, mediaSessionId: event.mediaSessionId }
-      : base
+    // Session events carry the session in data (decision 004).
+    const mediaSessionId = event.data.mediaSessionId
+    return typeof mediaSessionId === 'string' ? { ...base, mediaSessionId } : base
   }
 
   /** Validates and queues an event; returns false if strict mode kept it back. */
-  const enqueue = (queue: Queue, event: CloudEvent): boolean => {
+  const enqueue = (queue: Queue, built: CloudEvent): boolean => {
+    const event = toServedShape(built, options.served)
     const violations = options.validate(event)
     const at = iso(clock.now())
     for (const violation of violations) options.onViolation(violation, at)

@@ -19,9 +19,14 @@ export interface ScenarioChecker {
   /**
    * Every problem of the files, as `callsim serve` would refuse them (schema, ids unique across
    * the files, faults injecting errors their operations do not declare) plus what only a run
-   * would find (unknown operations and parameters, expressions reading no earlier step).
+   * would find (unknown operations and parameters, expressions reading no earlier step). Fault
+   * plans of shipped files that the specs cannot express come back as `setAside`, as serve
+   * sets those scenarios aside instead of refusing to start.
    */
-  check(files: readonly ScenarioFileText[]): SpecProblem[]
+  check(files: readonly ScenarioFileText[]): {
+    problems: SpecProblem[]
+    setAside: { id: string; source: string; reason: string }[]
+  }
 }
 
 /**
@@ -34,6 +39,8 @@ export function createScenarioChecker(options: {
   readonly validateSteps: ValidateFunction
   readonly faultTargets: FaultTargets
   readonly catalog: OperationCatalog
+  /** Whether a file is one callsim ships (scenarios/): its misfits are set aside, not refused. */
+  readonly isShipped?: (source: string) => boolean
 }): ScenarioChecker {
   const loader: ScenarioLoader = createScenarioLoader(options.scenarioSchema, [options.stepsSchema])
   return {
@@ -41,9 +48,23 @@ export function createScenarioChecker(options: {
       const loaded = loader.load(files.map((file) => ({ ...file, stem: stemOf(file.source) })))
       // The scenario schema checks steps too, through $ref; the runner's own messages for them
       // say more (which forms a field takes), so its problems stand in for the loader's there.
-      const problems: SpecProblem[] = loaded.ok
-        ? [...checkAgainstSpec(loaded.value, options.faultTargets)]
-        : loaded.error.filter((problem) => !STEPS_POINTER.test(problem.pointer))
+      const problems: SpecProblem[] = []
+      const setAside: { id: string; source: string; reason: string }[] = []
+      if (!loaded.ok) {
+        problems.push(...loaded.error.filter((problem) => !STEPS_POINTER.test(problem.pointer)))
+      } else {
+        for (const scenario of loaded.value) {
+          const refused = checkAgainstSpec([scenario], options.faultTargets)
+          const [first] = refused
+          if (first !== undefined && options.isShipped?.(scenario.origin.source))
+            setAside.push({
+              id: scenario.id,
+              source: scenario.origin.source,
+              reason: first.message,
+            })
+          else problems.push(...refused)
+        }
+      }
       for (const file of files) {
         const run = loadRunFile(file.text, file.source, options.validateSteps)
         // A file that is not YAML at all: the loader has said so.
@@ -54,7 +75,7 @@ export function createScenarioChecker(options: {
             problems.push(...checkSteps(scenario.steps, options.catalog))
         }
       }
-      return problems
+      return { problems, setAside }
     },
   }
 }

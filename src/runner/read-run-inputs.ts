@@ -113,7 +113,11 @@ export function loadSpecFiles(files: readonly string[]): {
 /** Every OpenAPI file callsim ships under spec/ (its faces and its control API). */
 export function builtInSpecFiles(): string[] {
   const specDirectory = path.join(PACKAGE_ROOT, 'spec')
-  return collectFiles([specDirectory]).files.filter((file) => /\.ya?ml$/i.test(file))
+  // spec/releases/ holds official CAMARA releases to serve with --spec, not the built-in faces.
+  const releases = path.join(specDirectory, 'releases') + path.sep
+  return collectFiles([specDirectory]).files.filter(
+    (file) => /\.ya?ml$/i.test(file) && !path.resolve(file).startsWith(releases),
+  )
 }
 
 let builtIn: CompiledSpec[] | undefined

@@ -6,7 +6,7 @@ import {
   type CompiledSpec,
   type SpecProblem,
 } from '../contract/index.js'
-import type { FaultTargets } from '../scenario/index.js'
+import { formatSetAside, type FaultTargets } from '../scenario/index.js'
 import { createScenarioChecker } from './check-scenario-files.js'
 import { createStepsValidator } from './client-steps.js'
 import { OperationCatalog } from './operation-catalog.js'
@@ -22,6 +22,11 @@ import {
 /** What `callsim validate` found: every problem as one line, and what it checked. */
 export interface ValidationReport {
   readonly problems: readonly string[]
+  /**
+   * What serve would print at start-up and still serve: the given specs' defects and the
+   * shipped scenarios set aside for them (one line each).
+   */
+  readonly notices: readonly string[]
   /** JSON Schemas met on the way (e.g. in spec/), which are neither specs nor scenarios. */
   readonly skipped: readonly string[]
   readonly specs: number
@@ -53,7 +58,10 @@ export function validateFiles(
   paths: readonly string[],
   serveVerdict: (specFiles: readonly string[]) => ServeVerdict,
   maxFileBytes?: number,
+  /** Whether a scenario file is one callsim ships: its misfits are set aside, as serve does. */
+  isShipped?: (source: string) => boolean,
 ): ValidationReport {
+  const notices: string[] = []
   const collected = collectFiles(paths)
   const problems: string[] = collected.missing.map((given) => `${given}: no such file or directory`)
   const skipped: string[] = []
@@ -77,8 +85,10 @@ export function validateFiles(
   const specs: { file: string; spec: CompiledSpec }[] = []
   for (const { file, source, text } of specFiles) {
     const loaded = loadSpec(text, source)
-    if (loaded.ok) specs.push({ file, spec: loaded.value })
-    else problems.push(...loaded.error.map(formatSpecProblem))
+    if (loaded.ok) {
+      specs.push({ file, spec: loaded.value })
+      notices.push(...loaded.value.warnings.map((w) => `warning: ${formatSpecProblem(w)}`))
+    } else problems.push(...loaded.error.map(formatSpecProblem))
   }
 
   const verdict =
@@ -98,12 +108,15 @@ export function validateFiles(
         loadBuiltInSpecs(),
         specs.map(({ spec }) => spec),
       ),
+      isShipped,
     })
     // File by file, line by line: the order in which a reader fixes them.
     const order = new Map(scenarioFiles.map((file, index) => [file.source, index]))
     const byPlace = (a: SpecProblem, b: SpecProblem): number =>
       (order.get(a.source) ?? 0) - (order.get(b.source) ?? 0) || (a.line ?? 0) - (b.line ?? 0)
-    problems.push(...[...checker.check(scenarioFiles)].sort(byPlace).map(formatSpecProblem))
+    const checked = checker.check(scenarioFiles)
+    problems.push(...checked.problems.sort(byPlace).map(formatSpecProblem))
+    notices.push(...checked.setAside.map(formatSetAside))
   }
-  return { problems, skipped, specs: specFiles.length, scenarios: scenarioFiles.length }
+  return { problems, notices, skipped, specs: specFiles.length, scenarios: scenarioFiles.length }
 }

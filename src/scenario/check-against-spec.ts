@@ -91,3 +91,15 @@ export function checkAgainstSpec(
   }
   return problems
 }
+
+/** A shipped scenario that the served specs cannot express, and why (the first refusal). */
+export interface SetAsideScenario {
+  readonly id: string
+  readonly source: string
+  readonly reason: string
+}
+
+/** The one line serve and validate print for a shipped scenario they set aside. */
+export function formatSetAside(scenario: SetAsideScenario): string {
+  return `notice: scenario ${scenario.id} (${scenario.source}) does not apply to the served specs and is set aside: ${scenario.reason}`
+}

@@ -15,7 +15,13 @@ export {
   type ValueMatcher,
 } from './scenario.js'
 export { createScenarioLoader, type ScenarioFile, type ScenarioLoader } from './load-scenarios.js'
-export { checkAgainstSpec, type FaultTarget, type FaultTargets } from './check-against-spec.js'
+export {
+  checkAgainstSpec,
+  formatSetAside,
+  type SetAsideScenario,
+  type FaultTarget,
+  type FaultTargets,
+} from './check-against-spec.js'
 export { FaultState, decideFault, type FaultDecision, type FaultRequest } from './fault-plan.js'
 export { toLifecycle } from './lifecycle-script.js'
 export { matchesRequest, type MatchableRequest } from './match-request.js'

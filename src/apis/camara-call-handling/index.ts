@@ -1,5 +1,8 @@
 import type { CompiledSpec } from '../../contract/index.js'
-import { formatCamaraInjectedError } from '../camara-common/error-info.js'
+import {
+  answerUndeclaredErrorsAsCommonalities,
+  formatCamaraInjectedError,
+} from '../camara-common/error-info.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { formatCallHandlingProtocolError } from './errors.js'
 import { FACE_ID, REMOTE_ADDRESSES, createOperations, type CallHandlingDeps } from './operations.js'
@@ -9,7 +12,7 @@ export type { CallHandlingDeps }
 
 /** The CAMARA WebRTC Call Handling face: create, read, update and end media sessions. */
 export function createCallHandlingFace(spec: CompiledSpec, deps: CallHandlingDeps): Face {
-  const handlers = createOperations(deps)
+  const handlers = answerUndeclaredErrorsAsCommonalities(createOperations(deps))
   assertHandlersCoverSpec(FACE_ID, spec, handlers)
   return {
     id: FACE_ID,

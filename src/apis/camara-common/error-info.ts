@@ -1,5 +1,6 @@
 import { describeViolations, isRangeViolation } from '../../contract/index.js'
-import type { FaceResponse, ProtocolError } from '../face.js'
+import { findResponse } from '../../contract/index.js'
+import type { FaceRequest, FaceResponse, OperationHandler, ProtocolError } from '../face.js'
 
 /** CAMARA ErrorInfo: `{ status, code, message }`, shared by every CAMARA face. */
 export interface ErrorInfo {
@@ -87,4 +88,30 @@ export function formatCamaraProtocolError(error: ProtocolError): FaceResponse {
     case 'internal':
       return { ...errorInfo(500, 'INTERNAL', error.message), protocol: true }
   }
+}
+
+/**
+ * CAMARA Commonalities: an API "may not document some non-mandatory error statuses", and a
+ * provider may still answer its generic errors. r1.2's updateSessionStatus declares no 400, yet
+ * a Hold on an ended call is a 400 INVALID_ARGUMENT: such an error is sent as a protocol response
+ * (docs/decisions/002-protocol-errors.md) instead of an invented status the release never named.
+ */
+export function answerUndeclaredErrorsAsCommonalities(
+  handlers: Readonly<Record<string, OperationHandler>>,
+): Record<string, OperationHandler> {
+  const mark = (request: FaceRequest, response: FaceResponse): FaceResponse =>
+    response.status >= 400 && findResponse(request.operation, response.status) === undefined
+      ? { ...response, protocol: true }
+      : response
+  return Object.fromEntries(
+    Object.entries(handlers).map(([operationId, handler]) => [
+      operationId,
+      (request: FaceRequest) => {
+        const response = handler(request)
+        return response instanceof Promise
+          ? response.then((value) => mark(request, value))
+          : mark(request, response)
+      },
+    ]),
+  )
 }

@@ -83,20 +83,21 @@ export function multiEventNotSupported(count: number): FaceResponse {
   )
 }
 
-export function deviceNotRegistered(deviceId: string): FaceResponse {
+/** `named`: "device <deviceId>" or "registration <registrationId>", as the subscription detail named it. */
+export function deviceNotRegistered(named: string): FaceResponse {
   return errorInfo(
     422,
     'SERVICE_NOT_APPLICABLE',
-    `The service is not available for the provided identifier: device ${deviceId} has no active registration for this subscriber. ` +
+    `The service is not available for the provided identifier: ${named} has no active registration for this subscriber. ` +
       'Register it first (webrtc-registration createRegistration), or start callsim with --registration optional.',
   )
 }
 
-export function deviceOfAnotherSubscriber(deviceId: string): FaceResponse {
+export function deviceOfAnotherSubscriber(named: string): FaceResponse {
   return errorInfo(
     403,
     'SUBSCRIPTION_MISMATCH',
-    `Inconsistent access token for requested events subscription: device ${deviceId} is registered for another subscriber than the token's.`,
+    `Inconsistent access token for requested events subscription: ${named} is registered for another subscriber than the token's.`,
   )
 }
 

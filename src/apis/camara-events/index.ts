@@ -1,13 +1,22 @@
 import type { CompileCache, CompiledSpec } from '../../contract/index.js'
-import { formatCamaraInjectedError } from '../camara-common/error-info.js'
+import {
+  answerUndeclaredErrorsAsCommonalities,
+  formatCamaraInjectedError,
+} from '../camara-common/error-info.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { allowHttpSinks } from './allow-http-sinks.js'
 import { createEventsProtocolErrorFormatter } from './errors.js'
-import { FACE_ID, createOperations, type DeviceProblem, type EventsDeps } from './operations.js'
+import {
+  FACE_ID,
+  createOperations,
+  type DeviceProblem,
+  type EventsDeps,
+  type SubscriptionDetail,
+} from './operations.js'
 
 export { type Subscription } from './to-subscription.js'
 export { HTTPS_OR_LOOPBACK_HTTP } from './allow-http-sinks.js'
-export type { DeviceProblem, EventsDeps }
+export type { DeviceProblem, EventsDeps, SubscriptionDetail }
 
 /**
  * The CAMARA WebRTC Events face: subscriptions to session, invitation and registration events.
@@ -18,7 +27,7 @@ export function createEventsFace(
   deps: EventsDeps & { readonly compileCache: CompileCache },
 ): Face {
   const served = deps.allowHttpSinks ? allowHttpSinks(spec, deps.compileCache) : spec
-  const handlers = createOperations(deps)
+  const handlers = answerUndeclaredErrorsAsCommonalities(createOperations(deps))
   assertHandlersCoverSpec(FACE_ID, served, handlers)
   return {
     id: FACE_ID,

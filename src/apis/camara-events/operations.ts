@@ -4,7 +4,7 @@ import type {
   SubscriptionEventType,
   Subscriptions,
 } from '../../core/index.js'
-import type { FaceRequest, FaceResponse } from '../face.js'
+import { successOf, type FaceRequest, type FaceResponse } from '../face.js'
 import {
   deviceNotRegistered,
   deviceOfAnotherSubscriber,
@@ -21,13 +21,26 @@ export const FACE_ID = 'camara-events'
 /** Why a device cannot be subscribed to: CAMARA requires a deviceId related to a valid registration. */
 export type DeviceProblem = 'not-registered' | 'registered-to-another'
 
+/**
+ * WebrtcSubscriptionDetail across releases: the development state names the device, r1.2 the
+ * device and its registration, r2.2 the registration (deviceId optional).
+ */
+export interface SubscriptionDetail {
+  readonly deviceId?: string
+  readonly registrationId?: string
+  readonly sessionId?: string
+}
+
 export interface EventsDeps {
   readonly subscriptions: Subscriptions
-  /** Checks the device against the registrations; absent (registration optional) = any device. */
+  /**
+   * The device a subscription detail names, checked against the registrations (by its
+   * registrationId when it has one); absent (registration optional) = any device.
+   */
   readonly checkDevice?: (
-    deviceId: string,
+    detail: SubscriptionDetail,
     subscriber: string | undefined,
-  ) => Result<void, DeviceProblem>
+  ) => Result<string, DeviceProblem>
   /**
    * Sandbox relaxation: also accept http:// sinks on loopback addresses, which cannot have the
    * certificate the spec's https-only pattern implies (docs/events.md).
@@ -48,7 +61,7 @@ interface SubscriptionRequest {
   sinkCredential?: SinkCredentialBody
   types: SubscriptionEventType[]
   config: {
-    subscriptionDetail: { deviceId: string }
+    subscriptionDetail: SubscriptionDetail
     subscriptionExpireTime?: string
     subscriptionMaxEvents?: number
     initialEvent?: boolean
@@ -117,21 +130,33 @@ export function createOperations(deps: EventsDeps) {
       if (body.types.length > 1) return multiEventNotSupported(body.types.length)
       const [type] = body.types
       if (type === undefined) return invalidArgument('types must list one event type')
-      const deviceId = body.config.subscriptionDetail.deviceId
+      const detail = body.config.subscriptionDetail
+      const named =
+        detail.registrationId === undefined
+          ? `device ${detail.deviceId ?? ''}`
+          : `registration ${detail.registrationId}`
+      let deviceId = detail.deviceId
       if (deps.checkDevice) {
-        const device = deps.checkDevice(deviceId, owner)
+        const device = deps.checkDevice(detail, owner)
         if (!device.ok)
           return device.error === 'not-registered'
-            ? deviceNotRegistered(deviceId)
-            : deviceOfAnotherSubscriber(deviceId)
+            ? deviceNotRegistered(named)
+            : deviceOfAnotherSubscriber(named)
+        deviceId = device.value
       }
+      // Echoed in the Subscription as sent, plus the device a registrationId resolved to.
+      const echo: Record<string, string> = {}
+      if (deviceId !== undefined) echo.deviceId = deviceId
+      if (detail.registrationId !== undefined) echo.registrationId = detail.registrationId
+      if (detail.sessionId !== undefined) echo.sessionId = detail.sessionId
       const credential = parseCredential(body.sinkCredential)
       if (!credential.ok) return credential.error
       const expiresAt = parseExpireTime(body.config.subscriptionExpireTime)
       if (!expiresAt.ok) return expiresAt.error
       const created = subscriptions.create({
         owner,
-        deviceId,
+        deviceId: deviceId ?? `registration ${detail.registrationId ?? ''}`,
+        detail: echo,
         type,
         sink: body.sink,
         sinkCredential: credential.value,
@@ -140,7 +165,7 @@ export function createOperations(deps: EventsDeps) {
         initialEvent: body.config.initialEvent,
       })
       if (!created.ok) return fromSubscriptionError(created.error)
-      return { status: 201, body: toSubscription(created.value) }
+      return successOf(request.operation, 201, toSubscription(created.value))
     },
 
     retrieveNotificationChannelSubscriptionList(request: FaceRequest): FaceResponse {

@@ -6,7 +6,7 @@ export interface Subscription {
   sink: string
   types: [SubscriptionEventType]
   config: {
-    subscriptionDetail: { deviceId: string }
+    subscriptionDetail: { deviceId?: string; registrationId?: string; sessionId?: string }
     subscriptionExpireTime?: string
     subscriptionMaxEvents?: number
     initialEvent?: boolean
@@ -21,7 +21,11 @@ const iso = (ms: number): string => new Date(ms).toISOString()
 
 /** Only live subscriptions are ever shown: an ended one is forgotten at once (docs/events.md). */
 export function toSubscription(subscription: StoredSubscription): Subscription {
-  const config: Subscription['config'] = { subscriptionDetail: { deviceId: subscription.deviceId } }
+  // The detail as the client sent it (r2.2 requires registrationId in the echo), with the
+  // device a registrationId resolved to.
+  const config: Subscription['config'] = {
+    subscriptionDetail: { ...subscription.detail },
+  }
   if (subscription.expiresAt !== undefined)
     config.subscriptionExpireTime = iso(subscription.expiresAt)
   if (subscription.maxEvents !== undefined) config.subscriptionMaxEvents = subscription.maxEvents

@@ -1,3 +1,4 @@
+import { answerUndeclaredErrorsAsCommonalities } from '../camara-common/error-info.js'
 import type { CompiledSpec } from '../../contract/index.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { formatRegistrationProtocolError } from './errors.js'
@@ -8,7 +9,7 @@ export type { RegistrationDeps }
 
 /** The CAMARA WebRTC Registration face: devices register before they place or receive calls. */
 export function createRegistrationFace(spec: CompiledSpec, deps: RegistrationDeps): Face {
-  const handlers = createOperations(deps)
+  const handlers = answerUndeclaredErrorsAsCommonalities(createOperations(deps))
   assertHandlersCoverSpec(FACE_ID, spec, handlers)
   return {
     id: FACE_ID,

@@ -1,5 +1,5 @@
 import type { Registration, RegistrationError, Registrations } from '../../core/index.js'
-import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
+import { successOf, type FaceRequest, type FaceResponse, type OperationHandler } from '../face.js'
 import {
   alreadyExists,
   expiryTooSoon,
@@ -91,7 +91,7 @@ export function createOperations(deps: RegistrationDeps): Record<string, Operati
       if (typeof expiresAt === 'object') return expiresAt
       const created = deps.registrations.create(body.deviceId, sub, expiresAt)
       if (!created.ok) return fromRegistrationError(deps, created.error)
-      return { status: 201, body: toRegistration(created.value) }
+      return successOf(request.operation, 201, toRegistration(created.value))
     },
 
     getRegistrationById(request) {
@@ -107,7 +107,7 @@ export function createOperations(deps: RegistrationDeps): Record<string, Operati
       if (typeof expiresAt === 'object') return expiresAt
       const updated = deps.registrations.update(found.id, expiresAt)
       if (!updated.ok) return fromRegistrationError(deps, updated.error)
-      return { status: 200, body: toRegistration(updated.value) }
+      return successOf(request.operation, 200, toRegistration(updated.value))
     },
 
     deleteRegistrationById(request) {

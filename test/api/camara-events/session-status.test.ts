@@ -38,8 +38,6 @@ test('sends session-status events for each step of an outgoing call, in order, w
     specversion: '1.0',
     datacontenttype: 'application/json',
     time: '2025-01-01T00:00:00.200Z',
-    mediaSessionId,
-    status: 'InProgress',
     data: {
       subscriptionId,
       mediaSessionId,

@@ -65,7 +65,7 @@ async function setup(behaviour: SinkBehaviour, overrides: Partial<NotifierOption
       scenarioId: 'test',
       lifecycle: LIFECYCLE,
     })
-  const statuses = () => sink.received.map((r) => (r.body as CloudEvent).status)
+  const statuses = () => sink.received.map((r) => (r.body as CloudEvent).data.status)
   const results = () =>
     notifier.deliveries().items.map((d) => `${String(d.status ?? '-')} ${d.result}`)
   return {
