@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import {
   assertBuilt,
   runCallsim,
@@ -11,7 +11,7 @@ import {
 } from '../support/run-callsim.js'
 
 // Each test starts node and compiles the official files, which the build-time cache does not hold.
-vi.setConfig({ testTimeout: 60_000 })
+const SLOW = 90_000
 
 beforeAll(assertBuilt)
 afterEach(stopCallsimRuns)
@@ -38,73 +38,93 @@ const SET_ASIDE =
 const specArgs = (files: readonly string[]) => files.flatMap((file) => ['--spec', file])
 
 for (const [release, files] of Object.entries(RELEASES)) {
-  test(`starts with the official ${release} files and the shipped scenarios, setting aside the one it cannot express`, async () => {
-    const run = startCallsim([
-      'serve',
-      '--port',
-      '0',
-      '--clock',
-      'virtual',
-      '--log-level',
-      'silent',
-      ...specArgs(files),
-    ])
-    await waitForOutput(run, /^A token for/m)
-    const out = run.stdout()
-    expect(out).toMatch(SET_ASIDE)
-    expect(out.match(/^notice: /gm)).toHaveLength(1)
-    expect(out).toMatch(/^21 scenarios \(callsim scenarios lists them\)$/m)
-    expect(out).toMatch(
-      /^warning: spec\/releases\/r\d\.2\/webrtc-events(-subscription)?\.yaml:\d+ at \/components\/schemas\/EventSessionStatus\/allOf\/1\/required: requires mediaSessionId, status beside `data`/m,
-    )
-  })
-
-  test(`answers validate for the ${release} files and the shipped scenarios as serve does: OK, the same notice`, async () => {
-    const { code, stdout } = await runCallsim(['validate', ...files, 'scenarios'])
-    expect(stdout).toMatch(SET_ASIDE)
-    expect(stdout.trimEnd().split('\n').pop()).toBe(
-      '25 file(s) OK (3 spec(s), 22 scenario file(s))',
-    )
-    expect(code).toBe(0)
-  })
-
-  test(`starts each ${release} file alone`, async () => {
-    for (const file of files) {
-      const run = startCallsim(['serve', '--port', '0', '--log-level', 'silent', '--spec', file])
+  test(
+    `starts with the official ${release} files and the shipped scenarios, setting aside the one it cannot express`,
+    async () => {
+      const run = startCallsim([
+        'serve',
+        '--port',
+        '0',
+        '--clock',
+        'virtual',
+        '--log-level',
+        'silent',
+        ...specArgs(files),
+      ])
       await waitForOutput(run, /^A token for/m)
-      expect(run.stdout()).toContain(`(${file})`)
-      await stopCallsimRuns()
-    }
-  })
+      const out = run.stdout()
+      expect(out).toMatch(SET_ASIDE)
+      expect(out.match(/^notice: /gm)).toHaveLength(1)
+      expect(out).toMatch(/^21 scenarios \(callsim scenarios lists them\)$/m)
+      expect(out).toMatch(
+        /^warning: spec\/releases\/r\d\.2\/webrtc-events(-subscription)?\.yaml:\d+ at \/components\/schemas\/EventSessionStatus\/allOf\/1\/required: requires mediaSessionId, status beside `data`/m,
+      )
+    },
+    SLOW,
+  )
+
+  test(
+    `answers validate for the ${release} files and the shipped scenarios as serve does: OK, the same notice`,
+    async () => {
+      const { code, stdout } = await runCallsim(['validate', ...files, 'scenarios'])
+      expect(stdout).toMatch(SET_ASIDE)
+      expect(stdout.trimEnd().split('\n').pop()).toBe(
+        '25 file(s) OK (3 spec(s), 22 scenario file(s))',
+      )
+      expect(code).toBe(0)
+    },
+    SLOW,
+  )
+
+  test(
+    `starts each ${release} file alone`,
+    async () => {
+      for (const file of files) {
+        const run = startCallsim(['serve', '--port', '0', '--log-level', 'silent', '--spec', file])
+        await waitForOutput(run, /^A token for/m)
+        expect(run.stdout()).toContain(`(${file})`)
+        await stopCallsimRuns()
+      }
+    },
+    SLOW,
+  )
 }
 
-test('lists a shipped scenario the served release cannot express as not applicable', async () => {
-  const { code, stdout } = await runCallsim(['scenarios', ...specArgs(RELEASES['r2.2'])])
-  expect(stdout).toMatch(
-    /^calltype-emergency-not-supported {2}\(scenarios\/errors\/calltype-emergency-not-supported\.yaml\) {2}not applicable$/m,
-  )
-  expect(stdout).toMatch(/^21 scenarios, 1 not applicable to the served specs\. /m)
-  expect(code).toBe(0)
-})
+test(
+  'lists a shipped scenario the served release cannot express as not applicable',
+  async () => {
+    const { code, stdout } = await runCallsim(['scenarios', ...specArgs(RELEASES['r2.2'])])
+    expect(stdout).toMatch(
+      /^calltype-emergency-not-supported {2}\(scenarios\/errors\/calltype-emergency-not-supported\.yaml\) {2}not applicable$/m,
+    )
+    expect(stdout).toMatch(/^21 scenarios, 1 not applicable to the served specs\. /m)
+    expect(code).toBe(0)
+  },
+  SLOW,
+)
 
-test('keeps the user’s own scenarios strict: serve refuses with file:line, and validate says the same', async () => {
-  const dir = mkdtempSync(path.join(workspace, 'mine-'))
-  writeFileSync(
-    path.join(dir, 'emergency.yaml'),
-    [
-      'description: no emergency calls',
-      'faults:',
-      '  - operations: [createSession]',
-      '    action: { type: respond, status: 501, code: CALLTYPE_EMERGENCY_NOT_SUPPORTED, message: no }',
-      '',
-    ].join('\n'),
-  )
-  const file = RELEASES['r2.2'][0]
-  const served = await runCallsim(['serve', '--port', '0', '--spec', file, '--scenarios', dir])
-  expect(served.code).not.toBe(0)
-  const expected = /emergency\.yaml:4 at \/faults\/0\/action: createSession does not declare 501/
-  expect(served.stderr + served.stdout).toMatch(expected)
-  const validated = await runCallsim(['validate', file, dir])
-  expect(validated.stdout).toMatch(expected)
-  expect(validated.code).toBe(1)
-})
+test(
+  'keeps the user’s own scenarios strict: serve refuses with file:line, and validate says the same',
+  async () => {
+    const dir = mkdtempSync(path.join(workspace, 'mine-'))
+    writeFileSync(
+      path.join(dir, 'emergency.yaml'),
+      [
+        'description: no emergency calls',
+        'faults:',
+        '  - operations: [createSession]',
+        '    action: { type: respond, status: 501, code: CALLTYPE_EMERGENCY_NOT_SUPPORTED, message: no }',
+        '',
+      ].join('\n'),
+    )
+    const file = RELEASES['r2.2'][0]
+    const served = await runCallsim(['serve', '--port', '0', '--spec', file, '--scenarios', dir])
+    expect(served.code).not.toBe(0)
+    const expected = /emergency\.yaml:4 at \/faults\/0\/action: createSession does not declare 501/
+    expect(served.stderr + served.stdout).toMatch(expected)
+    const validated = await runCallsim(['validate', file, dir])
+    expect(validated.stdout).toMatch(expected)
+    expect(validated.code).toBe(1)
+  },
+  SLOW,
+)

@@ -1,108 +1,34 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { RunningSimulator, Simulator } from '../../src/app/index.js'
+import {
+  PRISM_STARTUP_TIMEOUT_MS,
+  expectNoViolation,
+  startBehindPrism,
+  stopPrism,
+  viaPrism,
+  type Answer,
+  type ProxiedCallsim,
+} from '../support/prism-proxy.js'
 import { registerDevice } from '../support/register-device.js'
-import { ALICE, BOB, advance, startSimulator } from '../support/start-simulator.js'
+import { ALICE, BOB, advance } from '../support/start-simulator.js'
 
 // An independent check of callsim's contract: Stoplight Prism (pinned 5.14.2) as a validating
-// proxy in front of a running callsim. With --errors, Prism turns any request or response that
-// breaks the spec into an error response and lists the problems in an sl-violations header.
+// proxy in front of a running callsim (test/support/prism-proxy.ts).
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const PRISM = path.join(ROOT, 'node_modules', '.bin', 'prism')
 const SPEC = path.join(ROOT, 'spec', 'camara', 'webrtc-call-handling.yaml')
 const BASE = '/webrtc-call-handling/vwip'
-const STARTUP_TIMEOUT_MS = 60_000
-const REQUEST_TIMEOUT_MS = 10_000
 const NEW_SESSION = {
   originatorAddress: ALICE,
   receiverAddress: BOB,
   offer: { sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n' },
 }
 
-interface ProxiedCallsim {
-  readonly simulator: Simulator
-  readonly running: RunningSimulator
-  readonly prism: ChildProcess
-  readonly url: string
-  readonly output: () => string
-}
-
 const started: ProxiedCallsim[] = []
 const directory = mkdtempSync(path.join(tmpdir(), 'callsim-prism-'))
-
-/** A free port on 127.0.0.1 for Prism, which cannot report the port it picked itself. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-/** Starts callsim on port 0 and Prism in front of it; resolves once Prism listens. */
-async function startBehindPrism(specFile: string, strict: boolean): Promise<ProxiedCallsim> {
-  const simulator = startSimulator({ strict })
-  const running = await simulator.listen()
-  const port = await freePort()
-  const prism = spawn(
-    PRISM,
-    ['proxy', '--errors', '-h', '127.0.0.1', '-p', String(port), specFile, `${running.url}${BASE}`],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let output = ''
-  prism.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
-  prism.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
-  const proxied = {
-    simulator,
-    running,
-    prism,
-    url: `http://127.0.0.1:${port}`,
-    output: () => output,
-  }
-  started.push(proxied)
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`Prism did not start within ${STARTUP_TIMEOUT_MS} ms:\n${output}`)),
-      STARTUP_TIMEOUT_MS,
-    )
-    const poll = setInterval(() => {
-      if (!output.includes('Prism is listening')) return
-      clearInterval(poll)
-      clearTimeout(timer)
-      resolve()
-    }, 50)
-    prism.once('exit', (code) => {
-      clearInterval(poll)
-      clearTimeout(timer)
-      reject(new Error(`Prism exited with ${String(code)} before listening:\n${output}`))
-    })
-  })
-  return proxied
-}
-
-async function stop(proxied: ProxiedCallsim): Promise<void> {
-  const { prism } = proxied
-  if (prism.exitCode === null && prism.signalCode === null) {
-    const exited = new Promise<void>((resolve) => prism.once('exit', () => resolve()))
-    prism.kill('SIGTERM')
-    const forced = setTimeout(() => prism.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(forced)
-  }
-  await proxied.running.close()
-}
 
 let proxy: ProxiedCallsim
 let canary: ProxiedCallsim
@@ -122,55 +48,15 @@ beforeAll(async () => {
     )
   writeFileSync(stricterFile, stricter)
   ;[proxy, canary] = await Promise.all([
-    startBehindPrism(SPEC, true),
-    startBehindPrism(stricterFile, false),
+    startBehindPrism(SPEC, { strict: true }, BASE),
+    startBehindPrism(stricterFile, { strict: false }, BASE),
   ])
-}, STARTUP_TIMEOUT_MS + 10_000)
+}, PRISM_STARTUP_TIMEOUT_MS + 10_000)
 
 afterAll(async () => {
-  await Promise.all(started.splice(0).map(stop))
+  await Promise.all(started.splice(0).map(stopPrism))
   rmSync(directory, { recursive: true, force: true })
 }, 20_000)
-
-interface Answer {
-  readonly status: number
-  readonly headers: Headers
-  readonly text: string
-  readonly body: Record<string, unknown>
-}
-
-/** One request through Prism, as a client of the proxy sends it. */
-async function viaPrism(
-  target: ProxiedCallsim,
-  method: string,
-  resource: string,
-  options: { token?: string; headers?: Record<string, string>; body?: unknown } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { 'x-correlator': 'prism-check-1', ...options.headers }
-  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`
-  if (options.body !== undefined) headers['content-type'] = 'application/json'
-  const response = await fetch(`${target.url}${resource}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  })
-  const text = await response.text()
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-  }
-}
-
-/** The answer came from callsim untouched: Prism found nothing wrong with either direction. */
-function expectNoViolation(answer: Answer, status: number): void {
-  expect(answer.headers.get('sl-violations'), answer.headers.get('sl-violations') ?? '').toBeNull()
-  expect(answer.headers.get('content-type') ?? '').not.toMatch(/problem\+json/)
-  expect(answer.status, answer.text).toBe(status)
-  expect(answer.headers.get('x-correlator')).toBe('prism-check-1')
-}
 
 const clients = new Map<ProxiedCallsim, { token: string; registrationId: string }>()
 
