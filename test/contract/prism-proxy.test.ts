@@ -51,6 +51,7 @@ beforeAll(async () => {
     startBehindPrism(SPEC, { strict: true }, BASE),
     startBehindPrism(stricterFile, { strict: false }, BASE),
   ])
+  started.push(proxy, canary)
 }, PRISM_STARTUP_TIMEOUT_MS + 10_000)
 
 afterAll(async () => {
