@@ -75,8 +75,17 @@ function parseYaml(text: string, source: string): Result<YamlSource, SpecProblem
     if (document.errors.length === 0)
       document.errors.push(...duplicateKeyErrors(yaml, document, lineCounter))
     if (document.errors.length > 0) {
+      // A document nested past the parser's stack gives one error per level, all on the same
+      // line: the first error of each line says it once.
+      const seenLines = new Set<number | undefined>()
+      const firstPerLine = document.errors.filter((e) => {
+        const line = e.linePos?.[0].line
+        if (seenLines.has(line)) return false
+        seenLines.add(line)
+        return true
+      })
       return err(
-        document.errors.map((e) => ({
+        firstPerLine.map((e) => ({
           source,
           pointer: '',
           line: e.linePos?.[0].line,
