@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express'
+import { createRequire } from 'node:module'
+import type * as Yaml from 'yaml'
 import type { Face } from '../apis/index.js'
 import type { Journal } from './journal.js'
 import type { RequestContext } from './request-context.js'
@@ -9,6 +11,9 @@ const SPEC_DOCUMENTS: Readonly<Record<string, 'yaml' | 'json'>> = {
   '/openapi.yaml': 'yaml',
   '/openapi.json': 'json',
 }
+
+// Loaded on the first openapi.json request only, as contract/ does, to keep start-up lean.
+const requireModule = createRequire(import.meta.url)
 
 const CONTENT_TYPES = { yaml: 'application/yaml', json: 'application/json' } as const
 
@@ -34,7 +39,8 @@ export function createSpecDocuments(
     if (json === undefined) {
       json = text.trimStart().startsWith('{')
         ? text
-        : `${JSON.stringify(face.spec.spec.document, null, 2)}\n`
+        : // The file's own text, not the loaded document: that one may carry repaired defects.
+          `${JSON.stringify((requireModule('yaml') as typeof Yaml).parse(text), null, 2)}\n`
       asJson.set(face, json)
     }
     return json
