@@ -1,22 +1,15 @@
-import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import { createRandom } from '../../../src/core/index.js'
 import {
   FaultState,
-  createScenarioLoader,
   decideFault,
   formatScenarioProblem,
   type FaultRequest,
   type Scenario,
 } from '../../../src/scenario/index.js'
+import { createTestScenarioLoader } from '../../support/scenario-loader.js'
 
-const SCHEMA = JSON.parse(
-  readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8'),
-) as object
-const STEPS_SCHEMA = JSON.parse(
-  readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8'),
-) as object
-const loader = createScenarioLoader(SCHEMA, [STEPS_SCHEMA])
+const loader = createTestScenarioLoader()
 
 function setup(faults: string, seed = 42): { scenario: Scenario; state: FaultState } {
   const text = `description: Test faults.\nfaults:\n${faults}`

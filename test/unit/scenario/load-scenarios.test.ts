@@ -1,20 +1,13 @@
-import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import { DEFAULT_LIFECYCLE } from '../../../src/core/index.js'
 import {
-  createScenarioLoader,
   formatScenarioProblem,
   type Scenario,
   type ScenarioFile,
 } from '../../../src/scenario/index.js'
+import { createTestScenarioLoader } from '../../support/scenario-loader.js'
 
-const SCHEMA = JSON.parse(
-  readFileSync(new URL('../../../spec/callsim-scenario.schema.json', import.meta.url), 'utf8'),
-) as object
-const STEPS_SCHEMA = JSON.parse(
-  readFileSync(new URL('../../../spec/callsim-steps.schema.json', import.meta.url), 'utf8'),
-) as object
-const loader = createScenarioLoader(SCHEMA, [STEPS_SCHEMA])
+const loader = createTestScenarioLoader()
 
 function file(text: string, stem = 'example', source = `scenarios/${stem}.yaml`): ScenarioFile {
   return { text, source, stem }
