@@ -40,3 +40,4 @@ export {
 export { ScenarioEngine } from './scenario-engine.js'
 /** Durations as scenario files write them (`250ms`, `5s`, `1.5m`): the runner's steps share the format. */
 export { parseDuration } from '../core/index.js'
+export type { Observation, ObservedCallback, ObservedExchange } from './observation.js'
