@@ -1,3 +1,5 @@
+// Just over 300 lines: the composition root wires every part in one place on purpose, so the
+// order of construction (clock, network, faces, scenarios, HTTP app) reads top to bottom.
 import path from 'node:path'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'

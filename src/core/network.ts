@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: the Network class is the one owner of the calls' state machine
+// (placing, offering, status requests, ending, the lifecycle timers and retention), and its
+// private helpers share that state; split, they would pass the class's maps around instead.
 import type { Faker } from '@faker-js/faker'
 import {
   SETUP_STATUSES,

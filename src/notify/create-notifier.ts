@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: one closure holds the per-subscription queues, the retry timers
+// and the delivery journal, and enqueue, pump, settle and advance all work on that state
+// together; spread over files they would need the same state handed to each.
 import type { CallbackEvents, Violation } from '../contract/index.js'
 import type {
   Call,
