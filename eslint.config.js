@@ -4,7 +4,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 /**
- * Which layers each folder of src/ may import (DESIGN.md, CONTRIBUTING.md "Layers"): inward
+ * Which layers each folder of src/ may import (docs/architecture.md "Layers"): inward
  * only, and always through the other layer's index.ts. A folder of src/ that is not listed
  * here stops the lint (below), so a new layer cannot go unchecked.
  * @type {Record<string, { allowed: string[], why: string }>}

@@ -50,7 +50,7 @@ function callerLifecycle(
 }
 
 /**
- * Termination (DESIGN.md): the network offers a call to `to`, which starts in Initial; the
+ * Termination (docs/architecture.md): the network offers a call to `to`, which starts in Initial; the
  * notifier sends session-invitation to the callee's invitation subscriptions while the call
  * is created, and the client answers through CAMARA call handling.
  */

@@ -28,7 +28,7 @@ function describe(from: CallStatus, to: CallStatus): string {
 }
 
 /**
- * The status graph of DESIGN.md: setup statuses lead to an answer or a failure, an answered
+ * The status graph of docs/architecture.md: setup statuses lead to an answer or a failure, an answered
  * call can be held, resumed, re-negotiated or terminated, and a finished call never changes.
  */
 export function checkTransition(call: Call, to: CallStatus): Result<void, CoreError> {

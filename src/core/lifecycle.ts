@@ -38,7 +38,7 @@ export interface Lifecycle {
   readonly steps: readonly LifecycleStep[]
 }
 
-/** DESIGN.md origination: Initial → InProgress (183) → Ringing (180) → Connected (200 OK). */
+/** Origination (docs/architecture.md): Initial → InProgress (183) → Ringing (180) → Connected (200 OK). */
 export const DEFAULT_LIFECYCLE: Lifecycle = {
   steps: [
     { delayMs: 200, from: 'previous', action: { kind: 'status', status: 'InProgress' } },

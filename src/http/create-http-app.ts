@@ -41,11 +41,11 @@ export interface HttpAppOptions {
 }
 
 /**
- * The Express app: one entry point whose stages run in the order of DESIGN.md — route (which
- * also reads the correlator), guard the control plane, the JSONP callback name (so that even a
- * refused token reaches a page's function), authenticate, inject fault, parse body, validate
- * request, handle;
- * every reply is validated, journaled and given its x-correlator on its way out.
+ * The Express app: one entry point whose stages run in the order of docs/architecture.md — route
+ * (which also reads the correlator), guard the control plane, the JSONP callback name (so that
+ * even a refused token reaches a page's function), authenticate, inject fault, parse body,
+ * validate request, handle; every reply is validated, journaled and given its x-correlator on
+ * its way out.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const send = createSendReply(options)

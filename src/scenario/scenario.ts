@@ -51,7 +51,7 @@ export type FaultResponse =
 
 /**
  * A decided fault, carried out by the HTTP shell on the socket: the scenario layer only
- * decides (STYLE.md 3.4.7).
+ * decides (faults as data: docs/architecture.md, the request path).
  */
 export type FaultAction = { readonly kind: 'delay'; readonly ms: number } | FaultResponse
 

@@ -49,7 +49,7 @@ const LIMIT = 2048
 const TIMEOUT_MS = 5000
 
 /**
- * What every face does with bad input (STYLE.md "shared suites"): a JSON error in the face's
+ * What every face does with bad input (test/README.md, shared/): a JSON error in the face's
  * own shape, with the request's x-correlator echoed; never an HTML page, a stack trace or a
  * hang. Each face's test calls this with its own setup.
  */

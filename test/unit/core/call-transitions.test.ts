@@ -37,7 +37,7 @@ function callIn(status: CallStatus, side: CallSide = 'originating'): Call {
   }
 }
 
-// The graph of DESIGN.md written out by hand, so the test does not restate the implementation:
+// The graph of docs/architecture.md written out by hand, so the test does not restate the implementation:
 // a call being set up may go anywhere but back to Initial, to Hold/Resume or to Terminated (it
 // is cancelled or declined instead); an answered call may be held, resumed, re-negotiated
 // (Connected again), terminated or fail; a finished call never changes.
