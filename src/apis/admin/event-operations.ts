@@ -1,7 +1,7 @@
 import { parseDuration } from '../../core/index.js'
-import { errorInfo } from '../camara-common/error-info.js'
 import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
 import type { Control } from './control.js'
+import { invalidArgument, notRegistered } from './errors.js'
 import { toAdminCall } from './to-admin-call.js'
 
 interface IncomingCallBody {
@@ -23,9 +23,7 @@ export function createEventAdminOperations(control: Control): Record<string, Ope
         body.scenario !== undefined &&
         (body.cancelAfter !== undefined || body.noAnswerAfter !== undefined)
       ) {
-        return errorInfo(
-          400,
-          'INVALID_ARGUMENT',
+        return invalidArgument(
           'scenario decides what the caller does; leave out cancelAfter and noAnswerAfter, or the scenario.',
         )
       }
@@ -33,15 +31,11 @@ export function createEventAdminOperations(control: Control): Record<string, Ope
       for (const field of ['cancelAfter', 'noAnswerAfter'] as const) {
         if (body[field] === undefined) continue
         const parsed = parseDuration(body[field])
-        if (!parsed.ok) return errorInfo(400, 'INVALID_ARGUMENT', `${field}: ${parsed.error}`)
+        if (!parsed.ok) return invalidArgument(`${field}: ${parsed.error}`)
         durations[field] = parsed.value
       }
       if (body.from === body.to)
-        return errorInfo(
-          400,
-          'INVALID_ARGUMENT',
-          'from and to are the same address; a subscriber cannot call itself.',
-        )
+        return invalidArgument('from and to are the same address; a subscriber cannot call itself.')
       const started = control.startIncomingCall({
         from: body.from,
         to: body.to,
@@ -54,14 +48,8 @@ export function createEventAdminOperations(control: Control): Record<string, Ope
       if (!started.ok) {
         const error = started.error
         return error.kind === 'not-registered'
-          ? errorInfo(
-              409,
-              'NOT_REGISTERED',
-              `${error.to} has no registered device, so the network cannot offer it a call. Register a device for it first, or start callsim with --registration optional.`,
-            )
-          : errorInfo(
-              400,
-              'INVALID_ARGUMENT',
+          ? notRegistered(error.to)
+          : invalidArgument(
               `scenario: no scenario "${error.scenario}"; list them with GET /_callsim/scenarios or \`callsim scenarios\`.`,
             )
       }

@@ -1,7 +1,7 @@
 import { parseDuration } from '../../core/index.js'
-import { errorInfo } from '../camara-common/error-info.js'
 import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
 import type { ClockStatus, Control } from './control.js'
+import { callNotFound, clockNotVirtual, invalidArgument } from './errors.js'
 import { createEventAdminOperations } from './event-operations.js'
 import { createScenarioAdminOperations } from './scenario-operations.js'
 import { toAdminCall } from './to-admin-call.js'
@@ -23,9 +23,9 @@ export function createAdminOperations(control: Control): Record<string, Operatio
     getClock: () => ({ status: 200, body: toClockView(control.clock()) }),
     advanceClock: (request: FaceRequest): FaceResponse => {
       const duration = parseDuration((request.body as { advance: unknown }).advance)
-      if (!duration.ok) return errorInfo(400, 'INVALID_ARGUMENT', `advance: ${duration.error}`)
+      if (!duration.ok) return invalidArgument(`advance: ${duration.error}`)
       const advanced = control.advanceClock(duration.value)
-      if (!advanced.ok) return errorInfo(409, 'CLOCK_NOT_VIRTUAL', advanced.error)
+      if (!advanced.ok) return clockNotVirtual(advanced.error)
       return { status: 200, body: toClockView(advanced.value) }
     },
     listViolations: () => {
@@ -42,12 +42,7 @@ export function createAdminOperations(control: Control): Record<string, Operatio
     },
     getCall: (request) => {
       const call = control.call(String(request.pathParams.callId))
-      if (!call)
-        return errorInfo(
-          404,
-          'NOT_FOUND',
-          `No call ${String(request.pathParams.callId)} in the network; it may have passed its retention period.`,
-        )
+      if (!call) return callNotFound(String(request.pathParams.callId))
       return { status: 200, body: toAdminCall(call) }
     },
     createToken: async (request) => {
@@ -58,8 +53,7 @@ export function createAdminOperations(control: Control): Record<string, Operatio
         claims?: Record<string, unknown>
       }
       const lifetime = body.expiresIn === undefined ? undefined : parseDuration(body.expiresIn)
-      if (lifetime && !lifetime.ok)
-        return errorInfo(400, 'INVALID_ARGUMENT', `expiresIn: ${lifetime.error}`)
+      if (lifetime && !lifetime.ok) return invalidArgument(`expiresIn: ${lifetime.error}`)
       const issued = await control.issueToken({
         sub: body.sub,
         scope: body.scope,

@@ -1,12 +1,12 @@
-import { errorInfo } from '../camara-common/error-info.js'
 import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
 import type { Control } from './control.js'
+import { invalidArgument, scenarioNotFound } from './errors.js'
 import { toAdminActivations, toAdminScenario, toAdminScenarioSummary } from './to-admin-scenario.js'
 
 function activate(control: Control, request: FaceRequest, subscriber?: string): FaceResponse {
   const { scenarioId } = request.body as { scenarioId: string }
   const activated = control.activateScenario(scenarioId, subscriber)
-  if (!activated.ok) return errorInfo(400, 'INVALID_ARGUMENT', `scenarioId: ${activated.error}`)
+  if (!activated.ok) return invalidArgument(`scenarioId: ${activated.error}`)
   return { status: 200, body: toAdminActivations(activated.value) }
 }
 
@@ -20,12 +20,7 @@ export function createScenarioAdminOperations(control: Control): Record<string, 
     getScenario: (request) => {
       const id = String(request.pathParams.scenarioId)
       const scenario = control.scenario(id)
-      if (!scenario)
-        return errorInfo(
-          404,
-          'NOT_FOUND',
-          `No scenario ${id}; list them with GET /_callsim/scenarios.`,
-        )
+      if (!scenario) return scenarioNotFound(id)
       return { status: 200, body: toAdminScenario(scenario) }
     },
     listScenarioActivations: () => ({
