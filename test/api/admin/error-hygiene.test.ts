@@ -1,0 +1,31 @@
+import { expect } from 'vitest'
+import { runErrorHygieneSuite } from '../../shared/error-hygiene.case.js'
+import { startSimulator } from '../../support/start-simulator.js'
+
+// The control API runs the same suite as every face: bad input gets its ErrorInfo, never a crash.
+runErrorHygieneSuite(
+  'admin',
+  async ({ bodyLimitBytes }) => {
+    const simulator = startSimulator({ bodyLimitBytes })
+    return {
+      app: simulator.app,
+      basePath: '/_callsim',
+      validRequest: {
+        method: 'post',
+        path: '/_callsim/clock',
+        headers: {},
+        body: { advance: '1s' },
+      },
+      expectErrorBody: (body, status) => {
+        expect(body).toEqual({
+          status,
+          code: expect.stringMatching(/^[A-Z_]+$/),
+          message: expect.any(String),
+        })
+        expect((body as { message: string }).message.length).toBeGreaterThan(10)
+      },
+      dispose: () => simulator.dispose(),
+    }
+  },
+  { correlatorChecked: false },
+)

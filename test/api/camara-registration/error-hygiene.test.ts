@@ -1,0 +1,27 @@
+import { expect } from 'vitest'
+import { runErrorHygieneSuite } from '../../shared/error-hygiene.case.js'
+import { ALICE, startSimulator, tokenFor } from '../../support/start-simulator.js'
+import { DEVICE_ID, REGISTRATION_BASE } from './setup.js'
+
+runErrorHygieneSuite('camara-registration', async ({ bodyLimitBytes }) => {
+  const simulator = startSimulator({ bodyLimitBytes })
+  return {
+    app: simulator.app,
+    basePath: REGISTRATION_BASE,
+    validRequest: {
+      method: 'post',
+      path: `${REGISTRATION_BASE}/sessions`,
+      headers: { authorization: `Bearer ${await tokenFor(simulator, ALICE)}` },
+      body: { deviceId: DEVICE_ID },
+    },
+    expectErrorBody: (body, status) => {
+      expect(body).toEqual({
+        status,
+        code: expect.stringMatching(/^[A-Z_]+$/),
+        message: expect.any(String),
+      })
+      expect((body as { message: string }).message.length).toBeGreaterThan(10)
+    },
+    dispose: () => simulator.dispose(),
+  }
+})
