@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import { runErrorHygieneSuite } from '../../shared/error-hygiene.case.js'
 import { ALICE, startSimulator, tokenFor } from '../../support/start-simulator.js'
-import { DEVICE_ID, REGISTRATION_BASE } from './setup.js'
+import { DEVICE_ID, REGISTRATION_BASE } from '../../support/register-device.js'
 
 runErrorHygieneSuite('camara-registration', async ({ bodyLimitBytes }) => {
   const simulator = startSimulator({ bodyLimitBytes })
