@@ -13,7 +13,10 @@ runErrorHygieneSuite(
       validRequest: {
         method: 'post',
         path: '/_callsim/clock',
-        headers: {},
+        // The control plane refuses a write without this media type before it routes the
+        // method or reads the body (docs/admin-api.md, "Requests from web pages"), so the
+        // suite's wrong-method and missing-body requests carry it to reach those checks.
+        headers: { 'content-type': 'application/json' },
         body: { advance: '1s' },
       },
       expectErrorBody: (body, status) => {
