@@ -14,3 +14,16 @@ export function expectErrorInfo(
   expect(typeof response.body.message).toBe('string')
   if (message) expect(response.body.message).toMatch(message)
 }
+
+/**
+ * Asserts a CAMARA ErrorInfo body (the CAMARA faces and the control API), with a message long
+ * enough for a client developer to act on: the shape the shared error-hygiene suite checks.
+ */
+export function expectErrorInfoBody(body: unknown, status: number): void {
+  expect(body).toEqual({
+    status,
+    code: expect.stringMatching(/^[A-Z_]+$/),
+    message: expect.any(String),
+  })
+  expect((body as { message: string }).message.length).toBeGreaterThan(10)
+}

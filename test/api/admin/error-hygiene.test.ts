@@ -1,5 +1,5 @@
-import { expect } from 'vitest'
 import { runErrorHygieneSuite } from '../../shared/error-hygiene.case.js'
+import { expectErrorInfoBody } from '../../support/expect-error-info.js'
 import { startSimulator } from '../../support/start-simulator.js'
 
 // The control API runs the same suite as every face: bad input gets its ErrorInfo, never a crash.
@@ -19,14 +19,7 @@ runErrorHygieneSuite(
         headers: { 'content-type': 'application/json' },
         body: { advance: '1s' },
       },
-      expectErrorBody: (body, status) => {
-        expect(body).toEqual({
-          status,
-          code: expect.stringMatching(/^[A-Z_]+$/),
-          message: expect.any(String),
-        })
-        expect((body as { message: string }).message.length).toBeGreaterThan(10)
-      },
+      expectErrorBody: expectErrorInfoBody,
       dispose: () => simulator.dispose(),
     }
   },

@@ -1,5 +1,6 @@
-import { afterEach, expect } from 'vitest'
+import { afterEach } from 'vitest'
 import { runErrorHygieneSuite } from '../../shared/error-hygiene.case.js'
+import { expectErrorInfoBody } from '../../support/expect-error-info.js'
 import { recordResponses } from '../../support/record-responses.js'
 import { registerDevice } from '../../support/register-device.js'
 import { ALICE, startSimulator, tokenFor } from '../../support/start-simulator.js'
@@ -19,15 +20,7 @@ runErrorHygieneSuite('camara-call-handling', async ({ bodyLimitBytes }) => {
       headers: { authorization: `Bearer ${await tokenFor(simulator, ALICE)}`, registrationId },
       body: NEW_SESSION,
     },
-    expectErrorBody: (body, status) => {
-      // CAMARA ErrorInfo, with a message a client developer can act on.
-      expect(body).toEqual({
-        status,
-        code: expect.stringMatching(/^[A-Z_]+$/),
-        message: expect.any(String),
-      })
-      expect((body as { message: string }).message.length).toBeGreaterThan(10)
-    },
+    expectErrorBody: expectErrorInfoBody,
     dispose: () => simulator.dispose(),
   }
 })

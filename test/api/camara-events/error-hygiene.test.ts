@@ -1,5 +1,5 @@
-import { expect } from 'vitest'
 import { runErrorHygieneSuite } from '../../shared/error-hygiene.case.js'
+import { expectErrorInfoBody } from '../../support/expect-error-info.js'
 import { registerDevice } from '../../support/register-device.js'
 import { ALICE, startSimulator, tokenFor } from '../../support/start-simulator.js'
 import { BASE, DEVICE, TYPES } from './setup.js'
@@ -21,15 +21,7 @@ runErrorHygieneSuite('camara-events', async ({ bodyLimitBytes }) => {
         config: { subscriptionDetail: { deviceId: DEVICE } },
       },
     },
-    expectErrorBody: (body, status) => {
-      // CAMARA ErrorInfo, with a message a client developer can act on.
-      expect(body).toEqual({
-        status,
-        code: expect.stringMatching(/^[A-Z_]+$/),
-        message: expect.any(String),
-      })
-      expect((body as { message: string }).message.length).toBeGreaterThan(10)
-    },
+    expectErrorBody: expectErrorInfoBody,
     dispose: () => simulator.dispose(),
   }
 })

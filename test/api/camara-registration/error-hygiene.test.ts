@@ -1,5 +1,5 @@
-import { expect } from 'vitest'
 import { runErrorHygieneSuite } from '../../shared/error-hygiene.case.js'
+import { expectErrorInfoBody } from '../../support/expect-error-info.js'
 import { ALICE, startSimulator, tokenFor } from '../../support/start-simulator.js'
 import { DEVICE_ID, REGISTRATION_BASE } from '../../support/register-device.js'
 
@@ -14,14 +14,7 @@ runErrorHygieneSuite('camara-registration', async ({ bodyLimitBytes }) => {
       headers: { authorization: `Bearer ${await tokenFor(simulator, ALICE)}` },
       body: { deviceId: DEVICE_ID },
     },
-    expectErrorBody: (body, status) => {
-      expect(body).toEqual({
-        status,
-        code: expect.stringMatching(/^[A-Z_]+$/),
-        message: expect.any(String),
-      })
-      expect((body as { message: string }).message.length).toBeGreaterThan(10)
-    },
+    expectErrorBody: expectErrorInfoBody,
     dispose: () => simulator.dispose(),
   }
 })
