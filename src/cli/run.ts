@@ -292,7 +292,7 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
       writeFileSync(flags.junit, toJUnitXml(report))
     }
     const notes = [
-      report.skipped > 0 ? `${report.skipped} scenario(s) without steps not run` : '',
+      report.skipped > 0 ? `${report.skipped} scenario(s) skipped (reasons above)` : '',
       report.bailed ? 'stopped early by --bail' : '',
       flags.junit !== undefined ? `JUnit report: ${flags.junit}` : '',
     ].filter(Boolean)

@@ -59,7 +59,7 @@ function failureOf(
 function testcase(outcome: ScenarioOutcome): string {
   const attributes = `name="${escapeXml(outcome.id)}" classname="${escapeXml(classNameOf(outcome.source))}" file="${escapeXml(outcome.source)}" time="${seconds(outcome.durationMs)}"`
   if (outcome.status === 'skipped')
-    return `    <testcase ${attributes}>\n      <skipped message="the scenario has no steps"/>\n    </testcase>`
+    return `    <testcase ${attributes}>\n      <skipped message="${escapeXml(outcome.skipReason ?? 'not run')}"/>\n    </testcase>`
   const failure = failureOf(outcome)
   const log = describeScenario(outcome)
   const parts = [`    <testcase ${attributes}>`]

@@ -14,6 +14,8 @@ export interface RunnableScenario {
   readonly description: string | undefined
   readonly source: string
   readonly line: number | undefined
+  /** The steps time statuses to the millisecond: only a virtual clock can play them. */
+  readonly needsVirtualClock: boolean
   /** Undefined: the scenario has no steps (it is listed, not run). */
   readonly steps: readonly ClientStep[] | undefined
   /** Problems with this scenario's steps; a scenario with problems fails without running. */
@@ -87,16 +89,17 @@ export function loadRunFile(
     const line = lineOf(pointer)
     const raw = isObject(scenario) ? scenario : {}
     const description = typeof raw.description === 'string' ? raw.description : undefined
-    if (raw.steps === undefined)
-      return { id, description, source, line, steps: undefined, problems: [] }
+    const needsVirtualClock = Array.isArray(raw.needs) && raw.needs.includes('virtual-clock')
+    const known = { id, description, source, line, needsVirtualClock }
+    if (raw.steps === undefined) return { ...known, steps: undefined, problems: [] }
     const steps = parseClientSteps(raw.steps, validateSteps, {
       source,
       pointer: `${pointer}/steps`,
       lineOf,
     })
     return steps.ok
-      ? { id, description, source, line, steps: steps.value, problems: [] }
-      : { id, description, source, line, steps: [], problems: steps.error }
+      ? { ...known, steps: steps.value, problems: [] }
+      : { ...known, steps: [], problems: steps.error }
   })
   return { source, scenarios, problems: [] }
 }

@@ -1,4 +1,5 @@
 import type { RunListener } from './run-files.js'
+import { NO_STEPS } from './run-scenario.js'
 
 const COLORS = {
   green: '\u001b[32m',
@@ -41,6 +42,9 @@ export function createProgressReporter(write: (text: string) => void, color: boo
     scenarioFinished(outcome) {
       for (const problem of outcome.problems) write(`    ${paint('red', '✗')} ${problem}\n`)
       if (outcome.status === 'failed') write(`  ${paint('red', `✗ ${outcome.id} failed`)}\n`)
+      // A scenario without steps already said so when it started.
+      if (outcome.status === 'skipped' && outcome.skipReason && outcome.skipReason !== NO_STEPS)
+        write(`  ${paint('dim', `- ${outcome.id} skipped: ${outcome.skipReason}`)}\n`)
     },
   }
 }

@@ -16,7 +16,7 @@ export interface FileOutcome {
   readonly scenarios: readonly ScenarioOutcome[]
 }
 
-/** The whole run. Counts are scenarios: skipped ones (no steps) count as neither. */
+/** The whole run. Counts are scenarios: skipped ones (no steps, or a clock the target lacks) count as neither. */
 export interface RunReport {
   readonly files: readonly FileOutcome[]
   readonly passed: number

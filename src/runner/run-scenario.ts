@@ -24,13 +24,16 @@ export interface ScenarioOutcome {
   readonly id: string
   readonly source: string
   readonly description: string | undefined
-  /** skipped: the scenario has no steps. */
   readonly status: 'passed' | 'failed' | 'skipped'
+  /** Why a skipped scenario was not played: it has no steps, or its target cannot play them. */
+  readonly skipReason?: string
   readonly steps: readonly StepOutcome[]
   /** Problems found before running (bad steps, unknown scenario); nothing was sent. */
   readonly problems: readonly string[]
   readonly durationMs: number
 }
+
+export const NO_STEPS = 'the scenario has no steps'
 
 export const MAX_REAL_WAIT_MS = 5 * 60_000
 
@@ -62,6 +65,24 @@ async function findUnknownScenario(
   const known = await target.hasScenario(scenario.id)
   if (!known.ok || known.value !== false) return undefined
   return `${scenario.source}: the callsim at ${target.url} has no scenario "${scenario.id}", which this file's steps need; start it with --scenarios <this file or its folder>.`
+}
+
+/**
+ * A scenario that times statuses to the millisecond needs a callsim with a virtual clock; on
+ * any other target its steps would fail for reasons that say nothing about the target.
+ */
+async function findMissingClock(
+  scenario: RunnableScenario,
+  context: RunContext,
+): Promise<string | undefined> {
+  if (!scenario.needsVirtualClock) return undefined
+  const kind = await context.target.describe()
+  if (kind.ok && kind.value.kind === 'callsim' && kind.value.clock === 'virtual') return undefined
+  const target =
+    kind.ok && kind.value.kind === 'callsim'
+      ? 'the target callsim runs on the system clock (start it with --clock virtual)'
+      : 'the target is not a callsim, so it has no virtual clock to advance'
+  return `needs a virtual clock (its steps time statuses to the millisecond); ${target}`
 }
 
 /** Plays one step and says how it went; a named step that passed becomes readable by later ones. */
@@ -112,11 +133,14 @@ export async function runScenario(
     problems,
     durationMs: Math.round(performance.now() - started),
   })
-  if (scenario.steps === undefined) return finish('skipped', [])
+  const skip = (skipReason: string): ScenarioOutcome => ({ ...finish('skipped', []), skipReason })
+  if (scenario.steps === undefined) return skip(NO_STEPS)
   const problems = [...scenario.problems, ...checkSteps(scenario.steps, context.catalog)].map(
     formatSpecProblem,
   )
   if (problems.length > 0) return finish('failed', [], problems)
+  const missingClock = await findMissingClock(scenario, context)
+  if (missingClock !== undefined) return skip(missingClock)
   const unknown = await findUnknownScenario(scenario, context)
   if (unknown !== undefined) return finish('failed', [], [unknown])
 

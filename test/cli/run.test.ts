@@ -436,6 +436,30 @@ test('waits in real time when the target runs on the system clock', async () => 
   expect(code).toBe(0)
 })
 
+test('skips a scenario that needs a virtual clock on a system-clock target, with the reason, and plays it on a virtual one', async () => {
+  const running = await startSimulator({ clock: 'system' }).listen()
+  servers.push(running)
+  const dir = folderWith({
+    'clock-reader.yaml':
+      'description: reads the clock\nneeds: [virtual-clock]\nsteps:\n  - request: getClock\n    expect: { body: { kind: virtual } }\n',
+  })
+  const junit = path.join(dir, 'report.xml')
+  const onSystem = await callsim(['run', dir, '--target', running.url, '--junit', junit])
+  const reason =
+    'needs a virtual clock (its steps time statuses to the millisecond); the target callsim runs on the system clock (start it with --clock virtual)'
+  expect(onSystem.stdout).toContain(`  - clock-reader skipped: ${reason}\n`)
+  expect(onSystem.stdout).not.toContain('getClock')
+  expect(onSystem.stdout).toContain('1 scenario(s) skipped (reasons above)')
+  expect(readFileSync(junit, 'utf8')).toContain(`<skipped message="${reason}"/>`)
+  // Nothing was tested, so the run does not pass silently.
+  expect(onSystem.code).toBe(1)
+
+  const onVirtual = await callsim(['run', dir])
+  expect(onVirtual.stdout).toContain('✓ step 1: getClock')
+  expect(lastLine(onVirtual.stdout)).toBe('1 passed, 0 failed')
+  expect(onVirtual.code).toBe(0)
+})
+
 test('fails a file the in-process callsim refuses with its reasons, and runs the others', async () => {
   const dir = folderWith({
     'a-bad-lifecycle.yaml':

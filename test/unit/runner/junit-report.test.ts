@@ -34,6 +34,7 @@ function setup(): RunReport {
             source: 'scenarios/lifecycle/busy-callee.yaml',
             description: undefined,
             status: 'skipped',
+            skipReason: 'the scenario has no steps',
             problems: [],
             durationMs: 0,
             steps: [],
