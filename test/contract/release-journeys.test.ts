@@ -5,6 +5,7 @@ import { HTTP, type CloudEvent as SdkCloudEvent } from 'cloudevents'
 import request from 'supertest'
 import { afterEach, expect, test } from 'vitest'
 import type { RunningSimulator, Simulator } from '../../src/app/index.js'
+import { DEFAULT_REGISTRATION_TTL_MS } from '../../src/core/index.js'
 import { startSink, type Sink } from '../support/start-sink.js'
 import { ALICE, BOB, advance, startSimulator } from '../support/start-simulator.js'
 
@@ -20,7 +21,13 @@ interface Release {
   /** What WebrtcSubscriptionDetail names: r1.2 both, r2.2 the registration, wip the device. */
   readonly detail: (deviceId: string, registrationId: string) => Record<string, string>
   readonly subscriptionEnded: string
+  /** The registration-ends event type; r1.2 has none. */
+  readonly registrationEnds: string | undefined
 }
+
+const STATUS = 'org.camaraproject.webrtc-events.v0.session-status'
+const INVITATION = 'org.camaraproject.webrtc-events.v0.session-invitation'
+const REGISTRATION_ENDS = 'org.camaraproject.webrtc-events.v0.registration-ends'
 
 const release = (file: string): string =>
   fileURLToPath(new URL(`../../spec/releases/${file}`, import.meta.url))
@@ -35,6 +42,7 @@ const RELEASES: readonly Release[] = [
     ],
     detail: (deviceId, registrationId) => ({ deviceId, registrationId }),
     subscriptionEnded: 'org.camaraproject.webrtc-events.v0.subscription-ends',
+    registrationEnds: undefined,
   },
   {
     name: 'r2.2',
@@ -45,17 +53,17 @@ const RELEASES: readonly Release[] = [
     ],
     detail: (_deviceId, registrationId) => ({ registrationId }),
     subscriptionEnded: 'org.camaraproject.webrtc-events.v0.subscription-ended',
+    registrationEnds: REGISTRATION_ENDS,
   },
   {
     name: 'development state',
     specs: [],
     detail: (deviceId) => ({ deviceId }),
     subscriptionEnded: 'org.camaraproject.webrtc-events.v0.subscription-ended',
+    registrationEnds: REGISTRATION_ENDS,
   },
 ]
 
-const STATUS = 'org.camaraproject.webrtc-events.v0.session-status'
-const INVITATION = 'org.camaraproject.webrtc-events.v0.session-invitation'
 const OFFER = {
   sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/SAVPF 102\r\n',
 }
@@ -119,7 +127,7 @@ for (const served of RELEASES) {
     expect([200, 204]).toContain(refreshed.status)
 
     // Subscribe to session-status and session-invitation, with the detail the release asks for.
-    const subscribe = (type: string) =>
+    const subscribe = (type: string, registration = registrationId) =>
       http
         .post(`${events}/subscriptions`)
         .set(auth)
@@ -127,7 +135,7 @@ for (const served of RELEASES) {
           protocol: 'HTTP',
           sink: sink.url,
           types: [type],
-          config: { subscriptionDetail: served.detail(deviceId, registrationId) },
+          config: { subscriptionDetail: served.detail(deviceId, registration) },
         })
     const statusSubscription = await subscribe(STATUS)
     expect(statusSubscription.status).toBe(201)
@@ -206,10 +214,26 @@ for (const served of RELEASES) {
       (await http.delete(`${registrations}/sessions/${registrationId}`).set(auth)).status,
     ).toBe(204)
 
+    // A registration the network ends (it expires) sends registration-ends where the release
+    // has the type; the client's own DELETE above does not (docs/events.md).
+    if (served.registrationEnds !== undefined) {
+      const again = await http.post(`${registrations}/sessions`).set(auth).send({ deviceId })
+      const endsSubscription = await subscribe(
+        served.registrationEnds,
+        again.body.registrationId as string,
+      )
+      expect(endsSubscription.status).toBe(201)
+      advance(simulator, DEFAULT_REGISTRATION_TTL_MS)
+    }
+
     await simulator.notifier.settled()
     const received = sink.received.map((r) => throughSdk(r.headers, r.body))
     const types = new Set(received.map((event) => event.type))
-    expect(types).toEqual(new Set([STATUS, INVITATION, served.subscriptionEnded]))
+    expect(types).toEqual(
+      new Set(
+        [STATUS, INVITATION, served.subscriptionEnded, served.registrationEnds].filter(Boolean),
+      ),
+    )
     for (const event of received.filter((e) => e.type === STATUS)) {
       expect(event.data).toMatchObject({
         mediaSessionId: expect.any(String),
