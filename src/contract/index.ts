@@ -42,7 +42,13 @@ export { CompileCache, sha256, type PrecompiledCache, type RecordedCache } from 
 export { compileJsonSchema } from './schema-compiler.js'
 export { err, ok, type Result } from './result.js'
 export { reviewSpecDefects, type SpecReading } from './spec-defects.js'
-export { mediaTypeOf, toViolations } from './validate.js'
+export {
+  explainFileErrors,
+  toViolations,
+  type FileSchemaProblem,
+  type SchemaWording,
+} from './explain-schema-errors.js'
+export { mediaTypeOf } from './validate.js'
 export { validateRequest, type RequestParts, type ValidatedRequest } from './validate-request.js'
 export { findResponse, validateResponse, type ResponseParts } from './validate-response.js'
 export {

@@ -3,13 +3,13 @@ import {
   compileJsonSchema,
   compilePattern,
   err,
+  explainFileErrors,
   ok,
   type Result,
   type SpecProblem,
 } from '../contract/index.js'
-import { parseDuration } from '../scenario/index.js'
+import { STEPS_WORDING, parseDuration } from '../scenario/index.js'
 import type { Matcher } from './match-subset.js'
-import { toStepProblems } from './step-problems.js'
 
 /** Where a step sits in its file, so every message can name file, line and JSON pointer. */
 export interface StepOrigin {
@@ -229,7 +229,15 @@ export function parseClientSteps(
   validate: ValidateFunction,
   at: { source: string; pointer: string; lineOf: (pointer: string) => number | undefined },
 ): Result<ClientStep[], SpecProblem[]> {
-  if (!validate(value)) return err(toStepProblems(validate.errors ?? [], at))
+  if (!validate(value))
+    return err(
+      explainFileErrors(validate.errors, STEPS_WORDING).map(({ pointer, message }) => ({
+        source: at.source,
+        pointer: `${at.pointer}${pointer}`,
+        line: at.lineOf(`${at.pointer}${pointer}`),
+        message,
+      })),
+    )
   const problems: SpecProblem[] = []
   const problem = (pointer: string, message: string): void => {
     problems.push({ source: at.source, pointer, line: at.lineOf(pointer), message })

@@ -15,6 +15,8 @@ export {
   type ValueMatcher,
 } from './scenario.js'
 export { createScenarioLoader, type ScenarioFile, type ScenarioLoader } from './load-scenarios.js'
+/** What to say for the places of the steps schema whose own descriptions fall short. */
+export { STEPS_WORDING } from './steps-wording.js'
 export {
   checkAgainstSpec,
   formatSetAside,

@@ -1,8 +1,9 @@
-import type { ErrorObject, ValidateFunction } from 'ajv'
+import type { ValidateFunction } from 'ajv'
 import {
   CompileCache,
   MAX_SCENARIOS_PER_FILE,
   compileJsonSchema,
+  explainFileErrors,
   parseYamlSource,
   toPointer,
   type YamlSource,
@@ -12,6 +13,7 @@ import { compileFaultRule, type RawFault } from './fault-plan.js'
 import { toLifecycle, type RawStep } from './lifecycle-script.js'
 import { compileRequestMatcher, type Report } from './match-request.js'
 import type { FaultRule, Scenario, ScenarioProblem } from './scenario.js'
+import { STEPS_WORDING } from './steps-wording.js'
 
 /** One scenario file, read by the caller (app/), which names it. */
 export interface ScenarioFile {
@@ -31,104 +33,6 @@ interface RawScenario {
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/
-
-const TYPE_NAMES: Record<string, string> = {
-  object: 'an object (key: value pairs)',
-  array: 'a list',
-  string: 'a string',
-  number: 'a number',
-  integer: 'a whole number',
-  boolean: 'true or false',
-  null: 'null',
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value)
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 59)}…` : text
-}
-
-function schemaDescription(schema: unknown): string | undefined {
-  const description = (schema as { description?: unknown } | undefined)?.description
-  return typeof description === 'string' ? description : undefined
-}
-
-/** Turns an ajv error into a pointer and a sentence a newcomer can act on. */
-function explain(error: ErrorObject): { pointer: string; message: string } {
-  const pointer = error.instancePath
-  const params = error.params as Record<string, unknown>
-  switch (error.keyword) {
-    case 'required': {
-      const property = String(params.missingProperty)
-      const hint = schemaDescription(
-        (error.parentSchema?.properties as Record<string, unknown> | undefined)?.[property],
-      )
-      return {
-        pointer,
-        message: `missing required property \`${property}\`${hint ? `: ${hint}` : ''}`,
-      }
-    }
-    case 'additionalProperties': {
-      const property = String(params.additionalProperty)
-      const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {})
-      return {
-        pointer: `${pointer}${toPointer([property])}`,
-        message: `unknown property \`${property}\`; allowed here: ${allowed.join(', ')}`,
-      }
-    }
-    case 'enum':
-      return {
-        pointer,
-        message: `${show(error.data)} is not allowed here; use one of: ${(params.allowedValues as unknown[]).join(', ')}`,
-      }
-    case 'type': {
-      const expected = String(params.type)
-        .split(',')
-        .map((type) => TYPE_NAMES[type] ?? type)
-      const actual = Array.isArray(error.data)
-        ? 'array'
-        : error.data === null
-          ? 'null'
-          : typeof error.data
-      return {
-        pointer,
-        message: `must be ${expected.join(' or ')}, not ${TYPE_NAMES[actual] ?? actual}`,
-      }
-    }
-    case 'propertyNames': {
-      const name = String(params.propertyName)
-      const rule = schemaDescription(error.schema)
-      return {
-        pointer: `${pointer}${toPointer([name])}`,
-        message: `"${name}" is not a valid name here${rule ? `: ${rule}` : ''}`,
-      }
-    }
-    case 'pattern':
-    case 'minProperties':
-    case 'maxProperties': {
-      const rule = schemaDescription(error.parentSchema)
-      return {
-        pointer,
-        message: rule
-          ? `${show(error.data)} does not fit: ${rule}`
-          : `${show(error.data)} ${error.message ?? 'is not valid'}`,
-      }
-    }
-    default:
-      return { pointer, message: `${show(error.data)} ${error.message ?? 'is not valid'}` }
-  }
-}
-
-/** Keeps the errors that say something: `if` wrappers and pattern echoes of propertyNames go. */
-function usefulErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const namedPaths = new Set(
-    errors.filter((e) => e.keyword === 'propertyNames').map((e) => e.instancePath),
-  )
-  return errors.filter(
-    (e) =>
-      e.keyword !== 'if' &&
-      !(namedPaths.has(e.instancePath) && e.schemaPath.includes('/propertyNames/')),
-  )
-}
 
 /** A loader with the published JSON Schema compiled once; it reads any number of files. */
 export interface ScenarioLoader {
@@ -231,10 +135,8 @@ function loadFile(
   // checked again; any other text is checked here.
   if (!cache.accepted(validate, file.text)) {
     if (!validate(yaml.data)) {
-      for (const error of usefulErrors(validate.errors ?? [])) {
-        const { pointer, message } = explain(error)
+      for (const { pointer, message } of explainFileErrors(validate.errors, STEPS_WORDING))
         at(pointer, message)
-      }
       return []
     }
     cache.accept(validate, file.text)

@@ -105,14 +105,14 @@ steps:
     expect: { paths: { answer.sdp: { present: true } }, status: 99 }
 `)
   expect(problems).toEqual([
-    'scenarios/demo.yaml:3 at /steps/0: unknown field "bogus" (allowed: name, description, request, auth, params, headers, body, rawBody, timeout, advance, expect, poll)',
-    'scenarios/demo.yaml:5 at /steps/1/wait: must be a duration such as 250ms, 5s, 1.5m or 2h, or a number of milliseconds',
+    'scenarios/demo.yaml:4 at /steps/0/bogus: unknown property `bogus`; allowed here: name, description, request, auth, params, headers, body, rawBody, timeout, advance, expect, poll',
+    'scenarios/demo.yaml:5 at /steps/1/wait: "soon" does not fit: A duration such as 250ms, 5s, 1.5m or 2h, or a number of milliseconds.',
     'scenarios/demo.yaml:6 at /steps/2: a step needs exactly one of request, wait, subscribe or callback',
-    'scenarios/demo.yaml:7 at /steps/3: "poll" needs "expect": poll repeats the request until expect holds',
+    'scenarios/demo.yaml:7 at /steps/3: `poll` needs `expect`: poll repeats the request until expect holds',
     'scenarios/demo.yaml:9 at /steps/4/name: is a reserved name (env, sink, scenario and uuid are expression roots)',
     'scenarios/demo.yaml:11 at /steps/5: give either body or rawBody, not both',
     'scenarios/demo.yaml:15 at /steps/6/expect/status: must be a status code (100-599) or a list of them',
-    'scenarios/demo.yaml:15 at /steps/6/expect/paths: "answer.sdp" is not a path: a path starts with status, headers or body, e.g. body.status',
+    'scenarios/demo.yaml:15 at /steps/6/expect/paths/answer.sdp: "answer.sdp" is not a valid name here: A path starts with status, headers or body, e.g. body.status or headers.x-correlator.',
   ])
 })
 
