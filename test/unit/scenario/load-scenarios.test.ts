@@ -90,7 +90,7 @@ colour: blue
     ),
   )
   expect(problems).toEqual([
-    'scenarios/typos.yaml:10 at /colour: unknown property `colour`; allowed here: description, match, lifecycle, faults, steps',
+    'scenarios/typos.yaml:10 at /colour: unknown property `colour`; allowed here: description, match, lifecycle, faults, needs, steps',
     'scenarios/typos.yaml:3 at /lifecycle/0/after: "5 sec" does not fit: A duration such as 250ms, 5s, 1.5m or 2h, or a number of milliseconds.',
     expect.stringMatching(
       /^scenarios\/typos\.yaml:4 at \/lifecycle\/0\/status: "Bussy" is not allowed here; use one of: InProgress, Ringing, .*Busy$/,
