@@ -14,6 +14,7 @@ import {
 import {
   DomainEvents,
   Network,
+  LATEST_VIRTUAL_MS,
   Registrations,
   VirtualClock,
   createFaker,
@@ -213,6 +214,8 @@ export function createSimulator(
           'The clock is the system clock; start callsim with --clock virtual to advance time.',
         )
       }
+      if (clock.now() + ms > LATEST_VIRTUAL_MS)
+        return err(`The virtual clock cannot pass ${new Date(LATEST_VIRTUAL_MS).toISOString()}.`)
       const fired = clock.advance(ms)
       return ok({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending(), fired })
     },

@@ -23,6 +23,13 @@ export interface Clock {
 export const DEFAULT_VIRTUAL_EPOCH_MS = Date.UTC(2025, 0, 1)
 
 /**
+ * 9000-01-01T00:00:00Z: a virtual clock goes no further. Every timestamp callsim derives from
+ * the clock (a call's expiry, a token's, a scheduled Click2Call call) stays within the four-digit
+ * years an RFC 3339 date-time can write, with a thousand years to spare.
+ */
+export const LATEST_VIRTUAL_MS = Date.UTC(9000, 0, 1)
+
+/**
  * A clock that moves only when told. Advancing it fires every due task in time order, each
  * seeing `now()` equal to its own due time, so a 30 s lifecycle runs in microseconds.
  */
@@ -59,7 +66,8 @@ export class VirtualClock implements Clock {
 
   /** Moves time forward by `ms` and returns how many tasks fired. */
   advance(ms: number): number {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`cannot advance by ${ms} ms`)
+    if (!Number.isFinite(ms) || ms < 0 || this.current + ms > LATEST_VIRTUAL_MS)
+      throw new RangeError(`cannot advance by ${ms} ms`)
     const target = this.current + ms
     let fired = 0
     for (let due = this.timers.takeDue(target); due; due = this.timers.takeDue(target)) {

@@ -4,6 +4,7 @@ export { Timeline, type TimelineEntry } from './timeline.js'
 export { checkClientStatusRequest, checkTransition } from './call-transitions.js'
 export {
   DEFAULT_VIRTUAL_EPOCH_MS,
+  LATEST_VIRTUAL_MS,
   VirtualClock,
   type Clock,
   type Timer,

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../core/index.js'
+import { LATEST_VIRTUAL_MS, parseDuration } from '../../core/index.js'
 import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
 import type { ClockStatus, Control } from './control.js'
 import { callNotFound, clockNotVirtual, invalidArgument } from './errors.js'
@@ -24,6 +24,11 @@ export function createAdminOperations(control: Control): Record<string, Operatio
     advanceClock: (request: FaceRequest): FaceResponse => {
       const duration = parseDuration((request.body as { advance: unknown }).advance)
       if (!duration.ok) return invalidArgument(`advance: ${duration.error}`)
+      const clock = control.clock()
+      if (clock.kind === 'virtual' && clock.now + duration.value > LATEST_VIRTUAL_MS)
+        return invalidArgument(
+          `advance: ${duration.value} ms would take the clock past ${new Date(LATEST_VIRTUAL_MS).toISOString()}, the latest time a virtual clock can show; advance by less`,
+        )
       const advanced = control.advanceClock(duration.value)
       if (!advanced.ok) return clockNotVirtual(advanced.error)
       return { status: 200, body: toClockView(advanced.value) }
