@@ -37,6 +37,12 @@ export function createExpressServer(app: Express, limits: ServerLimits, logger: 
     app,
   )
   server.maxConnections = limits.maxConnections
+  // A client that half-closes its side once the request is sent (`nc -N`, `curl` over some
+  // proxies, raw sockets in tests) still gets its answer: by default Node aborts the request
+  // and ends the socket on the client's FIN, which lost the reply of every handler that
+  // awaits (POST /_callsim/tokens). With this, the socket ends after the last reply instead.
+  // Node reads this property in its 'end' handler; it is not in @types/node.
+  Object.assign(server, { httpAllowHalfOpen: true })
   // The last resort: Node guards a connection's socket only while it parses HTTP on it. An error
   // on a socket with no listener left would end the process; log it instead.
   server.on('connection', (socket) => {

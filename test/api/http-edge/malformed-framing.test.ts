@@ -85,3 +85,22 @@ test('survives a client that closes before its declared body arrives', async () 
   }
   await stillAnswers()
 })
+
+test('answers a client that half-closes after its request, also when the handler awaits', async () => {
+  const { port, stillAnswers } = await setup()
+  const body = '{"sub":"tel:+15550001"}'
+  const headers = ['Content-Type: application/json']
+  // Found in the error-hygiene suite: POST /_callsim/tokens signs its token after an await,
+  // and Node had already ended the socket on the client's FIN, so no answer came.
+  for (const framing of [
+    [`Content-Length: ${body.length}`, body],
+    ['Transfer-Encoding: chunked', `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`],
+  ] as const) {
+    const request = head('POST', '/_callsim/tokens', [...headers, framing[0]]) + framing[1]
+    const { text, closedByServer } = await sendRaw(port, [request], { endAfterWrite: true })
+    expect(statusOf(text), framing[0]).toBe(201)
+    expect(text).toMatch(/"token":/)
+    expect(closedByServer).toBe(true)
+  }
+  await stillAnswers()
+})
