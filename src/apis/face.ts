@@ -127,6 +127,14 @@ export function successOf(
   return content !== undefined && content.size === 0 ? { status } : { status, body }
 }
 
+/**
+ * What every face says in its 413: the limit, and the two ways past it. Read before the 413 is
+ * sent, the body is discarded, never handled (docs/performance.md, "Limits and timeouts").
+ */
+export function payloadTooLargeMessage(limitBytes: number): string {
+  return `The request body is larger than callsim's limit of ${limitBytes} bytes. Send a smaller body, or start callsim with a higher limit: callsim serve --body-limit <bytes>.`
+}
+
 /** The injected error of a fault plan in the face's shape, or a plain `{ status, code, message }`. */
 export function injectedErrorOf(
   face: Face,

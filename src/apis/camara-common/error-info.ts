@@ -1,6 +1,7 @@
 import { describeViolations, isRangeViolation } from '../../contract/index.js'
 import { findResponse } from '../../contract/index.js'
 import type { FaceRequest, FaceResponse, OperationHandler, ProtocolError } from '../face.js'
+import { payloadTooLargeMessage } from '../face.js'
 
 /** CAMARA ErrorInfo: `{ status, code, message }`, shared by every CAMARA face. */
 export interface ErrorInfo {
@@ -66,11 +67,7 @@ export function formatCamaraProtocolError(error: ProtocolError): FaceResponse {
       return { ...errorInfo(415, 'UNSUPPORTED_MEDIA_TYPE', error.message), protocol: true }
     case 'payload-too-large':
       return {
-        ...errorInfo(
-          413,
-          'PAYLOAD_TOO_LARGE',
-          `The request body is larger than ${error.limitBytes} bytes; callsim refuses it unread.`,
-        ),
+        ...errorInfo(413, 'PAYLOAD_TOO_LARGE', payloadTooLargeMessage(error.limitBytes)),
         protocol: true,
       }
     case 'unauthenticated':

@@ -1,5 +1,6 @@
 import { describeViolations, type Violation } from '../../contract/index.js'
 import type { FaceResponse, ProtocolError } from '../face.js'
+import { payloadTooLargeMessage } from '../face.js'
 
 /** The Click2Call error body (spec C2cError): `{ status, message }`. */
 export interface C2cError {
@@ -141,10 +142,7 @@ export function formatClick2CallProtocolError(error: ProtocolError): FaceRespons
       return { ...c2cError(415, error.message), protocol: true }
     case 'payload-too-large':
       return {
-        ...c2cError(
-          413,
-          `The request body is larger than ${error.limitBytes} bytes; callsim refuses it unread.`,
-        ),
+        ...c2cError(413, payloadTooLargeMessage(error.limitBytes)),
         protocol: true,
       }
     case 'unauthenticated':

@@ -1,5 +1,6 @@
 import { describeViolations } from '../../contract/index.js'
 import type { FaceResponse, ProtocolError } from '../face.js'
+import { payloadTooLargeMessage } from '../face.js'
 
 /**
  * The TelecomX error codes (wiki api:sbc:session:get). callsim keeps to these four even for
@@ -99,11 +100,7 @@ export function createSbcProtocolErrorFormatter(basePath: string) {
         return { ...sbcError(415, 'bad_request', error.message), protocol: true }
       case 'payload-too-large':
         return {
-          ...sbcError(
-            413,
-            'bad_request',
-            `The request body is larger than ${error.limitBytes} bytes; callsim refuses it unread.`,
-          ),
+          ...sbcError(413, 'bad_request', payloadTooLargeMessage(error.limitBytes)),
           protocol: true,
         }
       case 'unauthenticated':
