@@ -1,11 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import type {
-  Face,
-  FaceResponse,
-  GoverningScenario,
-  Principal,
-  ProtocolError,
-} from '../apis/index.js'
+import type { Face, FaceResponse, GoverningScenario, Principal } from '../apis/index.js'
 import type { CompiledOperation, Violation } from '../contract/index.js'
 
 /** What the pipeline stages learn about one request, kept on `res.locals.callsim`. */
@@ -37,8 +31,11 @@ export interface RequestContext {
   /** The reply is an injected fault marked undeclared: not checked, not a callsim violation. */
   intentionalFault?: boolean
   reply: FaceResponse | undefined
-  /** A control-plane request that matched no operation: answered once the gate has let it by. */
-  routeMiss?: ProtocolError
+  /**
+   * A control-plane request that matched no operation (its spec document, or a miss): answered
+   * once the gate has let it by.
+   */
+  answerMiss?: () => void
 }
 
 /** The context once routing has found the operation. */

@@ -103,8 +103,8 @@ export function guardControlPlane(access: ControlPlaneAccess, send: SendReply): 
       send(req, res, face.formatError(refusal))
       return
     }
-    if (context.routeMiss !== undefined) {
-      send(req, res, face.formatError(context.routeMiss))
+    if (context.answerMiss !== undefined) {
+      context.answerMiss()
       return
     }
     next()

@@ -56,8 +56,10 @@ export function route(
     res.locals.callsim = context
     const match = rest === undefined ? undefined : face.spec.index.match(req.method, rest)
     if (match?.kind !== 'matched') {
-      // `<base>/openapi.yaml` and `.json`, unless the spec itself declares such a path.
-      if (rest !== undefined && serveSpecDocument(req, res, face, rest)) return
+      // `<base>/openapi.yaml` and `.json`, unless the spec itself declares such a path. The
+      // control plane's, like everything under it, only once its gate has let the request by.
+      if (rest !== undefined && !face.controlPlane && serveSpecDocument(req, res, face, rest))
+        return
       const error =
         match?.kind === 'method-not-allowed'
           ? ({
@@ -69,7 +71,10 @@ export function route(
           : ({ kind: 'route-not-found', method: req.method, path } as const)
       // The control plane's gate answers its misses, after its own checks.
       if (face.controlPlane) {
-        context.routeMiss = error
+        context.answerMiss = () => {
+          if (rest === undefined || !serveSpecDocument(req, res, face, rest))
+            send(req, res, face.formatError(error))
+        }
         next()
         return
       }

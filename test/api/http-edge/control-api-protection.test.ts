@@ -31,13 +31,33 @@ test('refuses any request from a foreign Origin or a cross-site fetch, reads inc
     ['/_callsim/journal', 'origin', 'http://evil.example'],
     ['/_callsim/journal', 'origin', 'null'],
     ['/_callsim/journal', 'sec-fetch-site', 'cross-site'],
-    // Not even an unknown control path answers a foreign page.
+    // Not even an unknown control path answers a foreign page, nor the control API's spec.
     ['/_callsim/nothing-here', 'origin', 'http://evil.example'],
+    ['/_callsim/openapi.yaml', 'origin', 'http://evil.example'],
+    ['/_callsim/openapi.json', 'sec-fetch-site', 'cross-site'],
   ]
   for (const [path, header, value] of foreign) {
     expectErrorInfo(await http.get(path).set(header, value), 403, 'PERMISSION_DENIED')
   }
   expect((await http.get('/_callsim/nothing-here')).status).toBe(404)
+  expect((await http.get('/_callsim/openapi.yaml')).status).toBe(200)
+})
+
+test('serves the control API spec only past the gate: its own Host names and the admin token', async () => {
+  const { http } = setup({ adminToken: 's3cret-admin' })
+  // Every face's spec is public, but /_callsim is the control plane (issue 16, item 6).
+  expectErrorInfo(await http.get('/_callsim/openapi.yaml'), 401, 'UNAUTHENTICATED')
+  const rebound = await http
+    .get('/_callsim/openapi.yaml')
+    .set('host', 'rebind.evil.example')
+    .set('authorization', 'Bearer s3cret-admin')
+  expectErrorInfo(rebound, 403, 'PERMISSION_DENIED', /host names/)
+  const allowed = await http
+    .get('/_callsim/openapi.yaml')
+    .set('authorization', 'Bearer s3cret-admin')
+  expect(allowed.status).toBe(200)
+  expect(allowed.text).toMatch(/^openapi: /m)
+  expect((await http.get('/webrtc-call-handling/vwip/openapi.yaml')).status).toBe(200)
 })
 
 test('accepts its own origin, and clients that send none', async () => {
