@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv'
 import { CompileCache } from './compile-cache.js'
 import type { SpecProblem } from './errors.js'
-import { HTTP_METHODS, deref, isObject, type LoadedSpec } from './load-spec.js'
+import { HTTP_METHODS, deref, isObject, operationsOf, type LoadedSpec } from './load-spec.js'
 import { err, ok, type Result } from './result.js'
 import { createSchemaCompilers } from './schema-compiler.js'
 import { checkExamples } from './spec-defects.js'
@@ -65,57 +65,48 @@ export function compileCallbacks(
   }
 
   const callbacks = new Map<string, CompiledCallback>()
-  const paths = isObject(spec.document.paths) ? spec.document.paths : {}
-  for (const [pathTemplate, item] of Object.entries(paths)) {
-    if (!isObject(item)) continue
-    for (const method of HTTP_METHODS) {
-      const operation = item[method]
-      if (!isObject(operation) || typeof operation.operationId !== 'string') continue
-      for (const [name, entry] of Object.entries(
-        isObject(operation.callbacks) ? operation.callbacks : {},
-      )) {
-        const callback = deref(spec.document, entry)
-        if (!isObject(callback.value)) continue
-        const callbackPointer =
-          callback.pointer?.slice(1) ??
-          toPointer(['paths', pathTemplate, method, 'callbacks', name])
-        for (const [expression, callbackItem] of Object.entries(callback.value)) {
-          if (!isObject(callbackItem)) continue
-          for (const callbackMethod of HTTP_METHODS) {
-            const request = callbackItem[callbackMethod]
-            if (!isObject(request)) continue
-            const requestPointer = `${callbackPointer}${toPointer([expression, callbackMethod])}`
-            let requestBody: CompiledCallback['requestBody']
-            const body = deref(spec.document, request.requestBody)
-            if (isObject(body.value)) {
-              const bodyPointer = body.pointer?.slice(1) ?? `${requestPointer}/requestBody`
-              const content = new Map<string, ValidateFunction | undefined>()
-              for (const [mediaType, media] of Object.entries(
-                isObject(body.value.content) ? body.value.content : {},
-              )) {
-                const hasSchema = isObject(media) && media.schema !== undefined
-                const mediaPointer = `${bodyPointer}${toPointer(['content', mediaType])}`
-                const validate = hasSchema ? compile(`${mediaPointer}/schema`) : undefined
-                content.set(mediaType.toLowerCase(), validate)
-                if (validate)
-                  warnings?.push(
-                    ...checkExamples(spec, media, mediaPointer, (value) => validate(value)),
-                  )
-              }
-              requestBody = { required: body.value.required === true, content }
+  for (const { operation, pointer: operationPointer } of operationsOf(spec.document)) {
+    for (const [name, entry] of Object.entries(
+      isObject(operation.callbacks) ? operation.callbacks : {},
+    )) {
+      const callback = deref(spec.document, entry)
+      if (!isObject(callback.value)) continue
+      const callbackPointer =
+        callback.pointer?.slice(1) ?? `${operationPointer}${toPointer(['callbacks', name])}`
+      for (const [expression, callbackItem] of Object.entries(callback.value)) {
+        if (!isObject(callbackItem)) continue
+        for (const callbackMethod of HTTP_METHODS) {
+          const request = callbackItem[callbackMethod]
+          if (!isObject(request)) continue
+          const requestPointer = `${callbackPointer}${toPointer([expression, callbackMethod])}`
+          let requestBody: CompiledCallback['requestBody']
+          const body = deref(spec.document, request.requestBody)
+          if (isObject(body.value)) {
+            const bodyPointer = body.pointer?.slice(1) ?? `${requestPointer}/requestBody`
+            const content = new Map<string, ValidateFunction | undefined>()
+            for (const [mediaType, media] of Object.entries(
+              isObject(body.value.content) ? body.value.content : {},
+            )) {
+              const hasSchema = isObject(media) && media.schema !== undefined
+              const mediaPointer = `${bodyPointer}${toPointer(['content', mediaType])}`
+              const validate = hasSchema ? compile(`${mediaPointer}/schema`) : undefined
+              content.set(mediaType.toLowerCase(), validate)
+              if (validate)
+                warnings?.push(
+                  ...checkExamples(spec, media, mediaPointer, (value) => validate(value)),
+                )
             }
-            callbacks.set(callbackKey(name, expression, callbackMethod), {
-              name,
-              expression,
-              method: callbackMethod.toUpperCase(),
-              parentOperationId: operation.operationId,
-              operationId:
-                typeof request.operationId === 'string'
-                  ? request.operationId
-                  : operation.operationId,
-              requestBody,
-            })
+            requestBody = { required: body.value.required === true, content }
           }
+          callbacks.set(callbackKey(name, expression, callbackMethod), {
+            name,
+            expression,
+            method: callbackMethod.toUpperCase(),
+            parentOperationId: operation.operationId,
+            operationId:
+              typeof request.operationId === 'string' ? request.operationId : operation.operationId,
+            requestBody,
+          })
         }
       }
     }

@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { CompileCache } from './compile-cache.js'
 import type { SpecProblem } from './errors.js'
-import { HTTP_METHODS, deref, isObject, type JsonObject, type LoadedSpec } from './load-spec.js'
+import { deref, isObject, operationsOf, type JsonObject, type LoadedSpec } from './load-spec.js'
 import type { Direction } from './openapi-schemas.js'
 import { OperationIndex } from './operation-index.js'
 import { err, ok, type Result } from './result.js'
@@ -139,136 +139,130 @@ export function compileSpec(
 
   const operations = new Map<string, CompiledOperation>()
   const index = new OperationIndex<CompiledOperation>()
-  const paths = isObject(spec.document.paths) ? spec.document.paths : {}
-  for (const [pathTemplate, item] of Object.entries(paths)) {
-    if (!isObject(item)) continue
-    for (const method of HTTP_METHODS) {
-      const operation = item[method]
-      if (!isObject(operation) || typeof operation.operationId !== 'string') continue
-      const operationPointer = toPointer(['paths', pathTemplate, method])
-
-      // Path-level parameters apply unless the operation overrides the same name and location.
-      const byKey = new Map<string, { parameter: JsonObject; pointer: string }>()
-      const collect = (list: unknown, listPointer: string): void => {
-        if (!Array.isArray(list)) return
-        list.forEach((entry, position) => {
-          const resolved = deref(spec.document, entry)
-          if (!isObject(resolved.value)) return
-          const pointer = resolved.pointer?.slice(1) ?? `${listPointer}/${position}`
-          byKey.set(`${String(resolved.value.in)}:${String(resolved.value.name)}`, {
-            parameter: resolved.value,
-            pointer,
-          })
-        })
-      }
-      collect(item.parameters, toPointer(['paths', pathTemplate, 'parameters']))
-      collect(operation.parameters, `${operationPointer}/parameters`)
-
-      const parameters: CompiledParameter[] = []
-      const groups: Record<
-        'path' | 'query' | 'header',
-        { properties: JsonObject; required: string[] }
-      > = {
-        path: { properties: {}, required: [] },
-        query: { properties: {}, required: [] },
-        header: { properties: {}, required: [] },
-      }
-      for (const { parameter, pointer } of byKey.values()) {
-        const location = parameter.in as ParameterLocation
-        const name = String(parameter.name)
-        const required = parameter.required === true || location === 'path'
-        parameters.push({ name, in: location, required })
-        if (location === 'cookie') continue
-        const group = groups[location]
-        if (!group) continue
-        // Node lower-cases incoming header names; HTTP header names are case-insensitive.
-        const key = location === 'header' ? name.toLowerCase() : name
-        group.properties[key] =
-          parameter.schema === undefined ? {} : schemaAt('request', `${pointer}/schema`)
-        if (required) group.required.push(key)
-      }
-      const compileGroup = (location: 'path' | 'query' | 'header') => {
-        const group = groups[location]
-        if (Object.keys(group.properties).length === 0) return undefined
-        return compile(
-          params,
-          { type: 'object', properties: group.properties, required: group.required },
-          `${operationPointer}/parameters`,
-        )
-      }
-
-      let requestBody: CompiledOperation['requestBody']
-      const body = deref(spec.document, operation.requestBody)
-      if (isObject(body.value)) {
-        const bodyPointer = body.pointer?.slice(1) ?? `${operationPointer}/requestBody`
-        requestBody = {
-          required: body.value.required === true,
-          content: compileContent('request', bodyPointer, body.value),
-        }
-      }
-
-      const responses = new Map<string, CompiledResponse>()
-      for (const [status, entry] of Object.entries(
-        isObject(operation.responses) ? operation.responses : {},
-      )) {
+  for (const { pathTemplate, method, item, operation, pointer: operationPointer } of operationsOf(
+    spec.document,
+  )) {
+    // Path-level parameters apply unless the operation overrides the same name and location.
+    const byKey = new Map<string, { parameter: JsonObject; pointer: string }>()
+    const collect = (list: unknown, listPointer: string): void => {
+      if (!Array.isArray(list)) return
+      list.forEach((entry, position) => {
         const resolved = deref(spec.document, entry)
-        if (!isObject(resolved.value)) continue
-        const responsePointer =
-          resolved.pointer?.slice(1) ?? `${operationPointer}${toPointer(['responses', status])}`
-        const headers = new Map<
-          string,
-          { required: boolean; validate: ValidateFunction | undefined }
-        >()
-        for (const [name, header] of Object.entries(
-          isObject(resolved.value.headers) ? resolved.value.headers : {},
-        )) {
-          const headerResolved = deref(spec.document, header)
-          if (!isObject(headerResolved.value)) continue
-          const headerPointer =
-            headerResolved.pointer?.slice(1) ?? `${responsePointer}${toPointer(['headers', name])}`
-          const validate =
-            headerResolved.value.schema === undefined
-              ? undefined
-              : compile(params, schemaAt('response', `${headerPointer}/schema`), headerPointer)
-          headers.set(name.toLowerCase(), {
-            required: headerResolved.value.required === true,
-            validate,
-          })
-        }
-        responses.set(status.toUpperCase(), {
-          content: compileContent('response', responsePointer, resolved.value),
-          headers,
+        if (!isObject(resolved.value)) return
+        const pointer = resolved.pointer?.slice(1) ?? `${listPointer}/${position}`
+        byKey.set(`${String(resolved.value.in)}:${String(resolved.value.name)}`, {
+          parameter: resolved.value,
+          pointer,
+        })
+      })
+    }
+    collect(item.parameters, toPointer(['paths', pathTemplate, 'parameters']))
+    collect(operation.parameters, `${operationPointer}/parameters`)
+
+    const parameters: CompiledParameter[] = []
+    const groups: Record<
+      'path' | 'query' | 'header',
+      { properties: JsonObject; required: string[] }
+    > = {
+      path: { properties: {}, required: [] },
+      query: { properties: {}, required: [] },
+      header: { properties: {}, required: [] },
+    }
+    for (const { parameter, pointer } of byKey.values()) {
+      const location = parameter.in as ParameterLocation
+      const name = String(parameter.name)
+      const required = parameter.required === true || location === 'path'
+      parameters.push({ name, in: location, required })
+      if (location === 'cookie') continue
+      const group = groups[location]
+      if (!group) continue
+      // Node lower-cases incoming header names; HTTP header names are case-insensitive.
+      const key = location === 'header' ? name.toLowerCase() : name
+      group.properties[key] =
+        parameter.schema === undefined ? {} : schemaAt('request', `${pointer}/schema`)
+      if (required) group.required.push(key)
+    }
+    const compileGroup = (location: 'path' | 'query' | 'header') => {
+      const group = groups[location]
+      if (Object.keys(group.properties).length === 0) return undefined
+      return compile(
+        params,
+        { type: 'object', properties: group.properties, required: group.required },
+        `${operationPointer}/parameters`,
+      )
+    }
+
+    let requestBody: CompiledOperation['requestBody']
+    const body = deref(spec.document, operation.requestBody)
+    if (isObject(body.value)) {
+      const bodyPointer = body.pointer?.slice(1) ?? `${operationPointer}/requestBody`
+      requestBody = {
+        required: body.value.required === true,
+        content: compileContent('request', bodyPointer, body.value),
+      }
+    }
+
+    const responses = new Map<string, CompiledResponse>()
+    for (const [status, entry] of Object.entries(
+      isObject(operation.responses) ? operation.responses : {},
+    )) {
+      const resolved = deref(spec.document, entry)
+      if (!isObject(resolved.value)) continue
+      const responsePointer =
+        resolved.pointer?.slice(1) ?? `${operationPointer}${toPointer(['responses', status])}`
+      const headers = new Map<
+        string,
+        { required: boolean; validate: ValidateFunction | undefined }
+      >()
+      for (const [name, header] of Object.entries(
+        isObject(resolved.value.headers) ? resolved.value.headers : {},
+      )) {
+        const headerResolved = deref(spec.document, header)
+        if (!isObject(headerResolved.value)) continue
+        const headerPointer =
+          headerResolved.pointer?.slice(1) ?? `${responsePointer}${toPointer(['headers', name])}`
+        const validate =
+          headerResolved.value.schema === undefined
+            ? undefined
+            : compile(params, schemaAt('response', `${headerPointer}/schema`), headerPointer)
+        headers.set(name.toLowerCase(), {
+          required: headerResolved.value.required === true,
+          validate,
         })
       }
-
-      const compiled: CompiledOperation = {
-        operationId: operation.operationId,
-        method: method.toUpperCase(),
-        pathTemplate,
-        parameters,
-        headerNames: new Map(
-          parameters.filter((p) => p.in === 'header').map((p) => [p.name.toLowerCase(), p.name]),
-        ),
-        validateParameters: {
-          path: compileGroup('path'),
-          query: compileGroup('query'),
-          header: compileGroup('header'),
-        },
-        requestBody,
-        responses,
-        security: securityOf(operation.security ?? spec.document.security),
-        jsonpCallback:
-          typeof operation['x-jsonp-callback'] === 'string'
-            ? operation['x-jsonp-callback']
-            : undefined,
-        acceptsQueryToken: parameters.some(
-          (parameter) => parameter.in === 'query' && parameter.name === 'access_token',
-        ),
-        raw: operation,
-      }
-      operations.set(compiled.operationId, compiled)
-      index.add(compiled.method, pathTemplate, compiled)
+      responses.set(status.toUpperCase(), {
+        content: compileContent('response', responsePointer, resolved.value),
+        headers,
+      })
     }
+
+    const compiled: CompiledOperation = {
+      operationId: operation.operationId,
+      method: method.toUpperCase(),
+      pathTemplate,
+      parameters,
+      headerNames: new Map(
+        parameters.filter((p) => p.in === 'header').map((p) => [p.name.toLowerCase(), p.name]),
+      ),
+      validateParameters: {
+        path: compileGroup('path'),
+        query: compileGroup('query'),
+        header: compileGroup('header'),
+      },
+      requestBody,
+      responses,
+      security: securityOf(operation.security ?? spec.document.security),
+      jsonpCallback:
+        typeof operation['x-jsonp-callback'] === 'string'
+          ? operation['x-jsonp-callback']
+          : undefined,
+      acceptsQueryToken: parameters.some(
+        (parameter) => parameter.in === 'query' && parameter.name === 'access_token',
+      ),
+      raw: operation,
+    }
+    operations.set(compiled.operationId, compiled)
+    index.add(compiled.method, pathTemplate, compiled)
   }
   if (problems.length > 0) return err(problems)
   return ok({ spec, operations, index, warnings })

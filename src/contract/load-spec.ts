@@ -18,6 +18,43 @@ export type HttpMethod = (typeof HTTP_METHODS)[number]
 
 export type JsonObject = Record<string, unknown>
 
+/** An operation of a spec, with where it sits: its path template, method and path item. */
+export interface SpecOperation {
+  readonly pathTemplate: string
+  readonly method: HttpMethod
+  /** The path item, whose `parameters` apply to every operation under it. */
+  readonly item: JsonObject
+  readonly operation: JsonObject & { readonly operationId: string }
+  /** `/paths/~1sessions/post`. */
+  readonly pointer: string
+}
+
+function hasOperationId(value: unknown): value is JsonObject & { readonly operationId: string } {
+  return isObject(value) && typeof value.operationId === 'string'
+}
+
+/**
+ * Every operation of a document that has an operationId, in document order: the walk the
+ * compilers of validators and of callbacks share. checkOperations (below) reports the others.
+ */
+export function* operationsOf(document: JsonObject): Generator<SpecOperation> {
+  const paths = isObject(document.paths) ? document.paths : {}
+  for (const [pathTemplate, item] of Object.entries(paths)) {
+    if (!isObject(item)) continue
+    for (const method of HTTP_METHODS) {
+      const operation = item[method]
+      if (!hasOperationId(operation)) continue
+      yield {
+        pathTemplate,
+        method,
+        item,
+        operation,
+        pointer: toPointer(['paths', pathTemplate, method]),
+      }
+    }
+  }
+}
+
 /** An OpenAPI document that has passed the structural checks callsim relies on. */
 export interface LoadedSpec {
   readonly source: string
