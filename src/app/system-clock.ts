@@ -1,12 +1,11 @@
-import { CallbackTimer, TimerQueue, type Clock, type Timer, type TimerId } from '../core/index.js'
+import { QueuedClock, type Timer } from '../core/index.js'
 
 /**
  * Real time. All tasks share one heap and one OS timer armed for the earliest of them, so a
  * hundred thousand ringing calls cost one setTimeout, not a hundred thousand.
  */
-export class SystemClock implements Clock {
+export class SystemClock extends QueuedClock {
   readonly kind = 'system'
-  private readonly timers = new TimerQueue()
   private alarm: NodeJS.Timeout | undefined
   private alarmAt = Number.POSITIVE_INFINITY
 
@@ -14,23 +13,9 @@ export class SystemClock implements Clock {
     return Date.now()
   }
 
-  schedule(at: number, task: () => void): TimerId {
-    const timer = new CallbackTimer(task)
-    this.arm(at, timer)
-    return timer
-  }
-
-  arm(at: number, timer: Timer): void {
-    this.timers.add(at, timer)
+  override arm(at: number, timer: Timer): void {
+    super.arm(at, timer)
     if (at < this.alarmAt) this.setAlarm()
-  }
-
-  cancel(id: TimerId): void {
-    this.timers.remove(id)
-  }
-
-  pending(): number {
-    return this.timers.size
   }
 
   /** Stops the OS timer, e.g. when the server closes; queued tasks never run. */
@@ -58,9 +43,8 @@ export class SystemClock implements Clock {
     // Timers the due tasks arm while they run wait for the one alarm set after the loop,
     // rather than each replacing the OS timer.
     this.alarmAt = Number.NEGATIVE_INFINITY
-    const now = Date.now()
     try {
-      for (let due = this.timers.takeDue(now); due; due = this.timers.takeDue(now)) due.timer.fire()
+      this.fireDue(Date.now())
     } finally {
       this.setAlarm()
     }

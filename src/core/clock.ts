@@ -30,21 +30,14 @@ export const DEFAULT_VIRTUAL_EPOCH_MS = Date.UTC(2025, 0, 1)
 export const LATEST_VIRTUAL_MS = Date.UTC(9000, 0, 1)
 
 /**
- * A clock that moves only when told. Advancing it fires every due task in time order, each
- * seeing `now()` equal to its own due time, so a 30 s lifecycle runs in microseconds.
+ * What both clocks share: their tasks wait in one TimerQueue, earliest first. A clock adds how
+ * it reads the time and when it fires what is due (virtual: when told; system: on an OS alarm).
  */
-export class VirtualClock implements Clock {
-  readonly kind = 'virtual'
-  private current: number
-  private readonly timers = new TimerQueue()
+export abstract class QueuedClock implements Clock {
+  abstract readonly kind: Clock['kind']
+  protected readonly timers = new TimerQueue()
 
-  constructor(startMs: number = DEFAULT_VIRTUAL_EPOCH_MS) {
-    this.current = startMs
-  }
-
-  now(): number {
-    return this.current
-  }
+  abstract now(): number
 
   schedule(at: number, task: () => void): TimerId {
     const timer = new CallbackTimer(task)
@@ -64,18 +57,47 @@ export class VirtualClock implements Clock {
     return this.timers.size
   }
 
+  /**
+   * Fires every task due at or before `until`, in time order (ties in the order they were
+   * scheduled), telling `reached` each one's due time first; returns how many fired.
+   */
+  protected fireDue(until: number, reached: (at: number) => void = () => {}): number {
+    let fired = 0
+    for (let due = this.timers.takeDue(until); due; due = this.timers.takeDue(until)) {
+      reached(due.at)
+      due.timer.fire()
+      fired += 1
+    }
+    return fired
+  }
+}
+
+/**
+ * A clock that moves only when told. Advancing it fires every due task in time order, each
+ * seeing `now()` equal to its own due time, so a 30 s lifecycle runs in microseconds.
+ */
+export class VirtualClock extends QueuedClock {
+  readonly kind = 'virtual'
+  private current: number
+
+  constructor(startMs: number = DEFAULT_VIRTUAL_EPOCH_MS) {
+    super()
+    this.current = startMs
+  }
+
+  now(): number {
+    return this.current
+  }
+
   /** Moves time forward by `ms` and returns how many tasks fired. */
   advance(ms: number): number {
     if (!Number.isFinite(ms) || ms < 0 || this.current + ms > LATEST_VIRTUAL_MS)
       throw new RangeError(`cannot advance by ${ms} ms`)
     const target = this.current + ms
-    let fired = 0
-    for (let due = this.timers.takeDue(target); due; due = this.timers.takeDue(target)) {
+    const fired = this.fireDue(target, (at) => {
       // Tasks scheduled in the past (a zero delay) run at the present moment, never earlier.
-      this.current = Math.max(this.current, due.at)
-      due.timer.fire()
-      fired += 1
-    }
+      this.current = Math.max(this.current, at)
+    })
     this.current = target
     return fired
   }

@@ -5,6 +5,7 @@ export { checkClientStatusRequest, checkTransition } from './call-transitions.js
 export {
   DEFAULT_VIRTUAL_EPOCH_MS,
   LATEST_VIRTUAL_MS,
+  QueuedClock,
   VirtualClock,
   type Clock,
   type Timer,
