@@ -1,7 +1,8 @@
 import type { Faker } from '@faker-js/faker'
-import type { Clock, TimerId } from './clock.js'
+import type { Clock } from './clock.js'
 import type { DomainEvents } from './domain-events.js'
 import type { CoreError } from './errors.js'
+import { ExpiryTimers } from './expiry-timers.js'
 import { err, ok, type Result } from './result.js'
 
 /**
@@ -70,13 +71,14 @@ export class Registrations {
   readonly minTtlMs: number
   readonly maxTtlMs: number
   private readonly active = new Map<string, Registration>()
-  private readonly expiryTimers = new Map<string, TimerId>()
+  private readonly expiries: ExpiryTimers
   private readonly ended = new Map<string, EndedRegistration>()
 
   constructor(options: RegistrationsOptions) {
     this.clock = options.clock
     this.faker = options.faker
     this.events = options.events
+    this.expiries = new ExpiryTimers(options.clock)
     this.defaultTtlMs = options.defaultTtlMs ?? DEFAULT_REGISTRATION_TTL_MS
     this.minTtlMs = options.minTtlMs ?? MIN_REGISTRATION_TTL_MS
     this.maxTtlMs = options.maxTtlMs ?? MAX_REGISTRATION_TTL_MS
@@ -191,8 +193,7 @@ export class Registrations {
 
   /** Forgets every registration, ended ones included, and cancels their expiry tasks. */
   reset(): void {
-    for (const timer of this.expiryTimers.values()) this.clock.cancel(timer)
-    this.expiryTimers.clear()
+    this.expiries.clear()
     this.active.clear()
     this.ended.clear()
   }
@@ -200,9 +201,7 @@ export class Registrations {
   private end(id: string, reason: RegistrationEndReason): Result<Registration, RegistrationError> {
     const registration = this.active.get(id)
     if (!registration) return err(this.notFound(id))
-    const timer = this.expiryTimers.get(id)
-    if (timer !== undefined) this.clock.cancel(timer)
-    this.expiryTimers.delete(id)
+    this.expiries.cancel(id)
     this.active.delete(id)
     this.remember({ registration, reason, at: this.clock.now() })
     this.events.emit({ type: 'registration:ended', registration, reason })
@@ -227,13 +226,9 @@ export class Registrations {
   }
 
   private scheduleExpiry(registration: Registration): void {
-    const previous = this.expiryTimers.get(registration.id)
-    if (previous !== undefined) this.clock.cancel(previous)
-    const timer = this.clock.schedule(registration.expiresAt, () => {
-      this.expiryTimers.delete(registration.id)
-      this.end(registration.id, 'REGISTRATION_EXPIRED')
-    })
-    this.expiryTimers.set(registration.id, timer)
+    this.expiries.set(registration.id, registration.expiresAt, () =>
+      this.end(registration.id, 'REGISTRATION_EXPIRED'),
+    )
   }
 
   private remember(ended: EndedRegistration): void {

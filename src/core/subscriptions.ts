@@ -1,6 +1,7 @@
 import type { Faker } from '@faker-js/faker'
-import type { Clock, TimerId } from './clock.js'
+import type { Clock } from './clock.js'
 import type { DomainEvents } from './domain-events.js'
+import { ExpiryTimers } from './expiry-timers.js'
 import { err, ok, type Result } from './result.js'
 
 /** The event types a client can subscribe to (CAMARA WebRTC Events, SubscriptionEventType). */
@@ -95,12 +96,13 @@ export class Subscriptions {
   private readonly faker: Faker
   private readonly events: DomainEvents
   private readonly active = new Map<string, Subscription>()
-  private readonly endTimers = new Map<string, TimerId>()
+  private readonly ends: ExpiryTimers
 
   constructor(options: SubscriptionsOptions) {
     this.clock = options.clock
     this.faker = options.faker
     this.events = options.events
+    this.ends = new ExpiryTimers(options.clock)
   }
 
   get size(): number {
@@ -205,17 +207,14 @@ export class Subscriptions {
 
   /** Forgets every subscription without announcing it, and cancels their end tasks. */
   reset(): void {
-    for (const timer of this.endTimers.values()) this.clock.cancel(timer)
-    this.endTimers.clear()
+    this.ends.clear()
     this.active.clear()
   }
 
   private end(id: string, reason: SubscriptionEndReason): Result<Subscription, SubscriptionError> {
     const subscription = this.active.get(id)
     if (!subscription) return err({ kind: 'subscription-not-found', subscriptionId: id })
-    const timer = this.endTimers.get(id)
-    if (timer !== undefined) this.clock.cancel(timer)
-    this.endTimers.delete(id)
+    this.ends.cancel(id)
     this.active.delete(id)
     this.events.emit({ type: 'subscription:ended', subscription, reason })
     return ok(subscription)
@@ -236,22 +235,14 @@ export class Subscriptions {
   }
 
   private scheduleEnd(subscription: Subscription): void {
-    const previous = this.endTimers.get(subscription.id)
-    if (previous !== undefined) this.clock.cancel(previous)
-    this.endTimers.delete(subscription.id)
     const expiry = subscription.expiresAt ?? Number.POSITIVE_INFINITY
     const tokenExpiry =
       subscription.sinkCredential?.accessTokenExpiresAt ?? Number.POSITIVE_INFINITY
     const at = Math.min(expiry, tokenExpiry)
-    if (at === Number.POSITIVE_INFINITY) return
     // At a tie the requested expiry is the reason: the client asked for that end.
     const reason: SubscriptionEndReason =
       expiry <= tokenExpiry ? 'SUBSCRIPTION_EXPIRED' : 'ACCESS_TOKEN_EXPIRED'
-    const timer = this.clock.schedule(at, () => {
-      this.endTimers.delete(subscription.id)
-      this.end(subscription.id, reason)
-    })
-    this.endTimers.set(subscription.id, timer)
+    this.ends.set(subscription.id, at, () => this.end(subscription.id, reason))
   }
 
   /** Ids in the shape of the CAMARA examples (`qs15-h556-rt89-1298`), seeded so runs repeat. */
