@@ -2,6 +2,7 @@ import { describeViolations, isRangeViolation } from '../../contract/index.js'
 import { findResponse } from '../../contract/index.js'
 import type { FaceRequest, FaceResponse, OperationHandler, ProtocolError } from '../face.js'
 import { payloadTooLargeMessage } from '../face.js'
+import { boundMessage, protocolErrorFormatter } from '../protocol-errors.js'
 
 /** CAMARA ErrorInfo: `{ status, code, message }`, shared by every CAMARA face. */
 export interface ErrorInfo {
@@ -10,12 +11,8 @@ export interface ErrorInfo {
   readonly message: string
 }
 
-/** ErrorInfo.message has maxLength 512 in CAMARA_common. */
-const MAX_MESSAGE = 512
-
 export function errorInfo(status: number, code: string, message: string): FaceResponse {
-  const bounded = message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 1)}…`
-  return { status, body: { status, code, message: bounded } satisfies ErrorInfo }
+  return { status, body: { status, code, message: boundMessage(message) } satisfies ErrorInfo }
 }
 
 /** A fault plan's injected error as CAMARA ErrorInfo (Face.formatInjectedError of every CAMARA face). */
@@ -29,30 +26,22 @@ export function formatCamaraInjectedError(
 
 /**
  * The CAMARA Commonalities mapping of protocol failures. Statuses outside an operation's
- * declared responses (405, 413, 415) use the Commonalities codes and are marked as protocol
- * responses.
+ * declared responses (405, 413, 415) use the Commonalities codes.
  */
-export function formatCamaraProtocolError(error: ProtocolError): FaceResponse {
+export const formatCamaraProtocolError = protocolErrorFormatter((error: ProtocolError) => {
   switch (error.kind) {
     case 'route-not-found':
-      return {
-        ...errorInfo(
-          404,
-          'NOT_FOUND',
-          `No API operation answers ${error.method} ${error.path}. Check the base path and the resource path.`,
-        ),
-        protocol: true,
-      }
+      return errorInfo(
+        404,
+        'NOT_FOUND',
+        `No API operation answers ${error.method} ${error.path}. Check the base path and the resource path.`,
+      )
     case 'method-not-allowed':
-      return {
-        ...errorInfo(
-          405,
-          'METHOD_NOT_ALLOWED',
-          `${error.method} is not allowed on ${error.path}; allowed: ${error.allowed.join(', ')}.`,
-        ),
-        headers: { allow: error.allowed.join(', ') },
-        protocol: true,
-      }
+      return errorInfo(
+        405,
+        'METHOD_NOT_ALLOWED',
+        `${error.method} is not allowed on ${error.path}; allowed: ${error.allowed.join(', ')}.`,
+      )
     case 'invalid-request': {
       const range = error.violations.length > 0 && error.violations.every(isRangeViolation)
       return errorInfo(
@@ -64,12 +53,9 @@ export function formatCamaraProtocolError(error: ProtocolError): FaceResponse {
     case 'malformed-body':
       return errorInfo(400, 'INVALID_ARGUMENT', error.message)
     case 'unsupported-media-type':
-      return { ...errorInfo(415, 'UNSUPPORTED_MEDIA_TYPE', error.message), protocol: true }
+      return errorInfo(415, 'UNSUPPORTED_MEDIA_TYPE', error.message)
     case 'payload-too-large':
-      return {
-        ...errorInfo(413, 'PAYLOAD_TOO_LARGE', payloadTooLargeMessage(error.limitBytes)),
-        protocol: true,
-      }
+      return errorInfo(413, 'PAYLOAD_TOO_LARGE', payloadTooLargeMessage(error.limitBytes))
     case 'unauthenticated':
       return errorInfo(
         401,
@@ -83,9 +69,9 @@ export function formatCamaraProtocolError(error: ProtocolError): FaceResponse {
         `Client does not have sufficient permissions to perform this action: ${error.reason}.`,
       )
     case 'internal':
-      return { ...errorInfo(500, 'INTERNAL', error.message), protocol: true }
+      return errorInfo(500, 'INTERNAL', error.message)
   }
-}
+})
 
 /**
  * CAMARA Commonalities: an API "may not document some non-mandatory error statuses", and a

@@ -1,6 +1,7 @@
 import { describeViolations, type Violation } from '../../contract/index.js'
 import type { FaceResponse, ProtocolError } from '../face.js'
 import { payloadTooLargeMessage } from '../face.js'
+import { boundMessage, protocolErrorFormatter } from '../protocol-errors.js'
 
 /** The Click2Call error body (spec C2cError): `{ status, message }`. */
 export interface C2cError {
@@ -8,12 +9,8 @@ export interface C2cError {
   readonly message: string
 }
 
-/** C2cError.message has maxLength 512 in spec/oracle/click2call.yaml. */
-const MAX_MESSAGE = 512
-
 export function c2cError(status: number, message: string): FaceResponse {
-  const bounded = message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 1)}…`
-  return { status, body: { status, message: bounded } satisfies C2cError }
+  return { status, body: { status, message: boundMessage(message) } satisfies C2cError }
 }
 
 /** JsonpFailure of the spec: the argument a JSONP page's function gets when a request fails. */
@@ -115,41 +112,31 @@ function fromInvalidRequest(violations: readonly Violation[]): FaceResponse {
 }
 
 /** Puts protocol failures in the Click2Call shape, with the statuses of the guide's Appendix A. */
-export function formatClick2CallProtocolError(error: ProtocolError): FaceResponse {
+export const formatClick2CallProtocolError = protocolErrorFormatter((error: ProtocolError) => {
   switch (error.kind) {
     case 'route-not-found':
-      return {
-        ...c2cError(
-          404,
-          `Invalid URI path: no Click2Call operation answers ${error.method} ${error.path}.`,
-        ),
-        protocol: true,
-      }
+      return c2cError(
+        404,
+        `Invalid URI path: no Click2Call operation answers ${error.method} ${error.path}.`,
+      )
     case 'method-not-allowed':
-      return {
-        ...c2cError(
-          405,
-          `Method not allowed: ${error.method} is not allowed on ${error.path}; allowed: ${error.allowed.join(', ')}.`,
-        ),
-        headers: { allow: error.allowed.join(', ') },
-        protocol: true,
-      }
+      return c2cError(
+        405,
+        `Method not allowed: ${error.method} is not allowed on ${error.path}; allowed: ${error.allowed.join(', ')}.`,
+      )
     case 'invalid-request':
       return fromInvalidRequest(error.violations)
     case 'malformed-body':
       return c2cError(400, error.message)
     case 'unsupported-media-type':
-      return { ...c2cError(415, error.message), protocol: true }
+      return c2cError(415, error.message)
     case 'payload-too-large':
-      return {
-        ...c2cError(413, payloadTooLargeMessage(error.limitBytes)),
-        protocol: true,
-      }
+      return c2cError(413, payloadTooLargeMessage(error.limitBytes))
     case 'unauthenticated':
       return c2cError(401, `A valid bearer token is required: ${error.reason}.`)
     case 'permission-denied':
       return c2cError(403, `Permission denied: ${error.reason}.`)
     case 'internal':
-      return { ...c2cError(500, error.message), protocol: true }
+      return c2cError(500, error.message)
   }
-}
+})

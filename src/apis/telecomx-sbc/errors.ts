@@ -1,6 +1,7 @@
 import { describeViolations } from '../../contract/index.js'
 import type { FaceResponse, ProtocolError } from '../face.js'
 import { payloadTooLargeMessage } from '../face.js'
+import { boundMessage, protocolErrorFormatter } from '../protocol-errors.js'
 
 /**
  * The TelecomX error codes (wiki api:sbc:session:get). callsim keeps to these four even for
@@ -15,12 +16,8 @@ export interface SbcError {
   readonly message: string
 }
 
-/** SbcError.message has maxLength 512 in spec/telecomx/sbc-session.yaml. */
-const MAX_MESSAGE = 512
-
 export function sbcError(status: number, error: SbcErrorCode, message: string): FaceResponse {
-  const bounded = message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 1)}…`
-  return { status, body: { error, message: bounded } satisfies SbcError }
+  return { status, body: { error, message: boundMessage(message) } satisfies SbcError }
 }
 
 /**
@@ -61,30 +58,22 @@ export function accessDenied(reason: string): FaceResponse {
  * authentication failure is the vendor's 403 access_denied.
  */
 export function createSbcProtocolErrorFormatter(basePath: string) {
-  return (error: ProtocolError): FaceResponse => {
+  return protocolErrorFormatter((error: ProtocolError): FaceResponse => {
     switch (error.kind) {
       case 'route-not-found':
         // GET /sbc/session// and the like: the vendor's "session id missing" case.
-        if (/^\/session\/+$/.test(error.path.slice(basePath.length)))
-          return { ...sessionIdMissing(), protocol: true }
-        return {
-          ...sbcError(
-            404,
-            'bad_request',
-            `No SBC API operation answers ${error.method} ${error.path}; the API offers GET ${basePath}/session and GET ${basePath}/session/{callId}.`,
-          ),
-          protocol: true,
-        }
+        if (/^\/session\/+$/.test(error.path.slice(basePath.length))) return sessionIdMissing()
+        return sbcError(
+          404,
+          'bad_request',
+          `No SBC API operation answers ${error.method} ${error.path}; the API offers GET ${basePath}/session and GET ${basePath}/session/{callId}.`,
+        )
       case 'method-not-allowed':
-        return {
-          ...sbcError(
-            405,
-            'bad_request',
-            `${error.method} is not allowed on ${error.path}; allowed: ${error.allowed.join(', ')}. The SBC session API is read-only.`,
-          ),
-          headers: { allow: error.allowed.join(', ') },
-          protocol: true,
-        }
+        return sbcError(
+          405,
+          'bad_request',
+          `${error.method} is not allowed on ${error.path}; allowed: ${error.allowed.join(', ')}. The SBC session API is read-only.`,
+        )
       case 'invalid-request':
         // GET /sbc/session/ names no session: the vendor documents this very 400.
         if (error.violations.some((v) => v.keyword === 'missing-path-parameter'))
@@ -97,18 +86,15 @@ export function createSbcProtocolErrorFormatter(basePath: string) {
       case 'malformed-body':
         return sbcError(400, 'bad_request', error.message)
       case 'unsupported-media-type':
-        return { ...sbcError(415, 'bad_request', error.message), protocol: true }
+        return sbcError(415, 'bad_request', error.message)
       case 'payload-too-large':
-        return {
-          ...sbcError(413, 'bad_request', payloadTooLargeMessage(error.limitBytes)),
-          protocol: true,
-        }
+        return sbcError(413, 'bad_request', payloadTooLargeMessage(error.limitBytes))
       case 'unauthenticated':
         return sbcError(403, 'access_denied', `Access denied: ${error.reason}.`)
       case 'permission-denied':
         return sbcError(403, 'access_denied', `Access denied: ${error.reason}.`)
       case 'internal':
-        return { ...sbcError(500, 'internal_error', error.message), protocol: true }
+        return sbcError(500, 'internal_error', error.message)
     }
-  }
+  })
 }
