@@ -43,3 +43,13 @@ export { ScenarioEngine } from './scenario-engine.js'
 /** Durations as scenario files write them (`250ms`, `5s`, `1.5m`): the runner's steps share the format. */
 export { parseDuration } from '../core/index.js'
 export type { Observation, ObservedCallback, ObservedExchange } from './observation.js'
+export {
+  DEFAULT_ROUND_TO_MS,
+  recordScenarios,
+  type DocumentPath,
+  type RecordOptions,
+  type Recording,
+  type ScenarioDocument,
+} from './record-scenarios.js'
+export { DEFAULT_REDACTION, REDACTED, type Redaction } from './redact-observations.js'
+export { writeScenario } from './write-scenario.js'
