@@ -11,3 +11,10 @@ export type { ReloadOutcome, ScenarioReloader } from './watch-scenarios.js'
 export { DEFAULT_TOKEN_SECRET, createTokenService, type TokenService } from './tokens.js'
 /** Every face callsim serves, with its id and built-in spec file. */
 export { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
+/** `callsim proxy --record`: keeps what the proxy saw written to scenario files, one per call. */
+export {
+  createRecordToDir,
+  type RecordReport,
+  type RecordToDir,
+  type RecordToDirOptions,
+} from './record-to-dir.js'
