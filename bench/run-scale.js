@@ -5,7 +5,14 @@ import { execFileSync } from 'node:child_process'
 import { median, roundRatios } from './report.js'
 import { runLoad } from './run-load.js'
 import { freePort, request, startServer } from './start-server.js'
-import { BASE, CREATE_BODIES, ROOT, clientHeaders, registrationIdFrom } from './targets.js'
+import {
+  BASE,
+  CREATE_BODIES,
+  ROOT,
+  clientHeaders,
+  registrationIdFrom,
+  serveArgs,
+} from './targets.js'
 
 const RETENTION = '1m'
 const RETENTION_MS = 60_000
@@ -64,18 +71,7 @@ async function startCallsim(name, { plan, probe }) {
   const args = [
     `--expose-gc`,
     `${ROOT}bench/serve-with-gc.js`,
-    'serve',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--seed',
-    '1',
-    '--clock',
-    'virtual',
-    '--strict',
-    '--retention',
-    RETENTION,
+    ...serveArgs(port, 'virtual', ['--retention', RETENTION]),
   ]
   const server = await startServer({ name, args, port, probe, plan })
   return { server, port }

@@ -91,6 +91,29 @@ export function registrationIdFrom(probeAnswer) {
 }
 
 /**
+ * The `callsim serve` arguments every bench run starts callsim with: loopback, the given port,
+ * seed 1 and `--strict`, so that a response that breaks its spec fails the run.
+ * @param {number} port
+ * @param {string} clock `system` or `virtual`
+ * @param {string[]} [extraArgs]
+ */
+export function serveArgs(port, clock, extraArgs = []) {
+  return [
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--seed',
+    '1',
+    '--clock',
+    clock,
+    '--strict',
+    ...extraArgs,
+  ]
+}
+
+/**
  * Every target: how to start it on a port. callsim runs as users run it (the CLI, every
  * built-in spec), with --strict so that a response breaking the spec becomes a counted 500.
  */
@@ -108,20 +131,7 @@ export function targetDefinitions({ repliesFile, prism, clock = 'system', extraA
       label: 'callsim (validation both ways, auth, state, journal)',
       base: BASE,
       probe: registerDeviceProbe,
-      args: (port) => [
-        `${ROOT}dist/bin/callsim.js`,
-        'serve',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--seed',
-        '1',
-        '--clock',
-        clock,
-        '--strict',
-        ...extraArgs,
-      ],
+      args: (port) => [`${ROOT}dist/bin/callsim.js`, ...serveArgs(port, clock, extraArgs)],
     },
     baseline('express-ceiling', 'Express 5, one middleware, same JSON (ceiling)'),
     baseline(
