@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, expect, test, vi } from 'vitest'
+import { DEVICE_ID } from '../support/register-device.js'
 import { startSink, type Sink } from '../support/start-sink.js'
 import {
   assertBuilt,
@@ -7,11 +8,11 @@ import {
   waitForOutput,
   type CallsimProcess,
 } from '../support/run-callsim.js'
+import { sendJson } from '../support/send-json.js'
 
 // The log as a user reads it: `callsim serve` in a child process, stdout piped (not a terminal).
 vi.setConfig({ testTimeout: 60_000 })
 
-const DEVICE = '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11'
 const CALLS = '/webrtc-call-handling/vwip'
 const sinks: Sink[] = []
 
@@ -31,12 +32,7 @@ async function setup(args: string[]) {
   const [, url = ''] = await waitForOutput(run, /listening on (\S+)/)
   const [, token = ''] = await waitForOutput(run, /export TOKEN=(\S+)/)
   const call = async (method: string, path: string, body?: object, headers = {}) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    })
+    const response = await sendJson(`${url}${path}`, method, token, body, headers)
     const text = await response.text()
     return { status: response.status, body: text === '' ? undefined : JSON.parse(text) }
   }
@@ -46,7 +42,7 @@ async function setup(args: string[]) {
 /** The six requests of the README's "A call in six requests". */
 async function sixRequestCall(call: Awaited<ReturnType<typeof setup>>['call']): Promise<string> {
   const registration = await call('POST', '/webrtc-registration/vwip/sessions', {
-    deviceId: DEVICE,
+    deviceId: DEVICE_ID,
   })
   const { registrationId } = registration.body as { registrationId: string }
   const created = await call(
@@ -159,12 +155,12 @@ test('logs every failed event delivery at warn with the sink answer', async () =
   const sink = await startSink(() => 503)
   sinks.push(sink)
   const { run, call } = await setup(['--log-format', 'pretty', '--log-level', 'warn'])
-  await call('POST', '/webrtc-registration/vwip/sessions', { deviceId: DEVICE })
+  await call('POST', '/webrtc-registration/vwip/sessions', { deviceId: DEVICE_ID })
   const subscribed = await call('POST', '/webrtc-events/vwip/subscriptions', {
     protocol: 'HTTP',
     sink: sink.url,
     types: ['org.camaraproject.webrtc-events.v0.session-invitation'],
-    config: { subscriptionDetail: { deviceId: DEVICE } },
+    config: { subscriptionDetail: { deviceId: DEVICE_ID } },
   })
   expect(subscribed.status).toBe(201)
   await call('POST', '/_callsim/calls/incoming', { from: 'tel:+15550002', to: 'tel:+15550001' })

@@ -9,13 +9,15 @@ import {
   waitForOutput,
   type CallsimRun,
 } from '../support/run-callsim.js'
+import { DEVICE_ID } from '../support/register-device.js'
+import { sendJson } from '../support/send-json.js'
 import { startSimulator } from '../support/start-simulator.js'
 
 // Each test starts node several times; on a busy 2-core machine that can take many seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
 const REGISTRATIONS = '/webrtc-registration/vwip/sessions'
-const DEVICE = { deviceId: '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11' }
+const DEVICE = { deviceId: DEVICE_ID }
 
 const servers: RunningSimulator[] = []
 afterEach(async () => {
@@ -35,11 +37,7 @@ async function listening(tokenSecret?: string) {
   const running = await startSimulator({ tokenSecret }).listen()
   servers.push(running)
   const call = (method: string, url: string, token: string, body?: object) =>
-    fetch(`${running.url}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
+    sendJson(`${running.url}${url}`, method, token, body)
   return { running, call }
 }
 
@@ -152,11 +150,7 @@ test('`callsim serve` prints a ready-to-use token and how to register before cal
   const { url, token, output } = await serve(['--clock', 'virtual', '--seed', '7'])
   expect(output).toContain(`A token for tel:+15550001, valid 24h, with every scope:`)
   expect(output).toContain('New calls need the registrationId of a registered device')
-  const registered = await fetch(`${url}${REGISTRATIONS}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(DEVICE),
-  })
+  const registered = await sendJson(`${url}${REGISTRATIONS}`, 'POST', token, DEVICE)
   expect(registered.status).toBe(201)
   const { registrationId } = (await registered.json()) as { registrationId: string }
   const created = await fetch(`${url}/webrtc-call-handling/vwip/sessions`, {
