@@ -36,10 +36,9 @@ export class Target {
     }
   }
 
-  /** What the target is; a target that cannot be reached is asked again next time. */
-  async describe(): Promise<Result<TargetKind, string>> {
-    if (this.known) return ok(this.known)
-    const sent = await sendHttp(
+  /** `GET /_callsim/clock`: what describe and pendingTasks read. */
+  private readClock(): ReturnType<typeof sendHttp> {
+    return sendHttp(
       {
         method: 'GET',
         url: this.control('/clock'),
@@ -48,6 +47,12 @@ export class Target {
       },
       this.timeoutMs,
     )
+  }
+
+  /** What the target is; a target that cannot be reached is asked again next time. */
+  async describe(): Promise<Result<TargetKind, string>> {
+    if (this.known) return ok(this.known)
+    const sent = await this.readClock()
     if (!sent.ok) {
       // A real provider may not even have the path; only a failure to connect at all counts.
       if (sent.error.kind === 'dropped' || sent.error.kind === 'other') {
@@ -76,15 +81,7 @@ export class Target {
 
   /** How many tasks wait on a callsim's clock (`GET /_callsim/clock`), e.g. a reply held back by a latency fault. */
   async pendingTasks(): Promise<Result<number, string>> {
-    const sent = await sendHttp(
-      {
-        method: 'GET',
-        url: this.control('/clock'),
-        headers: this.controlHeaders(false),
-        body: undefined,
-      },
-      this.timeoutMs,
-    )
+    const sent = await this.readClock()
     if (!sent.ok) return err(sent.error.message)
     try {
       const pending = (JSON.parse(sent.value.text) as { pendingTasks?: unknown }).pendingTasks
