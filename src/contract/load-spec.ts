@@ -19,7 +19,7 @@ export type HttpMethod = (typeof HTTP_METHODS)[number]
 export type JsonObject = Record<string, unknown>
 
 /** An operation of a spec, with where it sits: its path template, method and path item. */
-export interface SpecOperation {
+interface SpecOperation {
   readonly pathTemplate: string
   readonly method: HttpMethod
   /** The path item, whose `parameters` apply to every operation under it. */
