@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { accessSync, constants, mkdirSync } from 'node:fs'
 import { link, rename, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { DEFAULT_MAX_FILE_BYTES, type CompiledOperation } from '../contract/index.js'
+import type { Face } from '../apis/index.js'
+import { DEFAULT_MAX_FILE_BYTES } from '../contract/index.js'
+import { StartupError } from './read-sources.js'
 import {
   recordScenarios,
   writeScenario,
@@ -13,8 +15,8 @@ import {
 export interface RecordToDirOptions {
   /** The folder the scenario files go to; created when missing. */
   readonly dir: string
-  /** The operations of the specs the proxy serves, by operationId. */
-  readonly operations: ReadonlyMap<string, CompiledOperation>
+  /** The faces the proxy serves: their specs name the operations the steps call. */
+  readonly faces: readonly Face[]
   readonly redaction?: Redaction
   readonly roundToMs?: number
   /** Scenario ids start with it; default `rec-<UTC date and time of the first observation>`. */
@@ -58,8 +60,15 @@ function defaultPrefix(at: number): string {
  * takes the next free name (`-2`, `-3`, …).
  */
 export function createRecordToDir(options: RecordToDirOptions): RecordToDir {
-  mkdirSync(options.dir, { recursive: true })
-  accessSync(options.dir, constants.W_OK)
+  try {
+    mkdirSync(options.dir, { recursive: true })
+    accessSync(options.dir, constants.W_OK)
+  } catch (error) {
+    throw new StartupError([
+      `--record ${options.dir}: callsim cannot write there (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); name a folder you can write to.`,
+    ])
+  }
+  const operations = new Map(options.faces.flatMap((face) => [...face.spec.operations]))
   const maxObservations = options.maxObservations ?? 10_000
   const settleMs = options.settleMs ?? 1000
   const notice = options.onNotice ?? (() => undefined)
@@ -112,7 +121,7 @@ export function createRecordToDir(options: RecordToDirOptions): RecordToDir {
     if (observations.length === 0 || idPrefix === undefined) return { written: [], skipped: [] }
     const recording = recordScenarios(observations, {
       idPrefix,
-      operations: options.operations,
+      operations,
       redaction: options.redaction,
       roundToMs: options.roundToMs,
     })

@@ -480,6 +480,59 @@ function freshIds(all: readonly Prepared[], producers: Producers): Map<string, s
   return fresh
 }
 
+/** The client step that replays one request, and what to note about it. */
+function toStep(
+  prepared: Prepared,
+  name: string | undefined,
+  refer: (text: string, before: number) => string,
+  inCall: ReadonlySet<number>,
+): { step: Record<string, unknown>; stepNotes: string[] } {
+  const { exchange, operation } = prepared
+  const cuts: string[] = []
+  const step: Record<string, unknown> = {}
+  if (name !== undefined) step.name = name
+  step.request = operation.operationId
+  if (prepared.params.size > 0) {
+    step.params = Object.fromEntries(
+      [...prepared.params].map(([param, value]) => [
+        param,
+        typeof value === 'string'
+          ? refer(String(boundValue(value, (w) => cuts.push(w), param)), prepared.index)
+          : value.map((v) => refer(v, prepared.index)),
+      ]),
+    )
+  }
+  if (prepared.claims?.sub !== undefined) {
+    step.auth = {
+      sub: prepared.claims.sub,
+      ...(prepared.claims.scope === undefined ? {} : { scope: prepared.claims.scope }),
+    }
+  } else if (exchange.requestHeaders.authorization === undefined && operation.security.length > 0) {
+    step.auth = 'none'
+  }
+  if (exchange.requestBody !== undefined) {
+    const bounded = boundValue(exchange.requestBody, (w) => cuts.push(w))
+    step.body = mapValues(bounded, (text) => refer(text, prepared.index))
+  }
+  const { expect, note } = expectationOf(prepared)
+  step.expect = expect
+  const sent = new Date(exchange.at).toISOString()
+  const stepNotes = [
+    `${exchange.method} answered ${exchange.status} in ${Math.round(exchange.elapsedMs)} ms at ${sent}${inCall.has(prepared.index) ? '' : ' (a request this call depends on)'}`,
+  ]
+  if (note) stepNotes.push(note)
+  if (cuts.length > 0) stepNotes.push(`cut to the recording's limits: ${cuts.join(', ')}`)
+  if (prepared.token !== undefined) stepNotes.push(`sent Authorization: ${prepared.token}`)
+  else if (
+    exchange.requestHeaders.authorization !== undefined &&
+    prepared.claims?.sub === undefined
+  )
+    stepNotes.push(
+      "its token named no tel:/sip: subscriber, so the replay sends callsim's default token",
+    )
+  return { step, stepNotes }
+}
+
 interface CallGroup {
   readonly key: string
   readonly members: Prepared[]
@@ -552,61 +605,23 @@ function recordCall(
   const steps: Record<string, unknown>[] = []
   const faults: Record<string, unknown>[] = []
   let clock = 0
+  let repeated:
+    { key: string; note: { path: DocumentPath; text: string }; count: number } | undefined
   for (const prepared of all) {
-    const { exchange, operation } = prepared
+    const { step, stepNotes } = toStep(prepared, names.get(prepared.index), refer, inCall)
+    // Polls that saw the same answer are one step: the waits after it keep the timing.
+    const key = prepared.exchange.method === 'GET' ? JSON.stringify(step) : undefined
+    if (key !== undefined && repeated?.key === key) {
+      repeated.count += 1
+      repeated.note.text = `${repeated.note.text.replace(/; seen \d+ times$/, '')}; seen ${repeated.count} times`
+      continue
+    }
     const at = replayMs.get(prepared.index)
     if (at !== undefined && at > clock) {
       steps.push({ wait: formatMs(at - clock) })
       clock = at
     }
-    const cuts: string[] = []
-    const step: Record<string, unknown> = {}
-    const name = names.get(prepared.index)
-    if (name !== undefined) step.name = name
-    step.request = operation.operationId
-    if (prepared.params.size > 0) {
-      step.params = Object.fromEntries(
-        [...prepared.params].map(([param, value]) => [
-          param,
-          typeof value === 'string'
-            ? refer(String(boundValue(value, (w) => cuts.push(w), param)), prepared.index)
-            : value.map((v) => refer(v, prepared.index)),
-        ]),
-      )
-    }
-    if (prepared.claims?.sub !== undefined) {
-      step.auth = {
-        sub: prepared.claims.sub,
-        ...(prepared.claims.scope === undefined ? {} : { scope: prepared.claims.scope }),
-      }
-    } else if (
-      exchange.requestHeaders.authorization === undefined &&
-      operation.security.length > 0
-    ) {
-      step.auth = 'none'
-    }
-    if (exchange.requestBody !== undefined) {
-      const bounded = boundValue(exchange.requestBody, (w) => cuts.push(w))
-      step.body = mapValues(bounded, (text) => refer(text, prepared.index))
-    }
-    const { expect, note } = expectationOf(prepared)
-    step.expect = expect
-    const stepNotes: string[] = []
-    const sent = new Date(exchange.at).toISOString()
-    stepNotes.push(
-      `${exchange.method} answered ${exchange.status} in ${Math.round(exchange.elapsedMs)} ms at ${sent}${inCall.has(prepared.index) ? '' : ' (a request this call depends on)'}`,
-    )
-    if (note) stepNotes.push(note)
-    if (cuts.length > 0) stepNotes.push(`cut to the recording's limits: ${cuts.join(', ')}`)
-    if (prepared.token !== undefined) stepNotes.push(`sent Authorization: ${prepared.token}`)
-    else if (
-      exchange.requestHeaders.authorization !== undefined &&
-      prepared.claims?.sub === undefined
-    )
-      stepNotes.push(
-        "its token named no tel:/sip: subscriber, so the replay sends callsim's default token",
-      )
-    if (exchange.status >= 400 && faults.length < MAX_FAULTS) {
+    if (prepared.exchange.status >= 400 && faults.length < MAX_FAULTS) {
       const fault = faultFor(prepared, all, fresh)
       if (typeof fault === 'string') stepNotes.push(`not reproduced as a fault: ${fault}`)
       else {
@@ -614,7 +629,9 @@ function recordCall(
         faults.push(fault.rule)
       }
     }
-    notes.push({ path: ['steps', steps.length], text: stepNotes.join('; ') })
+    const note = { path: ['steps', steps.length], text: stepNotes.join('; ') }
+    notes.push(note)
+    repeated = key === undefined ? undefined : { key, note, count: 1 }
     steps.push(step)
   }
 

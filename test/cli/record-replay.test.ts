@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeAll, expect, test } from 'vitest'
 import { createRecordToDir } from '../../src/app/index.js'
-import { createObservingClient, servedOperations } from '../support/observe-exchanges.js'
+import { createObservingClient } from '../support/observe-exchanges.js'
 import { DEVICE_ID, REGISTRATION_BASE } from '../support/register-device.js'
 import {
   assertBuilt,
@@ -69,7 +69,7 @@ test('a recorded session replays and passes against callsim serve --scenarios', 
   const session = await setup()
   const recorder = createRecordToDir({
     dir: session.dir,
-    operations: servedOperations(session.provider),
+    faces: session.provider.faces,
     idPrefix: 'rec-test',
     redaction: { authorization: true, sinkCredential: true, phoneNumbers: true },
     settleMs: 0,
@@ -108,7 +108,7 @@ test('never replaces a file it did not write; the call takes the next free name'
   const notices: string[] = []
   const recorder = createRecordToDir({
     dir: session.dir,
-    operations: servedOperations(session.provider),
+    faces: session.provider.faces,
     idPrefix: 'rec-test',
     settleMs: 0,
     onNotice: (message) => notices.push(message),

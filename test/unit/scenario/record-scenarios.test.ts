@@ -232,3 +232,25 @@ test('a status seen in the same millisecond as the client hangs up is still the 
   // Connected is the far end's answer; Terminated follows the client's DELETE, so it is not.
   expect(recording.documents[0]?.content.lifecycle).toEqual([{ at: '3950ms', status: 'Connected' }])
 })
+
+test('polls that saw the same answer replay as one step, and the waits keep the timing', () => {
+  const { recording, files } = roundTrip([
+    exchange({}),
+    poll(1_000_300, 'InProgress'),
+    poll(1_000_400, 'InProgress'),
+    poll(1_000_500, 'InProgress'),
+    poll(1_001_100, 'Ringing'),
+  ])
+  expect(recording.documents[0]?.content.steps).toEqual([
+    expect.objectContaining({ request: 'createSession' }),
+    { wait: '300ms' },
+    expect.objectContaining({ expect: { status: 200, body: { status: 'InProgress' } } }),
+    { wait: '800ms' },
+    expect.objectContaining({ expect: { status: 200, body: { status: 'Ringing' } } }),
+  ])
+  expect(files[0]!.text).toMatch(/# GET answered 200 .*; seen 3 times\n/)
+  expect(recording.documents[0]?.content.lifecycle).toEqual([
+    { at: '250ms', status: 'InProgress' },
+    { at: '1050ms', status: 'Ringing' },
+  ])
+})
