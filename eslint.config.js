@@ -26,8 +26,12 @@ const LAYERS = {
     allowed: ['contract', 'scenario'],
     why: 'the runner talks HTTP to any callsim or provider, never to core or the faces.',
   },
+  proxy: {
+    allowed: ['contract', 'scenario', 'apis', 'http', 'notify'],
+    why: 'the proxy is a shell beside http/: it judges with contract/ and journals like http/, and never reaches into core.',
+  },
   app: {
-    allowed: ['core', 'contract', 'scenario', 'apis', 'http', 'notify'],
+    allowed: ['core', 'contract', 'scenario', 'apis', 'http', 'notify', 'proxy'],
     why: 'app composes the layers below it; the CLI sits above it.',
   },
   cli: {

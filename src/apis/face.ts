@@ -69,6 +69,16 @@ export type ProtocolError =
   | { readonly kind: 'unauthenticated'; readonly reason: string }
   | { readonly kind: 'permission-denied'; readonly reason: string }
   | { readonly kind: 'internal'; readonly message: string }
+  /**
+   * `callsim proxy`: the provider behind it could not be reached or did not answer in time
+   * (502, 504), or answered outside its spec under `--strict` (502 with the violations).
+   */
+  | {
+      readonly kind: 'upstream-failed'
+      readonly status: 502 | 504
+      readonly reason: string
+      readonly violations?: readonly Violation[]
+    }
 
 export type OperationHandler = (request: FaceRequest) => FaceResponse | Promise<FaceResponse>
 

@@ -11,8 +11,8 @@ export function boundMessage(message: string): string {
 }
 
 /**
- * The failures whose status no operation declares: an unknown route's 404, 405, 413, 415 and a
- * bug's 500. Marked `protocol`, they are sent without being held to an operation's responses
+ * The failures whose status no operation declares: an unknown route's 404, 405, 413, 415, a
+ * bug's 500 and a proxied provider's failure (502, 504). Marked `protocol`, they are sent without being held to an operation's responses
  * (docs/decisions/002-protocol-errors.md).
  */
 const UNDECLARED: ReadonlySet<ProtocolError['kind']> = new Set([
@@ -21,6 +21,7 @@ const UNDECLARED: ReadonlySet<ProtocolError['kind']> = new Set([
   'unsupported-media-type',
   'payload-too-large',
   'internal',
+  'upstream-failed',
 ])
 
 /**

@@ -1,8 +1,6 @@
 // Just over 300 lines: the composition root wires every part in one place on purpose, so the
 // order of construction (clock, network, faces, scenarios, HTTP app) reads top to bottom.
 import path from 'node:path'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Express } from 'express'
 import type { Control, Face } from '../apis/index.js'
 import {
@@ -23,13 +21,13 @@ import {
   ok,
   type Clock,
 } from '../core/index.js'
-import { Journal, createExpressServer, createHttpApp, type Logger } from '../http/index.js'
+import { Journal, createHttpApp, type Logger } from '../http/index.js'
 import type { Notifier } from '../notify/index.js'
 import { ScenarioEngine, formatSetAside, type SetAsideScenario } from '../scenario/index.js'
 import { createEventsFeature } from './create-events-feature.js'
 import { createLogger } from './create-logger.js'
 import { requestLogLine } from './log-requests.js'
-import { listenProblem } from './listen-problem.js'
+import { listenApp, type RunningServer } from './listen-app.js'
 import { FACE_DEFINITIONS, type FaceDefinition } from './faces.js'
 import { resolveOptions, type SimulatorOptions } from './options.js'
 import { processCompileCache } from './precompiled-cache.js'
@@ -72,11 +70,7 @@ export interface Simulator {
   dispose(): void
 }
 
-export interface RunningSimulator {
-  readonly url: string
-  readonly server: Server
-  close(): Promise<void>
-}
+export type RunningSimulator = RunningServer
 
 /** The text each loaded spec came from, which its face serves at `<base>/openapi.yaml`. */
 const specTexts = new WeakMap<CompiledSpec, string>()
@@ -315,29 +309,6 @@ export function createSimulator(
     notices,
     setAsideScenarios: loaded.value.setAside,
     dispose,
-    listen: () =>
-      new Promise((resolve, reject) => {
-        const server = createExpressServer(app, options.serverLimits, logger).listen(
-          options.port,
-          options.host,
-        )
-        server.once('error', (error) =>
-          reject(new StartupError([listenProblem(error, options.host, options.port)])),
-        )
-        server.once('listening', () => {
-          const { port } = server.address() as AddressInfo
-          const host = options.host.includes(':') ? `[${options.host}]` : options.host
-          resolve({
-            url: `http://${host}:${port}`,
-            server,
-            close: () =>
-              new Promise<void>((done) => {
-                dispose()
-                server.closeAllConnections()
-                server.close(() => done())
-              }),
-          })
-        })
-      }),
+    listen: () => listenApp(app, options, logger, dispose),
   }
 }

@@ -18,3 +18,10 @@ export {
   type RecordToDir,
   type RecordToDirOptions,
 } from './record-to-dir.js'
+/** `callsim proxy`: forwards to a real provider and judges both sides against the specs. */
+export {
+  createProxy,
+  type CallsimProxy,
+  type ProxyOptions,
+  type RunningProxy,
+} from './create-proxy.js'

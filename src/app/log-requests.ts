@@ -1,6 +1,23 @@
 import type { Violation } from '../contract/index.js'
 import type { JournalEntry, Logger } from '../http/index.js'
 import type { DeliveryRecord } from '../notify/index.js'
+import type { AttributedViolation } from '../proxy/index.js'
+
+/** The fields of a request line, which the pretty format turns into one sentence. */
+function requestFields(entry: Omit<JournalEntry, 'seq'>, violations: number) {
+  return {
+    kind: 'request',
+    method: entry.method,
+    path: entry.path,
+    status: entry.status,
+    ms: entry.durationMs,
+    face: entry.face,
+    operationId: entry.operationId,
+    scenario: entry.scenarioId,
+    violations,
+    correlator: entry.correlator,
+  }
+}
 
 /**
  * One line per finished request (`--log-level info`): method, path, status, milliseconds,
@@ -18,18 +35,7 @@ export function requestLogLine(
     const violations = entry.requestViolations.length + entry.responseViolations.length
     const notable = violations > 0 || entry.fault !== undefined
     if (!notable && !info) return
-    const fields = {
-      kind: 'request',
-      method: entry.method,
-      path: entry.path,
-      status: entry.status,
-      ms: entry.durationMs,
-      face: entry.face,
-      operationId: entry.operationId,
-      scenario: entry.scenarioId,
-      violations,
-      correlator: entry.correlator,
-    }
+    const fields = requestFields(entry, violations)
     if (!notable) {
       logger.info(fields, 'request')
       return
@@ -43,6 +49,28 @@ export function requestLogLine(
     // request or a scenario's doing.
     if (entry.responseViolations.length > 0) logger.error(detail, 'request')
     else logger.warn(detail, 'request')
+  }
+}
+
+/**
+ * `callsim proxy`'s line per exchange or relayed callback, in the shape of serve's, each reason
+ * led by the side at fault. A provider that broke its spec is logged at error, a client that
+ * broke it at warn, a clean exchange at info.
+ */
+export function proxyLogLine(
+  logger: Logger,
+): (entry: Omit<JournalEntry, 'seq'>, violations: readonly AttributedViolation[]) => void {
+  return (entry, violations) => {
+    const provider = violations.some((v) => v.side === 'provider')
+    const level = provider ? 'error' : violations.length > 0 ? 'warn' : 'info'
+    if (!logger.isLevelEnabled(level)) return
+    const fields = requestFields(entry, violations.length)
+    if (violations.length === 0) {
+      logger.info(fields, 'request')
+      return
+    }
+    const reasons = violations.map((v) => `${v.side} broke the spec: ${describe(v)}`)
+    logger[level]({ ...fields, reasons }, 'request')
   }
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander'
 import { StartupError } from '../app/index.js'
+import { registerProxy } from './proxy.js'
 import { registerRun } from './run.js'
 import { registerScenarios } from './scenarios.js'
 import { registerServe } from './serve.js'
@@ -19,6 +20,7 @@ registerToken(program)
 registerScenarios(program)
 registerRun(program)
 registerValidate(program)
+registerProxy(program)
 
 // A usage error prints one line on what is wrong (commander's "(Did you mean --port?)" joins
 // it) and a pointer to --help, not the whole help, which would push that line off the screen.

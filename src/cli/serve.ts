@@ -6,7 +6,8 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from '../app/index.js'
-import { collect, parseDurationOption, parseInteger, parseMebibytes } from './parse-options.js'
+import { collect, parseDurationOption, parseInteger } from './parse-options.js'
+import { SERVER_OPTIONS } from './server-options.js'
 
 export const DEFAULT_SUBSCRIBER = 'tel:+15550001'
 
@@ -38,13 +39,8 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('start the simulator with its built-in specs and scenarios')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option(
-      '-p, --port <port>',
-      'port to listen on (0 picks a free one)',
-      parseInteger(0, 65535),
-      9091,
-    )
+    .addOption(SERVER_OPTIONS.host())
+    .addOption(SERVER_OPTIONS.port(9091))
     .option(
       '--seed <n>',
       'seed for every generated id, name, SDP and random decision',
@@ -55,15 +51,8 @@ export function registerServe(program: Command): void {
         .choices(['system', 'virtual'])
         .default('system'),
     )
-    .option(
-      '--spec <file>',
-      'serve this OpenAPI file instead of the built-in spec with the same operationIds (repeatable)',
-      collect,
-    )
-    .option(
-      '--spec-strict',
-      'serve every spec file exactly as written, without repairing its known defects (docs/spec-defects.md)',
-    )
+    .addOption(SERVER_OPTIONS.spec())
+    .addOption(SERVER_OPTIONS.specStrict())
     .option('--strict', 'answer 500 instead of sending a response that breaks the spec')
     .option(
       '--retention <duration>',
@@ -74,11 +63,7 @@ export function registerServe(program: Command): void {
       '--token-secret <secret>',
       'HS256 secret for tokens (default: $CALLSIM_TOKEN_SECRET or the documented dev secret)',
     )
-    .option(
-      '--body-limit <bytes>',
-      'largest request body accepted',
-      parseInteger(1, 64 * 1024 * 1024),
-    )
+    .addOption(SERVER_OPTIONS.bodyLimit())
     .option(
       '--call-templates <file>',
       'Click2Call call templates (contactId → contact centre) instead of config/call-templates.yaml',
@@ -91,15 +76,8 @@ export function registerServe(program: Command): void {
         .choices(['required', 'optional'])
         .default('required'),
     )
-    .option(
-      '--allow-http-sinks',
-      'also accept http:// event sinks on loopback addresses (localhost, 127.x, [::1]); the spec demands https',
-    )
-    .option(
-      '--delivery-timeout <duration>',
-      'how long one event delivery attempt may take (default 5s)',
-      parseDurationOption,
-    )
+    .addOption(SERVER_OPTIONS.allowHttpSinks())
+    .addOption(SERVER_OPTIONS.deliveryTimeout())
     .option(
       '--scenarios <path>',
       'also load this scenario file, or the scenario files in this folder (repeatable); ids must be unique across all of them',
@@ -109,33 +87,11 @@ export function registerServe(program: Command): void {
       '--watch',
       'reload the scenario files when they change; a broken edit is reported and the previous scenarios stay in force',
     )
-    .option(
-      '--max-file-size <MiB>',
-      'largest spec, scenario or call templates file read (default 5)',
-      parseMebibytes,
-    )
-    .option(
-      '--admin-token <token>',
-      'require "Authorization: Bearer <token>" on the control API (default: $CALLSIM_ADMIN_TOKEN, or no token)',
-    )
-    .option(
-      '--allowed-host <name>',
-      'also answer control API requests whose Host header names this host (repeatable); loopback names and --host always work',
-      collect,
-    )
-    .addOption(
-      new Option('--log-level <level>', 'log verbosity')
-        .choices(['silent', 'error', 'warn', 'info', 'debug'])
-        .default('info'),
-    )
-    .addOption(
-      new Option(
-        '--log-format <format>',
-        'pretty: one readable line per request; json: pino JSON lines; auto: pretty in a terminal, JSON otherwise',
-      )
-        .choices(['auto', 'pretty', 'json'])
-        .default('auto'),
-    )
+    .addOption(SERVER_OPTIONS.maxFileSize())
+    .addOption(SERVER_OPTIONS.adminToken())
+    .addOption(SERVER_OPTIONS.allowedHost())
+    .addOption(SERVER_OPTIONS.logLevel())
+    .addOption(SERVER_OPTIONS.logFormat())
     .action(async (flags: ServeFlags) => {
       const simulator = createSimulator({
         host: flags.host,

@@ -20,6 +20,7 @@ export {
 export {
   CLOUDEVENTS_CONTENT_TYPE,
   DEFAULT_DELIVERY_TIMEOUT_MS,
+  deliverEvent,
   type DeliveryOutcome,
   type DeliveryRequest,
 } from './deliver-event.js'

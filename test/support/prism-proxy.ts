@@ -24,7 +24,7 @@ export interface ProxiedCallsim {
 }
 
 /** A free port on 127.0.0.1 for Prism, which cannot report the port it picked itself. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)

@@ -70,6 +70,18 @@ export const formatCamaraProtocolError = protocolErrorFormatter((error: Protocol
       )
     case 'internal':
       return errorInfo(500, 'INTERNAL', error.message)
+    case 'upstream-failed': {
+      // CAMARA Commonalities Generic502 BAD_GATEWAY and Generic504 TIMEOUT; ErrorInfo allows
+      // more properties, so the provider's violations travel whole beside the bounded message.
+      const info = errorInfo(
+        error.status,
+        error.status === 504 ? 'TIMEOUT' : 'BAD_GATEWAY',
+        error.reason,
+      )
+      return error.violations === undefined
+        ? info
+        : { ...info, body: { ...(info.body as ErrorInfo), violations: error.violations } }
+    }
   }
 })
 

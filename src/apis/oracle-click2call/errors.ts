@@ -138,5 +138,7 @@ export const formatClick2CallProtocolError = protocolErrorFormatter((error: Prot
       return c2cError(403, `Permission denied: ${error.reason}.`)
     case 'internal':
       return c2cError(500, error.message)
+    case 'upstream-failed':
+      return c2cError(error.status, error.reason)
   }
 })

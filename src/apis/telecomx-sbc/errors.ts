@@ -95,6 +95,8 @@ export function createSbcProtocolErrorFormatter(basePath: string) {
         return sbcError(403, 'access_denied', `Access denied: ${error.reason}.`)
       case 'internal':
         return sbcError(500, 'internal_error', error.message)
+      case 'upstream-failed':
+        return sbcError(error.status, 'internal_error', error.reason)
     }
   })
 }

@@ -6,11 +6,12 @@ import type { SendReply } from '../send-reply.js'
 import type { ServeSpecDocument } from '../spec-documents.js'
 
 /** Faces ordered so that the longest base path wins (`/a/b` before `/a`). */
-function orderFaces(faces: readonly Face[]): Face[] {
+export function orderFaces(faces: readonly Face[]): Face[] {
   return [...faces].sort((a, b) => b.basePath.length - a.basePath.length)
 }
 
-function faceFor(
+/** The face whose base path `path` is under (faces as orderFaces sorts them), and the rest of it. */
+export function faceFor(
   faces: readonly Face[],
   fallback: Face,
   path: string,

@@ -1,0 +1,113 @@
+import type { Command } from 'commander'
+import { createProxy, type ProxyOptions } from '../app/index.js'
+import { parseBasePath, type BasePaths } from './base-paths.js'
+import { parseDurationOption } from './parse-options.js'
+import { SERVER_OPTIONS } from './server-options.js'
+
+interface ProxyFlags {
+  upstream: string
+  host: string
+  port: number
+  spec?: string[]
+  specStrict?: boolean
+  strict?: boolean
+  basePath?: BasePaths
+  upstreamTimeout?: number
+  relayCallbacks?: string
+  allowHttpSinks?: boolean
+  deliveryTimeout?: number
+  bodyLimit?: number
+  maxFileSize?: number
+  adminToken?: string
+  allowedHost?: string[]
+  logLevel: ProxyOptions['logLevel']
+  logFormat: ProxyOptions['logFormat']
+}
+
+/** The proxy's options as the flags give them; `--record` adds its listener on top (onObservation). */
+export function proxyOptions(flags: ProxyFlags): Partial<ProxyOptions> & { upstream: string } {
+  return {
+    upstream: flags.upstream,
+    host: flags.host,
+    port: flags.port,
+    specs: flags.spec ?? [],
+    specReading: flags.specStrict ? 'literal' : 'tolerant',
+    strict: flags.strict ?? false,
+    basePaths: flags.basePath ?? {},
+    upstreamTimeoutMs: flags.upstreamTimeout,
+    relayCallbacks: flags.relayCallbacks,
+    allowHttpSinks: flags.allowHttpSinks ?? false,
+    deliveryTimeoutMs: flags.deliveryTimeout,
+    bodyLimitBytes: flags.bodyLimit,
+    maxFileBytes: flags.maxFileSize,
+    adminToken: flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN,
+    allowedHosts: flags.allowedHost ?? [],
+    logLevel: flags.logLevel,
+    logFormat: flags.logFormat,
+  }
+}
+
+export function registerProxy(program: Command): Command {
+  return program
+    .command('proxy')
+    .description(
+      'forward each request to a real provider and check both sides against the specs (docs/proxy.md)',
+    )
+    .requiredOption(
+      '--upstream <url>',
+      "the provider's base URL; a face's path is appended to it (e.g. https://sandbox.example.com)",
+    )
+    .addOption(SERVER_OPTIONS.host())
+    .addOption(SERVER_OPTIONS.port(9092))
+    .addOption(SERVER_OPTIONS.spec())
+    .addOption(SERVER_OPTIONS.specStrict())
+    .option(
+      '--strict',
+      "answer 502 with the violations instead of passing on a provider's answer that breaks the spec",
+    )
+    .option(
+      '--base-path <face>=<path>',
+      'the path the provider serves a face at, when not the spec\'s own (repeatable), e.g. camara-call-handling=/api/webrtc/v1; "camara-call-handling=" for none',
+      parseBasePath,
+    )
+    .option(
+      '--upstream-timeout <duration>',
+      'how long the provider has for one answer before the client gets 504 (default 30s)',
+      parseDurationOption,
+    )
+    .option(
+      '--relay-callbacks <url>',
+      "this proxy's public base URL: event sinks are rewritten to it, and each event the provider posts is checked and passed on to the app's own sink",
+    )
+    .addOption(SERVER_OPTIONS.allowHttpSinks())
+    .addOption(SERVER_OPTIONS.deliveryTimeout())
+    .addOption(SERVER_OPTIONS.bodyLimit())
+    .addOption(SERVER_OPTIONS.maxFileSize())
+    .addOption(SERVER_OPTIONS.adminToken())
+    .addOption(SERVER_OPTIONS.allowedHost())
+    .addOption(SERVER_OPTIONS.logLevel())
+    .addOption(SERVER_OPTIONS.logFormat())
+    .action(async (flags: ProxyFlags) => {
+      const proxy = createProxy(proxyOptions(flags))
+      const running = await proxy.listen()
+      const { options } = proxy
+      const lines = [
+        `callsim proxy listening on ${running.url}, forwarding to ${options.upstream}${options.strict ? ' (strict)' : ''}`,
+        ...proxy.faces.map((face) => {
+          const upstreamPath = options.basePaths[face.id] ?? face.basePath
+          return `  ${face.id.padEnd(22)} ${running.url}${face.basePath} -> ${options.upstream.replace(/\/+$/, '')}${upstreamPath}  (${face.spec.spec.source})`
+        }),
+        options.relayCallbacks === undefined
+          ? 'Event sinks pass through untouched (--relay-callbacks relays them).'
+          : `Event sinks are relayed through ${options.relayCallbacks}.`,
+        `Violations: ${running.url}/_callsim/violations, journal: ${running.url}/_callsim/journal`,
+      ]
+      const stop = (): void => {
+        void running.close().then(() => process.exit(0))
+      }
+      // Before the line that says the proxy listens, as serve does: a signal may follow it at once.
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+      process.stdout.write(`${lines.join('\n')}\n`)
+    })
+}

@@ -1,0 +1,21 @@
+/**
+ * `callsim proxy`: a shell beside http/ that forwards each request on a face to a real
+ * provider, judges both sides against the face's spec with contract/, journals like http/,
+ * relays the provider's callbacks and hands what it saw to a listener (the recorder).
+ */
+export {
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
+  createProxyApp,
+  type ProxyAppOptions,
+  type ExchangeLog,
+  type Observers,
+  type ProxyControlPlane,
+  type ProxyShared,
+} from './create-proxy-app.js'
+export {
+  RELAY_PATH_PREFIX,
+  createCallbackRelay,
+  type CallbackRelay,
+  type CallbackRelayOptions,
+} from './relay-callbacks.js'
+export type { AttributedViolation, Side } from './check-exchange.js'
