@@ -51,6 +51,26 @@ export interface FaceResponse {
    * wrong method, oversize body): it is not checked against an operation's responses.
    */
   readonly protocol?: boolean
+  /**
+   * The network call this exchange was about, so that the journal can place it on the call's
+   * ladder diagram (the web console). Set by handlers that found or created a call.
+   */
+  readonly callId?: string
+  /** A response that stays open and streams Server-Sent Events (GET /_callsim/stream). */
+  readonly stream?: EventStream
+}
+
+/**
+ * An open-ended response: the HTTP shell sends the status and headers, then `open` writes
+ * Server-Sent Events frames until the client goes away and the returned function is called.
+ */
+export interface EventStream {
+  open(write: (frame: string) => void): () => void
+}
+
+/** Marks a face's response as an exchange about one call (see FaceResponse.callId). */
+export function aboutCall(callId: string, response: FaceResponse): FaceResponse {
+  return { ...response, callId }
 }
 
 /** Failures every face must be able to express in its own error format. */

@@ -36,7 +36,11 @@ export {
 } from './camara-events/index.js'
 export {
   createAdminFace,
+  MAX_BATCH_CALLS,
+  type CallHistory,
+  type ChangeBatch,
   type ClockStatus,
+  type JournalRecord,
   type Control,
   type IncomingCallError,
   type IncomingCallRequest,

@@ -56,6 +56,8 @@ export interface EventsFeatureOptions {
   readonly strict: boolean
   readonly deliveryTimeoutMs: number
   readonly compileCache: CompileCache
+  /** Hears of every delivery attempt recorded (the console's live stream). */
+  readonly onDelivery?: () => void
 }
 
 export interface EventsFeature {
@@ -69,7 +71,9 @@ export interface EventsFeature {
   deliveries(
     limit: number,
     subscriptionId?: string,
-  ): { total: number; items: readonly DeliveryRecord[] }
+  ): { total: number; items: readonly Omit<DeliveryRecord, 'event'>[] }
+  /** The delivery attempts of one call's events, each with the CloudEvent sent. */
+  deliveriesOfCall(callId: string): readonly DeliveryRecord[]
   reset(): void
   dispose(): void
 }
@@ -108,7 +112,10 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
     },
     onError: (error) =>
       logger.error({ err: error }, 'callsim failed while settling an event delivery'),
-    onRecord: (record) => logDeliveryFailure(logger, record),
+    onRecord: (record) => {
+      logDeliveryFailure(logger, record)
+      options.onDelivery?.()
+    },
   })
   events.subscribe((event) => notifier.handle(event))
 
@@ -134,8 +141,11 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
         subscriptionId === undefined
           ? items
           : items.filter((item) => item.subscriptionId === subscriptionId)
-      return { total, items: chosen.slice(-limit) }
+      // The CloudEvent itself is for the console's ladder (Control.callHistory), not the list.
+      return { total, items: chosen.slice(-limit).map(({ event: _event, ...record }) => record) }
     },
+    deliveriesOfCall: (callId) =>
+      notifier.deliveries().items.filter((item) => item.mediaSessionId === callId),
     reset: () => {
       subscriptions.reset()
       notifier.reset()

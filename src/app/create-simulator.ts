@@ -24,6 +24,8 @@ import {
 import { Journal, createHttpApp, type Logger } from '../http/index.js'
 import type { Notifier } from '../notify/index.js'
 import { ScenarioEngine, formatSetAside, type SetAsideScenario } from '../scenario/index.js'
+import { createConsolePages } from '../console/index.js'
+import { ChangeFeed } from './change-feed.js'
 import { createEventsFeature } from './create-events-feature.js'
 import { createLogger } from './create-logger.js'
 import { requestLogLine } from './log-requests.js'
@@ -33,6 +35,7 @@ import { resolveOptions, type SimulatorOptions } from './options.js'
 import { processCompileCache } from './precompiled-cache.js'
 import { BUILT_IN_SCENARIOS_DIR } from './load-scenarios-from-disk.js'
 import { readCallTemplates } from './read-call-templates.js'
+import { createConsoleFileReader } from './read-console-files.js'
 import { StartupError, builtInPath, readSource } from './read-sources.js'
 import { SystemClock } from './system-clock.js'
 import { createScenarioControl } from './scenario-control.js'
@@ -159,6 +162,15 @@ export function createSimulator(
   // A faker of its own (seed + 1), so registering a device does not shift the seeded call ids.
   const registrations = new Registrations({ clock, faker: createFaker(seed + 1), events })
   const journal = new Journal(requestLogLine(logger))
+  const changes = new ChangeFeed(() => control.clock())
+  events.subscribe((event) => {
+    if (event.type === 'call:expired') changes.noteCall(event.callId)
+    else if (event.type.startsWith('call:') && 'call' in event) changes.noteCall(event.call.id)
+  })
+  journal.onChange = (controlPlane) => {
+    // The control API's reads are the console's own: counting them would make it chase itself.
+    if (!controlPlane) changes.noteJournal()
+  }
   // Fault draws have a stream of their own, so they never shift the calls' seeded data.
   const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17))
   const tokens = createTokenService(options.tokenSecret, clock)
@@ -190,7 +202,9 @@ export function createSimulator(
     strict: options.strict,
     deliveryTimeoutMs: options.deliveryTimeoutMs,
     compileCache,
+    onDelivery: () => changes.noteDelivery(),
   })
+  const scenarioControl = createScenarioControl(scenarios, options.adminToken)
 
   const control: Control = {
     reset: () => {
@@ -200,8 +214,14 @@ export function createSimulator(
       for (const face of faces) face.reset?.()
       journal.clear()
       scenarios.reset()
+      changes.noteReset()
     },
-    clock: () => ({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending() }),
+    clock: () => ({
+      kind: clock.kind,
+      now: clock.now(),
+      pendingTasks: clock.pending(),
+      nextDueAt: clock instanceof VirtualClock ? clock.nextDueAt() : undefined,
+    }),
     advanceClock: (ms) => {
       if (!(clock instanceof VirtualClock)) {
         return err(
@@ -211,20 +231,41 @@ export function createSimulator(
       if (clock.now() + ms > LATEST_VIRTUAL_MS)
         return err(`The virtual clock cannot pass ${new Date(LATEST_VIRTUAL_MS).toISOString()}.`)
       const fired = clock.advance(ms)
-      return ok({ kind: clock.kind, now: clock.now(), pendingTasks: clock.pending(), fired })
+      changes.noteClock()
+      return ok({ ...control.clock(), fired })
     },
     violations: () => ({ total: journal.violations.total, items: journal.violations.toArray() }),
-    journal: (limit) => ({
+    journal: (withBodies) => ({
       total: journal.requests.total,
-      items: journal.requests.toArray().slice(-limit),
+      items: journal.requests.toArray(withBodies),
     }),
     calls: () => network.allCalls(),
     call: (id) => network.getCall(id),
+    callHistory: (id) => {
+      const call = network.getCall(id)
+      if (!call) return undefined
+      return {
+        call,
+        exchanges: journal.requests.toArray(true).filter((entry) => entry.callId === id),
+        deliveries: eventsFeature.deliveriesOfCall(id),
+      }
+    },
+    watch: (listener) => changes.watch(listener),
     issueToken: (request) =>
       tokens.issue({ ...request, scope: request.scope ?? allScopes.join(' ') }),
     startIncomingCall: (request) => eventsFeature.startIncomingCall(request),
     deliveries: (limit, subscriptionId) => eventsFeature.deliveries(limit, subscriptionId),
-    ...createScenarioControl(scenarios, options.adminToken),
+    ...scenarioControl,
+    activateScenario: (id, subscriber) => {
+      const activated = scenarioControl.activateScenario(id, subscriber)
+      changes.noteScenarios()
+      return activated
+    },
+    deactivateScenario: (subscriber) => {
+      const deactivated = scenarioControl.deactivateScenario(subscriber)
+      changes.noteScenarios()
+      return deactivated
+    },
   }
 
   const deps = {
@@ -284,11 +325,13 @@ export function createSimulator(
     controlPlane: { allowedHosts: [options.host, ...options.allowedHosts] },
     wait: (ms, task) => void clock.schedule(clock.now() + ms, task),
     specText: (face) => specTexts.get(face.spec),
+    pages: createConsolePages(createConsoleFileReader()),
   })
 
   const dispose = (): void => {
     if (clock instanceof SystemClock) clock.stop()
     eventsFeature.dispose()
+    changes.stop()
     watcher?.close()
   }
 

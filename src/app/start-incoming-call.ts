@@ -77,6 +77,7 @@ export function startIncomingCall(
     receiver: { address: request.to },
     offer: request.offer ?? new SeededSdp(deps.faker.number.int(0x7fffffff)),
     owner: request.to,
+    via: 'admin',
     scenarioId,
     lifecycle,
   })

@@ -92,6 +92,8 @@ export interface Call {
   /** The subscriber (token `sub`) on the client's end, if known. */
   readonly owner: string | undefined
   readonly clientCorrelator: string | undefined
+  /** The face the call was started through (camara-call-handling, oracle-click2call, admin). */
+  readonly via: string | undefined
   readonly scenarioId: string
   readonly createdAt: number
   /**

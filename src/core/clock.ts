@@ -57,6 +57,11 @@ export abstract class QueuedClock implements Clock {
     return this.timers.size
   }
 
+  /** When the earliest pending task falls due, if any: the next step worth advancing to. */
+  nextDueAt(): number | undefined {
+    return this.timers.nextAt()
+  }
+
   /**
    * Fires every task due at or before `until`, in time order (ties in the order they were
    * scheduled), telling `reached` each one's due time first; returns how many fired.

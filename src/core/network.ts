@@ -42,6 +42,8 @@ export interface NewCall {
   readonly locationDetails?: unknown
   readonly owner?: string | undefined
   readonly clientCorrelator?: string | undefined
+  /** The face the call was started through, e.g. camara-call-handling; shown by the console. */
+  readonly via?: string | undefined
   readonly scenarioId: string
   readonly lifecycle: Lifecycle
 }
@@ -232,6 +234,7 @@ export class Network {
       receiver: { address: input.receiver.address, name: input.receiver.name },
       owner: input.owner,
       clientCorrelator: input.clientCorrelator,
+      via: input.via,
       scenarioId: input.scenarioId,
       createdAt: now,
       sequence: this.created++,

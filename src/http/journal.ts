@@ -16,6 +16,11 @@ export interface JournalEntry {
   readonly responseViolations: readonly Violation[]
   readonly scenarioId: string | undefined
   readonly fault: string | undefined
+  /** The network call the exchange was about, when the face named one. */
+  readonly callId?: string | undefined
+  /** The request and response bodies as they were on the wire (read with `withBodies`). */
+  readonly requestBody?: string | undefined
+  readonly responseBody?: string | undefined
 }
 
 /** A bounded ring of recent entries: the journal must never grow with traffic. */
@@ -72,6 +77,9 @@ export class RequestLog {
   private readonly responseViolations: (readonly Violation[])[]
   private readonly scenarioId: (string | undefined)[]
   private readonly fault: (string | undefined)[]
+  private readonly callId: (string | undefined)[]
+  private readonly requestBody: (string | undefined)[]
+  private readonly responseBody: (string | undefined)[]
 
   constructor(private readonly capacity: number) {
     const column = <T>(empty: T): T[] => Array.from({ length: capacity }, () => empty)
@@ -87,6 +95,9 @@ export class RequestLog {
     this.responseViolations = column(NO_VIOLATIONS)
     this.scenarioId = column<string | undefined>(undefined)
     this.fault = column<string | undefined>(undefined)
+    this.callId = column<string | undefined>(undefined)
+    this.requestBody = column<string | undefined>(undefined)
+    this.responseBody = column<string | undefined>(undefined)
   }
 
   push(entry: Omit<JournalEntry, 'seq'>): void {
@@ -107,15 +118,20 @@ export class RequestLog {
       entry.responseViolations.length === 0 ? NO_VIOLATIONS : entry.responseViolations
     this.scenarioId[slot] = entry.scenarioId
     this.fault[slot] = entry.fault
+    this.callId[slot] = entry.callId
+    // The texts already exist (the parsed request, the serialised response); keeping them costs
+    // a reference each, and lets the console show the exact bodies of an exchange.
+    this.requestBody[slot] = entry.requestBody
+    this.responseBody[slot] = entry.responseBody
   }
 
-  /** Newest last. */
-  toArray(): JournalEntry[] {
+  /** Newest last; bodies only `withBodies`, as they can be large. */
+  toArray(withBodies = false): JournalEntry[] {
     const count = Math.min(this.total, this.capacity)
     const firstSeq = this.total - count + 1
     return Array.from({ length: count }, (_, index) => {
       const slot = (firstSeq - 1 + index) % this.capacity
-      return {
+      const entry: JournalEntry = {
         seq: firstSeq + index,
         at: this.at[slot] as string,
         method: this.method[slot] as string,
@@ -129,7 +145,11 @@ export class RequestLog {
         responseViolations: this.responseViolations[slot] as readonly Violation[],
         scenarioId: this.scenarioId[slot],
         fault: this.fault[slot],
+        callId: this.callId[slot],
       }
+      return withBodies
+        ? { ...entry, requestBody: this.requestBody[slot], responseBody: this.responseBody[slot] }
+        : entry
     })
   }
 
@@ -138,6 +158,9 @@ export class RequestLog {
     // Let go of the strings and violations the old entries held.
     this.path.fill('')
     this.correlator.fill(undefined)
+    this.callId.fill(undefined)
+    this.requestBody.fill(undefined)
+    this.responseBody.fill(undefined)
     this.requestViolations.fill(NO_VIOLATIONS)
     this.responseViolations.fill(NO_VIOLATIONS)
   }
@@ -147,19 +170,26 @@ export class RequestLog {
 export class Journal {
   readonly requests = new RequestLog(JOURNAL_CAPACITY)
   readonly violations = new Ring<Violation & { readonly at: string }>(JOURNAL_CAPACITY)
-
   /** `onRecord` hears every finished exchange (the simulator's request log line). */
   constructor(private readonly onRecord?: (entry: Omit<JournalEntry, 'seq'>) => void) {}
 
-  record(entry: Omit<JournalEntry, 'seq'>): void {
+  /**
+   * Hears that something was recorded (the console's live stream); `controlPlane` marks the
+   * control API's own requests, which the console makes itself.
+   */
+  onChange: ((controlPlane: boolean) => void) | undefined = undefined
+
+  record(entry: Omit<JournalEntry, 'seq'>, controlPlane = false): void {
     this.requests.push(entry)
     for (const violation of entry.responseViolations)
       this.violations.push({ ...violation, at: entry.at })
     this.onRecord?.(entry)
+    this.onChange?.(controlPlane)
   }
 
   recordViolation(violation: Violation, at: string): void {
     this.violations.push({ ...violation, at })
+    this.onChange?.(false)
   }
 
   clear(): void {

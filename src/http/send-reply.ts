@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express'
-import type { FaceResponse } from '../apis/index.js'
+import type { EventStream, FaceResponse } from '../apis/index.js'
 import { validateResponse, type Violation } from '../contract/index.js'
 import type { Journal, JournalEntry } from './journal.js'
 import type { Logger } from './logger.js'
@@ -28,6 +28,10 @@ export function createSendReply(options: SendReplyOptions): SendReply {
   return (req, res, reply) => {
     if (res.headersSent) return
     const context = res.locals.callsim as RequestContext
+    if (reply.stream !== undefined) {
+      openStream(req, res, context, reply.status, reply.stream, options)
+      return
+    }
     const jsonp = context.jsonpCallback
     // Under JSONP the face decides what the page's function receives (a failure, too, must
     // arrive as a script the browser runs); that is what is validated and sent.
@@ -81,7 +85,10 @@ export function createSendReply(options: SendReplyOptions): SendReply {
       writeJsonp(res, jsonp, json)
     }
     if (logDetail) logExchange(logger, req, res, context, outgoing)
-    journal.record(toJournalEntry(req, context, outgoing.status, violations, now))
+    const entry = toJournalEntry(req, context, outgoing.status, violations, now)
+    entry.callId = reply.callId
+    entry.responseBody = json
+    journal.record(entry, context.face.controlPlane === true)
   }
 }
 
@@ -127,6 +134,42 @@ function writeJsonp(res: Response, callback: string, json: string): void {
   res.end(`${callback}(${json.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')});`)
 }
 
+/**
+ * Sends the head of a Server-Sent Events response (checked against the operation like any
+ * other: status and content type) and hands the socket to the stream until the client leaves.
+ */
+function openStream(
+  req: Request,
+  res: Response,
+  context: RequestContext,
+  status: number,
+  stream: EventStream,
+  options: SendReplyOptions,
+): void {
+  const contentType = 'text/event-stream'
+  const violations = context.operation
+    ? validateResponse(context.operation, {
+        status,
+        contentType,
+        body: '',
+        headers: context.correlator === undefined ? {} : { 'x-correlator': context.correlator },
+      })
+    : []
+  if (context.correlator !== undefined) res.setHeader('x-correlator', context.correlator)
+  res.statusCode = status
+  res.setHeader('content-type', contentType)
+  res.setHeader('cache-control', 'no-store')
+  res.flushHeaders()
+  // Frames are small and should leave at once, not wait for Nagle's algorithm.
+  res.socket?.setNoDelay(true)
+  const close = stream.open((frame) => res.write(frame))
+  res.on('close', close)
+  options.journal.record(
+    toJournalEntry(req, context, status, violations, options.now),
+    context.face.controlPlane === true,
+  )
+}
+
 // The last timestamp written: a virtual clock stands still, and under load many requests end
 // in the same millisecond, so most entries reuse the text instead of formatting a Date.
 let lastAtMs = Number.NaN
@@ -147,7 +190,7 @@ export function toJournalEntry(
   status: number,
   violations: Violation[],
   now: () => number,
-): Omit<JournalEntry, 'seq'> {
+): Mutable<Omit<JournalEntry, 'seq'>> {
   return {
     at: isoAt(now()),
     method: req.method,
@@ -161,5 +204,10 @@ export function toJournalEntry(
     responseViolations: violations,
     scenarioId: context.scenario?.id,
     fault: context.fault,
+    callId: undefined,
+    requestBody: context.bodyText,
+    responseBody: undefined,
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }

@@ -54,6 +54,8 @@ export interface DeliveryRecord {
   /** Real time the attempt took, in milliseconds. */
   readonly latencyMs?: number
   readonly nextAttemptAt?: string
+  /** The CloudEvent as it was sent (the console shows it; GET /_callsim/deliveries leaves it out). */
+  readonly event: CloudEvent
 }
 
 export interface NotifierOptions {
@@ -70,7 +72,7 @@ export interface NotifierOptions {
   readonly retry?: RetryPolicy
   /** Hears about callsim's own failures while settling an attempt (a bug, never a sink problem). */
   readonly onError?: (error: unknown) => void
-  /** Hears about every delivery record as it is journaled (the simulator logs the failures). */
+  /** Hears about every delivery record as it is journaled (logged, and the console's stream). */
   readonly onRecord?: (record: DeliveryRecord) => void
   /** Replaces the HTTP POST; the simulator always uses the real one. */
   readonly send?: (request: DeliveryRequest) => Promise<DeliveryOutcome>
@@ -189,6 +191,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       eventId: event.id,
       eventType: event.type,
       sink: queue.subscription.sink,
+      event,
     }
     // Session events carry the session in data (decision 004).
     const mediaSessionId = event.data.mediaSessionId

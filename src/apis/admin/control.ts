@@ -5,6 +5,8 @@ export interface ClockStatus {
   readonly kind: 'system' | 'virtual'
   readonly now: number
   readonly pendingTasks: number
+  /** When the earliest pending task falls due (a virtual clock's next step). */
+  readonly nextDueAt?: number | undefined
 }
 
 export interface TokenRequest {
@@ -40,6 +42,47 @@ export type IncomingCallError =
   | { readonly kind: 'not-registered'; readonly to: string }
   | { readonly kind: 'unknown-scenario'; readonly scenario: string }
 
+/** One journal entry, as far as the control API filters it (GET /_callsim/journal). */
+export interface JournalRecord {
+  readonly seq: number
+  readonly face: string | undefined
+  readonly operationId: string | undefined
+  readonly status: number
+  readonly requestViolations: readonly unknown[]
+  readonly responseViolations: readonly unknown[]
+  readonly callId?: string | undefined
+}
+
+/**
+ * What changed in the simulator since the last batch: what GET /_callsim/stream sends, so a
+ * watcher (the web console) re-reads only what changed. Batches are at least
+ * CHANGE_BATCH_DELAY_MS apart, which bounds a watcher's cost under load.
+ */
+export interface ChangeBatch {
+  /** Calls created or changed, at most MAX_BATCH_CALLS of them. */
+  readonly calls: readonly string[]
+  /** More calls changed than `calls` lists. */
+  readonly moreCalls: boolean
+  /** New journal entries or violations; the control API's own requests do not count. */
+  readonly journal: boolean
+  readonly deliveries: boolean
+  readonly scenarios: boolean
+  /** The simulator was reset. */
+  readonly reset: boolean
+  readonly clock: ClockStatus
+}
+
+export const MAX_BATCH_CALLS = 100
+
+/** Everything one call's ladder diagram shows: the call, its exchanges and its events. */
+export interface CallHistory {
+  readonly call: Call
+  /** Journal entries about the call, bodies included, oldest first (the journal keeps 1000). */
+  readonly exchanges: readonly object[]
+  /** Delivery attempts of the call's events, each with the CloudEvent sent. */
+  readonly deliveries: readonly object[]
+}
+
 /**
  * What the control API needs from a running simulator. The composition root implements it;
  * tests and the runner may call it directly.
@@ -49,9 +92,13 @@ export interface Control {
   clock(): ClockStatus
   advanceClock(ms: number): Result<ClockStatus & { fired: number }, string>
   violations(): { total: number; items: readonly object[] }
-  journal(limit: number): { total: number; items: readonly object[] }
+  /** The recorded requests, oldest first; bodies only `withBodies`. */
+  journal(withBodies?: boolean): { total: number; items: readonly JournalRecord[] }
   calls(): Iterable<Call>
   call(id: string): Call | undefined
+  callHistory(id: string): CallHistory | undefined
+  /** Calls `listener` with each batch of changes until the returned function is called. */
+  watch(listener: (batch: ChangeBatch) => void): () => void
   issueToken(request: TokenRequest): Promise<IssuedToken>
   /** Every loaded scenario, in id order. */
   scenarios(): readonly Scenario[]

@@ -19,6 +19,13 @@ export const callNotFound = (callId: string): FaceResponse =>
     `No call ${callId} in the network; it may have passed its retention period.`,
   )
 
+export const journalEntryNotFound = (seq: number): FaceResponse =>
+  errorInfo(
+    404,
+    'NOT_FOUND',
+    `No journal entry ${seq}; the journal keeps the last 1000 requests since the last reset.`,
+  )
+
 export const scenarioNotFound = (scenarioId: string): FaceResponse =>
   errorInfo(404, 'NOT_FOUND', `No scenario ${scenarioId}; list them with GET /_callsim/scenarios.`)
 

@@ -55,6 +55,7 @@ export function createEventAdminOperations(control: Control): Record<string, Ope
       }
       return {
         status: 201,
+        callId: started.value.call.id,
         body: {
           ...toAdminCall(started.value.call),
           invitedSubscriptions: started.value.invitedSubscriptions,

@@ -4,8 +4,12 @@ import { assertHandlersCoverSpec, type Face } from '../face.js'
 import type { Control } from './control.js'
 import { createAdminOperations } from './operations.js'
 
+export { MAX_BATCH_CALLS } from './control.js'
 export type {
+  CallHistory,
+  ChangeBatch,
   ClockStatus,
+  JournalRecord,
   Control,
   IncomingCallError,
   IncomingCallRequest,

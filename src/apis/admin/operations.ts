@@ -1,20 +1,21 @@
 import { LATEST_VIRTUAL_MS, parseDuration } from '../../core/index.js'
 import type { FaceRequest, FaceResponse, OperationHandler } from '../face.js'
-import type { ClockStatus, Control } from './control.js'
-import { callNotFound, clockNotVirtual, invalidArgument } from './errors.js'
+import type { Control } from './control.js'
+import { clockNotVirtual, invalidArgument } from './errors.js'
 import { createEventAdminOperations } from './event-operations.js'
 import { createScenarioAdminOperations } from './scenario-operations.js'
-import { toAdminCall } from './to-admin-call.js'
-
-const toClockView = (status: ClockStatus & { fired?: number }) => ({
-  ...status,
-  now: new Date(status.now).toISOString(),
-})
+import { createCallAdminOperations } from './call-operations.js'
+import { createJournalAdminOperations } from './journal-operations.js'
+import { createStreamAdminOperations } from './stream-operations.js'
+import { toClockView } from './to-clock-view.js'
 
 /** One small handler per operationId of spec/callsim-admin.yaml. */
 export function createAdminOperations(control: Control): Record<string, OperationHandler> {
   return {
     ...createEventAdminOperations(control),
+    ...createCallAdminOperations(control),
+    ...createJournalAdminOperations(control),
+    ...createStreamAdminOperations(control),
     ...createScenarioAdminOperations(control),
     resetSimulator: () => {
       control.reset()
@@ -36,19 +37,6 @@ export function createAdminOperations(control: Control): Record<string, Operatio
     listViolations: () => {
       const { total, items } = control.violations()
       return { status: 200, body: { total, violations: items } }
-    },
-    listJournal: (request) => {
-      const { total, items } = control.journal(Number(request.query.limit ?? 100))
-      return { status: 200, body: { total, entries: items } }
-    },
-    listCalls: () => {
-      const calls = [...control.calls()].map(toAdminCall)
-      return { status: 200, body: { total: calls.length, calls } }
-    },
-    getCall: (request) => {
-      const call = control.call(String(request.pathParams.callId))
-      if (!call) return callNotFound(String(request.pathParams.callId))
-      return { status: 200, body: toAdminCall(call) }
     },
     createToken: async (request) => {
       const body = request.body as {

@@ -16,6 +16,7 @@ export function toAdminCall(call: Call): Record<string, unknown> {
     timeline: call.timeline.entries().map((entry) => ({ ...entry, at: iso(entry.at) })),
   }
   if (call.owner !== undefined) view.owner = call.owner
+  if (call.via !== undefined) view.via = call.via
   if (call.answeredAt !== undefined) view.answeredAt = iso(call.answeredAt)
   if (call.endedAt !== undefined) view.endedAt = iso(call.endedAt)
   if (call.endedBy !== undefined) view.endedBy = call.endedBy

@@ -1,5 +1,6 @@
 import type { Call, CoreError, Network, Result } from '../../core/index.js'
 import {
+  aboutCall,
   assertGoverningScenario,
   type FaceRequest,
   type FaceResponse,
@@ -59,7 +60,11 @@ export const REMOTE_ADDRESSES: Readonly<Record<string, RemoteAddressReader>> = {
   },
 }
 
-const created = (call: Call): FaceResponse => ({ status: 201, body: toMediaSession(call) })
+const created = (call: Call): FaceResponse => ({
+  status: 201,
+  body: toMediaSession(call),
+  callId: call.id,
+})
 
 /** The caller may see a call only from its own end; anyone else is told it does not exist. */
 function findOwnCall(deps: CallHandlingDeps, request: FaceRequest): Call | undefined {
@@ -116,6 +121,7 @@ export function createOperations(deps: CallHandlingDeps) {
         locationDetails: body.locationDetails,
         owner: principal?.sub ?? body.originatorAddress,
         clientCorrelator: body.clientCorrelator,
+        via: FACE_ID,
         scenarioId: scenario.id,
         lifecycle: scenario.lifecycle,
       })
@@ -125,7 +131,7 @@ export function createOperations(deps: CallHandlingDeps) {
     getSessionDetailsById(request: FaceRequest): FaceResponse {
       const call = findOwnCall(deps, request)
       if (!call) return sessionNotFound(String(request.pathParams.mediaSessionId))
-      return { status: 200, body: toMediaSession(call) }
+      return { status: 200, body: toMediaSession(call), callId: call.id }
     },
 
     updateSessionStatus(request: FaceRequest): FaceResponse {
@@ -143,16 +149,16 @@ export function createOperations(deps: CallHandlingDeps) {
         answer: body.answer,
         locationDetails: body.locationDetails,
       })
-      if (!updated.ok) return fromCoreError(updated.error)
-      return { status: 200, body: toMediaSession(updated.value) }
+      if (!updated.ok) return aboutCall(call.id, fromCoreError(updated.error))
+      return { status: 200, body: toMediaSession(updated.value), callId: call.id }
     },
 
     deleteSessionById(request: FaceRequest): FaceResponse {
       const call = findOwnCall(deps, request)
       if (!call) return sessionNotFound(String(request.pathParams.mediaSessionId))
       const ended = deps.network.endCall(call.id)
-      if (!ended.ok) return fromCoreError(ended.error)
-      return { status: 204 }
+      if (!ended.ok) return aboutCall(call.id, fromCoreError(ended.error))
+      return { status: 204, callId: call.id }
     },
   }
 }

@@ -167,6 +167,7 @@ export class Click2CallSessions {
       originator: { address: session.template.address, name: session.template.name },
       receiver: { address: session.visitor },
       owner: session.template.address,
+      via: 'oracle-click2call',
       scenarioId: session.scenarioId,
       lifecycle: session.lifecycle,
     })

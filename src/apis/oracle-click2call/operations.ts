@@ -1,4 +1,5 @@
 import {
+  aboutCall,
   assertGoverningScenario,
   type FaceRequest,
   type FaceResponse,
@@ -90,7 +91,9 @@ export function createOperations(deps: Click2CallOperationsDeps): Record<string,
       scenarioId: scenario.id,
       lifecycle: scenario.lifecycle,
     })
-    return { status: 200, body: { sessionId: session.id } }
+    const reply = { status: 200, body: { sessionId: session.id } }
+    // A call without delay is placed at once; a scheduled one joins its ladder when polled.
+    return session.callId === undefined ? reply : aboutCall(session.callId, reply)
   }
 
   /** Ends the caller's session; `callState` is what the JSON (ended) or JSONP (ending) form says. */
@@ -98,8 +101,12 @@ export function createOperations(deps: Click2CallOperationsDeps): Record<string,
     const sessionId = String(request.pathParams.sessionId)
     const session = deps.sessions.get(sessionId, callerOf(request))
     if (!session) return sessionNotFound(sessionId)
-    if (deps.sessions.end(session) === 'already-ended') return alreadyEnded(session.id)
-    return { status: 200, body: { callState } }
+    const call = deps.sessions.callOf(session)
+    const reply =
+      deps.sessions.end(session) === 'already-ended'
+        ? alreadyEnded(session.id)
+        : { status: 200, body: { callState } }
+    return call ? aboutCall(call.id, reply) : reply
   }
 
   return {
@@ -111,11 +118,13 @@ export function createOperations(deps: Click2CallOperationsDeps): Record<string,
       const sessionId = String(request.pathParams.sessionId)
       const session = deps.sessions.get(sessionId, callerOf(request))
       if (!session) return sessionNotFound(sessionId)
-      const view = stateOf(session, deps.sessions.callOf(session))
+      const call = deps.sessions.callOf(session)
+      const view = stateOf(session, call)
       // hasChanged and `more: maybe` answer "since my last poll"; only the owner polls.
       const previous = session.lastPolled
       session.lastPolled = view.state
-      return { status: 200, body: toClick2CallStatus(session.id, view, previous) }
+      const reply = { status: 200, body: toClick2CallStatus(session.id, view, previous) }
+      return call ? aboutCall(call.id, reply) : reply
     },
 
     endCall: (request) => end(request, 'ended'),

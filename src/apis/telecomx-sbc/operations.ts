@@ -72,7 +72,7 @@ export function createOperations(deps: SbcDeps): Record<string, OperationHandler
       if (callId === '') return sessionIdMissing()
       const call = deps.sessions.get(callId)
       if (!call) return sessionNotFound(callId)
-      return { status: 200, body: toSbcSession(call, deps.faker) }
+      return { status: 200, body: toSbcSession(call, deps.faker), callId: call.id }
     },
 
     listSessions(request: FaceRequest): FaceResponse {

@@ -54,6 +54,7 @@ export function parseBody(
     const parse = (raw: Buffer): void => {
       const text = raw.toString('utf8')
       context.hasBody = true
+      context.bodyText = text
       const mediaType = mediaTypeOf(req.headers['content-type'])
       if (!isJsonMediaType(mediaType)) {
         context.body = text

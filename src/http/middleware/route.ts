@@ -49,6 +49,7 @@ export function route(
       principal: undefined,
       hasBody: false,
       body: undefined,
+      bodyText: undefined,
       requestViolations: [],
       scenario: undefined,
       fault: undefined,

@@ -19,6 +19,7 @@ function callIn(status: CallStatus, side: CallSide = 'originating'): Call {
     receiver: { address: 'tel:+15550002' },
     owner: 'tel:+15550001',
     clientCorrelator: undefined,
+    via: undefined,
     scenarioId: 'default',
     createdAt: 0,
     sequence: 0,
