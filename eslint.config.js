@@ -30,8 +30,12 @@ const LAYERS = {
     allowed: ['contract', 'scenario', 'apis', 'http', 'notify'],
     why: 'the proxy is a shell beside http/: it judges with contract/ and journals like http/, and never reaches into core.',
   },
+  console: {
+    allowed: [],
+    why: 'the console serves its page; the page reads the simulator through the control API only.',
+  },
   app: {
-    allowed: ['core', 'contract', 'scenario', 'apis', 'http', 'notify', 'proxy'],
+    allowed: ['core', 'contract', 'scenario', 'apis', 'http', 'notify', 'proxy', 'console'],
     why: 'app composes the layers below it; the CLI sits above it.',
   },
   cli: {
@@ -105,6 +109,7 @@ const PLATFORM_RULES = {
   contract: [{ group: ['express', 'node:fs', 'fs'], message: 'contract takes text, not paths.' }],
   apis: [{ group: ['express', 'node:*'], message: 'faces are protocol-neutral.' }],
   runner: [{ group: ['express'], message: 'the runner is an HTTP client.' }],
+  console: [{ group: ['express', 'node:*'], message: 'the console shell is protocol-neutral.' }],
 }
 
 export default tseslint.config(
@@ -161,6 +166,29 @@ export default tseslint.config(
     files: [`src/${name}/**/*.ts`],
     rules: { 'no-restricted-imports': importRules(name, PLATFORM_RULES[name]) },
   })),
+  {
+    // The console's page runs in the browser (its own tsconfig.json has the DOM types).
+    files: ['src/console/page/**/*.ts'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        sessionStorage: 'readonly',
+        URLSearchParams: 'readonly',
+        TextDecoderStream: 'readonly',
+      },
+    },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*', 'node:*'], message: 'the page imports only its own files.' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['src/core/**/*.ts', 'src/scenario/**/*.ts'],
     rules: {

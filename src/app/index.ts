@@ -5,6 +5,8 @@ export { type SimulatorOptions } from './options.js'
 export { parseDuration } from '../core/index.js'
 export { StartupError, formatStartupProblem, type StartupProblem } from './read-sources.js'
 export { exposureWarning } from './exposure-warning.js'
+/** Where the web console is served (the banner prints it). */
+export { CONSOLE_PATH } from '../console/index.js'
 /** The operations of the faces that fault plans may target; `callsim validate` checks scenario files against them. */
 export { BUILT_IN_SCENARIOS_DIR, faultTargetsOf } from './load-scenarios-from-disk.js'
 export type { ReloadOutcome, ScenarioReloader } from './watch-scenarios.js'

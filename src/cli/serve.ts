@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import {
+  CONSOLE_PATH,
   createSimulator,
   exposureWarning,
   type Simulator,
@@ -128,6 +129,7 @@ export function registerServe(program: Command): void {
           (face) =>
             `  ${face.id.padEnd(22)} ${running.url}${face.basePath}  (${face.spec.spec.source})`,
         ),
+        `  ${'console'.padEnd(22)} ${running.url}${CONSOLE_PATH}/  (the web console: calls as ladder diagrams, the journal, the controls)`,
         ...simulator.notices,
         `${simulator.scenarios.list().length} scenarios (callsim scenarios lists them)${simulator.options.watchScenarios ? ', reloaded when their files change' : ''}${simulator.options.adminToken === undefined ? '' : '; the control API needs the admin token'}`,
         '',

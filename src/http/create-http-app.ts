@@ -17,6 +17,7 @@ import { validateRequest } from './middleware/validate-request.js'
 import { runStages } from './run-stages.js'
 import { createSpecDocuments } from './spec-documents.js'
 import { createSendReply } from './send-reply.js'
+import { servePages, type Pages } from './serve-pages.js'
 
 export interface HttpAppOptions {
   readonly faces: readonly Face[]
@@ -38,6 +39,8 @@ export interface HttpAppOptions {
   readonly wait: (ms: number, task: () => void) => void
   /** The text each face's spec was loaded from, served at `<base>/openapi.yaml` and `.json`. */
   readonly specText: (face: Face) => string | undefined
+  /** Static pages beside the faces (the web console at /_callsim/ui). */
+  readonly pages?: Pages
 }
 
 /**
@@ -55,6 +58,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by')
   app.disable('etag')
   app.set('query parser', 'simple')
+  if (options.pages) app.use(servePages(options.pages))
   app.use(
     runStages([
       route(

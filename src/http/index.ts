@@ -1,6 +1,7 @@
 /** The only Express code: the request pipeline that puts faces on HTTP. */
 export { createHttpApp, type HttpAppOptions } from './create-http-app.js'
 export { createExpressServer } from './create-http-server.js'
+export type { PageAsset, Pages } from './serve-pages.js'
 export { Journal, type JournalEntry } from './journal.js'
 export { silentLogger, type LogLevel, type Logger } from './logger.js'
 export type { TokenVerifier, Verification } from './middleware/authenticate.js'
