@@ -83,7 +83,17 @@ step('spec cache', {
 
 step('bundle', {
   inputs: ['dist', 'scripts/bundle.js', 'scripts/import-meta-url.js', 'package-lock.json'],
-  skip: (file) => isBundle(file) || file.includes(`${path.sep}spec-cache`),
+  skip: (file) =>
+    isBundle(file) ||
+    file.includes(`${path.sep}spec-cache`) ||
+    file.includes(`${path.sep}console-page`),
   output: 'dist/bin/callsim-bundle.cjs',
   args: ['scripts/bundle.js'],
+})
+
+// The web console's page (src/console/page: TypeScript, HTML, CSS), served at /_callsim/ui.
+step('console', {
+  inputs: ['src/console/page', 'scripts/build-console.js', 'package-lock.json'],
+  output: 'dist/console-page/console.js',
+  args: ['scripts/build-console.js'],
 })
