@@ -64,7 +64,7 @@ export function createControls(say: (message: string) => void) {
   }
   scenarioForm.addEventListener('submit', (event) => {
     event.preventDefault()
-    callApi('POST', subscriberPath(), { scenarioId: scenarioSelect.value }).then(
+    callApi('PUT', subscriberPath(), { scenarioId: scenarioSelect.value }).then(
       () => say(`Scenario ${scenarioSelect.value} activated.`),
       (error: Error) => say(`Failed to activate: ${error.message}`),
     )
@@ -96,7 +96,9 @@ export function createControls(say: (message: string) => void) {
         h('option', { value: scenario.id, title: scenario.description }, [scenario.id]),
       ),
     ]
+    const picked = scenarioSelect.value
     scenarioSelect.replaceChildren(...options([]))
+    if (picked !== '') scenarioSelect.value = picked
     const chosen = scenarioFilter.value
     scenarioFilter.replaceChildren(...options([h('option', { value: '' }, ['any'])]))
     scenarioFilter.value = chosen

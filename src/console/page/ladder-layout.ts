@@ -30,6 +30,8 @@ export interface LadderStep {
   readonly violations: number
   /** The status a transition reached (for transitions only). */
   readonly status?: string
+  /** Orders steps at the same instant (see layoutLadder). */
+  readonly rank: number
   /** What clicking the arrow shows: a title and the exact body. */
   readonly payload: { readonly title: string; readonly body: string }
 }
@@ -107,7 +109,12 @@ const pretty = (text: string | undefined): string => {
 const toneOfStatus = (status: number, violations: number): Tone =>
   violations > 0 ? 'violation' : status >= 200 && status < 400 ? 'ok' : 'error'
 
-const pathOf = (path: string): string => path.split('?')[0] ?? path
+/** The path without its query, and long ids cut to their first 8 characters so arrows fit. */
+const pathOf = (path: string): string =>
+  (path.split('?')[0] ?? path)
+    .split('/')
+    .map((segment) => (segment.length > 24 ? `${segment.slice(0, 8)}…` : segment))
+    .join('/')
 
 function exchangeSteps(exchange: JournalEntry, startMs: number): LadderStep[] {
   const offsetMs = Date.parse(exchange.at) - startMs
@@ -130,6 +137,7 @@ function exchangeSteps(exchange: JournalEntry, startMs: number): LadderStep[] {
       detail: `${exchange.face ?? 'unknown face'} · ${operation}`,
       tone: requestBadge > 0 ? 'violation' : 'neutral',
       violations: requestBadge,
+      rank: 0,
       payload: {
         title: `Request #${exchange.seq}: ${exchange.method} ${exchange.path}`,
         body: `${exchange.method} ${exchange.path}\nface: ${exchange.face ?? '-'}\noperationId: ${operation}\nx-correlator: ${exchange.correlator ?? '-'}\n\n${pretty(exchange.requestBody)}${violationText(exchange.requestViolations)}`,
@@ -146,6 +154,7 @@ function exchangeSteps(exchange: JournalEntry, startMs: number): LadderStep[] {
       detail: `${exchange.durationMs.toFixed(1)} ms${exchange.fault ? ` · fault ${exchange.fault}` : ''}`,
       tone: toneOfStatus(exchange.status, responseBadge + requestBadge),
       violations: responseBadge,
+      rank: 0,
       payload: {
         title: `Response #${exchange.seq}: ${exchange.status} to ${exchange.method} ${pathOf(exchange.path)}`,
         body: `HTTP ${exchange.status} in ${exchange.durationMs} ms\n\n${pretty(exchange.responseBody)}${violationText(exchange.responseViolations)}`,
@@ -189,6 +198,9 @@ function transitionStep(
     tone: TERMINAL.has(entry.to) && entry.to !== 'Terminated' ? 'error' : 'neutral',
     violations: 0,
     status: entry.to,
+    // A virtual clock fires what falls due at an instant before any request made at it, so the
+    // far end's and the network's changes come first; a request's own changes follow it.
+    rank: index > 0 && entry.by !== client ? -1 : 1,
     payload: {
       title: `${entry.from ?? '(new)'} → ${entry.to}`,
       body: JSON.stringify(
@@ -221,6 +233,7 @@ function deliveryStep(delivery: Delivery, startMs: number): LadderStep {
     detail: `attempt ${delivery.attempt}${retry}${delivery.error ? ` · ${delivery.error}` : ''}`,
     tone: delivery.result === 'delivered' ? 'ok' : 'error',
     violations: 0,
+    rank: 2,
     payload: {
       title: `Event ${type}, attempt ${delivery.attempt}: ${delivery.result}`,
       body: `POST ${delivery.sink}\nresult: ${outcome}${delivery.error ? `\nerror: ${delivery.error}` : ''}${retry}\n\n${JSON.stringify(delivery.event, null, 2)}`,
@@ -228,17 +241,11 @@ function deliveryStep(delivery: Delivery, startMs: number): LadderStep {
   }
 }
 
-const RANK: Readonly<Record<StepKind, number>> = {
-  request: 0,
-  response: 0,
-  transition: 1,
-  delivery: 2,
-}
-
 /**
  * The steps of one call's ladder, in the order they happened on the simulator's clock. At the
- * same instant (a virtual clock stands still) a request and its response come first, then the
- * status changes, then the events they caused; exchanges keep their journal order.
+ * same instant (a virtual clock stands still): the far end's and the network's status changes,
+ * then requests with their responses (in journal order), then the status changes the client's
+ * requests caused, then the events sent.
  */
 export function layoutLadder(ladder: CallLadder): LadderStep[] {
   const { call } = ladder
@@ -251,10 +258,7 @@ export function layoutLadder(ladder: CallLadder): LadderStep[] {
   return steps
     .map((step, order) => ({ step, order }))
     .sort(
-      (a, b) =>
-        a.step.offsetMs - b.step.offsetMs ||
-        RANK[a.step.kind] - RANK[b.step.kind] ||
-        a.order - b.order,
+      (a, b) => a.step.offsetMs - b.step.offsetMs || a.step.rank - b.step.rank || a.order - b.order,
     )
     .map(({ step }) => step)
 }

@@ -143,3 +143,22 @@ test('draws an incoming call from the far end, and a hang-up by the client towar
     label: 'BYE → Terminated',
   })
 })
+
+test('puts the far end’s changes at an instant before a request made at it, and shortens long ids', () => {
+  const ladder = setup()
+  const hangUp = {
+    ...(ladder.exchanges[0] as CallLadder['exchanges'][number]),
+    seq: 9,
+    at: at(4000),
+    method: 'DELETE',
+    path: '/webrtc-call-handling/vwip/sessions/5FE1DC79F3620345BB63F4789941AEB327F0D66E27EF41C3',
+    status: 204,
+    responseViolations: [],
+  }
+  const steps = layoutLadder({ ...ladder, exchanges: [...ladder.exchanges, hangUp] })
+  expect(steps.slice(-3).map((step) => step.label)).toEqual([
+    '200 OK → Connected',
+    'DELETE /webrtc-call-handling/vwip/sessions/5FE1DC79…',
+    '204',
+  ])
+})

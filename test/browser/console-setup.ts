@@ -9,6 +9,28 @@ export const CALL_HANDLING = '/webrtc-call-handling/vwip'
 /** How long `expect.poll` waits for the page: generous, as CI machines are shared. */
 export const POLL = { timeout: 3000, interval: 20 }
 
+/**
+ * How long after `change` ran the page showed `selector`, measured in the page by a
+ * MutationObserver against the same system clock, so the test's own polling does not count.
+ */
+export async function msUntilShown(
+  page: Page,
+  selector: string,
+  change: () => void,
+): Promise<number> {
+  await page.evaluate(
+    `window.__shown = new Promise((resolve) => {
+      const check = () => { if (document.querySelector(${JSON.stringify(selector)})) { observer.disconnect(); resolve(Date.now()) } }
+      const observer = new MutationObserver(check)
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true })
+      check()
+    }); undefined`,
+  )
+  const changedAt = Date.now()
+  change()
+  return ((await page.evaluate('window.__shown')) as number) - changedAt
+}
+
 /** Reads a locator's text for `expect.poll` (vitest has no Playwright matchers). */
 export const textOf = (locator: Locator) => () => locator.textContent()
 

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
-import { expect, test } from 'vitest'
+import { expect } from 'vitest'
 import { browserTest } from '../support/browser.js'
-import { POLL, openConsole, textOf } from './setup.js'
+import { POLL, openConsole, textOf } from './console-setup.js'
 
 const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
