@@ -6,6 +6,8 @@ export const TARGETS = {
   p99Ratio: 1.5,
   startupMs: 300,
   idleRssMb: 100,
+  /** With the web console open, callsim keeps this share of its throughput (issue 20). */
+  withConsoleRatio: 0.95,
 }
 
 export function median(values) {
@@ -163,6 +165,16 @@ export function compareToBaselines(results) {
       target: `${ratio.route.toUpperCase()} p99 ≤ ${TARGETS.p99Ratio}× the Express ceiling's`,
       value: `${fixed(ratio.p99, 2)}×`,
       met: ratio.p99 <= TARGETS.p99Ratio,
+    })
+  }
+  // callsim vs callsim with the console open: the ratio is without/with, so its inverse is
+  // the share of throughput callsim keeps with a console connected.
+  for (const ratio of ratios.filter((r) => r.baseline === 'callsim-console')) {
+    const kept = 1 / ratio.reqPerSec
+    verdicts.push({
+      target: `${ratio.route.toUpperCase()} req/s with the console open ≥ ${TARGETS.withConsoleRatio * 100}% of without`,
+      value: `${fixed(kept * 100)}%`,
+      met: kept >= TARGETS.withConsoleRatio,
     })
   }
   verdicts.push({

@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { compareToBaselines, formatComparison, formatResults, medianOf } from './report.js'
+import { openConsoleClient } from './console-client.js'
 import { runLoad } from './run-load.js'
 import { runScale } from './run-scale.js'
 import {
@@ -37,6 +38,8 @@ const USAGE = `usage: npm run bench -- [options]
   --rounds <n>       run every server n times, interleaved, and report medians (default 1)
   --only <ids>       comma-separated subset: callsim,express-ceiling,express-ceiling-prebuilt,express-route,node-http,prism
   --prism            also run the Prism mock on the same spec
+  --console          also run callsim with a web console client connected (its change stream
+                     open, re-reading calls and a ladder on each change), to compare
   --scale            the scale mode: 1k vs 100k live calls, memory and clock steps
   --calls <n>        live calls in --scale mode (default 100000)
   --no-pin           do not pin server and load generator to separate cores
@@ -52,6 +55,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '1' },
     only: { type: 'string' },
     prism: { type: 'boolean', default: false },
+    console: { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
     calls: { type: 'string', default: '100000' },
     'no-pin': { type: 'boolean', default: false },
@@ -170,6 +174,7 @@ async function measure(definition, plan, env, token, onSeeded) {
     const idle = server.memory()
     const ids = await seedSessions(port, definition.base, headers, SEED_CALLS)
     await onSeeded?.(port, ids, headers)
+    const consoleClient = definition.console ? await openConsoleClient(port, ids[0]) : undefined
     const load = async (method, paths, bodies) => {
       const common = { port, method, paths, bodies, headers, connections: settings.connections }
       if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
@@ -181,6 +186,11 @@ async function measure(definition, plan, env, token, onSeeded) {
       ids.map((id) => `${definition.base}/sessions/${encodeURIComponent(id)}`),
     )
     const post = await load('POST', [`${definition.base}/sessions`], CREATE_BODIES)
+    const consoleReads = await consoleClient?.stop()
+    if (consoleReads)
+      process.stdout.write(
+        `  console client: ${consoleReads.batches} change batches, ${consoleReads.reads} reads (${consoleReads.failedReads} failed)\n`,
+      )
     const peak = server.memory()
     return {
       id: definition.id,
@@ -265,6 +275,7 @@ async function main() {
   const definitions = targetDefinitions({
     repliesFile: () => repliesFile,
     prism: flags.prism || Boolean(only?.has('prism')),
+    console: flags.console || Boolean(only?.has('callsim-console')),
   }).filter((d) => !only || only.has(d.id))
 
   // Rounds interleave the servers, so a burst of other load on the machine hits all of them.

@@ -117,7 +117,13 @@ export function serveArgs(port, clock, extraArgs = []) {
  * Every target: how to start it on a port. callsim runs as users run it (the CLI, every
  * built-in spec), with --strict so that a response breaking the spec becomes a counted 500.
  */
-export function targetDefinitions({ repliesFile, prism, clock = 'system', extraArgs = [] }) {
+export function targetDefinitions({
+  repliesFile,
+  prism,
+  console: withConsole = false,
+  clock = 'system',
+  extraArgs = [],
+}) {
   const baseline = (kind, label) => ({
     id: kind,
     label,
@@ -125,14 +131,25 @@ export function targetDefinitions({ repliesFile, prism, clock = 'system', extraA
     probe: createSessionProbe,
     args: (port) => [`${ROOT}bench/baseline-server.js`, kind, String(port), repliesFile()],
   })
+  const callsim = {
+    id: 'callsim',
+    label: 'callsim (validation both ways, auth, state, journal)',
+    base: BASE,
+    probe: registerDeviceProbe,
+    args: (port) => [`${ROOT}dist/bin/callsim.js`, ...serveArgs(port, clock, extraArgs)],
+  }
   return [
-    {
-      id: 'callsim',
-      label: 'callsim (validation both ways, auth, state, journal)',
-      base: BASE,
-      probe: registerDeviceProbe,
-      args: (port) => [`${ROOT}dist/bin/callsim.js`, ...serveArgs(port, clock, extraArgs)],
-    },
+    callsim,
+    ...(withConsole
+      ? [
+          {
+            ...callsim,
+            id: 'callsim-console',
+            label: 'callsim with the web console open (change stream, re-reads)',
+            console: true,
+          },
+        ]
+      : []),
     baseline('express-ceiling', 'Express 5, one middleware, same JSON (ceiling)'),
     baseline(
       'express-ceiling-prebuilt',
