@@ -9,7 +9,9 @@ export async function openConsoleClient(port, callId) {
   const base = `http://127.0.0.1:${port}/_callsim`
   const controller = new AbortController()
   const response = await fetch(`${base}/stream`, { signal: controller.signal })
-  if (response.status !== 200) throw new Error(`the console stream answered ${response.status}`)
+  if (response.status !== 200 || !response.body)
+    throw new Error(`the console stream answered ${response.status}`)
+  const body = response.body
   const counts = { batches: 0, reads: 0, failedReads: 0 }
   let running = false
   let again = false
@@ -38,7 +40,7 @@ export async function openConsoleClient(port, callId) {
     const decoder = new TextDecoder()
     let buffer = ''
     try {
-      for await (const chunk of response.body) {
+      for await (const chunk of body) {
         buffer += decoder.decode(chunk, { stream: true })
         for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const frame = buffer.slice(0, end)

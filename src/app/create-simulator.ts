@@ -235,9 +235,12 @@ export function createSimulator(
       return ok({ ...control.clock(), fired })
     },
     violations: () => ({ total: journal.violations.total, items: journal.violations.toArray() }),
-    journal: (withBodies) => ({
+    journal: (limit, withBodies) => ({
       total: journal.requests.total,
-      items: journal.requests.toArray(withBodies),
+      items:
+        limit === undefined
+          ? journal.requests.toArray(withBodies)
+          : journal.requests.toArray(withBodies).slice(-limit),
     }),
     calls: () => network.allCalls(),
     call: (id) => network.getCall(id),

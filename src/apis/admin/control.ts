@@ -92,8 +92,8 @@ export interface Control {
   clock(): ClockStatus
   advanceClock(ms: number): Result<ClockStatus & { fired: number }, string>
   violations(): { total: number; items: readonly object[] }
-  /** The recorded requests, oldest first; bodies only `withBodies`. */
-  journal(withBodies?: boolean): { total: number; items: readonly JournalRecord[] }
+  /** The last `limit` recorded requests (all kept without it), oldest first; bodies only `withBodies`. */
+  journal(limit?: number, withBodies?: boolean): { total: number; items: readonly JournalRecord[] }
   calls(): Iterable<Call>
   call(id: string): Call | undefined
   callHistory(id: string): CallHistory | undefined

@@ -10,7 +10,7 @@ export function createJournalAdminOperations(control: Control): Record<string, O
   return {
     listJournal: (request) => {
       const { query } = request
-      const { total, items } = control.journal(query.bodies === true)
+      const { total, items } = control.journal(undefined, query.bodies === true)
       const chosen = items.filter(
         (entry) =>
           (query.face === undefined || entry.face === query.face) &&
@@ -24,7 +24,7 @@ export function createJournalAdminOperations(control: Control): Record<string, O
     },
     getJournalEntry: (request) => {
       const seq = Number(request.pathParams.seq)
-      const entry = control.journal(true).items.find((item) => item.seq === seq)
+      const entry = control.journal(undefined, true).items.find((item) => item.seq === seq)
       if (!entry) return journalEntryNotFound(seq)
       return { status: 200, body: entry }
     },

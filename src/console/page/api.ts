@@ -38,7 +38,8 @@ export async function callApi<T>(
   body?: unknown,
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...authHeaders() }
-  if (body !== undefined) headers['content-type'] = 'application/json'
+  // The control API takes writes only as JSON (its cross-site protection), even without a body.
+  if (method !== 'GET') headers['content-type'] = 'application/json'
   const response = await fetch(`${BASE}${path}`, {
     method,
     headers,
