@@ -63,7 +63,11 @@ export async function openConsole(
 ): Promise<ConsoleSession> {
   const simulator = startSimulator({ registration: 'optional', ...options })
   const running = await simulator.listen()
-  browser ??= launchBrowser()
+  // A launch that failed (a busy machine) is not kept: the next test tries again.
+  browser ??= launchBrowser().catch((error: unknown) => {
+    browser = undefined
+    throw error
+  })
   const context = await (
     await browser
   ).newContext({
