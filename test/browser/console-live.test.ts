@@ -1,74 +1,90 @@
 import { mkdirSync } from 'node:fs'
 import { expect } from 'vitest'
 import { browserTest } from '../support/browser.js'
-import { POLL, msUntilShown, openConsole, textOf } from './console-setup.js'
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  POLL,
+  msUntilShown,
+  textOf,
+  useConsoleBrowser,
+} from './console-setup.js'
 
-browserTest('draws each transition of a CAMARA call live on its ladder as it happens', async () => {
-  const session = await openConsole()
-  const { page } = session
-  try {
-    const created = await session.createCall()
-    expect(created.status).toBe(201)
-    const callId = String(created.body.mediaSessionId)
-    const row = page.locator(`tr[data-call-id="${callId}"]`)
-    await row.locator('button').click()
-    const ladder = page.locator('svg.ladder')
-    await expect.poll(() => ladder.locator('[data-kind="request"]').count(), POLL).toBe(1)
-    await expect.poll(() => ladder.locator('[data-status]').count(), POLL).toBe(1)
+const openConsole = useConsoleBrowser()
 
-    // Each step of the default scenario, one clock move at a time: the ladder follows live,
-    // pushed by the change stream (the page never polls).
-    for (const [advanceMs, status] of [
-      [200, 'InProgress'],
-      [800, 'Ringing'],
-      [3000, 'Connected'],
-    ] as const) {
-      const elapsedMs = await msUntilShown(page, `svg.ladder [data-status="${status}"]`, () => {
-        session.simulator.control.advanceClock(advanceMs)
-      })
-      process.stdout.write(`the ladder showed ${status} ${elapsedMs} ms after the change\n`)
-      // 200 ms is the promise; CI machines are shared, so the test allows a margin.
-      expect(elapsedMs).toBeLessThan(1000)
-      await expect.poll(textOf(row.locator('[data-status]')), POLL).toBe(status)
+browserTest(
+  'draws each transition of a CAMARA call live on its ladder as it happens',
+  async () => {
+    const session = await openConsole()
+    const { page } = session
+    try {
+      const created = await session.createCall()
+      expect(created.status).toBe(201)
+      const callId = String(created.body.mediaSessionId)
+      const row = page.locator(`tr[data-call-id="${callId}"]`)
+      await row.locator('button').click()
+      const ladder = page.locator('svg.ladder')
+      await expect.poll(() => ladder.locator('[data-kind="request"]').count(), POLL).toBe(1)
+      await expect.poll(() => ladder.locator('[data-status]').count(), POLL).toBe(1)
+
+      // Each step of the default scenario, one clock move at a time: the ladder follows live,
+      // pushed by the change stream (the page never polls).
+      for (const [advanceMs, status] of [
+        [200, 'InProgress'],
+        [800, 'Ringing'],
+        [3000, 'Connected'],
+      ] as const) {
+        const elapsedMs = await msUntilShown(page, `svg.ladder [data-status="${status}"]`, () => {
+          session.simulator.control.advanceClock(advanceMs)
+        })
+        process.stdout.write(`the ladder showed ${status} ${elapsedMs} ms after the change\n`)
+        // 200 ms is the promise; CI machines are shared, so the test allows a margin.
+        expect(elapsedMs).toBeLessThan(1000)
+        await expect.poll(textOf(row.locator('[data-status]')), POLL).toBe(status)
+      }
+      await expect
+        .poll(textOf(page.locator('svg.ladder [data-status="Connected"] .label')), POLL)
+        .toBe('200 OK → Connected')
+      await expect.poll(textOf(page.locator('[data-call-status]')), POLL).toBe('Connected')
+
+      // Clicking an arrow shows the exact exchange: the response body the app received.
+      await page.locator('svg.ladder [data-kind="response"]').click()
+      await expect.poll(textOf(page.locator('#detail-title')), POLL).toContain('Response #')
+      await expect
+        .poll(textOf(page.locator('#detail-body')), POLL)
+        .toContain(`"mediaSessionId": "${callId}"`)
+
+      // Hang up through CAMARA: the request, its 204 and the BYE appear.
+      const token = await (
+        await import('../support/start-simulator.js')
+      ).tokenFor(session.simulator)
+      const hangUp = await fetch(
+        `${session.running.url}/webrtc-call-handling/vwip/sessions/${callId}`,
+        {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${token}` },
+        },
+      )
+      expect(hangUp.status).toBe(204)
+      await page.locator('svg.ladder [data-status="Terminated"]').waitFor({ timeout: 2000 })
+      await expect
+        .poll(textOf(page.locator('svg.ladder [data-status="Terminated"] .label')), POLL)
+        .toBe('BYE → Terminated')
+      await expect
+        .poll(() => page.locator('svg.ladder [data-kind="request"]').count(), POLL)
+        .toBe(2)
+
+      if (process.env.CALLSIM_SCREENSHOT !== undefined) {
+        await page.locator('#detail-close').click()
+        mkdirSync('docs/images', { recursive: true })
+        await page.locator('#ladder').screenshot({ path: 'docs/images/console-ladder.png' })
+      }
+      expect(session.problems).toEqual([])
+    } finally {
+      await session.close()
     }
-    await expect
-      .poll(textOf(page.locator('svg.ladder [data-status="Connected"] .label')), POLL)
-      .toBe('200 OK → Connected')
-    await expect.poll(textOf(page.locator('[data-call-status]')), POLL).toBe('Connected')
-
-    // Clicking an arrow shows the exact exchange: the response body the app received.
-    await page.locator('svg.ladder [data-kind="response"]').click()
-    await expect.poll(textOf(page.locator('#detail-title')), POLL).toContain('Response #')
-    await expect
-      .poll(textOf(page.locator('#detail-body')), POLL)
-      .toContain(`"mediaSessionId": "${callId}"`)
-
-    // Hang up through CAMARA: the request, its 204 and the BYE appear.
-    const token = await (await import('../support/start-simulator.js')).tokenFor(session.simulator)
-    const hangUp = await fetch(
-      `${session.running.url}/webrtc-call-handling/vwip/sessions/${callId}`,
-      {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${token}` },
-      },
-    )
-    expect(hangUp.status).toBe(204)
-    await page.locator('svg.ladder [data-status="Terminated"]').waitFor({ timeout: 2000 })
-    await expect
-      .poll(textOf(page.locator('svg.ladder [data-status="Terminated"] .label')), POLL)
-      .toBe('BYE → Terminated')
-    await expect.poll(() => page.locator('svg.ladder [data-kind="request"]').count(), POLL).toBe(2)
-
-    if (process.env.CALLSIM_SCREENSHOT !== undefined) {
-      await page.locator('#detail-close').click()
-      mkdirSync('docs/images', { recursive: true })
-      await page.locator('#ladder').screenshot({ path: 'docs/images/console-ladder.png' })
-    }
-    expect(session.problems).toEqual([])
-  } finally {
-    await session.close()
-  }
-})
+  },
+  BROWSER_TEST_TIMEOUT_MS,
+)
 
 browserTest(
   'highlights a request that breaks the spec in the journal, with its schema path and message',
@@ -105,6 +121,7 @@ browserTest(
       await session.close()
     }
   },
+  BROWSER_TEST_TIMEOUT_MS,
 )
 
 browserTest(
@@ -135,6 +152,7 @@ browserTest(
       await session.close()
     }
   },
+  BROWSER_TEST_TIMEOUT_MS,
 )
 
 browserTest(
@@ -162,6 +180,7 @@ browserTest(
       await session.close()
     }
   },
+  BROWSER_TEST_TIMEOUT_MS,
 )
 
 browserTest(
@@ -195,4 +214,5 @@ browserTest(
       await session.close()
     }
   },
+  BROWSER_TEST_TIMEOUT_MS,
 )

@@ -6,8 +6,18 @@ import { ALICE, BOB, startSimulator, tokenFor } from '../support/start-simulator
 
 export const CALL_HANDLING = '/webrtc-call-handling/vwip'
 
-/** How long `expect.poll` waits for the page: generous, as CI machines are shared. */
-export const POLL = { timeout: 3000, interval: 20 }
+/**
+ * How long `expect.poll` waits for the page. Generous: the full suite shares two cores with
+ * other forks, and these bounds only catch a page that never gets there; how fast the page
+ * follows a change is measured separately (`msUntilShown`).
+ */
+export const POLL = { timeout: 10_000, interval: 25 }
+
+/** Per test: a browser test opens a page and a simulator, so it gets more than vitest's 20 s. */
+export const BROWSER_TEST_TIMEOUT_MS = 60_000
+
+/** What one Playwright action or wait may take before it fails, naming what it waited for. */
+const ACTION_TIMEOUT_MS = 15_000
 
 /**
  * How long after `change` ran the page showed `selector`, measured in the page by a
@@ -34,12 +44,6 @@ export async function msUntilShown(
 /** Reads a locator's text for `expect.poll` (vitest has no Playwright matchers). */
 export const textOf = (locator: Locator) => () => locator.textContent()
 
-// One Chromium for the file: starting it takes about a second; every test gets its own page.
-let browser: Promise<Browser> | undefined
-afterAll(async () => {
-  if (browser) await (await browser).close()
-})
-
 export interface ConsoleSession {
   readonly simulator: Simulator
   readonly running: RunningSimulator
@@ -54,35 +58,109 @@ export interface ConsoleSession {
 }
 
 /**
+ * Resolves once the console is still: no view waiting for the control API (the page marks a
+ * region that is being refreshed with aria-busy) and no change to the document for `quietMs`.
+ * Checks that read the whole page at once (axe-core) run on this state, not on a page that
+ * the change stream is redrawing under them.
+ */
+export async function waitUntilSettled(page: Page, quietMs = 300): Promise<void> {
+  await page.evaluate(
+    `new Promise((resolve, reject) => {
+      let quiet
+      const settle = () => {
+        clearTimeout(quiet)
+        quiet = setTimeout(() => {
+          if (document.querySelector('[aria-busy="true"]')) return settle()
+          observer.disconnect()
+          clearTimeout(deadline)
+          resolve()
+        }, ${quietMs})
+      }
+      const deadline = setTimeout(() => {
+        observer.disconnect()
+        clearTimeout(quiet)
+        reject(new Error('the console did not settle within ${ACTION_TIMEOUT_MS} ms'))
+      }, ${ACTION_TIMEOUT_MS})
+      const observer = new MutationObserver(settle)
+      observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true })
+      settle()
+    })`,
+  )
+}
+
+/** Opens the console on a fresh simulator, in the Chromium of the file that asked for it. */
+export type OpenConsole = (
+  options?: Partial<SimulatorOptions>,
+  flags?: { waitUntilLive?: boolean; bypassCSP?: boolean },
+) => Promise<ConsoleSession>
+
+/**
+ * One Chromium for the calling test file: launched by its first test (about a second) and
+ * closed by the file's own afterAll, every test getting a fresh context and page. Call it at
+ * the file's top level. The browser is per file, not per module: vitest runs files with
+ * isolate: false, so a module-level browser would be closed by the first file of a fork and
+ * found closed by the next one.
+ */
+export function useConsoleBrowser(): OpenConsole {
+  let browser: Promise<Browser> | undefined
+  afterAll(async () => {
+    const launched = browser
+    browser = undefined
+    if (launched) await (await launched).close()
+  })
+  return async (options = {}, { waitUntilLive = true, bypassCSP = false } = {}) => {
+    // A launch that failed (a busy machine) is not kept: the next test tries again.
+    browser ??= launchBrowser().catch((error: unknown) => {
+      browser = undefined
+      throw error
+    })
+    return openConsole(await browser, options, waitUntilLive, bypassCSP)
+  }
+}
+
+/**
  * A listening simulator (seed 42, virtual clock, strict) and a headless Chromium page with the
  * console open on it, its change stream connected.
  */
-export async function openConsole(
-  options: Partial<SimulatorOptions> = {},
-  { waitUntilLive = true, bypassCSP = false } = {},
+async function openConsole(
+  browser: Browser,
+  options: Partial<SimulatorOptions>,
+  waitUntilLive: boolean,
+  bypassCSP: boolean,
 ): Promise<ConsoleSession> {
   const simulator = startSimulator({ registration: 'optional', ...options })
   const running = await simulator.listen()
-  // A launch that failed (a busy machine) is not kept: the next test tries again.
-  browser ??= launchBrowser().catch((error: unknown) => {
-    browser = undefined
-    throw error
-  })
-  const context = await (
-    await browser
-  ).newContext({
-    viewport: { width: 1200, height: 900 },
-    // Only the accessibility test injects a script (axe-core), which the page's policy forbids.
-    bypassCSP,
-  })
-  const page = await context.newPage()
+  const context = await browser
+    .newContext({
+      viewport: { width: 1200, height: 900 },
+      // Only the accessibility test injects a script (axe-core), which the page's policy forbids.
+      bypassCSP,
+    })
+    .catch(async (error: unknown) => {
+      await running.close()
+      throw error
+    })
+  const close = async (): Promise<void> => {
+    await context.close()
+    await running.close()
+  }
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS)
+  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS)
   const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().includes('401')) problems.push(message.text())
-  })
-  await page.goto(`${running.url}/_callsim/ui/`)
-  if (waitUntilLive) await page.waitForSelector('#live[data-state="live"]')
+  let page: Page
+  try {
+    page = await context.newPage()
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().includes('401'))
+        problems.push(message.text())
+    })
+    await page.goto(`${running.url}/_callsim/ui/`)
+    if (waitUntilLive) await page.waitForSelector('#live[data-state="live"]')
+  } catch (error) {
+    await close()
+    throw error
+  }
   const token = await tokenFor(simulator, ALICE)
   return {
     simulator,
@@ -107,9 +185,6 @@ export async function openConsole(
       })
       return { status: response.status, body: (await response.json()) as Record<string, unknown> }
     },
-    close: async () => {
-      await context.close()
-      await running.close()
-    },
+    close,
   }
 }

@@ -54,12 +54,17 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T
 }
 
-/** Runs `task` so that runs never overlap and requests made meanwhile fold into one more run. */
-export function createRefresher(task: () => Promise<void>): () => void {
+/**
+ * Runs `task` so that runs never overlap and requests made meanwhile fold into one more run.
+ * While it runs, `region` carries aria-busy="true", so that a screen reader waits for the new
+ * content instead of reading half of it (and a test can wait for a settled page).
+ */
+export function createRefresher(task: () => Promise<void>, region: HTMLElement): () => void {
   let running = false
   let again = false
   const run = async (): Promise<void> => {
     running = true
+    region.setAttribute('aria-busy', 'true')
     do {
       again = false
       try {
@@ -68,6 +73,7 @@ export function createRefresher(task: () => Promise<void>): () => void {
         console.error(error)
       }
     } while (again)
+    region.removeAttribute('aria-busy')
     running = false
   }
   return () => {

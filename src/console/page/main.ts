@@ -39,21 +39,21 @@ const refreshLadder = createRefresher(async () => {
     }
     throw error
   }
-})
+}, ladderPanel)
 
 const calls = createCallsView((callId) => {
   selectedCall = callId
   calls.select(callId)
   refreshLadder()
 })
-const refreshCalls = createRefresher(calls.refresh)
+const refreshCalls = createRefresher(calls.refresh, byId('calls-panel'))
 const journal = createJournalView(showDetail)
-const refreshJournal = createRefresher(journal.refresh)
+const refreshJournal = createRefresher(journal.refresh, byId('journal-panel'))
 const controls = createControls(say)
 const refreshScenarios = createRefresher(async () => {
   await controls.loadScenarios()
   await controls.loadActivations()
-})
+}, byId('scenario-form'))
 
 // Tabs: the calls view and the journal view.
 const tabs = document.querySelectorAll<HTMLButtonElement>('[role="tab"]')
