@@ -179,6 +179,34 @@ test('asks for the admin token on the stream as on every control operation', asy
   expect((await stream.frames())[0]?.event).toBe('ready')
 })
 
+test('keeps the stream, ladders and journal bodies from pages of another origin or Host, even with the admin token', async () => {
+  const { http, call } = await setup({ adminToken: 'admin-secret' })
+  const id = await call(BOB)
+  const admin = { authorization: 'Bearer admin-secret' }
+  for (const path of ['/_callsim/stream', `/_callsim/calls/${id}/ladder`, '/_callsim/journal/1']) {
+    expect(
+      (await http.get(path).set(admin).set('origin', 'http://evil.example')).status,
+      path,
+    ).toBe(403)
+    expect((await http.get(path).set(admin).set('sec-fetch-site', 'cross-site')).status, path).toBe(
+      403,
+    )
+    expect((await http.get(path).set(admin).set('host', 'rebound.evil.example')).status, path).toBe(
+      403,
+    )
+    expect((await http.get(path).set('sec-fetch-site', 'same-origin')).status, path).toBe(401)
+  }
+  const own = await http
+    .get(`/_callsim/calls/${id}/ladder`)
+    .set(admin)
+    .set({
+      host: 'localhost:9091',
+      origin: 'http://localhost:9091',
+      'sec-fetch-site': 'same-origin',
+    })
+  expect(own.status).toBe(200)
+})
+
 test('serves the console page from the package, with a policy that keeps it to its own files', async () => {
   const { http } = await setup()
   const page = await http.get('/_callsim/ui/')
