@@ -196,14 +196,11 @@ test('keeps the stream, ladders and journal bodies from pages of another origin 
     )
     expect((await http.get(path).set('sec-fetch-site', 'same-origin')).status, path).toBe(401)
   }
-  const own = await http
-    .get(`/_callsim/calls/${id}/ladder`)
-    .set(admin)
-    .set({
-      host: 'localhost:9091',
-      origin: 'http://localhost:9091',
-      'sec-fetch-site': 'same-origin',
-    })
+  const own = await http.get(`/_callsim/calls/${id}/ladder`).set(admin).set({
+    host: 'localhost:9091',
+    origin: 'http://localhost:9091',
+    'sec-fetch-site': 'same-origin',
+  })
   expect(own.status).toBe(200)
 })
 
