@@ -159,11 +159,16 @@ function openStream(
   res.statusCode = status
   res.setHeader('content-type', contentType)
   res.setHeader('cache-control', 'no-store')
-  res.flushHeaders()
-  // Frames are small and should leave at once, not wait for Nagle's algorithm.
-  res.socket?.setNoDelay(true)
-  const close = stream.open((frame) => res.write(frame))
-  res.on('close', close)
+  if (req.method === 'HEAD') {
+    // A HEAD has no body to stream into: it gets the stream's head and its connection back.
+    res.end()
+  } else {
+    res.flushHeaders()
+    // Frames are small and should leave at once, not wait for Nagle's algorithm.
+    res.socket?.setNoDelay(true)
+    const close = stream.open((frame) => res.write(frame))
+    res.on('close', close)
+  }
   options.journal.record(
     toJournalEntry(req, context, status, violations, options.now),
     context.face.controlPlane === true,

@@ -1,6 +1,7 @@
 import request from 'supertest'
 import { afterEach, expect, test } from 'vitest'
 import type { RunningSimulator } from '../../../src/app/index.js'
+import { sendRaw } from '../../support/raw-http.js'
 import { ALICE, BOB, advance, startSimulator, tokenFor } from '../../support/start-simulator.js'
 
 const BASE = '/webrtc-call-handling/vwip'
@@ -167,6 +168,23 @@ test('streams changes as Server-Sent Events: the call, the journal and the clock
       clock: { now: '2025-01-01T00:00:00.000Z', nextDueAt: '2025-01-01T00:00:00.200Z' },
     },
   })
+})
+
+test('answers HEAD on the stream with its head alone and ends it, so the connection serves on', async () => {
+  const { simulator } = await setup()
+  const server = await simulator.listen()
+  running.push(server)
+  // Two requests on one connection: the second is answered only if the HEAD ended.
+  const { text, closedByServer } = await sendRaw(Number(new URL(server.url).port), [
+    'HEAD /_callsim/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    'GET /_callsim/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+  ])
+  const heads = text.split('HTTP/1.1 ').slice(1)
+  expect(heads).toHaveLength(2)
+  expect(heads[0]).toMatch(/^200 OK\r\n(.*\r\n)*content-type: text\/event-stream\r\n/i)
+  expect(heads[0]).not.toContain('event: ready')
+  expect(heads[1]).toMatch(/^200 OK\r\n/)
+  expect(closedByServer).toBe(true)
 })
 
 test('asks for the admin token on the stream as on every control operation', async () => {
