@@ -392,16 +392,24 @@ async function send(request: FuzzRequest): Promise<Answer> {
       },
       (response) => {
         const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('error', reject)
-        response.on('end', () =>
+        const answer = () =>
           resolve({
             status: response.statusCode ?? 0,
             headers: response.headers,
             text: Buffer.concat(chunks).toString('utf8'),
             ms: performance.now() - started,
-          }),
-        )
+          })
+        // The control API's change stream never ends by design: its first frame is its answer.
+        const streaming = mediaTypeOf(response.headers['content-type']) === 'text/event-stream'
+        response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk)
+          if (streaming) {
+            answer()
+            outgoing.destroy()
+          }
+        })
+        response.on('error', reject)
+        response.on('end', answer)
       },
     )
     outgoing.setTimeout(5000, () => outgoing.destroy(new Error('no answer within 5 s')))
@@ -471,7 +479,12 @@ async function check(request: FuzzRequest): Promise<string | undefined> {
   const mediaType = mediaTypeOf(answer.headers['content-type'])
   if (request.method === 'HEAD' || mediaType === 'application/javascript') return undefined
   let body: unknown
-  if (answer.text !== '') {
+  if (mediaType === 'text/event-stream') {
+    // Checked as callsim checks its own stream: status and content type; the frames are SSE.
+    if (!/^(retry|event|data):/.test(answer.text))
+      return `opened an event stream that sent no Server-Sent Events frame: ${answer.text.slice(0, 200)}`
+    body = ''
+  } else if (answer.text !== '') {
     if (mediaType !== 'application/json') return `answered ${mediaType ?? 'no content type'}`
     try {
       body = JSON.parse(answer.text)
