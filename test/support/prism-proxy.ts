@@ -35,36 +35,26 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** A Prism 5.14 process listening on 127.0.0.1. */
+export interface PrismProcess {
+  readonly prism: ChildProcess
+  readonly url: string
+  readonly output: () => string
+}
+
 /**
- * Starts callsim on port 0 (with `options`) and Prism in front of its face at `base`, checking
- * against `specFile`; resolves once Prism listens. Stop it with stopPrism.
+ * Runs `prism <command> …<args>` on a free port of 127.0.0.1 and resolves once it listens;
+ * `command` is `proxy` or `mock`. Stop it with stopPrismProcess.
  */
-export async function startBehindPrism(
-  specFile: string,
-  options: Partial<SimulatorOptions>,
-  base: string,
-): Promise<ProxiedCallsim> {
-  const simulator = startSimulator(options)
-  const running = await simulator.listen()
+export async function startPrism(command: 'proxy' | 'mock', args: string[]): Promise<PrismProcess> {
   const port = await freePort()
-  const prism = spawn(
-    PRISM,
-    ['proxy', '--errors', '-h', '127.0.0.1', '-p', String(port), specFile, `${running.url}${base}`],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  const prism = spawn(PRISM, [command, '-h', '127.0.0.1', '-p', String(port), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   prism.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
   prism.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
-  const proxied = {
-    simulator,
-    running,
-    prism,
-    url: `http://127.0.0.1:${port}`,
-    output: () => output,
-  }
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () =>
@@ -83,12 +73,11 @@ export async function startBehindPrism(
       reject(new Error(`Prism exited with ${String(code)} before listening:\n${output}`))
     })
   })
-  return proxied
+  return { prism, url: `http://127.0.0.1:${port}`, output: () => output }
 }
 
-/** Stops Prism and the callsim behind it. */
-export async function stopPrism(proxied: ProxiedCallsim): Promise<void> {
-  const { prism } = proxied
+/** Stops a Prism process: SIGTERM, then SIGKILL if it has not gone within 5 s. */
+export async function stopPrismProcess({ prism }: Pick<PrismProcess, 'prism'>): Promise<void> {
   if (prism.exitCode === null && prism.signalCode === null) {
     const exited = new Promise<void>((resolve) => prism.once('exit', () => resolve()))
     prism.kill('SIGTERM')
@@ -96,6 +85,26 @@ export async function stopPrism(proxied: ProxiedCallsim): Promise<void> {
     await exited
     clearTimeout(forced)
   }
+}
+
+/**
+ * Starts callsim on port 0 (with `options`) and Prism in front of its face at `base`, checking
+ * against `specFile`; resolves once Prism listens. Stop it with stopPrism.
+ */
+export async function startBehindPrism(
+  specFile: string,
+  options: Partial<SimulatorOptions>,
+  base: string,
+): Promise<ProxiedCallsim> {
+  const simulator = startSimulator(options)
+  const running = await simulator.listen()
+  const prism = await startPrism('proxy', ['--errors', specFile, `${running.url}${base}`])
+  return { simulator, running, ...prism }
+}
+
+/** Stops Prism and the callsim behind it. */
+export async function stopPrism(proxied: ProxiedCallsim): Promise<void> {
+  await stopPrismProcess(proxied)
   await proxied.running.close()
 }
 
