@@ -201,11 +201,9 @@ export function createProxyApp(options: ProxyAppOptions): Express {
         : undefined
     const query = req.originalUrl.indexOf('?')
     const base = options.upstreamBasePaths[face.id] ?? face.basePath
-    const url = new URL(options.upstream.href)
-    url.pathname = `${upstreamPrefix}${base}${rest === '/' && base !== '' ? '' : rest}`
-    url.search = query === -1 ? '' : req.originalUrl.slice(query)
     const outcome = await forwardToUpstream({
-      url,
+      upstream: options.upstream,
+      path: `${upstreamPrefix}${base}${rest === '/' && base !== '' ? '' : rest}${query === -1 ? '' : req.originalUrl.slice(query)}`,
       method: req.method,
       headers: endToEndHeaders(req.rawHeaders),
       body: rewritten === undefined ? read.body : Buffer.from(JSON.stringify(rewritten)),

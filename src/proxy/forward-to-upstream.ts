@@ -44,7 +44,10 @@ export function endToEndHeaders(rawHeaders: readonly string[]): string[] {
 }
 
 export interface UpstreamRequest {
-  readonly url: URL
+  /** The provider's base URL; only its origin is used here. */
+  readonly upstream: URL
+  /** Path and query as they go upstream, escaped as the client sent them. */
+  readonly path: string
   readonly method: string
   /** End-to-end headers as endToEndHeaders gives them. */
   readonly headers: readonly string[]
@@ -89,8 +92,9 @@ const AGENTS = {
  */
 export function forwardToUpstream(request: UpstreamRequest): Promise<UpstreamOutcome> {
   return new Promise((resolve) => {
-    const { url } = request
+    const { upstream: url, path } = request
     const isHttps = url.protocol === 'https:'
+    const target = `${request.method} ${url.origin}${path.split('?', 1)[0] ?? ''}`
     let settled = false
     const settle = (outcome: UpstreamOutcome): void => {
       if (settled) return
@@ -107,7 +111,7 @@ export function forwardToUpstream(request: UpstreamRequest): Promise<UpstreamOut
       protocol: url.protocol,
       hostname: url.hostname.replace(/^\[|\]$/g, ''),
       port: url.port,
-      path: `${url.pathname}${url.search}`,
+      path,
       method: request.method,
       headers,
       agent: AGENTS[isHttps ? 'https:' : 'http:'],
@@ -116,7 +120,7 @@ export function forwardToUpstream(request: UpstreamRequest): Promise<UpstreamOut
       settle({
         kind: 'failed',
         status: 504,
-        reason: `the provider at ${url.origin} did not answer ${request.method} ${url.pathname} within ${request.timeoutMs} ms`,
+        reason: `the provider did not answer ${target} within ${request.timeoutMs} ms`,
       })
       outgoing.destroy()
     }, request.timeoutMs)
@@ -124,7 +128,7 @@ export function forwardToUpstream(request: UpstreamRequest): Promise<UpstreamOut
       settle({
         kind: 'failed',
         status: 502,
-        reason: `the provider at ${url.origin} cannot be reached: ${error.code ?? error.message}${error.code === undefined ? '' : ` (${error.message})`}`,
+        reason: `the provider cannot be reached for ${target}: ${error.code ?? error.message}${error.code === undefined ? '' : ` (${error.message})`}`,
       })
     })
     outgoing.on('response', (response) => {
@@ -151,7 +155,7 @@ export function forwardToUpstream(request: UpstreamRequest): Promise<UpstreamOut
         settle({
           kind: 'failed',
           status: 502,
-          reason: `the provider at ${url.origin} broke off its answer to ${request.method} ${url.pathname}`,
+          reason: `the provider broke off its answer to ${target}`,
         }),
       )
     })

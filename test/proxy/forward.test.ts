@@ -185,7 +185,9 @@ test('answers 502 BAD_GATEWAY when the provider cannot be reached', async () => 
   })
   expect(answer.status).toBe(502)
   expect(answer.body).toMatchObject({ status: 502, code: 'BAD_GATEWAY' })
-  expect(answer.body.message).toMatch(/cannot be reached: ECONNREFUSED/)
+  expect(answer.body.message).toMatch(
+    /cannot be reached for POST http:\/\/127\.0\.0\.1:\d+\/webrtc-call-handling\/vwip\/sessions: ECONNREFUSED/,
+  )
 })
 
 test('answers 504 TIMEOUT when the provider does not answer in time', async () => {
