@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util'
 import { compareToBaselines, formatComparison, formatResults, medianOf } from './report.js'
 import { openConsoleClient } from './console-client.js'
 import { runLoad } from './run-load.js'
+import { formatProxyCase, runProxyCase } from './run-proxy.js'
 import { runScale } from './run-scale.js'
 import {
   freePort,
@@ -36,7 +37,8 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup <s>       seconds of unmeasured load before each run (default 1)
   --connections <n>  concurrent keep-alive connections (default 32)
   --rounds <n>       run every server n times, interleaved, and report medians (default 1)
-  --only <ids>       comma-separated subset: callsim,express-ceiling,express-ceiling-prebuilt,express-route,node-http,prism
+  --only <ids>       comma-separated subset: callsim,express-ceiling,express-ceiling-prebuilt,express-route,node-http,prism,proxy
+                     (proxy: callsim proxy in front of a local callsim, against the direct connection)
   --prism            also run the Prism mock on the same spec
   --console          also run callsim with a web console client connected (its change stream
                      open, re-reading calls and a ladder on each change), to compare
@@ -301,15 +303,25 @@ async function main() {
     }
   }
   const results = [...runs.values()].map(medianOf)
+  let proxy
+  if (!only || only.has('proxy')) {
+    process.stdout.write(
+      `\ncallsim proxy vs direct: ${settings.warmup}s warm-up + ${settings.duration}s per run, at 1 and ${settings.connections} connections …\n`,
+    )
+    proxy = await runProxyCase({ plan, env: environment.env, token, settings })
+  }
   info.loadAverageAtEnd = os.loadavg().map((value) => Number(value.toFixed(2)))
   const comparison = compareToBaselines(results)
-  process.stdout.write(`\n${formatResults(results)}\n\n${formatComparison(comparison)}\n`)
+  if (results.length > 0)
+    process.stdout.write(`\n${formatResults(results)}\n\n${formatComparison(comparison)}\n`)
+  if (proxy) process.stdout.write(`\n${formatProxyCase(proxy)}\n`)
   const report = {
     date: startedAt.toISOString(),
     machine: info,
     settings: { ...settings, seedCalls: SEED_CALLS },
     results,
     ...comparison,
+    ...(proxy ? { proxy } : {}),
   }
   const file = path.join(outDir, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
