@@ -37,6 +37,7 @@ export {
 export {
   createAdminFace,
   MAX_BATCH_CALLS,
+  MAX_LADDER_EXCHANGES,
   type CallHistory,
   type ChangeBatch,
   type ClockStatus,

@@ -2,7 +2,7 @@
 // order of construction (clock, network, faces, scenarios, HTTP app) reads top to bottom.
 import path from 'node:path'
 import type { Express } from 'express'
-import type { Control, Face } from '../apis/index.js'
+import { MAX_LADDER_EXCHANGES, type Control, type Face } from '../apis/index.js'
 import {
   formatSpecProblem,
   loadSpec,
@@ -247,9 +247,12 @@ export function createSimulator(
     callHistory: (id) => {
       const call = network.getCall(id)
       if (!call) return undefined
+      const exchanges = journal.requests.toArray(true).filter((entry) => entry.callId === id)
+      const omittedExchanges = Math.max(0, exchanges.length - MAX_LADDER_EXCHANGES)
       return {
         call,
-        exchanges: journal.requests.toArray(true).filter((entry) => entry.callId === id),
+        exchanges: exchanges.slice(omittedExchanges),
+        omittedExchanges,
         deliveries: eventsFeature.deliveriesOfCall(id),
       }
     },

@@ -65,6 +65,7 @@ export function createCallAdminOperations(control: Control): Record<string, Oper
         body: {
           call: toAdminCall(history.call),
           exchanges: history.exchanges,
+          omittedExchanges: history.omittedExchanges,
           deliveries: history.deliveries,
           now: new Date(control.clock().now).toISOString(),
         },

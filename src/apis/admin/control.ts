@@ -74,11 +74,20 @@ export interface ChangeBatch {
 
 export const MAX_BATCH_CALLS = 100
 
+/**
+ * The most exchanges one ladder carries, the newest. A call that a client polls hard has up to
+ * the journal's 1000 requests, bodies included; a watcher re-reads the ladder on every batch,
+ * and more arrows than this are not legible anyway.
+ */
+export const MAX_LADDER_EXCHANGES = 100
+
 /** Everything one call's ladder diagram shows: the call, its exchanges and its events. */
 export interface CallHistory {
   readonly call: Call
   /** Journal entries about the call, bodies included, oldest first (the journal keeps 1000). */
   readonly exchanges: readonly object[]
+  /** Older exchanges about the call the journal still keeps but the ladder leaves out. */
+  readonly omittedExchanges: number
   /** Delivery attempts of the call's events, each with the CloudEvent sent. */
   readonly deliveries: readonly object[]
 }

@@ -4,7 +4,7 @@ import { assertHandlersCoverSpec, type Face } from '../face.js'
 import type { Control } from './control.js'
 import { createAdminOperations } from './operations.js'
 
-export { MAX_BATCH_CALLS } from './control.js'
+export { MAX_BATCH_CALLS, MAX_LADDER_EXCHANGES } from './control.js'
 export type {
   CallHistory,
   ChangeBatch,

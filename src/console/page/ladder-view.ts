@@ -148,6 +148,11 @@ export function renderCallDetail(
       h('strong', { 'data-call-status': call.status }, [call.status]),
       call.endedReason ? ` (${call.endedReason}, ended by ${call.endedBy ?? '?'})` : '',
     ]),
+    ladder.omittedExchanges > 0
+      ? h('p', { class: 'ladder-omitted' }, [
+          `${ladder.omittedExchanges} earlier requests about this call are left out; the journal view lists them.`,
+        ])
+      : null,
     h('div', { class: 'ladder-scroll' }, [renderLadder(ladder, onSelect)]),
   ])
 }

@@ -77,6 +77,7 @@ export interface Delivery {
 export interface CallLadder {
   readonly call: AdminCall
   readonly exchanges: readonly JournalEntry[]
+  readonly omittedExchanges: number
   readonly deliveries: readonly Delivery[]
   readonly now: string
 }

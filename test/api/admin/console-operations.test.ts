@@ -76,6 +76,7 @@ test('gives one call its ladder: every exchange about it with bodies, and its ti
   expect(
     ladder.body.exchanges.map((e: { method: string; status: number }) => `${e.method} ${e.status}`),
   ).toEqual(['POST 201', 'GET 200'])
+  expect(ladder.body.omittedExchanges).toBe(0)
   expect(JSON.parse(ladder.body.exchanges[0].requestBody)).toMatchObject({ receiverAddress: BOB })
   expect(JSON.parse(ladder.body.exchanges[1].responseBody)).toMatchObject({
     mediaSessionId: id,
@@ -86,6 +87,19 @@ test('gives one call its ladder: every exchange about it with bodies, and its ti
   const missing = await http.get('/_callsim/calls/NO-SUCH-CALL/ladder')
   expect(missing.status).toBe(404)
   expect(missing.body.code).toBe('NOT_FOUND')
+})
+
+test('keeps the ladder of a call polled hard to its newest 100 exchanges and counts the rest', async () => {
+  const { http, call, token } = await setup()
+  const id = await call(BOB)
+  for (let poll = 0; poll < 120; poll += 1)
+    await http.get(`${BASE}/sessions/${id}`).set({ authorization: `Bearer ${token}` })
+  const ladder = await http.get(`/_callsim/calls/${id}/ladder`)
+  expect(ladder.status).toBe(200)
+  expect(ladder.body.exchanges).toHaveLength(100)
+  expect(ladder.body.omittedExchanges).toBe(21)
+  // The newest are kept: the POST that created the call is among the left-out ones.
+  expect(ladder.body.exchanges.every((e: { method: string }) => e.method === 'GET')).toBe(true)
 })
 
 test('filters the journal by face, operation, status and violations, and shows one entry with its bodies', async () => {

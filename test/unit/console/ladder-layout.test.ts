@@ -38,6 +38,7 @@ function setup(overrides: Partial<AdminCall> = {}, timeline: TimelineEntry[] = [
   return {
     call,
     now: at(4000),
+    omittedExchanges: 0,
     exchanges: [
       {
         seq: 7,
