@@ -20,6 +20,8 @@ export {
   type RecordToDir,
   type RecordToDirOptions,
 } from './record-to-dir.js'
+/** What a recording redacts: `--redact` starts from DEFAULT_REDACTION. */
+export { DEFAULT_REDACTION, type Redaction } from '../scenario/index.js'
 /** `callsim proxy`: forwards to a real provider and judges both sides against the specs. */
 export {
   createProxy,

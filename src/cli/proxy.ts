@@ -1,5 +1,12 @@
-import type { Command } from 'commander'
-import { createProxy, type ProxyOptions } from '../app/index.js'
+import { InvalidArgumentError, type Command } from 'commander'
+import {
+  DEFAULT_REDACTION,
+  createProxy,
+  createRecordToDir,
+  type ProxyOptions,
+  type RecordToDir,
+  type Redaction,
+} from '../app/index.js'
 import { parseBasePath, type BasePaths } from './base-paths.js'
 import { parseDurationOption } from './parse-options.js'
 import { SERVER_OPTIONS } from './server-options.js'
@@ -22,6 +29,41 @@ interface ProxyFlags {
   allowedHost?: string[]
   logLevel: ProxyOptions['logLevel']
   logFormat: ProxyOptions['logFormat']
+  record?: string
+  redact?: Redaction
+  recordRound?: number
+}
+
+const REDACTION_NAMES = {
+  authorization: 'authorization',
+  'sink-credential': 'sinkCredential',
+  'phone-numbers': 'phoneNumbers',
+} as const
+
+/**
+ * `--redact <what>` (repeatable), applied in order to the default (Authorization and
+ * sinkCredential): a name adds it, `all` adds every one, `none` clears every one, so
+ * `--redact none --redact phone-numbers` redacts only phone numbers.
+ */
+export function parseRedaction(value: string, previous: Redaction = DEFAULT_REDACTION): Redaction {
+  if (value === 'none') return { authorization: false, sinkCredential: false, phoneNumbers: false }
+  if (value === 'all') return { authorization: true, sinkCredential: true, phoneNumbers: true }
+  const member = REDACTION_NAMES[value as keyof typeof REDACTION_NAMES] as
+    keyof Redaction | undefined
+  if (member === undefined)
+    throw new InvalidArgumentError(
+      `expected one of ${Object.keys(REDACTION_NAMES).join(', ')}, all or none.`,
+    )
+  return { ...previous, [member]: true }
+}
+
+function describeRedaction(redaction: Redaction): string {
+  const names = [
+    redaction.authorization ? 'Authorization' : undefined,
+    redaction.sinkCredential ? 'sinkCredential' : undefined,
+    redaction.phoneNumbers ? 'phone numbers' : undefined,
+  ].filter((name) => name !== undefined)
+  return names.length > 0 ? `redacting ${names.join(', ')}` : 'redacting nothing'
 }
 
 /** The proxy's options as the flags give them; `--record` adds its listener on top (onObservation). */
@@ -85,10 +127,36 @@ export function registerProxy(program: Command): Command {
     .addOption(SERVER_OPTIONS.maxFileSize())
     .addOption(SERVER_OPTIONS.adminToken())
     .addOption(SERVER_OPTIONS.allowedHost())
+    .option(
+      '--record <dir>',
+      'write what the proxy sees into <dir> as scenario files callsim replays, one per call (docs/proxy.md#recording-and-replay)',
+    )
+    .option(
+      '--redact <what>',
+      'what the recording leaves out: authorization, sink-credential (both by default), phone-numbers, all or none (repeatable, in order)',
+      parseRedaction,
+    )
+    .option(
+      '--record-round <duration>',
+      'the grid recorded lifecycle and wait times are rounded to (default 100ms)',
+      parseDurationOption,
+    )
     .addOption(SERVER_OPTIONS.logLevel())
     .addOption(SERVER_OPTIONS.logFormat())
     .action(async (flags: ProxyFlags) => {
       const proxy = createProxy(proxyOptions(flags))
+      const redaction = flags.redact ?? DEFAULT_REDACTION
+      const recorder: RecordToDir | undefined =
+        flags.record === undefined
+          ? undefined
+          : createRecordToDir({
+              dir: flags.record,
+              faces: proxy.faces,
+              redaction,
+              roundToMs: flags.recordRound,
+              onNotice: (message) => process.stderr.write(`callsim proxy: ${message}\n`),
+            })
+      if (recorder) proxy.observe(recorder.observe)
       const running = await proxy.listen()
       const { options } = proxy
       const lines = [
@@ -101,9 +169,27 @@ export function registerProxy(program: Command): Command {
           ? 'Event sinks pass through untouched (--relay-callbacks relays them).'
           : `Event sinks are relayed through ${options.relayCallbacks}.`,
         `Violations: ${running.url}/_callsim/violations, journal: ${running.url}/_callsim/journal`,
+        ...(flags.record === undefined
+          ? []
+          : [`Recording each call into ${flags.record} (${describeRedaction(redaction)}).`]),
       ]
       const stop = (): void => {
-        void running.close().then(() => process.exit(0))
+        void running
+          .close()
+          .then(() => recorder?.flush())
+          .then((report) => {
+            if (report && flags.record !== undefined)
+              process.stdout.write(
+                `Recorded ${report.written.length} call(s) into ${flags.record}${report.skipped.length > 0 ? `; left out ${report.skipped.length} request(s):\n${report.skipped.map((line) => `  - ${line}`).join('\n')}` : '.'}\n`,
+              )
+          })
+          .catch((error: unknown) => {
+            process.stderr.write(
+              `callsim proxy: could not write the recording: ${(error as Error).message}\n`,
+            )
+            process.exitCode = 1
+          })
+          .finally(() => process.exit())
       }
       // Before the line that says the proxy listens, as serve does: a signal may follow it at once.
       process.once('SIGINT', stop)

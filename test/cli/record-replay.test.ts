@@ -87,17 +87,14 @@ test('a recorded session replays and passes against callsim serve --scenarios', 
   expect(texts).not.toContain(session.token.split('.')[1])
   expect(texts).not.toMatch(/15550001|15550002/)
 
-  const served = startCallsim([
-    'serve',
-    '--clock',
-    'virtual',
-    '--port',
-    '0',
-    '--scenarios',
-    session.dir,
-  ])
+  const served = startCallsim(
+    ['serve', '--clock', 'virtual', '--port', '0', '--scenarios', session.dir],
+    { timeoutMs: 90_000 },
+  )
   const [, url] = await waitForOutput(served, /^callsim listening on (http:\/\/127\.0\.0\.1:\d+)/m)
-  const replay = await runCallsim(['run', session.dir, '--target', url as string])
+  const replay = await runCallsim(['run', session.dir, '--target', url as string], {
+    timeoutMs: 90_000,
+  })
   expect(replay.stdout).toMatch(/^2 passed, 0 failed$/m)
   expect(replay.code).toBe(0)
 }, 60_000)
