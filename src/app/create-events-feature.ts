@@ -27,6 +27,7 @@ import {
   type Registration,
   type Registrations,
   type Result,
+  type StateChanges,
 } from '../core/index.js'
 import type { Journal, Logger } from '../http/index.js'
 import {
@@ -46,6 +47,8 @@ export interface EventsFeatureOptions {
   readonly eventsSpec: CompiledSpec
   readonly clock: Clock
   readonly events: DomainEvents
+  /** Each request's changes: subscriptions record how to undo theirs. */
+  readonly changes: StateChanges
   readonly network: Network
   readonly registrations: Registrations
   readonly registration: 'required' | 'optional'
@@ -95,7 +98,12 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
     ])
   }
   // Fakers of their own (seed + 3, + 4), so subscriptions and incoming calls do not shift the seeded call ids.
-  const subscriptions = new Subscriptions({ clock, faker: createFaker(options.seed + 3), events })
+  const subscriptions = new Subscriptions({
+    clock,
+    faker: createFaker(options.seed + 3),
+    events,
+    changes: options.changes,
+  })
   const incomingFaker = createFaker(options.seed + 4)
   const notifier = createNotifier({
     clock,

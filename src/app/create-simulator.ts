@@ -14,6 +14,7 @@ import {
   Network,
   LATEST_VIRTUAL_MS,
   Registrations,
+  StateChanges,
   VirtualClock,
   createFaker,
   createRandom,
@@ -152,15 +153,23 @@ export function createSimulator(
     options.clock === 'virtual' ? new VirtualClock(options.clockStartMs) : new SystemClock()
   const logger: Logger = createLogger(options.logLevel, options.logFormat)
   const events = new DomainEvents()
+  // Each request's changes, committed only once its answer is known to be sendable.
+  const stateChanges = new StateChanges(events)
   const network = new Network({
     clock,
     faker: createFaker(seed),
     random: createRandom(seed),
     events,
     retentionMs: options.retentionMs,
+    changes: stateChanges,
   })
   // A faker of its own (seed + 1), so registering a device does not shift the seeded call ids.
-  const registrations = new Registrations({ clock, faker: createFaker(seed + 1), events })
+  const registrations = new Registrations({
+    clock,
+    faker: createFaker(seed + 1),
+    events,
+    changes: stateChanges,
+  })
   const journal = new Journal(requestLogLine(logger))
   const changes = new ChangeFeed(() => control.clock())
   events.subscribe((event) => {
@@ -172,7 +181,7 @@ export function createSimulator(
     if (!controlPlane) changes.noteJournal()
   }
   // Fault draws have a stream of their own, so they never shift the calls' seeded data.
-  const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17))
+  const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17), stateChanges)
   const tokens = createTokenService(options.tokenSecret, clock)
   const specs = loadFaceSpecs(
     options.specs,
@@ -192,6 +201,7 @@ export function createSimulator(
     eventsSpec: specOf(specs, 'camara-events'),
     clock,
     events,
+    changes: stateChanges,
     network,
     registrations,
     registration: options.registration,
@@ -282,6 +292,7 @@ export function createSimulator(
     clock,
     events,
     seed,
+    changes: stateChanges,
     retentionMs: options.retentionMs,
     callTemplates: readCallTemplates(options.callTemplates, compileCache, options.maxFileBytes),
     subscriptions: eventsFeature.subscriptions,
@@ -332,6 +343,7 @@ export function createSimulator(
     wait: (ms, task) => void clock.schedule(clock.now() + ms, task),
     specText: (face) => specTexts.get(face.spec),
     pages: createConsolePages(createConsoleFileReader()),
+    changes: stateChanges,
   })
 
   const dispose = (): void => {

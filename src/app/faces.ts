@@ -16,6 +16,7 @@ import {
   type DomainEvents,
   type Network,
   type Registrations,
+  type StateChanges,
   type Subscriptions,
 } from '../core/index.js'
 import { checkDevice } from './create-events-feature.js'
@@ -30,6 +31,8 @@ export interface FaceDeps {
   readonly registration: SimulatorOptions['registration']
   readonly clock: Clock
   readonly events: DomainEvents
+  /** Each request's changes: stores beside the network record how to undo theirs. */
+  readonly changes: StateChanges
   readonly seed: number
   readonly retentionMs: number
   /** Click2Call contactId → contact centre (config/call-templates.yaml or --call-templates). */
@@ -88,6 +91,7 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
         // Its own seed, so starting a click-to-call does not shift the network's seeded ids.
         seed: deps.seed + 2,
         retentionMs: deps.retentionMs,
+        changes: deps.changes,
       }),
   },
   {

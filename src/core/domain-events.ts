@@ -29,6 +29,8 @@ export type DomainEventListener = (event: DomainEvent) => void
 
 export class DomainEvents {
   private readonly listeners = new Set<DomainEventListener>()
+  /** Events emitted while a change is open (StateChanges), in order; undefined otherwise. */
+  private held: DomainEvent[] | undefined
 
   subscribe(listener: DomainEventListener): () => void {
     this.listeners.add(listener)
@@ -36,6 +38,27 @@ export class DomainEvents {
   }
 
   emit(event: DomainEvent): void {
+    if (this.held !== undefined) {
+      this.held.push(event)
+      return
+    }
     for (const listener of this.listeners) listener(event)
+  }
+
+  /** Queues events instead of delivering them, until release() or discard(). */
+  hold(): void {
+    this.held ??= []
+  }
+
+  /** Delivers the queued events in order and stops queueing. */
+  release(): void {
+    const held = this.held
+    this.held = undefined
+    for (const event of held ?? []) this.emit(event)
+  }
+
+  /** Forgets the queued events (their change was rolled back) and stops queueing. */
+  discard(): void {
+    this.held = undefined
   }
 }

@@ -12,6 +12,7 @@ export {
   type TimerId,
 } from './clock.js'
 export { DomainEvents, type DomainEvent, type DomainEventListener } from './domain-events.js'
+export { StateChanges } from './state-changes.js'
 export { InternalError, assertNever, type CoreError } from './errors.js'
 export { SeededSdp, createFaker, createSdp, createSipCallId } from './fake-data.js'
 export {

@@ -19,6 +19,7 @@ import type { CoreError } from './errors.js'
 import { SeededSdp, createMediaSessionId, createPersonName, createSipCallId } from './fake-data.js'
 import type { Lifecycle, LifecycleAction } from './lifecycle.js'
 import type { Random } from './random.js'
+import type { StateChanges } from './state-changes.js'
 import { Timeline } from './timeline.js'
 import { err, ok, type Result } from './result.js'
 
@@ -31,6 +32,8 @@ export interface NetworkOptions {
   readonly random: Random
   readonly events: DomainEvents
   readonly retentionMs?: number
+  /** Records how to undo each change, while a request's change is open. */
+  readonly changes?: StateChanges
 }
 
 export interface NewCall {
@@ -116,6 +119,7 @@ export class Network {
   private readonly random: Random
   private readonly events: DomainEvents
   private readonly retentionMs: number
+  private readonly changes: StateChanges | undefined
   private readonly calls = new Map<string, TrackedCall>()
   /** An ended call's timer is its expiry; a live call's is its next lifecycle step. */
   private readonly onCallTimer = (tracked: TrackedCall): void => {
@@ -132,6 +136,7 @@ export class Network {
     this.random = options.random
     this.events = options.events
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS
+    this.changes = options.changes
   }
 
   get size(): number {
@@ -178,6 +183,7 @@ export class Network {
     if (!call) return err({ kind: 'call-not-found', callId })
     const allowed = checkClientStatusRequest(call, change.status)
     if (!allowed.ok) return allowed
+    this.remember(call)
     if (change.offer !== undefined) call.offer = change.offer
     if (change.answer !== undefined) call.answer = change.answer
     if (change.locationDetails !== undefined) call.locationDetails = change.locationDetails
@@ -200,6 +206,7 @@ export class Network {
       : 'Terminated'
     const allowed = checkTransition(call, to)
     if (!allowed.ok) return allowed
+    this.remember(call)
     this.apply(call, to, actor, 'client ended the session')
     return ok(call)
   }
@@ -210,15 +217,64 @@ export class Network {
     if (!call) return err({ kind: 'call-not-found', callId })
     const allowed = checkTransition(call, status)
     if (!allowed.ok) return allowed
+    this.remember(call)
     this.apply(call, status, 'S', 'released by the network')
     return ok(call)
   }
 
   /** Forgets every call and cancels their timers. */
   reset(): void {
+    if (this.changes?.open) {
+      const calls = [...this.calls]
+      const byCorrelator = [...this.byCorrelator]
+      this.changes.record(() => {
+        for (const [id, tracked] of calls) {
+          this.calls.set(id, tracked)
+          this.rearm(tracked)
+        }
+        for (const [key, id] of byCorrelator) this.byCorrelator.set(key, id)
+      })
+    }
     for (const tracked of this.calls.values()) this.clock.cancel(tracked)
     this.calls.clear()
     this.byCorrelator.clear()
+  }
+
+  /**
+   * Records how to put a call back as it is now (StateChanges): every field a client request
+   * or a lifecycle step changes, its timeline and its timer.
+   */
+  private remember(call: Call): void {
+    const changes = this.changes
+    if (!changes?.open) return
+    const tracked = this.calls.get(call.id)
+    const { status, offer, answer, locationDetails, answeredAt, endedAt, endedBy } = call
+    const { endedReason, expiresAt } = call
+    const entries = call.timeline.length
+    const nextStep = tracked?.nextStep ?? 0
+    const stepAt = tracked?.stepAt ?? call.createdAt
+    changes.record(() => {
+      Object.assign(call, { status, offer, answer, locationDetails, answeredAt, endedAt })
+      Object.assign(call, { endedBy, endedReason, expiresAt })
+      call.timeline.truncate(entries)
+      if (tracked) {
+        tracked.nextStep = nextStep
+        tracked.stepAt = stepAt
+        this.rearm(tracked)
+      }
+    })
+  }
+
+  /** Arms a call's one timer for what is next: its expiry once ended, else its next step. */
+  private rearm(tracked: TrackedCall): void {
+    this.clock.cancel(tracked)
+    const { call } = tracked
+    if (TERMINAL_STATUSES.has(call.status)) {
+      if (call.expiresAt !== undefined) this.clock.arm(call.expiresAt, tracked)
+      return
+    }
+    const step = tracked.lifecycle?.steps[tracked.nextStep]
+    if (step) this.clock.arm(tracked.stepAt, tracked)
   }
 
   private createCall(side: CallSide, input: NewCall): TrackedCall {
@@ -269,6 +325,13 @@ export class Network {
     if (input.clientCorrelator !== undefined) {
       this.byCorrelator.set(correlatorKey(input.owner, input.clientCorrelator), call.id)
     }
+    this.changes?.record(() => {
+      this.clock.cancel(tracked)
+      this.calls.delete(call.id)
+      if (input.clientCorrelator !== undefined)
+        this.byCorrelator.delete(correlatorKey(input.owner, input.clientCorrelator))
+      this.created -= 1
+    })
     return tracked
   }
 
@@ -300,6 +363,7 @@ export class Network {
   private runNextStep(tracked: TrackedCall): void {
     const step = tracked.lifecycle?.steps[tracked.nextStep]
     if (!step) return
+    this.remember(tracked.call)
     tracked.nextStep += 1
     this.performRemoteAction(tracked.call, step.action)
     this.scheduleNextStep(tracked)
@@ -398,6 +462,15 @@ export class Network {
   }
 
   private expire(call: Call): void {
+    const tracked = this.calls.get(call.id)
+    if (tracked && this.changes?.open) {
+      this.changes.record(() => {
+        this.calls.set(call.id, tracked)
+        if (call.clientCorrelator !== undefined)
+          this.byCorrelator.set(correlatorKey(call.owner, call.clientCorrelator), call.id)
+        this.rearm(tracked)
+      })
+    }
     this.calls.delete(call.id)
     if (call.clientCorrelator !== undefined) {
       this.byCorrelator.delete(correlatorKey(call.owner, call.clientCorrelator))

@@ -1,6 +1,7 @@
 import type { Faker } from '@faker-js/faker'
 import type { Clock } from './clock.js'
 import type { DomainEvents } from './domain-events.js'
+import type { StateChanges } from './state-changes.js'
 import type { CoreError } from './errors.js'
 import { ExpiryTimers } from './expiry-timers.js'
 import { err, ok, type Result } from './result.js'
@@ -56,6 +57,8 @@ export interface RegistrationsOptions {
   readonly defaultTtlMs?: number
   readonly minTtlMs?: number
   readonly maxTtlMs?: number
+  /** Records how to undo each change, while a request's change is open. */
+  readonly changes?: StateChanges
 }
 
 /**
@@ -73,12 +76,14 @@ export class Registrations {
   private readonly active = new Map<string, Registration>()
   private readonly expiries: ExpiryTimers
   private readonly ended = new Map<string, EndedRegistration>()
+  private readonly changes: StateChanges | undefined
 
   constructor(options: RegistrationsOptions) {
     this.clock = options.clock
     this.faker = options.faker
     this.events = options.events
     this.expiries = new ExpiryTimers(options.clock)
+    this.changes = options.changes
     this.defaultTtlMs = options.defaultTtlMs ?? DEFAULT_REGISTRATION_TTL_MS
     this.minTtlMs = options.minTtlMs ?? MIN_REGISTRATION_TTL_MS
     this.maxTtlMs = options.maxTtlMs ?? MAX_REGISTRATION_TTL_MS
@@ -108,6 +113,10 @@ export class Registrations {
       createdAt: this.clock.now(),
       expiresAt: expiry.value,
     }
+    this.changes?.record(() => {
+      this.expiries.cancel(registration.id)
+      this.active.delete(registration.id)
+    })
     this.active.set(registration.id, registration)
     this.scheduleExpiry(registration)
     return ok(registration)
@@ -176,6 +185,11 @@ export class Registrations {
     if (!registration) return err(this.notFound(id))
     const expiry = this.effectiveExpiry(expiresAt)
     if (!expiry.ok) return expiry
+    const { expiresAt: previous } = registration
+    this.changes?.record(() => {
+      registration.expiresAt = previous
+      this.scheduleExpiry(registration)
+    })
     registration.expiresAt = expiry.value
     this.scheduleExpiry(registration)
     return ok(registration)
@@ -193,6 +207,14 @@ export class Registrations {
 
   /** Forgets every registration, ended ones included, and cancels their expiry tasks. */
   reset(): void {
+    if (this.changes?.open) {
+      const active = [...this.active.values()]
+      const ended = [...this.ended.values()]
+      this.changes.record(() => {
+        for (const registration of active) this.reactivate(registration)
+        for (const memory of ended) this.ended.set(memory.registration.id, memory)
+      })
+    }
     this.expiries.clear()
     this.active.clear()
     this.ended.clear()
@@ -201,11 +223,24 @@ export class Registrations {
   private end(id: string, reason: RegistrationEndReason): Result<Registration, RegistrationError> {
     const registration = this.active.get(id)
     if (!registration) return err(this.notFound(id))
+    if (this.changes?.open) {
+      // remember() may push the oldest memory out to make room.
+      const oldest = this.ended.keys().next()
+      if (!oldest.done) this.changes.keep(this.ended, oldest.value)
+      this.changes.keep(this.ended, id)
+      this.changes.record(() => this.reactivate(registration))
+    }
     this.expiries.cancel(id)
     this.active.delete(id)
     this.remember({ registration, reason, at: this.clock.now() })
     this.events.emit({ type: 'registration:ended', registration, reason })
     return ok(registration)
+  }
+
+  /** The undo of an end: active again, with its expiry on the clock. */
+  private reactivate(registration: Registration): void {
+    this.active.set(registration.id, registration)
+    this.scheduleExpiry(registration)
   }
 
   private notFound(id: string): RegistrationError {

@@ -1,6 +1,7 @@
 import type { Faker } from '@faker-js/faker'
 import type { Clock } from './clock.js'
 import type { DomainEvents } from './domain-events.js'
+import type { StateChanges } from './state-changes.js'
 import { ExpiryTimers } from './expiry-timers.js'
 import { err, ok, type Result } from './result.js'
 
@@ -83,6 +84,8 @@ export interface SubscriptionsOptions {
   /** A faker of its own, so subscribing does not shift the seeded ids of calls. */
   readonly faker: Faker
   readonly events: DomainEvents
+  /** Records how to undo each change, while a request's change is open. */
+  readonly changes?: StateChanges
 }
 
 /**
@@ -97,12 +100,14 @@ export class Subscriptions {
   private readonly events: DomainEvents
   private readonly active = new Map<string, Subscription>()
   private readonly ends: ExpiryTimers
+  private readonly changes: StateChanges | undefined
 
   constructor(options: SubscriptionsOptions) {
     this.clock = options.clock
     this.faker = options.faker
     this.events = options.events
     this.ends = new ExpiryTimers(options.clock)
+    this.changes = options.changes
   }
 
   get size(): number {
@@ -134,6 +139,10 @@ export class Subscriptions {
       initialEvent: input.initialEvent,
       eventCount: 0,
     }
+    this.changes?.record(() => {
+      this.ends.cancel(subscription.id)
+      this.active.delete(subscription.id)
+    })
     this.active.set(subscription.id, subscription)
     this.scheduleEnd(subscription)
     return ok(subscription)
@@ -178,6 +187,11 @@ export class Subscriptions {
     if (!subscription) return err({ kind: 'subscription-not-found', subscriptionId: id })
     const times = this.checkTimes(change.expiresAt, change.sinkCredential)
     if (!times.ok) return times
+    const { sinkCredential, expiresAt } = subscription
+    this.changes?.record(() => {
+      Object.assign(subscription, { sinkCredential, expiresAt })
+      this.scheduleEnd(subscription)
+    })
     if (change.sinkCredential !== undefined) subscription.sinkCredential = change.sinkCredential
     if (change.expiresAt !== undefined) subscription.expiresAt = change.expiresAt
     this.scheduleEnd(subscription)
@@ -189,6 +203,8 @@ export class Subscriptions {
    * ends it (after that event, so the sink sees the event and then subscription-ended).
    */
   countEvent(subscription: Subscription): void {
+    const { eventCount } = subscription
+    this.changes?.record(() => (subscription.eventCount = eventCount))
     subscription.eventCount += 1
     if (subscription.maxEvents !== undefined && subscription.eventCount >= subscription.maxEvents) {
       this.end(subscription.id, 'MAX_EVENTS_REACHED')
@@ -207,6 +223,10 @@ export class Subscriptions {
 
   /** Forgets every subscription without announcing it, and cancels their end tasks. */
   reset(): void {
+    if (this.changes?.open) {
+      const active = [...this.active.values()]
+      this.changes.record(() => active.forEach((subscription) => this.reactivate(subscription)))
+    }
     this.ends.clear()
     this.active.clear()
   }
@@ -214,10 +234,17 @@ export class Subscriptions {
   private end(id: string, reason: SubscriptionEndReason): Result<Subscription, SubscriptionError> {
     const subscription = this.active.get(id)
     if (!subscription) return err({ kind: 'subscription-not-found', subscriptionId: id })
+    this.changes?.record(() => this.reactivate(subscription))
     this.ends.cancel(id)
     this.active.delete(id)
     this.events.emit({ type: 'subscription:ended', subscription, reason })
     return ok(subscription)
+  }
+
+  /** The undo of an end: active again, with its end on the clock. */
+  private reactivate(subscription: Subscription): void {
+    this.active.set(subscription.id, subscription)
+    this.scheduleEnd(subscription)
   }
 
   /** A requested expiry or a sink token already in the past would end the subscription at once. */

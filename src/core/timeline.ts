@@ -76,6 +76,11 @@ export class Timeline {
     this.used += 2
   }
 
+  /** Drops the entries after the first `length`: the undo of add() (StateChanges). */
+  truncate(length: number): void {
+    if (length >= 1 && length < this.length) this.used = length * 2
+  }
+
   entry(index: number): TimelineEntry | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined
     const code = this.data[index * 2 + 1] as number

@@ -8,7 +8,7 @@ import type { Journal } from './journal.js'
 import type { Logger } from './logger.js'
 import { authenticate, type TokenVerifier } from './middleware/authenticate.js'
 import { guardControlPlane, type ControlPlaneAccess } from './middleware/guard-control-plane.js'
-import { handleOperation } from './middleware/handle-operation.js'
+import { handleOperation, type RequestChanges } from './middleware/handle-operation.js'
 import { injectFault } from './middleware/inject-fault.js'
 import { parseBody } from './middleware/parse-body.js'
 import { readJsonpCallback } from './middleware/read-jsonp-callback.js'
@@ -41,6 +41,11 @@ export interface HttpAppOptions {
   readonly specText: (face: Face) => string | undefined
   /** Static pages beside the faces (the web console at /_callsim/ui). */
   readonly pages?: Pages
+  /**
+   * Where a handler's changes wait until its answer is known to be sendable: committed then,
+   * rolled back if callsim's own error takes its place (docs/errors.md).
+   */
+  readonly changes?: RequestChanges
 }
 
 /**
@@ -73,7 +78,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
       injectFault(options.scenarios, inject, readBody, send),
       readBody,
       validateRequest(send),
-      handleOperation(send),
+      handleOperation(send, options.changes),
     ]),
   )
   app.use(errorHandler(options.fallbackFace, send, options.logger))

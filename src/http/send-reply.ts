@@ -6,7 +6,11 @@ import type { Logger } from './logger.js'
 import { redactedUrl } from './redacted-url.js'
 import type { RequestContext } from './request-context.js'
 
-export type SendReply = (req: Request, res: Response, reply: FaceResponse) => void
+/**
+ * Sends a reply. Returns true when it went out as given, false when callsim's own error took
+ * its place (strict mode's contract check), undefined when nothing could be sent.
+ */
+export type SendReply = (req: Request, res: Response, reply: FaceResponse) => boolean | undefined
 
 export interface SendReplyOptions {
   readonly journal: Journal
@@ -26,11 +30,11 @@ export function createSendReply(options: SendReplyOptions): SendReply {
   // Decided once: above debug, no request pays for building a detail line.
   const logDetail = logger.isLevelEnabled('debug')
   return (req, res, reply) => {
-    if (res.headersSent) return
+    if (res.headersSent) return undefined
     const context = res.locals.callsim as RequestContext
     if (reply.stream !== undefined) {
       openStream(req, res, context, reply.status, reply.stream, options)
-      return
+      return true
     }
     const jsonp = context.jsonpCallback
     // Under JSONP the face decides what the page's function receives (a failure, too, must
@@ -89,6 +93,7 @@ export function createSendReply(options: SendReplyOptions): SendReply {
     entry.callId = reply.callId
     entry.responseBody = json
     journal.record(entry, context.face.controlPlane === true)
+    return outgoing === first
   }
 }
 

@@ -1,4 +1,4 @@
-import { err, ok, type Random, type Result } from '../core/index.js'
+import { err, ok, type Random, type Result, type StateChanges } from '../core/index.js'
 import { FaultState, decideFault, type FaultDecision, type FaultRequest } from './fault-plan.js'
 import type { Scenario } from './scenario.js'
 import {
@@ -47,7 +47,12 @@ export class ScenarioEngine {
   private readonly subscribers = new Map<string, string>()
   private readonly faults: FaultState
 
-  constructor(scenarios: readonly Scenario[], random: Random) {
+  /** `changes` records how to undo activations, while a request's change is open. */
+  constructor(
+    scenarios: readonly Scenario[],
+    random: Random,
+    private readonly changes?: StateChanges,
+  ) {
     this.library = createScenarioLibrary(scenarios)
     this.bodyNeeds = bodyNeedsOf(this.library)
     this.faults = new FaultState(random)
@@ -86,6 +91,7 @@ export class ScenarioEngine {
   /** Governs every request (or only a subscriber's requests) that no header or match claims. */
   activate(id: string, subscriber?: string): Result<Activations, UnknownScenario> {
     if (!this.library.byId.has(id)) return err({ kind: 'unknown-scenario', id })
+    this.rememberActivations()
     if (subscriber === undefined) this.global = id
     else this.subscribers.set(subscriber, id)
     return ok(this.activations())
@@ -93,6 +99,7 @@ export class ScenarioEngine {
 
   /** Returns whether a scenario was active there. */
   deactivate(subscriber?: string): boolean {
+    this.rememberActivations()
     if (subscriber !== undefined) return this.subscribers.delete(subscriber)
     const was = this.global !== undefined
     this.global = undefined
@@ -129,8 +136,19 @@ export class ScenarioEngine {
 
   /** Back to the start-up state: no activations, fault counts from zero. */
   reset(): void {
+    this.rememberActivations()
     this.global = undefined
     this.subscribers.clear()
     this.faults.clear()
+  }
+
+  private rememberActivations(): void {
+    if (!this.changes?.open) return
+    const { global, subscribers } = this.activations()
+    this.changes.record(() => {
+      this.global = global
+      this.subscribers.clear()
+      for (const [subscriber, id] of subscribers) this.subscribers.set(subscriber, id)
+    })
   }
 }

@@ -6,6 +6,7 @@ import {
   type DomainEvents,
   type Lifecycle,
   type Network,
+  type StateChanges,
   type TimerId,
 } from '../../core/index.js'
 import type { CallTemplate } from './call-templates.js'
@@ -52,6 +53,8 @@ export interface Click2CallSessionsDeps {
   readonly faker: Faker
   /** How long a finished call stays readable; the face keeps an `unknown` record as long again. */
   readonly retentionMs: number
+  /** Records how to undo each change, while a request's change is open. */
+  readonly changes?: StateChanges
 }
 
 export interface NewClick2CallSession {
@@ -118,16 +121,28 @@ export class Click2CallSessions {
       timer: undefined,
       lastPolled: undefined,
     }
+    this.deps.changes?.record(() => {
+      if (session.timer !== undefined) this.deps.clock.cancel(session.timer)
+      this.sessions.delete(session.id)
+    })
     this.sessions.set(session.id, session)
-    if (input.delayMs === 0) {
-      this.place(session)
-    } else {
-      session.timer = this.deps.clock.schedule(session.startAt, () => {
-        session.timer = undefined
-        this.place(session)
-      })
-    }
+    if (input.delayMs === 0) this.place(session)
+    else this.schedulePlacement(session)
     return session
+  }
+
+  /** Remembers the state a poll reported, which the next poll's hasChanged compares with. */
+  notePoll(session: Click2CallSession, state: Click2CallState): void {
+    const { lastPolled } = session
+    this.deps.changes?.record(() => (session.lastPolled = lastPolled))
+    session.lastPolled = state
+  }
+
+  private schedulePlacement(session: Click2CallSession): void {
+    session.timer = this.deps.clock.schedule(session.startAt, () => {
+      session.timer = undefined
+      this.place(session)
+    })
   }
 
   /**
@@ -137,6 +152,11 @@ export class Click2CallSessions {
   end(session: Click2CallSession): 'ended' | 'already-ended' {
     if (session.forgotten || session.cancelledAt !== undefined) return 'already-ended'
     if (session.callId === undefined) {
+      this.deps.changes?.record(() => {
+        if (session.timer !== undefined) this.deps.clock.cancel(session.timer)
+        session.cancelledAt = undefined
+        this.schedulePlacement(session)
+      })
       if (session.timer !== undefined) this.deps.clock.cancel(session.timer)
       session.cancelledAt = this.deps.clock.now()
       session.timer = this.deps.clock.schedule(session.cancelledAt + this.deps.retentionMs, () =>
@@ -151,6 +171,19 @@ export class Click2CallSessions {
 
   /** Forgets every session and cancels their timers (the control API's reset). */
   reset(): void {
+    if (this.deps.changes?.open) {
+      const sessions = [...this.sessions.values()]
+      const byCallId = [...this.byCallId]
+      this.deps.changes.record(() => {
+        for (const session of sessions) {
+          this.sessions.set(session.id, session)
+          // A pending placement or retention timer starts again from now on.
+          if (session.cancelledAt === undefined && session.callId === undefined)
+            this.schedulePlacement(session)
+        }
+        for (const [callId, sessionId] of byCallId) this.byCallId.set(callId, sessionId)
+      })
+    }
     for (const session of this.sessions.values()) {
       if (session.timer !== undefined) this.deps.clock.cancel(session.timer)
     }
@@ -171,6 +204,8 @@ export class Click2CallSessions {
       scenarioId: session.scenarioId,
       lifecycle: session.lifecycle,
     })
+    this.deps.changes?.record(() => (session.callId = undefined))
+    this.deps.changes?.keep(this.byCallId, call.id)
     session.callId = call.id
     this.byCallId.set(call.id, session.id)
   }

@@ -1,5 +1,11 @@
 import type { CompiledSpec } from '../../contract/index.js'
-import { createFaker, type Clock, type DomainEvents, type Network } from '../../core/index.js'
+import {
+  createFaker,
+  type Clock,
+  type DomainEvents,
+  type Network,
+  type StateChanges,
+} from '../../core/index.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import type { CallTemplates } from './call-templates.js'
 import { Click2CallSessions } from './click2call-sessions.js'
@@ -27,6 +33,8 @@ export interface Click2CallFaceDeps {
   readonly seed: number
   /** The network's retention of finished calls. */
   readonly retentionMs: number
+  /** Records how to undo each change, while a request's change is open. */
+  readonly changes?: StateChanges
 }
 
 /**
@@ -40,6 +48,7 @@ export function createClick2CallFace(spec: CompiledSpec, deps: Click2CallFaceDep
     events: deps.events,
     faker: createFaker(deps.seed),
     retentionMs: deps.retentionMs,
+    changes: deps.changes,
   })
   const handlers = createOperations({
     sessions,

@@ -122,7 +122,7 @@ export function createOperations(deps: Click2CallOperationsDeps): Record<string,
       const view = stateOf(session, call)
       // hasChanged and `more: maybe` answer "since my last poll"; only the owner polls.
       const previous = session.lastPolled
-      session.lastPolled = view.state
+      deps.sessions.notePoll(session, view.state)
       const reply = { status: 200, body: toClick2CallStatus(session.id, view, previous) }
       return call ? aboutCall(call.id, reply) : reply
     },

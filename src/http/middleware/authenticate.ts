@@ -95,8 +95,9 @@ export function authenticate(verifier: TokenVerifier, send: SendReply): RequestH
       next()
       return
     }
-    const refuse = (reason: string): void =>
+    const refuse = (reason: string): void => {
       send(req, res, context.face.formatError({ kind: 'unauthenticated', reason }))
+    }
     const found = bearerTokenOf(req.headers.authorization, context)
     if (found.kind === 'refused') {
       refuse(found.reason)

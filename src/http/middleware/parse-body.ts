@@ -49,8 +49,9 @@ export function parseBody(
       tooLarge()
       return
     }
-    const refuse = (message: string): void =>
+    const refuse = (message: string): void => {
       send(req, res, context.face.formatError({ kind: 'malformed-body', message }))
+    }
     const parse = (raw: Buffer): void => {
       const text = raw.toString('utf8')
       context.hasBody = true
