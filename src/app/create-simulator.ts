@@ -247,17 +247,14 @@ export function createSimulator(
     violations: () => ({ total: journal.violations.total, items: journal.violations.toArray() }),
     journal: (limit, withBodies) => ({
       total: journal.requests.total,
-      items:
-        limit === undefined
-          ? journal.requests.toArray(withBodies)
-          : journal.requests.toArray(withBodies).slice(-limit),
+      items: journal.requests.toArray(withBodies, limit),
     }),
     calls: () => network.allCalls(),
     call: (id) => network.getCall(id),
     callHistory: (id) => {
       const call = network.getCall(id)
       if (!call) return undefined
-      const exchanges = journal.requests.toArray(true).filter((entry) => entry.callId === id)
+      const exchanges = journal.requests.entriesOfCall(id, true)
       const omittedExchanges = Math.max(0, exchanges.length - MAX_LADDER_EXCHANGES)
       return {
         call,

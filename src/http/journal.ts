@@ -125,32 +125,47 @@ export class RequestLog {
     this.responseBody[slot] = entry.responseBody
   }
 
-  /** Newest last; bodies only `withBodies`, as they can be large. */
-  toArray(withBodies = false): JournalEntry[] {
-    const count = Math.min(this.total, this.capacity)
+  /** The newest `limit` entries, newest last; bodies only `withBodies`, as they can be large. */
+  toArray(withBodies = false, limit = Number.POSITIVE_INFINITY): JournalEntry[] {
+    const count = Math.min(this.total, this.capacity, limit)
     const firstSeq = this.total - count + 1
-    return Array.from({ length: count }, (_, index) => {
-      const slot = (firstSeq - 1 + index) % this.capacity
-      const entry: JournalEntry = {
-        seq: firstSeq + index,
-        at: this.at[slot] as string,
-        method: this.method[slot] as string,
-        path: this.path[slot] as string,
-        face: this.face[slot],
-        operationId: this.operationId[slot],
-        status: this.status[slot] as number,
-        durationMs: this.durationMs[slot] as number,
-        correlator: this.correlator[slot],
-        requestViolations: this.requestViolations[slot] as readonly Violation[],
-        responseViolations: this.responseViolations[slot] as readonly Violation[],
-        scenarioId: this.scenarioId[slot],
-        fault: this.fault[slot],
-        callId: this.callId[slot],
-      }
-      return withBodies
-        ? { ...entry, requestBody: this.requestBody[slot], responseBody: this.responseBody[slot] }
-        : entry
-    })
+    return Array.from({ length: count }, (_, index) => this.entryAt(firstSeq + index, withBodies))
+  }
+
+  /**
+   * The entries about one call, newest last. Only those are built: a console that re-reads a
+   * call's ladder on every change must not pay for the whole journal each time.
+   */
+  entriesOfCall(callId: string, withBodies = false): JournalEntry[] {
+    const count = Math.min(this.total, this.capacity)
+    const entries: JournalEntry[] = []
+    for (let seq = this.total - count + 1; seq <= this.total; seq += 1)
+      if (this.callId[(seq - 1) % this.capacity] === callId)
+        entries.push(this.entryAt(seq, withBodies))
+    return entries
+  }
+
+  private entryAt(seq: number, withBodies: boolean): JournalEntry {
+    const slot = (seq - 1) % this.capacity
+    const entry: JournalEntry = {
+      seq,
+      at: this.at[slot] as string,
+      method: this.method[slot] as string,
+      path: this.path[slot] as string,
+      face: this.face[slot],
+      operationId: this.operationId[slot],
+      status: this.status[slot] as number,
+      durationMs: this.durationMs[slot] as number,
+      correlator: this.correlator[slot],
+      requestViolations: this.requestViolations[slot] as readonly Violation[],
+      responseViolations: this.responseViolations[slot] as readonly Violation[],
+      scenarioId: this.scenarioId[slot],
+      fault: this.fault[slot],
+      callId: this.callId[slot],
+    }
+    return withBodies
+      ? { ...entry, requestBody: this.requestBody[slot], responseBody: this.responseBody[slot] }
+      : entry
   }
 
   clear(): void {

@@ -37,19 +37,47 @@ function matches(call: Call, filter: CallFilter): boolean {
   return true
 }
 
+/**
+ * One page of the calls that match, and how many match. The network keeps calls in the order
+ * they were made, so newest first keeps only the last `offset + limit` matches on the way: a
+ * console that re-reads its page on every change must not copy 100k calls each time.
+ */
+function pageOfCalls(
+  calls: Iterable<Call>,
+  filter: CallFilter,
+  newestFirst: boolean,
+  { offset, limit }: { offset: number; limit: number },
+): { total: number; calls: Call[] } {
+  const wanted = offset + limit
+  let total = 0
+  let kept: Call[] = []
+  for (const call of calls) {
+    if (!matches(call, filter)) continue
+    total += 1
+    if (wanted === 0) continue
+    if (newestFirst) {
+      kept.push(call)
+      // Trimmed in bulk so that keeping the tail costs O(1) per call on average.
+      if (kept.length >= 2 * wanted) kept = kept.slice(-wanted)
+    } else if (total > offset && total <= wanted) kept.push(call)
+  }
+  if (!newestFirst || wanted === 0) return { total, calls: kept }
+  return { total, calls: kept.slice(-wanted).reverse().slice(offset, wanted) }
+}
+
 /** The call routes of spec/callsim-admin.yaml: a filtered, paged list, one call, its ladder. */
 export function createCallAdminOperations(control: Control): Record<string, OperationHandler> {
   return {
     listCalls: (request) => {
       const filter = filterOf(request.query)
-      const all = [...control.calls()]
-      // The network keeps calls in the order they were made, so newest first is that reversed.
-      if (request.query.order === 'newest') all.reverse()
-      const chosen = all.filter((call) => matches(call, filter))
       const offset = Number(request.query.offset ?? 0)
-      const limit = request.query.limit === undefined ? chosen.length : Number(request.query.limit)
-      const calls = chosen.slice(offset, offset + limit).map(toAdminCall)
-      return { status: 200, body: { total: chosen.length, calls } }
+      const limit =
+        request.query.limit === undefined ? Number.POSITIVE_INFINITY : Number(request.query.limit)
+      const page = pageOfCalls(control.calls(), filter, request.query.order === 'newest', {
+        offset,
+        limit,
+      })
+      return { status: 200, body: { total: page.total, calls: page.calls.map(toAdminCall) } }
     },
     getCall: (request) => {
       const callId = String(request.pathParams.callId)

@@ -89,6 +89,20 @@ test('gives one call its ladder: every exchange about it with bodies, and its ti
   expect(missing.body.code).toBe('NOT_FOUND')
 })
 
+test('pages newest first through more calls than the page keeps on its way, in both orders', async () => {
+  const { http, call } = await setup()
+  const ids: string[] = []
+  for (let index = 0; index < 9; index += 1) ids.push(await call(BOB))
+  const idsOf = (body: { calls: { id: string }[] }) => body.calls.map((c) => c.id)
+  const newest = await http.get('/_callsim/calls?order=newest&limit=2&offset=1')
+  expect(newest.body.total).toBe(9)
+  expect(idsOf(newest.body)).toEqual([ids[7], ids[6]])
+  const oldest = await http.get('/_callsim/calls?limit=2&offset=1')
+  expect(idsOf(oldest.body)).toEqual([ids[1], ids[2]])
+  const all = await http.get('/_callsim/calls?order=newest')
+  expect(idsOf(all.body)).toEqual([...ids].reverse())
+})
+
 test('keeps the ladder of a call polled hard to its newest 100 exchanges and counts the rest', async () => {
   const { http, call, token } = await setup()
   const id = await call(BOB)
