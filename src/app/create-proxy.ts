@@ -67,6 +67,9 @@ export interface CallsimProxy {
 
 export type RunningProxy = RunningServer
 
+/** Beside serve's 9091, so that a simulator and a proxy can run side by side with no options. */
+export const DEFAULT_PROXY_PORT = 9092
+
 /** The control API operations the proxy answers: what it saw, and forgetting it. */
 const CONTROL_OPERATIONS = new Set(['listViolations', 'listJournal', 'resetSimulator'])
 
@@ -96,7 +99,10 @@ export function createProxy(
   overrides: Partial<ProxyOptions> & Pick<ProxyOptions, 'upstream'>,
   compileCache: CompileCache = processCompileCache(),
 ): CallsimProxy {
-  const simulatorOptions = resolveOptions(overrides)
+  const simulatorOptions = resolveOptions({
+    ...overrides,
+    port: overrides.port ?? DEFAULT_PROXY_PORT,
+  })
   const options: ProxyOptions = {
     ...simulatorOptions,
     upstream: overrides.upstream,

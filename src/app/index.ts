@@ -24,6 +24,7 @@ export {
 export { DEFAULT_REDACTION, type Redaction } from '../scenario/index.js'
 /** `callsim proxy`: forwards to a real provider and judges both sides against the specs. */
 export {
+  DEFAULT_PROXY_PORT,
   createProxy,
   type CallsimProxy,
   type ProxyOptions,

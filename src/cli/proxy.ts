@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import {
+  DEFAULT_PROXY_PORT,
   DEFAULT_REDACTION,
   createProxy,
   createRecordToDir,
@@ -100,7 +101,7 @@ export function registerProxy(program: Command): Command {
       "the provider's base URL; a face's path is appended to it (e.g. https://sandbox.example.com)",
     )
     .addOption(SERVER_OPTIONS.host())
-    .addOption(SERVER_OPTIONS.port(9092))
+    .addOption(SERVER_OPTIONS.port(DEFAULT_PROXY_PORT))
     .addOption(SERVER_OPTIONS.spec())
     .addOption(SERVER_OPTIONS.specStrict())
     .option(
