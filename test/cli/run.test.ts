@@ -458,7 +458,7 @@ test('skips a scenario that needs a virtual clock on a system-clock target, with
   expect(onVirtual.stdout).toContain('✓ step 1: getClock')
   expect(lastLine(onVirtual.stdout)).toBe('1 passed, 0 failed')
   expect(onVirtual.code).toBe(0)
-})
+}, 60_000)
 
 test('fails a file the in-process callsim refuses with its reasons, and runs the others', async () => {
   const dir = folderWith({
