@@ -1,5 +1,10 @@
 /** The composition root: builds a simulator from options, files and real infrastructure. */
 export { createSimulator, type RunningSimulator, type Simulator } from './create-simulator.js'
+/**
+ * The process's one CompileCache (from the build's dist/spec-cache when it fits), which every
+ * simulator uses by default: the CLI's runner and validate compile through it too.
+ */
+export { processCompileCache } from './precompiled-cache.js'
 export { type SimulatorOptions } from './options.js'
 /** Durations as the simulator's options take them (`30s`, `2m`): the CLI's flags share the format. */
 export { parseDuration } from '../core/index.js'

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
+import { processCompileCache } from '../app/index.js'
 import {
   MAX_REAL_WAIT_MS,
   OperationCatalog,
@@ -115,6 +116,7 @@ function cannotStart(message: string): number {
 }
 
 async function run(paths: string[], flags: RunFlags): Promise<number> {
+  const cache = processCompileCache()
   const collected = collectFiles(paths)
   // A path that does not exist fails like a bad file: reported, counted, and the run goes on.
   const missing: RunFile[] = collected.missing.map((source) => ({
@@ -135,7 +137,7 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
   }
   // A file the in-process callsim refused fails with its reasons, unless the runner has already
   // found the same problems in its steps.
-  const files = [...missing, ...readRunFiles(collected.files)].map((file) => {
+  const files = [...missing, ...readRunFiles(collected.files, cache)].map((file) => {
     const reasons = inProcess?.refused.get(file.source) ?? []
     const known =
       file.problems.length > 0 || file.scenarios.some((scenario) => scenario.problems.length > 0)
@@ -144,16 +146,16 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
   })
   const simulator = inProcess?.running
 
-  // Loaded after an in-process callsim started: it installed the build's spec cache, so the
-  // same built-in texts are not compiled twice.
-  const userSpecs = loadSpecFiles(flags.spec ?? [])
+  // Through the process's cache, as the in-process callsim: the same texts compile once, and
+  // the built-in ones come from the build's dist/spec-cache.
+  const userSpecs = loadSpecFiles(flags.spec ?? [], cache)
   if (userSpecs.problems.length > 0) {
     await simulator?.close()
     return cannotStart(
       `--spec files have problems:\n${userSpecs.problems.map((p) => `  - ${p}`).join('\n')}`,
     )
   }
-  const builtIn = loadBuiltInSpecs()
+  const builtIn = loadBuiltInSpecs(cache)
   const catalog = new OperationCatalog(
     withBasePaths(
       OperationCatalog.create(builtIn, userSpecs.specs).specs,

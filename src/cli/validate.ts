@@ -5,6 +5,7 @@ import {
   StartupError,
   createSimulator,
   faultTargetsOf,
+  processCompileCache,
   type Simulator,
 } from '../app/index.js'
 import { validateFiles, type ServeVerdict } from '../runner/index.js'
@@ -55,12 +56,13 @@ export function registerValidate(program: Command): void {
     .action((paths: string[], flags: { maxFileSize?: number }) => {
       // Shipped scenarios a given spec cannot express are set aside, as serve sets them aside.
       const shipped = path.resolve(BUILT_IN_SCENARIOS_DIR) + path.sep
-      const report = validateFiles(
-        paths,
-        (specFiles) => serveVerdict(specFiles, flags.maxFileSize),
-        flags.maxFileSize,
-        (source) => path.resolve(source).startsWith(shipped),
-      )
+      const report = validateFiles(paths, {
+        serveVerdict: (specFiles) => serveVerdict(specFiles, flags.maxFileSize),
+        // The simulators serveVerdict builds use it too: each spec compiles once.
+        cache: processCompileCache(),
+        maxFileBytes: flags.maxFileSize,
+        isShipped: (source) => path.resolve(source).startsWith(shipped),
+      })
       for (const source of report.skipped)
         process.stdout.write(`${source}: a JSON Schema, not a spec or scenario file; skipped\n`)
       for (const notice of report.notices) process.stdout.write(`${notice}\n`)

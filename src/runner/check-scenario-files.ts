@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv'
-import type { SpecProblem } from '../contract/index.js'
+import type { CompileCache, SpecProblem } from '../contract/index.js'
 import {
   checkAgainstSpec,
   createScenarioLoader,
@@ -31,7 +31,7 @@ export interface ScenarioChecker {
 
 /**
  * Builds a checker from the scenario schema, the steps schema it refers to, the fault targets of
- * callsim's faces and the operations the steps may call.
+ * callsim's faces, the operations the steps may call and the cache that compiles them.
  */
 export function createScenarioChecker(options: {
   readonly scenarioSchema: object
@@ -41,8 +41,14 @@ export function createScenarioChecker(options: {
   readonly catalog: OperationCatalog
   /** Whether a file is one callsim ships (scenarios/): its misfits are set aside, not refused. */
   readonly isShipped?: (source: string) => boolean
+  /** What compiles the scenario schema (and keeps the parsed files). */
+  readonly cache: CompileCache
 }): ScenarioChecker {
-  const loader: ScenarioLoader = createScenarioLoader(options.scenarioSchema, [options.stepsSchema])
+  const loader: ScenarioLoader = createScenarioLoader(
+    options.scenarioSchema,
+    [options.stepsSchema],
+    options.cache,
+  )
   return {
     check(files) {
       const loaded = loader.load(files.map((file) => ({ ...file, stem: stemOf(file.source) })))

@@ -5,6 +5,7 @@ import {
   err,
   explainFileErrors,
   ok,
+  type CompileCache,
   type Result,
   type SpecProblem,
 } from '../contract/index.js'
@@ -108,10 +109,15 @@ export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000
 /**
  * Compiles the published steps schema once; ajv is strict, as for all of callsim's own formats.
  * Through the contract layer, which loads ajv only when it compiles: `callsim serve` imports
- * this module but never compiles steps, and loading ajv cost ~50 ms of its start-up.
+ * this module but never compiles steps, and loading ajv cost ~50 ms of its start-up. Through
+ * `cache`, so that a built callsim takes it from dist/spec-cache and a process compiles it once.
  */
-export function createStepsValidator(schema: object): ValidateFunction {
-  return compileJsonSchema(schema, { allErrors: true, strict: true, verbose: true, logger: false })
+export function createStepsValidator(schema: object, cache: CompileCache): ValidateFunction {
+  return compileJsonSchema(
+    schema,
+    { allErrors: true, strict: true, verbose: true, logger: false },
+    cache,
+  )
 }
 
 function durationOf(value: unknown): number {

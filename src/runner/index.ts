@@ -74,6 +74,7 @@ export {
   type TokenSource,
 } from './token-source.js'
 
+import type { CompileCache } from '../contract/index.js'
 import { createStepsValidator } from './client-steps.js'
 import { loadRunFile, type RunFile } from './load-run-file.js'
 import { readStepsSchema, readText, sourceName } from './read-run-inputs.js'
@@ -81,10 +82,10 @@ import { readStepsSchema, readText, sourceName } from './read-run-inputs.js'
 /**
  * Reads scenario files for a run; a file that cannot be read becomes a file with a problem, so
  * the run reports it as a failed scenario and goes on.
- * @example readRunFiles(collectFiles(['scenarios/']).files)
+ * @example readRunFiles(collectFiles(['scenarios/']).files, new CompileCache())
  */
-export function readRunFiles(files: readonly string[]): RunFile[] {
-  const validate = createStepsValidator(readStepsSchema())
+export function readRunFiles(files: readonly string[], cache: CompileCache): RunFile[] {
+  const validate = createStepsValidator(readStepsSchema(), cache)
   return files.map((file) => {
     const source = sourceName(file)
     const read = readText(file)

@@ -6,6 +6,7 @@ import {
   fileSizeProblem,
   formatSpecProblem,
   loadSpec,
+  type CompileCache,
   type CompiledSpec,
 } from '../contract/index.js'
 
@@ -90,8 +91,11 @@ export function readScenarioSchema(): object {
   ) as object
 }
 
-/** Loads and compiles spec files; every problem of every file is reported. */
-export function loadSpecFiles(files: readonly string[]): {
+/** Loads and compiles spec files through `cache`; every problem of every file is reported. */
+export function loadSpecFiles(
+  files: readonly string[],
+  cache: CompileCache,
+): {
   specs: CompiledSpec[]
   problems: string[]
 } {
@@ -103,7 +107,7 @@ export function loadSpecFiles(files: readonly string[]): {
       problems.push(read.message)
       continue
     }
-    const loaded = loadSpec(read.text, sourceName(file))
+    const loaded = loadSpec(read.text, sourceName(file), cache)
     if (loaded.ok) specs.push(loaded.value)
     else problems.push(...loaded.error.map(formatSpecProblem))
   }
@@ -120,16 +124,14 @@ export function builtInSpecFiles(): string[] {
   )
 }
 
-let builtIn: CompiledSpec[] | undefined
-
-/** The built-in specs, compiled once per process. */
-export function loadBuiltInSpecs(): CompiledSpec[] {
-  if (builtIn === undefined) {
-    const loaded = loadSpecFiles(builtInSpecFiles())
-    // A broken built-in spec is a callsim bug that the test suite catches; name it anyway.
-    if (loaded.problems.length > 0)
-      throw new Error(`callsim's built-in specs do not load:\n${loaded.problems.join('\n')}`)
-    builtIn = loaded.specs
-  }
-  return builtIn
+/**
+ * The built-in specs, compiled once per `cache` (a built callsim's process cache takes them
+ * from dist/spec-cache, as serve does).
+ */
+export function loadBuiltInSpecs(cache: CompileCache): CompiledSpec[] {
+  const loaded = loadSpecFiles(builtInSpecFiles(), cache)
+  // A broken built-in spec is a callsim bug that the test suite catches; name it anyway.
+  if (loaded.problems.length > 0)
+    throw new Error(`callsim's built-in specs do not load:\n${loaded.problems.join('\n')}`)
+  return loaded.specs
 }

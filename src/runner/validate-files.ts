@@ -3,6 +3,7 @@ import {
   isObject,
   loadSpec,
   parseYamlSource,
+  type CompileCache,
   type CompiledSpec,
   type SpecProblem,
 } from '../contract/index.js'
@@ -53,14 +54,20 @@ export interface ServeVerdict {
  * are checked as `callsim serve --spec` takes them (`serveVerdict` asks the same code), scenario
  * files as serve loads them (their fault plans against the faces it would mount) and as
  * `callsim run` plays them (their steps against the built-in specs and the given ones).
+ * Everything compiles through `cache`: give it the one `serveVerdict`'s simulator uses, and
+ * each spec is parsed and compiled once.
  */
 export function validateFiles(
   paths: readonly string[],
-  serveVerdict: (specFiles: readonly string[]) => ServeVerdict,
-  maxFileBytes?: number,
-  /** Whether a scenario file is one callsim ships: its misfits are set aside, as serve does. */
-  isShipped?: (source: string) => boolean,
+  options: {
+    readonly serveVerdict: (specFiles: readonly string[]) => ServeVerdict
+    readonly cache: CompileCache
+    readonly maxFileBytes?: number
+    /** Whether a scenario file is one callsim ships: its misfits are set aside, as serve does. */
+    readonly isShipped?: (source: string) => boolean
+  },
 ): ValidationReport {
+  const { serveVerdict, cache, maxFileBytes, isShipped } = options
   const notices: string[] = []
   const collected = collectFiles(paths)
   const problems: string[] = collected.missing.map((given) => `${given}: no such file or directory`)
@@ -74,7 +81,7 @@ export function validateFiles(
       problems.push(read.message)
       continue
     }
-    const parsed = parseYamlSource(read.text, source)
+    const parsed = parseYamlSource(read.text, source, cache)
     const data = parsed.ok ? parsed.value.data : undefined
     if (isObject(data) && ('openapi' in data || 'swagger' in data))
       specFiles.push({ file, source, text: read.text })
@@ -84,7 +91,7 @@ export function validateFiles(
 
   const specs: { file: string; spec: CompiledSpec }[] = []
   for (const { file, source, text } of specFiles) {
-    const loaded = loadSpec(text, source)
+    const loaded = loadSpec(text, source, cache)
     if (loaded.ok) {
       specs.push({ file, spec: loaded.value })
       notices.push(...loaded.value.warnings.map((w) => `warning: ${formatSpecProblem(w)}`))
@@ -102,13 +109,14 @@ export function validateFiles(
     const checker = createScenarioChecker({
       scenarioSchema: readScenarioSchema(),
       stepsSchema,
-      validateSteps: createStepsValidator(stepsSchema),
+      validateSteps: createStepsValidator(stepsSchema, cache),
       faultTargets: verdict.faultTargets,
       catalog: OperationCatalog.create(
-        loadBuiltInSpecs(),
+        loadBuiltInSpecs(cache),
         specs.map(({ spec }) => spec),
       ),
       isShipped,
+      cache,
     })
     // File by file, line by line: the order in which a reader fixes them.
     const order = new Map(scenarioFiles.map((file, index) => [file.source, index]))

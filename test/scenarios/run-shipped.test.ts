@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
+import { processCompileCache } from '../../src/app/index.js'
 import { collectFiles, loadRunFile, createStepsValidator, readStepsSchema } from '../../src/runner/index.js'
 import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
 
@@ -16,7 +17,7 @@ beforeAll(assertBuilt)
 
 /** Every scenario the library ships, by id, read the way `callsim run` reads them. */
 function shippedScenarios() {
-  const validate = createStepsValidator(readStepsSchema())
+  const validate = createStepsValidator(readStepsSchema(), processCompileCache())
   return collectFiles(['scenarios']).files.flatMap((file) => loadRunFile(readFileSync(file, 'utf8'), path.relative(process.cwd(), file), validate).scenarios)
 }
 

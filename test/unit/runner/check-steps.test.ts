@@ -1,5 +1,6 @@
 /* eslint-disable no-template-curly-in-string -- run files write ${…} expressions in plain strings */
 import { expect, test } from 'vitest'
+import { processCompileCache } from '../../../src/app/index.js'
 import { formatSpecProblem } from '../../../src/contract/index.js'
 import { checkSteps } from '../../../src/runner/check-steps.js'
 import { createStepsValidator } from '../../../src/runner/client-steps.js'
@@ -7,8 +8,8 @@ import { loadRunFile } from '../../../src/runner/load-run-file.js'
 import { OperationCatalog } from '../../../src/runner/operation-catalog.js'
 import { loadBuiltInSpecs, readStepsSchema } from '../../../src/runner/read-run-inputs.js'
 
-const validate = createStepsValidator(readStepsSchema())
-const catalog = OperationCatalog.create(loadBuiltInSpecs(), [])
+const validate = createStepsValidator(readStepsSchema(), processCompileCache())
+const catalog = OperationCatalog.create(loadBuiltInSpecs(processCompileCache()), [])
 
 function problemsOf(steps: string): string[] {
   const file = loadRunFile(`description: demo\nsteps:\n${steps}`, 'demo.yaml', validate)

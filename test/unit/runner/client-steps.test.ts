@@ -1,12 +1,13 @@
 /* eslint-disable no-template-curly-in-string -- run files write ${…} expressions in plain strings */
 import { expect, test } from 'vitest'
+import { processCompileCache } from '../../../src/app/index.js'
 import { formatSpecProblem } from '../../../src/contract/index.js'
 import { createStepsValidator } from '../../../src/runner/client-steps.js'
 import { loadRunFile } from '../../../src/runner/load-run-file.js'
 import { readStepsSchema } from '../../../src/runner/read-run-inputs.js'
 
 // Compiling the schema is the slow part; every test reads through the same validator.
-const validate = createStepsValidator(readStepsSchema())
+const validate = createStepsValidator(readStepsSchema(), processCompileCache())
 
 function setup() {
   const load = (text: string, source = 'scenarios/demo.yaml') => loadRunFile(text, source, validate)
