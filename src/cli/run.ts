@@ -182,6 +182,7 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
     const report = await runFiles(files, {
       target,
       catalog,
+      compileCache: cache,
       tokens,
       env: process.env,
       requestTimeoutMs: flags.timeout,

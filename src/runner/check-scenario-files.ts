@@ -72,7 +72,7 @@ export function createScenarioChecker(options: {
         }
       }
       for (const file of files) {
-        const run = loadRunFile(file.text, file.source, options.validateSteps)
+        const run = loadRunFile(file.text, file.source, options.validateSteps, options.cache)
         // A file that is not YAML at all: the loader has said so.
         if (run.problems.length > 0) continue
         for (const scenario of run.scenarios) {

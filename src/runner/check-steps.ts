@@ -30,9 +30,15 @@ export function checkSteps(steps: readonly ClientStep[], catalog: OperationCatal
   const problems: SpecProblem[] = []
   const named = new Set<string>()
   steps.forEach((step) => {
-    const { source, pointer, line } = step.origin
+    const { origin } = step
+    // The line only when there is a problem: looking it up may parse the file again.
     const problem = (at: string, message: string): void => {
-      problems.push({ source, pointer: `${pointer}${at}`, line, message })
+      problems.push({
+        source: origin.source,
+        pointer: `${origin.pointer}${at}`,
+        line: origin.line,
+        message,
+      })
     }
     if (step.kind === 'request') {
       const found = catalog.find(step.operationId)

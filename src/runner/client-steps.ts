@@ -1,6 +1,5 @@
 import type { ValidateFunction } from 'ajv'
 import {
-  compileJsonSchema,
   compilePattern,
   err,
   explainFileErrors,
@@ -9,7 +8,7 @@ import {
   type Result,
   type SpecProblem,
 } from '../contract/index.js'
-import { STEPS_WORDING, parseDuration } from '../scenario/index.js'
+import { STEPS_WORDING, compileStepsSchema, parseDuration } from '../scenario/index.js'
 import type { Matcher } from './match-subset.js'
 
 /** Where a step sits in its file, so every message can name file, line and JSON pointer. */
@@ -107,17 +106,11 @@ export const DEFAULT_POLL_INTERVAL_MS = 1_000
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000
 
 /**
- * Compiles the published steps schema once; ajv is strict, as for all of callsim's own formats.
- * Through the contract layer, which loads ajv only when it compiles: `callsim serve` imports
- * this module but never compiles steps, and loading ajv cost ~50 ms of its start-up. Through
- * `cache`, so that a built callsim takes it from dist/spec-cache and a process compiles it once.
+ * Compiles the published steps schema once per `cache`, so that a built callsim takes it from
+ * dist/spec-cache and a process compiles it at most once.
  */
 export function createStepsValidator(schema: object, cache: CompileCache): ValidateFunction {
-  return compileJsonSchema(
-    schema,
-    { allErrors: true, strict: true, verbose: true, logger: false },
-    cache,
-  )
+  return compileStepsSchema(schema, cache)
 }
 
 function durationOf(value: unknown): number {
@@ -159,6 +152,28 @@ function toLatency(raw: Raw): { atLeastMs?: number; atMostMs?: number } {
   return {
     ...(raw.atLeast === undefined ? {} : { atLeastMs: durationOf(raw.atLeast) }),
     ...(raw.atMost === undefined ? {} : { atMostMs: durationOf(raw.atMost) }),
+  }
+}
+
+/**
+ * A step's origin whose line is looked up when a message first needs it: a file the build or
+ * the in-process callsim already parsed comes from the cache without the lines of its steps,
+ * and finding one means parsing the YAML again (~0.5 s for the shipped library), which a run
+ * whose steps all pass never needs.
+ */
+function lazyOrigin(
+  source: string,
+  pointer: string,
+  lineOf: (pointer: string) => number | undefined,
+): StepOrigin {
+  let line: { readonly value: number | undefined } | undefined
+  return {
+    source,
+    pointer,
+    get line() {
+      line ??= { value: lineOf(pointer) }
+      return line.value
+    },
   }
 }
 
@@ -251,7 +266,7 @@ export function parseClientSteps(
   const names = new Map<string, number>()
   const steps = (value as Raw[]).map((raw, index) => {
     const pointer = `${at.pointer}/${index}`
-    const step = toStep(raw, { source: at.source, pointer, line: at.lineOf(pointer) })
+    const step = toStep(raw, lazyOrigin(at.source, pointer, at.lineOf))
     if (step.name !== undefined) {
       const first = names.get(step.name)
       if (first !== undefined)

@@ -95,6 +95,6 @@ export function readRunFiles(files: readonly string[], cache: CompileCache): Run
         scenarios: [],
         problems: [{ source, pointer: '', message: read.message.slice(source.length + 2) }],
       }
-    return loadRunFile(read.text, source, validate)
+    return loadRunFile(read.text, source, validate, cache)
   })
 }

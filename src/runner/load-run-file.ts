@@ -4,6 +4,7 @@ import {
   isObject,
   parseYamlSource,
   toPointer,
+  type CompileCache,
   type SpecProblem,
 } from '../contract/index.js'
 import { parseClientSteps, type ClientStep } from './client-steps.js'
@@ -38,14 +39,16 @@ export function scenarioIdOf(source: string): string {
 /**
  * Reads a scenario file for a run: one scenario whose id is the file stem, or several under
  * `scenarios` (id → scenario), as spec/callsim-scenario.schema.json describes. Only `id`,
- * `description` and `steps` matter here; the simulator reads the rest.
+ * `description` and `steps` matter here; the simulator reads the rest. The text is parsed
+ * through `cache`: the in-process callsim (or the build) has usually parsed it already.
  */
 export function loadRunFile(
   text: string,
   source: string,
   validateSteps: ValidateFunction,
+  cache: CompileCache,
 ): RunFile {
-  const parsed = parseYamlSource(text, source)
+  const parsed = parseYamlSource(text, source, cache)
   if (!parsed.ok) return { source, scenarios: [], problems: parsed.error }
   const { data, lineOf } = parsed.value
   if (!isObject(data)) {

@@ -30,7 +30,7 @@ function validateCallback(env: StepEnv, event: ReceivedCallback): Violation[] {
     ]
   }
   env.callbacks ??= env.context.catalog.specs.flatMap((spec) => {
-    const compiled = compileCallbacks(spec.spec)
+    const compiled = compileCallbacks(spec.spec, env.context.compileCache)
     return compiled.ok ? [...compiled.value.values()] : []
   })
   let best: Violation[] | undefined

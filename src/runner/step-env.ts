@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { err, ok, type CompiledCallback, type Result } from '../contract/index.js'
+import {
+  err,
+  ok,
+  type CompileCache,
+  type CompiledCallback,
+  type Result,
+} from '../contract/index.js'
 import type { ExchangeRecord } from './check-expectation.js'
 import type { StepAuth } from './client-steps.js'
 import { createUuidBag, resolveTemplate } from './expressions.js'
@@ -14,6 +20,8 @@ import type { TokenSource } from './token-source.js'
 export interface RunContext {
   readonly target: Target
   readonly catalog: OperationCatalog
+  /** What compiles the catalog's callbacks for callback steps: once per run, not per scenario. */
+  readonly compileCache: CompileCache
   readonly tokens: TokenSource
   readonly sink: Sink | undefined
   readonly env: Readonly<Record<string, string | undefined>>

@@ -17,6 +17,7 @@ export {
 export { createScenarioLoader, type ScenarioFile, type ScenarioLoader } from './load-scenarios.js'
 /** What to say for the places of the steps schema whose own descriptions fall short. */
 export { STEPS_WORDING } from './steps-wording.js'
+export { compileStepsSchema } from './compile-steps-schema.js'
 export {
   checkAgainstSpec,
   formatSetAside,

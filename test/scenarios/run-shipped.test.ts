@@ -18,7 +18,7 @@ beforeAll(assertBuilt)
 /** Every scenario the library ships, by id, read the way `callsim run` reads them. */
 function shippedScenarios() {
   const validate = createStepsValidator(readStepsSchema(), processCompileCache())
-  return collectFiles(['scenarios']).files.flatMap((file) => loadRunFile(readFileSync(file, 'utf8'), path.relative(process.cwd(), file), validate).scenarios)
+  return collectFiles(['scenarios']).files.flatMap((file) => loadRunFile(readFileSync(file, 'utf8'), path.relative(process.cwd(), file), validate, processCompileCache()).scenarios)
 }
 
 test('every shipped scenario has client steps that prove what it promises', () => {

@@ -12,7 +12,12 @@ const validate = createStepsValidator(readStepsSchema(), processCompileCache())
 const catalog = OperationCatalog.create(loadBuiltInSpecs(processCompileCache()), [])
 
 function problemsOf(steps: string): string[] {
-  const file = loadRunFile(`description: demo\nsteps:\n${steps}`, 'demo.yaml', validate)
+  const file = loadRunFile(
+    `description: demo\nsteps:\n${steps}`,
+    'demo.yaml',
+    validate,
+    processCompileCache(),
+  )
   const [scenario] = file.scenarios
   expect(scenario?.problems).toEqual([])
   return checkSteps(scenario?.steps ?? [], catalog).map(formatSpecProblem)

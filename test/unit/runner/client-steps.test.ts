@@ -10,7 +10,8 @@ import { readStepsSchema } from '../../../src/runner/read-run-inputs.js'
 const validate = createStepsValidator(readStepsSchema(), processCompileCache())
 
 function setup() {
-  const load = (text: string, source = 'scenarios/demo.yaml') => loadRunFile(text, source, validate)
+  const load = (text: string, source = 'scenarios/demo.yaml') =>
+    loadRunFile(text, source, validate, processCompileCache())
   const problemsOf = (text: string) =>
     load(text).scenarios.flatMap((scenario) => scenario.problems.map(formatSpecProblem))
   return { load, problemsOf }
