@@ -1,14 +1,36 @@
 import { MAX_BATCH_CALLS, type ChangeBatch, type ClockStatus } from '../apis/index.js'
 
 /**
- * The shortest time between two batches. The first change after a quiet spell goes out at
- * once (after the task that made it, so a clock step's changes travel together); under load
- * batches are this far apart, which bounds what a watcher costs to 33 batches a second however
- * many requests arrive, and leaves most of the console's 200 ms for its re-reads.
+ * The gap after the first batch of a burst of changes. The first change after a quiet spell goes
+ * out at once (after the task that made it, so a clock step's changes travel together).
  */
 export const CHANGE_BATCH_DELAY_MS = 30
 
+/**
+ * The widest gap between two batches. Under sustained change the gap doubles from
+ * CHANGE_BATCH_DELAY_MS to this: a watcher then costs at most ~7 batches a second however many
+ * requests arrive, and a change still reaches it within this, which leaves the console 50 ms of
+ * its 200 ms promise for its re-reads.
+ */
+export const MAX_CHANGE_BATCH_DELAY_MS = 150
+
 type Listener = (batch: ChangeBatch) => void
+
+/** Call ids for one batch, at most MAX_BATCH_CALLS of them, and whether more were left out. */
+class CallIds {
+  readonly ids = new Set<string>()
+  more = false
+
+  add(id: string): void {
+    if (this.ids.size < MAX_BATCH_CALLS) this.ids.add(id)
+    else if (!this.ids.has(id)) this.more = true
+  }
+
+  clear(): void {
+    this.ids.clear()
+    this.more = false
+  }
+}
 
 /**
  * Collects what changed in the simulator (domain events, journal entries, deliveries, control
@@ -17,14 +39,16 @@ type Listener = (batch: ChangeBatch) => void
  */
 export class ChangeFeed {
   private readonly listeners = new Set<Listener>()
-  private readonly calls = new Set<string>()
-  private moreCalls = false
+  private readonly calls = new CallIds()
+  private readonly ladders = new CallIds()
   private journal = false
   private deliveries = false
   private scenarios = false
   private reset = false
   private timer: ReturnType<typeof setTimeout> | undefined
   private lastFlushAt = Number.NEGATIVE_INFINITY
+  /** The least time between the last batch and the next one. */
+  private gap = CHANGE_BATCH_DELAY_MS
 
   constructor(private readonly clock: () => ClockStatus) {}
 
@@ -38,19 +62,24 @@ export class ChangeFeed {
 
   noteCall(id: string): void {
     if (this.listeners.size === 0) return
-    if (this.calls.size < MAX_BATCH_CALLS) this.calls.add(id)
-    else if (!this.calls.has(id)) this.moreCalls = true
+    this.calls.add(id)
     this.arm()
   }
 
-  noteJournal(): void {
-    if (this.listeners.size === 0 || this.journal) return
+  /** A request was recorded; `callId` names the call it was about, whose ladder gains it. */
+  noteJournal(callId?: string): void {
+    if (this.listeners.size === 0) return
+    if (callId !== undefined) this.ladders.add(callId)
+    else if (this.journal) return
     this.journal = true
     this.arm()
   }
 
-  noteDelivery(): void {
-    if (this.listeners.size === 0 || this.deliveries) return
+  /** An event delivery was attempted; `callId` names the call whose ladder shows it. */
+  noteDelivery(callId?: string): void {
+    if (this.listeners.size === 0) return
+    if (callId !== undefined) this.ladders.add(callId)
+    else if (this.deliveries) return
     this.deliveries = true
     this.arm()
   }
@@ -77,12 +106,21 @@ export class ChangeFeed {
     if (this.timer !== undefined) clearTimeout(this.timer)
     this.timer = undefined
     this.calls.clear()
-    this.moreCalls = this.journal = this.deliveries = this.scenarios = this.reset = false
+    this.ladders.clear()
+    this.journal = this.deliveries = this.scenarios = this.reset = false
   }
 
   private arm(): void {
     if (this.timer !== undefined) return
-    const wait = Math.max(0, this.lastFlushAt + CHANGE_BATCH_DELAY_MS - performance.now())
+    const sinceLastFlush = performance.now() - this.lastFlushAt
+    let wait = 0
+    if (sinceLastFlush >= this.gap) {
+      // Quiet for a whole gap: this change starts a new burst and goes out at once.
+      this.gap = CHANGE_BATCH_DELAY_MS
+    } else {
+      wait = this.gap - sinceLastFlush
+      this.gap = Math.min(MAX_CHANGE_BATCH_DELAY_MS, 2 * this.gap)
+    }
     this.timer = setTimeout(() => this.flush(), wait)
     // A pending batch must not keep a stopping process alive.
     this.timer.unref()
@@ -92,8 +130,10 @@ export class ChangeFeed {
     this.timer = undefined
     this.lastFlushAt = performance.now()
     const batch: ChangeBatch = {
-      calls: [...this.calls],
-      moreCalls: this.moreCalls,
+      calls: [...this.calls.ids],
+      moreCalls: this.calls.more,
+      ladders: [...this.ladders.ids],
+      moreLadders: this.ladders.more,
       journal: this.journal,
       deliveries: this.deliveries,
       scenarios: this.scenarios,

@@ -60,7 +60,7 @@ export interface EventsFeatureOptions {
   readonly deliveryTimeoutMs: number
   readonly compileCache: CompileCache
   /** Hears of every delivery attempt recorded (the console's live stream). */
-  readonly onDelivery?: () => void
+  readonly onDelivery?: (callId: string | undefined) => void
 }
 
 export interface EventsFeature {
@@ -122,7 +122,7 @@ export function createEventsFeature(options: EventsFeatureOptions): EventsFeatur
       logger.error({ err: error }, 'callsim failed while settling an event delivery'),
     onRecord: (record) => {
       logDeliveryFailure(logger, record)
-      options.onDelivery?.()
+      options.onDelivery?.(record.mediaSessionId)
     },
   })
   events.subscribe((event) => notifier.handle(event))

@@ -176,9 +176,9 @@ export function createSimulator(
     if (event.type === 'call:expired') changes.noteCall(event.callId)
     else if (event.type.startsWith('call:') && 'call' in event) changes.noteCall(event.call.id)
   })
-  journal.onChange = (controlPlane) => {
+  journal.onChange = (controlPlane, callId) => {
     // The control API's reads are the console's own: counting them would make it chase itself.
-    if (!controlPlane) changes.noteJournal()
+    if (!controlPlane) changes.noteJournal(callId)
   }
   // Fault draws have a stream of their own, so they never shift the calls' seeded data.
   const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17), stateChanges)
@@ -212,7 +212,7 @@ export function createSimulator(
     strict: options.strict,
     deliveryTimeoutMs: options.deliveryTimeoutMs,
     compileCache,
-    onDelivery: () => changes.noteDelivery(),
+    onDelivery: (callId) => changes.noteDelivery(callId),
   })
   const scenarioControl = createScenarioControl(scenarios, options.adminToken)
 
@@ -250,6 +250,8 @@ export function createSimulator(
       items: journal.requests.toArray(withBodies, limit),
     }),
     calls: () => network.allCalls(),
+    newestCalls: () => network.newestCalls(),
+    callCount: () => network.size,
     call: (id) => network.getCall(id),
     callHistory: (id) => {
       const call = network.getCall(id)

@@ -190,16 +190,17 @@ export class Journal {
 
   /**
    * Hears that something was recorded (the console's live stream); `controlPlane` marks the
-   * control API's own requests, which the console makes itself.
+   * control API's own requests, which the console makes itself, and `callId` the call a request
+   * was about.
    */
-  onChange: ((controlPlane: boolean) => void) | undefined = undefined
+  onChange: ((controlPlane: boolean, callId?: string) => void) | undefined = undefined
 
   record(entry: Omit<JournalEntry, 'seq'>, controlPlane = false): void {
     this.requests.push(entry)
     for (const violation of entry.responseViolations)
       this.violations.push({ ...violation, at: entry.at })
     this.onRecord?.(entry)
-    this.onChange?.(controlPlane)
+    this.onChange?.(controlPlane, entry.callId)
   }
 
   recordViolation(violation: Violation, at: string): void {

@@ -37,32 +37,35 @@ function matches(call: Call, filter: CallFilter): boolean {
   return true
 }
 
+const noFilter = (filter: CallFilter): boolean =>
+  filter.subscriber === undefined &&
+  filter.status === undefined &&
+  filter.face === undefined &&
+  filter.scenario === undefined
+
 /**
- * One page of the calls that match, and how many match. The network keeps calls in the order
- * they were made, so newest first keeps only the last `offset + limit` matches on the way: a
- * console that re-reads its page on every change must not copy 100k calls each time.
+ * One page of the calls that match, and how many match. Without a filter the walk stops at the
+ * page's end and the network's count is the total, so the console's newest page costs its 50
+ * calls however many the network holds; a filter has to look at every call to count its matches,
+ * which stays a plain test per call (no copying).
  */
 function pageOfCalls(
-  calls: Iterable<Call>,
+  control: Control,
   filter: CallFilter,
   newestFirst: boolean,
   { offset, limit }: { offset: number; limit: number },
 ): { total: number; calls: Call[] } {
-  const wanted = offset + limit
-  let total = 0
-  let kept: Call[] = []
-  for (const call of calls) {
-    if (!matches(call, filter)) continue
-    total += 1
-    if (wanted === 0) continue
-    if (newestFirst) {
-      kept.push(call)
-      // Trimmed in bulk so that keeping the tail costs O(1) per call on average.
-      if (kept.length >= 2 * wanted) kept = kept.slice(-wanted)
-    } else if (total > offset && total <= wanted) kept.push(call)
+  const unfiltered = noFilter(filter)
+  const end = offset + limit
+  const kept: Call[] = []
+  let matched = 0
+  for (const call of newestFirst ? control.newestCalls() : control.calls()) {
+    if (!unfiltered && !matches(call, filter)) continue
+    matched += 1
+    if (matched > offset && matched <= end) kept.push(call)
+    else if (matched > end && unfiltered) break
   }
-  if (!newestFirst || wanted === 0) return { total, calls: kept }
-  return { total, calls: kept.slice(-wanted).reverse().slice(offset, wanted) }
+  return { total: unfiltered ? control.callCount() : matched, calls: kept }
 }
 
 /** The call routes of spec/callsim-admin.yaml: a filtered, paged list, one call, its ladder. */
@@ -73,7 +76,7 @@ export function createCallAdminOperations(control: Control): Record<string, Oper
       const offset = Number(request.query.offset ?? 0)
       const limit =
         request.query.limit === undefined ? Number.POSITIVE_INFINITY : Number(request.query.limit)
-      const page = pageOfCalls(control.calls(), filter, request.query.order === 'newest', {
+      const page = pageOfCalls(control, filter, request.query.order === 'newest', {
         offset,
         limit,
       })

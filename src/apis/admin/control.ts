@@ -56,13 +56,21 @@ export interface JournalRecord {
 /**
  * What changed in the simulator since the last batch: what GET /_callsim/stream sends, so a
  * watcher (the web console) re-reads only what changed. Batches are at least
- * CHANGE_BATCH_DELAY_MS apart, which bounds a watcher's cost under load.
+ * CHANGE_BATCH_DELAY_MS apart, and up to MAX_CHANGE_BATCH_DELAY_MS under sustained change,
+ * which bounds a watcher's cost under load.
  */
 export interface ChangeBatch {
   /** Calls created or changed, at most MAX_BATCH_CALLS of them. */
   readonly calls: readonly string[]
   /** More calls changed than `calls` lists. */
   readonly moreCalls: boolean
+  /**
+   * Calls whose ladder gained a request or an event delivery, at most MAX_BATCH_CALLS of them
+   * (a call in `calls` changed its ladder too), so a watcher re-reads only the ladder it shows.
+   */
+  readonly ladders: readonly string[]
+  /** More ladders changed than `ladders` lists. */
+  readonly moreLadders: boolean
   /** New journal entries or violations; the control API's own requests do not count. */
   readonly journal: boolean
   readonly deliveries: boolean
@@ -72,7 +80,11 @@ export interface ChangeBatch {
   readonly clock: ClockStatus
 }
 
-export const MAX_BATCH_CALLS = 100
+/**
+ * The most call ids a batch names in each list. A load test changes calls by the hundred in one
+ * batch; a watcher that shows one ladder then still learns whether it was among them.
+ */
+export const MAX_BATCH_CALLS = 1000
 
 /**
  * The most exchanges one ladder carries, the newest. A call that a client polls hard has up to
@@ -103,7 +115,11 @@ export interface Control {
   violations(): { total: number; items: readonly object[] }
   /** The last `limit` recorded requests (all kept without it), oldest first; bodies only `withBodies`. */
   journal(limit?: number, withBodies?: boolean): { total: number; items: readonly JournalRecord[] }
+  /** Every call, in the order they were made. */
   calls(): Iterable<Call>
+  /** Every call, the newest first, each step O(1), so a page of the newest costs its size. */
+  newestCalls(): Iterable<Call>
+  callCount(): number
   call(id: string): Call | undefined
   callHistory(id: string): CallHistory | undefined
   /** Calls `listener` with each batch of changes until the returned function is called. */

@@ -5,6 +5,7 @@ import { createControls } from './controls.js'
 import { byId, createRefresher } from './dom.js'
 import { createJournalView } from './journal-view.js'
 import { renderCallDetail } from './ladder-view.js'
+import { planRefresh } from './refresh-plan.js'
 import type { CallLadder, ChangeBatch, ClockStatus } from './types.js'
 
 const status = byId('status')
@@ -123,19 +124,14 @@ const stream = listenToChanges(
     if (name !== 'change') return
     const batch = data as ChangeBatch
     controls.showClock(batch.clock)
-    const changedCalls = batch.calls.length > 0 || batch.moreCalls || batch.reset
-    if (changedCalls) refreshCalls()
-    if (
-      selectedCall !== undefined &&
-      (batch.calls.includes(selectedCall) ||
-        batch.moreCalls ||
-        batch.journal ||
-        batch.deliveries ||
-        batch.reset)
-    )
-      refreshLadder()
-    if ((batch.journal || batch.reset) && !byId('journal-panel').hidden) refreshJournal()
-    if (batch.scenarios || batch.reset) refreshScenarios()
+    const plan = planRefresh(batch, {
+      selectedCall,
+      journalVisible: !byId('journal-panel').hidden,
+    })
+    if (plan.calls) refreshCalls()
+    if (plan.ladder) refreshLadder()
+    if (plan.journal) refreshJournal()
+    if (plan.scenarios) refreshScenarios()
   },
   (state: StreamState) => {
     live.textContent = {

@@ -85,6 +85,8 @@ export interface CallLadder {
 export interface ChangeBatch {
   readonly calls: readonly string[]
   readonly moreCalls: boolean
+  readonly ladders: readonly string[]
+  readonly moreLadders: boolean
   readonly journal: boolean
   readonly deliveries: boolean
   readonly scenarios: boolean

@@ -191,10 +191,26 @@ test('streams changes as Server-Sent Events: the call, the journal and the clock
     event: 'change',
     data: {
       calls: [id],
+      ladders: [id],
       journal: true,
       reset: false,
       clock: { now: '2025-01-01T00:00:00.000Z', nextDueAt: '2025-01-01T00:00:00.200Z' },
     },
+  })
+})
+
+test('names in a batch the call a client only read, as a ladder that changed, not as a changed call', async () => {
+  const { simulator, http, token, call } = await setup()
+  const id = await call(BOB)
+  const server = await simulator.listen()
+  running.push(server)
+  const stream = await readFrames(server.url, 2)
+  const read = await http.get(`${BASE}/sessions/${id}`).set({ authorization: `Bearer ${token}` })
+  expect(read.status).toBe(200)
+  const [, change] = await stream.frames()
+  expect(change).toMatchObject({
+    event: 'change',
+    data: { calls: [], moreCalls: false, ladders: [id], moreLadders: false, journal: true },
   })
 })
 

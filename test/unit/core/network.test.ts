@@ -4,6 +4,7 @@ import {
   DEFAULT_RETENTION_MS,
   DomainEvents,
   Network,
+  StateChanges,
   VirtualClock,
   createFaker,
   createRandom,
@@ -18,9 +19,14 @@ const OFFER = { sdp: 'v=0\r\n' }
 /** An incoming call that waits for the client: no scripted steps from the far end. */
 const WAIT_FOR_CLIENT: Lifecycle = { steps: [] }
 
-function setup(options: { retentionMs?: number } = {}) {
+function setup({
+  withChanges = false,
+  ...options
+}: { retentionMs?: number; withChanges?: boolean } = {}) {
   const clock = new VirtualClock()
   const events = new DomainEvents()
+  // Requests' changes, held back until committed, as the HTTP shell runs them.
+  const changes = withChanges ? new StateChanges(events) : undefined
   const seen: DomainEvent[] = []
   events.subscribe((event) => seen.push(event))
   const network = new Network({
@@ -29,6 +35,7 @@ function setup(options: { retentionMs?: number } = {}) {
     random: createRandom(42),
     events,
     ...options,
+    ...(changes ? { changes } : {}),
   })
   const outgoing = (overrides: Partial<NewCall> = {}) =>
     network.placeCall({
@@ -54,7 +61,7 @@ function setup(options: { retentionMs?: number } = {}) {
     seen.flatMap((event) =>
       event.type === 'call:status-changed' ? [`${event.from}→${event.to} by ${event.by}`] : [],
     )
-  return { clock, network, seen, outgoing, incoming, start, statusChanges }
+  return { clock, network, changes, seen, outgoing, incoming, start, statusChanges }
 }
 
 test('plays the default lifecycle Initial → InProgress → Ringing → Connected on the clock', () => {
@@ -309,4 +316,43 @@ test('forgets every call and cancels every timer on reset', () => {
   network.reset()
   expect(network.size).toBe(0)
   expect(clock.pending()).toBe(0)
+})
+
+test('reads the calls newest first, without the ones that expired or were reset away', () => {
+  const { clock, network, outgoing } = setup({ retentionMs: 60_000 })
+  const ids = Array.from({ length: 300 }, () => outgoing().call.id)
+  // Every other call ends and expires: far more dead entries than the order list keeps.
+  for (const id of ids.filter((_, i) => i % 2 === 0)) network.endCall(id)
+  clock.advance(60_000)
+  const live = ids.filter((_, i) => i % 2 === 1)
+  const later = outgoing().call.id
+  expect([...network.newestCalls()].map((call) => call.id)).toEqual([later, ...live.reverse()])
+  network.reset()
+  expect([...network.newestCalls()]).toEqual([])
+  expect(outgoing().call.sequence).toBeGreaterThan(0)
+})
+
+test('puts a call back in its place when the change that expired or reset it is rolled back', () => {
+  const { clock, network, changes, outgoing } = setup({ retentionMs: 1000, withChanges: true })
+  if (!changes) throw new Error('setup() made no StateChanges')
+  const place = () => outgoing().call
+  // Calls that ended, then one that stays: the ended ones expire inside a request's change, a
+  // new call then compacts the order list without them, and the request fails: they are back,
+  // each in its place.
+  const ended = Array.from({ length: 200 }, place)
+  for (const call of ended) network.endCall(call.id)
+  const staying = place()
+  changes.begin()
+  clock.advance(1000)
+  expect(network.size).toBe(1)
+  place()
+  changes.rollback()
+  expect(network.getCall(ended[0]?.id ?? '')).toBe(ended[0])
+  const newest = [...network.newestCalls()].map((call) => call.id)
+  expect(newest).toEqual([staying.id, ...ended.map((call) => call.id).reverse()])
+
+  changes.begin()
+  network.reset()
+  changes.rollback()
+  expect([...network.newestCalls()].map((call) => call.id)).toEqual(newest)
 })

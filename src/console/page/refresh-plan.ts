@@ -1,0 +1,38 @@
+import type { ChangeBatch } from './types.js'
+
+/** What the page shows now, as far as a batch of changes decides what it re-reads. */
+export interface PageView {
+  /** The call whose ladder is open, if any. */
+  readonly selectedCall: string | undefined
+  readonly journalVisible: boolean
+}
+
+/** The page's reads that a batch makes stale. */
+export interface RefreshPlan {
+  readonly calls: boolean
+  readonly ladder: boolean
+  readonly journal: boolean
+  readonly scenarios: boolean
+}
+
+/**
+ * Which reads a batch of changes calls for: the calls page when a call was made or changed, the
+ * open ladder only when its own call or its requests and deliveries changed, the journal only
+ * while it is on screen. The bench's console client (bench/console-client.js) runs this same
+ * function, so that what it costs the server is what an open page costs.
+ */
+export function planRefresh(batch: ChangeBatch, view: PageView): RefreshPlan {
+  const selected = view.selectedCall
+  return {
+    calls: batch.calls.length > 0 || batch.moreCalls || batch.reset,
+    ladder:
+      selected !== undefined &&
+      (batch.calls.includes(selected) ||
+        batch.ladders.includes(selected) ||
+        batch.moreCalls ||
+        batch.moreLadders ||
+        batch.reset),
+    journal: (batch.journal || batch.reset) && view.journalVisible,
+    scenarios: batch.scenarios || batch.reset,
+  }
+}

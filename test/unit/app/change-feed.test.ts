@@ -1,0 +1,88 @@
+import { afterEach, expect, test, vi } from 'vitest'
+import type { ChangeBatch } from '../../../src/apis/index.js'
+import {
+  CHANGE_BATCH_DELAY_MS,
+  ChangeFeed,
+  MAX_CHANGE_BATCH_DELAY_MS,
+} from '../../../src/app/change-feed.js'
+
+// Fake timers stand in for the OS here, as for the system clock's tests: the feed's timing is
+// what is under test, and sleeping for it would make the test slow and flaky.
+function setup() {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+  const feed = new ChangeFeed(() => ({ kind: 'system', now: 0, pendingTasks: 0 }))
+  const batches: { at: number; batch: ChangeBatch }[] = []
+  feed.watch((batch) => batches.push({ at: performance.now(), batch }))
+  return { feed, batches }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+test('sends the first change after a quiet spell at once, after the task that made it', () => {
+  const { feed, batches } = setup()
+  const start = performance.now()
+  feed.noteCall('call-1')
+  feed.noteCall('call-2')
+  expect(batches).toHaveLength(0)
+  vi.advanceTimersByTime(0)
+  expect(batches.map(({ at, batch }) => [at - start, batch.calls])).toEqual([
+    [0, ['call-1', 'call-2']],
+  ])
+})
+
+test('spreads batches under sustained change from 30 ms up to 150 ms apart, and is quick again after a pause', () => {
+  const { feed, batches } = setup()
+  const start = performance.now()
+  // A change every millisecond for a second, as under a load test.
+  for (let ms = 0; ms < 1000; ms += 1) {
+    feed.noteJournal()
+    vi.advanceTimersByTime(1)
+  }
+  const gaps = batches.slice(1).map(({ at }, i) => at - (batches[i]?.at ?? 0))
+  expect(gaps.slice(0, 4)).toEqual([CHANGE_BATCH_DELAY_MS, 60, 120, MAX_CHANGE_BATCH_DELAY_MS])
+  expect(new Set(gaps.slice(3))).toEqual(new Set([MAX_CHANGE_BATCH_DELAY_MS]))
+  expect(batches.length).toBeLessThanOrEqual(10)
+  // The last changes' batch goes out, then nothing for the widest gap: the next change goes out
+  // at once.
+  vi.advanceTimersByTime(2 * MAX_CHANGE_BATCH_DELAY_MS)
+  const count = batches.length
+  const quietAt = performance.now()
+  feed.noteCall('call-1')
+  vi.advanceTimersByTime(0)
+  expect(batches).toHaveLength(count + 1)
+  expect((batches.at(-1)?.at ?? 0) - quietAt).toBe(0)
+  expect(quietAt - start).toBeGreaterThan(1000)
+})
+
+test('names the calls whose ladder gained a request or a delivery, apart from the calls that changed', () => {
+  const { feed, batches } = setup()
+  feed.noteJournal('call-1')
+  feed.noteDelivery('call-2')
+  feed.noteJournal()
+  feed.noteCall('call-3')
+  vi.advanceTimersByTime(0)
+  expect(batches[0]?.batch).toMatchObject({
+    calls: ['call-3'],
+    moreCalls: false,
+    ladders: ['call-1', 'call-2'],
+    moreLadders: false,
+    journal: true,
+    deliveries: true,
+  })
+})
+
+test('costs nothing without a watcher, and sends nothing after the last one left', () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+  const feed = new ChangeFeed(() => ({ kind: 'system', now: 0, pendingTasks: 0 }))
+  feed.noteCall('call-1')
+  expect(vi.getTimerCount()).toBe(0)
+  const batches: ChangeBatch[] = []
+  const leave = feed.watch((batch) => batches.push(batch))
+  feed.noteCall('call-2')
+  leave()
+  vi.advanceTimersByTime(1000)
+  expect(batches).toEqual([])
+  expect(vi.getTimerCount()).toBe(0)
+})
