@@ -176,7 +176,11 @@ async function measure(definition, plan, env, token, onSeeded) {
     const idle = server.memory()
     const ids = await seedSessions(port, definition.base, headers, SEED_CALLS)
     await onSeeded?.(port, ids, headers)
-    const consoleClient = definition.console ? await openConsoleClient(port, ids[0]) : undefined
+    const consoleClient = definition.console
+      ? await openConsoleClient(port, ids[0], plan)
+      : undefined
+    const generatorUsage = process.cpuUsage()
+    const generatorFrom = performance.now()
     const load = async (method, paths, bodies) => {
       const common = { port, method, paths, bodies, headers, connections: settings.connections }
       if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
@@ -189,10 +193,16 @@ async function measure(definition, plan, env, token, onSeeded) {
     )
     const post = await load('POST', [`${definition.base}/sessions`], CREATE_BODIES)
     const consoleReads = await consoleClient?.stop()
-    if (consoleReads)
+    if (consoleReads) {
+      // Both on the load generator's core: what the console client took of it, beside what the
+      // load generator itself used, says whether it took any of the generator's share.
+      const seconds = (performance.now() - generatorFrom) / 1000
+      const generator = process.cpuUsage(generatorUsage)
+      const percentOfCore = (ms) => `${(ms / 10 / seconds).toFixed(1)} %`
       process.stdout.write(
-        `  console client: ${consoleReads.batches} change batches, ${consoleReads.reads} reads (${consoleReads.failedReads} failed)\n`,
+        `  console client: ${consoleReads.batches} change batches, ${consoleReads.reads} reads (${consoleReads.failedReads} failed), ${consoleReads.cpuMs} ms CPU (${percentOfCore(consoleReads.cpuMs)} of its core; the load generator used ${percentOfCore((generator.user + generator.system) / 1000)})\n`,
       )
+    }
     const peak = server.memory()
     return {
       id: definition.id,
