@@ -3,15 +3,15 @@
  * provider, judges both sides against the face's spec with contract/, journals like http/,
  * relays the provider's callbacks and hands what it saw to a listener (the recorder).
  */
+export { createProxyApp } from './create-proxy-app.js'
 export {
   DEFAULT_UPSTREAM_TIMEOUT_MS,
-  createProxyApp,
   type ProxyAppOptions,
   type ExchangeLog,
   type Observers,
   type ProxyControlPlane,
   type ProxyShared,
-} from './create-proxy-app.js'
+} from './proxy-options.js'
 export {
   RELAY_PATH_PREFIX,
   createCallbackRelay,

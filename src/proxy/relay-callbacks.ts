@@ -1,15 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import type { Request, Response } from 'express'
 import type { Face, FaceResponse } from '../apis/index.js'
-import {
-  compileCallbacks,
-  isObject,
-  parsePointer,
-  validateCallbackRequest,
-  type CompileCache,
-  type CompiledCallback,
-  type Violation,
-} from '../contract/index.js'
+import { validateCallbackRequest, type CompileCache, type Violation } from '../contract/index.js'
 import { drainThenAnswer, redactedUrl } from '../http/index.js'
 import {
   deliverEvent,
@@ -20,14 +11,13 @@ import {
   type RetryPolicy,
 } from '../notify/index.js'
 import { attribute, violationsHeader, type AttributedViolation } from './check-exchange.js'
-import type { ProxyShared } from './create-proxy-app.js'
+import type { ProxyShared } from './proxy-options.js'
 import { parseBody, readRequestBody } from './read-body.js'
+import { createRelayedSinks, type RelayedSink } from './relayed-sinks.js'
 
 /** Where the provider posts the callbacks the proxy relays: `<public URL>/_callsim-relay/<id>`. */
 export const RELAY_PATH_PREFIX = '/_callsim-relay/'
 
-/** Sinks remembered at most; the oldest is forgotten first. A relay must not grow with traffic. */
-const MAX_RELAYED_SINKS = 10_000
 /** Events waiting for one sink at most; more are refused with 503 so the provider retries later. */
 const MAX_QUEUED_EVENTS = 1_000
 
@@ -65,46 +55,6 @@ export interface CallbackRelay {
   dispose(): void
 }
 
-/** Where in a request body an operation names a callback URL, and the callback sent there. */
-interface SinkField {
-  readonly pointer: readonly string[]
-  readonly callback: CompiledCallback
-  readonly face: Face
-}
-
-interface RelayedSink {
-  readonly sink: string
-  readonly field: SinkField
-  /** Deliveries to this sink run one after another, so events keep their order. */
-  tail: Promise<void>
-  queued: number
-}
-
-/** `{$request.body#/sink}` → ['sink']; other runtime expressions are not relayed. */
-function bodyPointer(expression: string): string[] | undefined {
-  const match = /^\{\$request\.body#(\/[^}]*)\}$/.exec(expression)
-  return match ? parsePointer(match[1] as string) : undefined
-}
-
-function readAt(value: unknown, pointer: readonly (string | number)[]): unknown {
-  let current = value
-  for (const segment of pointer) {
-    if (Array.isArray(current) && typeof segment === 'number') current = current[segment]
-    else if (isObject(current)) current = current[String(segment)]
-    else return undefined
-  }
-  return current
-}
-
-/** `body.items[0].sink` → ['items', 0, 'sink'] */
-function violationPointer(path: string): (string | number)[] {
-  return path
-    .split(/\.|\[(\d+)\]/)
-    .filter((part): part is string => part !== undefined && part !== '')
-    .slice(1)
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part))
-}
-
 /** The bearer token of an Authorization header: the app's sinkCredential, passed on as it came. */
 function bearerOf(authorization: string | undefined): string | undefined {
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '')
@@ -121,31 +71,11 @@ export function createCallbackRelay(options: CallbackRelayOptions): CallbackRela
   const { journal, logger } = options
   const send = options.send ?? deliverEvent
   const base = `${options.publicUrl.replace(/\/+$/, '')}${RELAY_PATH_PREFIX}`
-  const fields = new Map<string, SinkField[]>()
-  for (const face of options.faces) {
-    const compiled = compileCallbacks(face.spec.spec, options.compileCache)
-    if (!compiled.ok) continue
-    for (const callback of compiled.value.values()) {
-      const pointer = bodyPointer(callback.expression)
-      if (!pointer || pointer.length === 0) continue
-      const list = fields.get(callback.parentOperationId) ?? []
-      list.push({ pointer, callback, face })
-      fields.set(callback.parentOperationId, list)
-    }
-  }
-  const sinks = new Map<string, RelayedSink>()
-  const relayUrls = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([0-9a-f-]{36})`, 'g')
+  const sinks = createRelayedSinks(base, options.faces, options.compileCache)
   /** Retries waiting for their time; dispose ends the waits at once. */
   const waits = new Map<NodeJS.Timeout, () => void>()
   const inFlight = new Set<Promise<void>>()
   let disposed = false
-
-  const remember = (sink: string, field: SinkField): string => {
-    const id = randomUUID()
-    sinks.set(id, { sink, field, tail: Promise.resolve(), queued: 0 })
-    if (sinks.size > MAX_RELAYED_SINKS) sinks.delete(sinks.keys().next().value as string)
-    return `${base}${id}`
-  }
 
   const wait = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -187,7 +117,7 @@ export function createCallbackRelay(options: CallbackRelayOptions): CallbackRela
     const startedAt = performance.now()
     const at = new Date().toISOString()
     const id = req.path.slice(RELAY_PATH_PREFIX.length)
-    const relayed = sinks.get(id)
+    const relayed = sinks.find(id)
     const face = relayed?.field.face ?? options.faces[0]
     const answer = (reply: FaceResponse, violations: readonly AttributedViolation[]): void => {
       if (!res.headersSent) {
@@ -302,35 +232,9 @@ export function createCallbackRelay(options: CallbackRelayOptions): CallbackRela
 
   return {
     pathPrefix: RELAY_PATH_PREFIX,
-    rewriteRequest(operationId, body) {
-      const candidates = fields.get(operationId)
-      if (!candidates || !isObject(body)) return undefined
-      let rewritten: Record<string, unknown> | undefined
-      for (const field of candidates) {
-        const sink = readAt(body, field.pointer)
-        if (typeof sink !== 'string' || sink.startsWith(base)) continue
-        rewritten ??= structuredClone(body)
-        const parent = readAt(rewritten, field.pointer.slice(0, -1))
-        if (isObject(parent))
-          parent[field.pointer[field.pointer.length - 1] as string] = remember(sink, field)
-      }
-      return rewritten
-    },
-    restoreSinks(body) {
-      const text = body.toString('utf8')
-      if (!text.includes(base)) return undefined
-      const restored = text.replace(relayUrls, (url, id: string) => {
-        const sink = sinks.get(id)?.sink
-        // The sink goes back inside the JSON string the relay URL stood in.
-        return sink === undefined ? url : JSON.stringify(sink).slice(1, -1)
-      })
-      return Buffer.from(restored)
-    },
-    isOwnRewrite(violation, body) {
-      if (!/(^|\.)sink$/.test(violation.path)) return false
-      const value = readAt(body, violationPointer(violation.path))
-      return typeof value === 'string' && value.startsWith(base)
-    },
+    rewriteRequest: sinks.rewriteRequest,
+    restoreSinks: sinks.restoreSinks,
+    isOwnRewrite: sinks.isOwnRewrite,
     handle,
     settled: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight])
