@@ -8,6 +8,8 @@ export const TARGETS = {
   idleRssMb: 100,
   /** With the web console open, callsim keeps this share of its throughput (issue 20). */
   withConsoleRatio: 0.95,
+  /** Against the checkout given with --baseline-dir, callsim keeps this share (issue 16). */
+  baselineCheckoutRatio: 0.9,
 }
 
 export function median(values) {
@@ -33,6 +35,7 @@ export function medianOf(rounds) {
       reqPerSec: pick('reqPerSec'),
       p50Ms: pick('p50Ms'),
       p99Ms: pick('p99Ms'),
+      cpuUsPerRequest: pick('cpuUsPerRequest'),
       maxMs: Math.max(...runs.map((run) => run.maxMs)),
       ok2xx: sum('ok2xx'),
       non2xx: sum('non2xx'),
@@ -82,6 +85,7 @@ export function formatResults(results) {
       'req/s',
       'p50 ms',
       'p99 ms',
+      'CPU µs/req',
       'start ms',
       'idle MB',
       'peak MB',
@@ -99,6 +103,7 @@ export function formatResults(results) {
         fixed(run.reqPerSec),
         fixed(run.p50Ms, 1),
         fixed(run.p99Ms, 1),
+        fixed(run.cpuUsPerRequest),
         fixed(result.startupMs),
         fixed(result.idleRssMb),
         fixed(result.peakRssMb),
@@ -144,13 +149,16 @@ export function compareToBaselines(results) {
         roundRatios(pairs.map(([own, other]) => [own[route][field], other[route][field]]))
       const reqPerSec = perRound('reqPerSec')
       const p99 = perRound('p99Ms')
+      const cpu = perRound('cpuUsPerRequest')
       ratios.push({
         baseline: baseline.id,
         route,
         reqPerSec: reqPerSec.median,
         p99: p99.median,
+        cpuPerRequest: cpu.median,
         reqPerSecRange: reqPerSec.range,
         p99Range: p99.range,
+        cpuPerRequestRange: cpu.range,
       })
     }
   }
@@ -177,6 +185,16 @@ export function compareToBaselines(results) {
       met: kept >= TARGETS.withConsoleRatio,
     })
   }
+  // callsim against itself at another commit (--baseline-dir): the share of its throughput
+  // this checkout keeps, round by round.
+  for (const ratio of ratios.filter((r) => r.baseline === 'callsim-baseline')) {
+    const range = ratio.reqPerSecRange.map((value) => `${fixed(value * 100)}%`).join('–')
+    verdicts.push({
+      target: `${ratio.route.toUpperCase()} req/s ≥ ${TARGETS.baselineCheckoutRatio * 100}% of the --baseline-dir checkout's`,
+      value: `${fixed(ratio.reqPerSec * 100)}% (rounds ${range})`,
+      met: ratio.reqPerSec >= TARGETS.baselineCheckoutRatio,
+    })
+  }
   verdicts.push({
     target: `start-up ≤ ${TARGETS.startupMs} ms to the first 2xx`,
     value: `${fixed(callsim.startupMs)} ms`,
@@ -200,7 +218,9 @@ export function compareToBaselines(results) {
 
 export function formatComparison({ ratios, verdicts }) {
   if (ratios.length === 0) return ''
-  const ratioRows = [['callsim vs', 'route', 'req/s ratio', 'range', 'p99 ratio', 'range']]
+  const ratioRows = [
+    ['callsim vs', 'route', 'req/s ratio', 'range', 'p99 ratio', 'range', 'CPU/req ratio', 'range'],
+  ]
   const range = ([low, high], format) => (low === high ? '' : `${format(low)}–${format(high)}`)
   const percent = (value) => `${fixed(value * 100)}%`
   const times = (value) => `${fixed(value, 2)}×`
@@ -212,6 +232,8 @@ export function formatComparison({ ratios, verdicts }) {
       range(ratio.reqPerSecRange, percent),
       times(ratio.p99),
       range(ratio.p99Range, times),
+      times(ratio.cpuPerRequest),
+      range(ratio.cpuPerRequestRange, times),
     ])
   }
   const verdictRows = [['target', 'measured', 'met']]

@@ -2,7 +2,7 @@
 // (and Prism with --prism), each in its own pinned process on 127.0.0.1, in one run.
 // `npm run bench -- --scale` runs the 100k-call mode instead. See docs/performance.md.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -40,6 +40,8 @@ const USAGE = `usage: npm run bench -- [options]
   --only <ids>       comma-separated subset: callsim,express-ceiling,express-ceiling-prebuilt,express-route,node-http,prism,proxy
                      (proxy: callsim proxy in front of a local callsim, against the direct connection)
   --prism            also run the Prism mock on the same spec
+  --baseline-dir <path>  also run callsim from another built checkout (e.g. a git worktree of an
+                     older commit), interleaved with this one, and compare req/s and p99 with it
   --console          also run callsim with a web console client connected (its change stream
                      open, re-reading calls and a ladder on each change), to compare
   --scale            the scale mode: 1k vs 100k live calls, memory and clock steps
@@ -57,6 +59,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '1' },
     only: { type: 'string' },
     prism: { type: 'boolean', default: false },
+    'baseline-dir': { type: 'string' },
     console: { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
     calls: { type: 'string', default: '100000' },
@@ -184,7 +187,12 @@ async function measure(definition, plan, env, token, onSeeded) {
     const load = async (method, paths, bodies) => {
       const common = { port, method, paths, bodies, headers, connections: settings.connections }
       if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
-      return runLoad({ ...common, duration: settings.duration })
+      const cpuBefore = server.cpuMs()
+      const run = await runLoad({ ...common, duration: settings.duration })
+      // The server's CPU per answered request, in µs: what a request costs it, which other
+      // work on a busy host moves far less than req/s.
+      const cpuUsPerRequest = ((server.cpuMs() - cpuBefore) * 1000) / run.requests
+      return { ...run, cpuUsPerRequest }
     }
     // GET first, while the network holds the 1k seeded calls; POST then adds its own.
     const get = await load(
@@ -216,6 +224,32 @@ async function measure(definition, plan, env, token, onSeeded) {
   } finally {
     await server.stop()
   }
+}
+
+/**
+ * `--baseline-dir`: a checkout of callsim built on its own (`npm ci && npm run build`), named in
+ * the report by its commit, so that the comparison says what it compared with.
+ * @param {string} dir
+ * @returns {{ dir: string, commit: string }}
+ */
+function checkoutOf(dir) {
+  const resolved = path.resolve(dir)
+  const bin = path.join(resolved, 'dist/bin/callsim.js')
+  if (!existsSync(bin)) {
+    process.stderr.write(
+      `--baseline-dir: ${bin} does not exist; build that checkout first (npm ci && npm run build).\n`,
+    )
+    process.exit(2)
+  }
+  let commit = 'unknown commit'
+  try {
+    commit = execFileSync('git', ['-C', resolved, 'log', '-1', '--format=%h %s'], {
+      encoding: 'utf8',
+    }).trim()
+  } catch {
+    // Not a git checkout: the directory alone names it.
+  }
+  return { dir: resolved, commit }
 }
 
 async function main() {
@@ -288,13 +322,17 @@ async function main() {
     repliesFile: () => repliesFile,
     prism: flags.prism || Boolean(only?.has('prism')),
     console: flags.console || Boolean(only?.has('callsim-console')),
-  }).filter((d) => !only || only.has(d.id))
+    baselineDir: flags['baseline-dir'] ? checkoutOf(flags['baseline-dir']) : undefined,
+  }).filter((d) => !only || only.has(d.id) || d.id === 'callsim-baseline')
 
   // Rounds interleave the servers, so a burst of other load on the machine hits all of them.
   /** @type {Map<string, Awaited<ReturnType<typeof measure>>[]>} */
   const runs = new Map(definitions.map((definition) => [definition.id, []]))
   for (let round = 1; round <= settings.rounds; round += 1) {
-    for (const definition of definitions) {
+    // Every other round runs the servers in reverse order, so that neither of two compared
+    // servers always runs right after the same neighbour (or always first, on a cold host).
+    const order = round % 2 === 1 ? definitions : [...definitions].reverse()
+    for (const definition of order) {
       const of = settings.rounds > 1 ? ` (round ${round} of ${settings.rounds})` : ''
       process.stdout.write(
         `\n${definition.label}${of}: ${settings.warmup}s warm-up + ${settings.duration}s per route at ${settings.connections} connections …\n`,
@@ -308,7 +346,10 @@ async function main() {
       )
       runs.get(definition.id)?.push(result)
       process.stdout.write(
-        `  start-up ${result.startupMs.toFixed(0)} ms; GET ${result.get.reqPerSec.toFixed(0)} req/s p99 ${result.get.p99Ms} ms; POST ${result.post.reqPerSec.toFixed(0)} req/s p99 ${result.post.p99Ms} ms\n`,
+        `  start-up ${result.startupMs.toFixed(0)} ms; GET ${result.get.reqPerSec.toFixed(0)} req/s p99 ${result.get.p99Ms} ms ${result.get.cpuUsPerRequest.toFixed(0)} µs CPU; POST ${result.post.reqPerSec.toFixed(0)} req/s p99 ${result.post.p99Ms} ms ${result.post.cpuUsPerRequest.toFixed(0)} µs CPU (load ${os
+          .loadavg()
+          .map((v) => v.toFixed(1))
+          .join(' ')})\n`,
       )
     }
   }

@@ -129,6 +129,32 @@ export function readMemory(pid) {
 }
 
 /**
+ * CPU time a process has used so far (user + system, all its threads), in ms, from
+ * /proc/<pid>/stat. Unlike req/s, CPU time per request hardly moves when other work shares
+ * the machine: time spent waiting for a core is not counted.
+ */
+export function readCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND
+  } catch {
+    return NaN
+  }
+}
+
+/** USER_HZ: Linux reports utime and stime in these ticks (100 per second on every common build). */
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/**
  * Spawns `node <args>` (pinned when the plan allows), then repeats `probe` until it answers
  * 2xx (that answer is kept as `probeAnswer`). Start-up time is spawn → end of that first 2xx response, so it includes Node's own
  * boot, module loading, spec compilation and listen().
@@ -210,6 +236,7 @@ export async function startServer({
     startupMs,
     probeAnswer: answer,
     memory: () => readMemory(child.pid),
+    cpuMs: () => readCpuMs(child.pid),
     output: () => output,
     stop,
     signal: (sig) => child.kill(sig),

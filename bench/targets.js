@@ -116,11 +116,17 @@ export function serveArgs(port, clock, extraArgs = []) {
 /**
  * Every target: how to start it on a port. callsim runs as users run it (the CLI, every
  * built-in spec), with --strict so that a response breaking the spec becomes a counted 500.
+ * `baselineDir` adds the same callsim run from another built checkout (`--baseline-dir`).
+ * @param {{
+ *   repliesFile: () => string, prism: boolean, console?: boolean,
+ *   baselineDir?: { dir: string, commit: string }, clock?: string, extraArgs?: string[],
+ * }} options
  */
 export function targetDefinitions({
   repliesFile,
   prism,
   console: withConsole = false,
+  baselineDir = undefined,
   clock = 'system',
   extraArgs = [],
 }) {
@@ -140,6 +146,19 @@ export function targetDefinitions({
   }
   return [
     callsim,
+    ...(baselineDir
+      ? [
+          {
+            ...callsim,
+            id: 'callsim-baseline',
+            label: `callsim at ${baselineDir.commit} (${baselineDir.dir})`,
+            args: (port) => [
+              `${baselineDir.dir}/dist/bin/callsim.js`,
+              ...serveArgs(port, clock, extraArgs),
+            ],
+          },
+        ]
+      : []),
     ...(withConsole
       ? [
           {
