@@ -22,14 +22,18 @@ const SUBSCRIBER = 'tel:+15550001'
 
 function networkWith(calls) {
   const events = new DomainEvents()
-  const index = new SbcSessionIndex(events)
-  const network = new Network({
+  /** @type {import('../src/core/index.js').Network} */
+  let network
+  const index = new SbcSessionIndex(events, () => network.allCalls())
+  network = new Network({
     clock: new VirtualClock(),
     faker: createFaker(1),
     random: createRandom(1),
     events,
     retentionMs: 60_000,
   })
+  // The index builds itself on its first use; from then on domain events keep it, as here.
+  index.get('')
   const sipCallIds = []
   for (let i = 0; i < calls; i += 1) {
     const { call } = network.placeCall({

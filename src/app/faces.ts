@@ -77,7 +77,8 @@ export const FACE_DEFINITIONS: readonly FaceDefinition[] = [
   {
     id: 'telecomx-sbc',
     specFile: 'spec/telecomx/sbc-session.yaml',
-    create: (spec, deps) => createSbcFace(spec, { events: deps.events }),
+    create: (spec, deps) =>
+      createSbcFace(spec, { events: deps.events, calls: () => deps.network.allCalls() }),
   },
   {
     id: 'oracle-click2call',

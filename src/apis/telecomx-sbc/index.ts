@@ -1,5 +1,5 @@
 import type { CompiledSpec } from '../../contract/index.js'
-import type { DomainEvents } from '../../core/index.js'
+import type { Call, DomainEvents } from '../../core/index.js'
 import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { createVendorFaker } from './create-vendor-faker.js'
 import { createSbcProtocolErrorFormatter, formatSbcInjectedError } from './errors.js'
@@ -11,11 +11,13 @@ export { customerIdOf, type SbcSession, type SbcSessionSummary } from './to-sbc-
 export interface SbcFaceDeps {
   /** The network's domain events, from which the face keeps its session index. */
   readonly events: DomainEvents
+  /** The network's calls in creation order, from which the index is built on first use. */
+  readonly calls: () => Iterable<Call>
 }
 
 /** The TelecomX SBC session face: read-only session records of the network's calls. */
 export function createSbcFace(spec: CompiledSpec, deps: SbcFaceDeps): Face {
-  const sessions = new SbcSessionIndex(deps.events)
+  const sessions = new SbcSessionIndex(deps.events, deps.calls)
   const handlers = createOperations({ sessions, faker: createVendorFaker() })
   assertHandlersCoverSpec(FACE_ID, spec, handlers)
   const basePath = spec.spec.basePath

@@ -1,8 +1,8 @@
 import { TERMINAL_STATUSES, type Call, type DomainEvents } from '../../core/index.js'
 import {
+  areInternational,
   customerIdOfCall,
   directionOf,
-  isInternational,
   toSbcNumber,
   type SbcDirection,
 } from './to-sbc-session.js'
@@ -35,8 +35,14 @@ const NOTHING: CallSet = new Set()
  * B-number). A list request walks only the smallest set its filters name and checks the
  * others by membership, so its cost follows that set and `offset + limit`, not the network.
  * See docs/telecomx-sbc.md ("How lookups scale") for the bounds.
+ *
+ * The index is built on the first SBC request, from the network's calls, and kept from then
+ * on: a simulator whose clients never ask the SBC face (most CAMARA test runs) does not pay
+ * for indexing every call it places (~5 µs of each createSession, docs/performance.md).
  */
 export class SbcSessionIndex {
+  /** Whether the sets below follow the network; false until the first get or list. */
+  private active = false
   /** Every held call by SIP Call-ID; its order is creation order, so it doubles as "all". */
   private readonly bySipCallId = new Map<string, Call>()
   private readonly live = new Set<Call>()
@@ -46,8 +52,16 @@ export class SbcSessionIndex {
   /** Calls by the SBC form of their A- and B-number ('+4581808888', 'anonymous'). */
   private readonly byNumber = new Map<string, Set<Call>>()
 
-  constructor(events: DomainEvents) {
+  /**
+   * @param events the network's domain events, which keep the index current once it is built
+   * @param calls the network's calls in creation order, read once when the index is built
+   */
+  constructor(
+    events: DomainEvents,
+    private readonly calls: () => Iterable<Call>,
+  ) {
     events.subscribe((event) => {
+      if (!this.active) return
       switch (event.type) {
         case 'call:created':
           this.add(event.call)
@@ -65,11 +79,16 @@ export class SbcSessionIndex {
   }
 
   get(sipCallId: string): Call | undefined {
+    this.activate()
     return this.bySipCallId.get(sipCallId)
   }
 
-  /** Forgets every call (the control API's reset, which clears the network without events). */
+  /**
+   * Forgets every call (the control API's reset, which clears the network without events) and
+   * waits for the next SBC request to build the index again.
+   */
   reset(): void {
+    this.active = false
     this.bySipCallId.clear()
     this.live.clear()
     this.byDirection.I.clear()
@@ -80,6 +99,7 @@ export class SbcSessionIndex {
   }
 
   list(filters: SbcListFilters, offset: number, limit: number): SbcListPage {
+    this.activate()
     const sets: CallSet[] = []
     if (filters.live) sets.push(this.live)
     if (filters.direction !== undefined)
@@ -128,14 +148,23 @@ export class SbcSessionIndex {
     return new Set([...merged].sort((a, b) => a.sequence - b.sequence))
   }
 
+  /** Builds the sets from the network's calls, once; domain events keep them current after. */
+  private activate(): void {
+    if (this.active) return
+    this.active = true
+    for (const call of this.calls()) this.add(call)
+  }
+
   private add(call: Call): void {
     this.bySipCallId.set(call.sipCallId, call)
     if (!TERMINAL_STATUSES.has(call.status)) this.live.add(call)
     this.byDirection[directionOf(call)].add(call)
-    if (isInternational(call)) this.international.add(call)
+    const aNumber = toSbcNumber(call.originator.address)
+    const bNumber = toSbcNumber(call.receiver.address)
+    if (areInternational(aNumber, bNumber)) this.international.add(call)
     addTo(this.byCustomer, customerIdOfCall(call), call)
-    addTo(this.byNumber, toSbcNumber(call.originator.address), call)
-    addTo(this.byNumber, toSbcNumber(call.receiver.address), call)
+    addTo(this.byNumber, aNumber, call)
+    addTo(this.byNumber, bNumber, call)
   }
 
   private remove(call: Call): void {

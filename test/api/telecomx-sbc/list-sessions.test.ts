@@ -212,3 +212,23 @@ test('forgets a session in lookups and every filter once it passes retention, an
   for (const filter of afterReset)
     expect((await listSessions(filter)).body.total, JSON.stringify(filter)).toBe(0)
 })
+
+test('builds its index on the first SBC request, follows the network after it, and drops it on a reset', async () => {
+  const { simulator, call, listSessions, getSession, toBob, toDenmark, fromDenmark } =
+    await threeCalls()
+  const ids = async (filters: Record<string, string | boolean> = {}) =>
+    (await listSessions(filters)).body.sessions.map((s: { callId: string }) => s.callId)
+  // Placed before any SBC request: read from the network, ended and live calls alike.
+  expect(await ids()).toEqual([toBob.sipCallId, toDenmark.sipCallId, fromDenmark.sipCallId])
+  expect(await ids({ live: true })).toEqual([toDenmark.sipCallId, fromDenmark.sipCallId])
+  // Placed after it: followed through the network's events.
+  const later = await call('tel:+4580808081')
+  expect(await ids({ live: true, number: '4580808081' })).toEqual([later.sipCallId])
+  advance(simulator, 5 * 60_000)
+  expect((await getSession(toBob.sipCallId)).status).toBe(404)
+  expect(await ids()).not.toContain(toBob.sipCallId)
+  // A reset clears the network without events: the index is dropped and built again.
+  simulator.control.reset()
+  expect(await ids()).toEqual([])
+  expect((await getSession(later.sipCallId)).status).toBe(404)
+})
