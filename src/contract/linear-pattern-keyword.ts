@@ -28,7 +28,7 @@ export function useLinearPatterns(ajv: Ajv, { _, str }: Codegen): void {
       const flags = cxt.it.opts.unicodeRegExp === false ? '' : 'u'
       const compiled = compilePattern(source, flags)
       if (!compiled.ok) throw new Error(compiled.error)
-      const { engine, re2Source } = compiled.value
+      const { engine, nativeSources, re2Source } = compiled.value
       const pattern =
         engine === 'native'
           ? gen.scopeValue('pattern', {
@@ -37,11 +37,12 @@ export function useLinearPatterns(ajv: Ajv, { _, str }: Codegen): void {
               code: _`new RegExp(${source}, ${flags})`,
             })
           : gen.scopeValue('pattern', {
-              key: `linear/${source}`,
+              key: `${engine}/${flags}/${source}`,
               ref: compiled.value,
               // Self-contained (a reference to another scope value could be emitted after this
-              // one), and compiled on first use: a request that never meets it never loads re2js.
-              code: _`((source) => { let compiled; return { test: (text) => (compiled ??= require("re2js").RE2JS.compile(source)).test(text) } })(${re2Source ?? ''})`,
+              // one), and re2js compiled on first use: a request that never needs it never
+              // loads it. `split` tries its proven alternatives on V8's engine first.
+              code: _`((natives, source) => { let compiled; return { test: (text) => natives.some((native) => native.test(text)) || (source !== "" && (compiled ??= require("re2js").RE2JS.compile(source)).test(text)) } })(JSON.parse(${JSON.stringify(nativeSources)}).map((native) => new RegExp(native, ${flags})), ${re2Source ?? ''})`,
             })
       const maxLength = (parentSchema as { maxLength?: unknown }).maxLength
       // A string of more than 2 × maxLength UTF-16 units has more than maxLength code points,

@@ -40,6 +40,55 @@ test.each([
   expect(compiled.ok && compiled.value.engine).toBe('linear')
 })
 
+// `^(a|b)$` matches when one alternative does on its own: the proven alternatives keep V8's
+// engine, and re2js runs the rest only when none of them matched.
+test.each([
+  [
+    'the CAMARA Address pattern, whose E.164 alternative every createSession meets',
+    '^(tel:\\+[1-9][0-9]{4,14}|tel:[0-9*#]{1,15};phone-context=(?:\\+[1-9][0-9]{0,14}|[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)+)|sip:[A-Za-z0-9_.!%+\\-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}|sip:anonymous@anonymous\\.invalid)$',
+    ['^(?:tel:\\+[1-9][0-9]{4,14})$', '^(?:sip:anonymous@anonymous\\.invalid)$'],
+    true,
+  ],
+  [
+    "the SBC's endedReason, whose alternatives share a prefix",
+    '^(BYE|CANCEL|BLOCKED|BLACKLISTED|FRAUD|[456][0-9]{2})$',
+    [
+      '^(?:BYE)$',
+      '^(?:CANCEL)$',
+      '^(?:BLOCKED)$',
+      '^(?:BLACKLISTED)$',
+      '^(?:FRAUD)$',
+      '^(?:[456][0-9]{2})$',
+    ],
+    false,
+  ],
+])(
+  '%s: proven alternatives run on V8, the others on re2js',
+  (_, source, nativeSources, needsRe2) => {
+    const compiled = compilePattern(source, 'u')
+    if (!compiled.ok) throw new Error(compiled.error)
+    expect(compiled.value.engine).toBe('split')
+    expect(compiled.value.nativeSources).toEqual(nativeSources)
+    expect(compiled.value.re2Source !== undefined).toBe(needsRe2)
+  },
+)
+
+test('splits only a group between ^ and $: not one that is repeated or followed by more', () => {
+  for (const source of ['^(a|a)*$', '^(a+|b)+c$', '^(a|b)c|d$', '^(?<x>a+|b)$']) {
+    const compiled = compilePattern(source, 'u')
+    expect(compiled.ok && compiled.value.engine).not.toBe('split')
+  }
+})
+
+test('runs an unproven alternative of a split pattern in linear time', () => {
+  const compiled = compilePattern('^(tel:\\+[0-9]{5,15}|(a+)+)$', 'u')
+  if (!compiled.ok) throw new Error(compiled.error)
+  expect(compiled.value.engine).toBe('split')
+  expect(timed(() => compiled.value.test(`${'a'.repeat(100_000)}!`))).toBeLessThan(500)
+  expect(compiled.value.test('tel:+4581808888')).toBe(true)
+  expect(compiled.value.test('aaa')).toBe(true)
+})
+
 test('runs ^(a+)+$ on a hostile string in linear time', () => {
   const compiled = compilePattern('^(a+)+$', '')
   if (!compiled.ok) throw new Error(compiled.error)
@@ -82,6 +131,9 @@ const DIFFERENTIAL_PATTERNS = [
   '^[^\\s]+\\S*$',
   '(\\w+)@(\\w+)\\.com',
   '^(tel:\\+[0-9]{5,15}|sip:[A-Za-z0-9_.!%+\\-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})$',
+  // Split by alternative: nested groups, and a class holding `|` and `)`.
+  '^(a|(b|c)d|[|)]x|s+\\s*m|)$',
+  '^(?:ab|a\\.|x.y|(a|b)+c)$',
 ]
 const ALPHABET = [
   'a',
