@@ -49,8 +49,11 @@ export class SbcSessionIndex {
   private readonly byDirection: Record<SbcDirection, Set<Call>> = { I: new Set(), O: new Set() }
   private readonly international = new Set<Call>()
   private readonly byCustomer = new Map<string, Set<Call>>()
-  /** Calls by the SBC form of their A- and B-number ('+4581808888', 'anonymous'). */
-  private readonly byNumber = new Map<string, Set<Call>>()
+  /**
+   * Calls by the SBC form of their A- and B-number ('+4581808888', 'anonymous'), with the forms
+   * the `number` filter compares (its digits, its lower case) worked out once per number.
+   */
+  private readonly byNumber = new Map<string, NumberEntry>()
 
   /**
    * @param events the network's domain events, which keep the index current once it is built
@@ -135,12 +138,10 @@ export class SbcSessionIndex {
   private withNumber(needle: string): CallSet {
     const digits = needle.replace(/[^0-9]/g, '')
     const text = needle.trim().toLowerCase()
-    const matches = (number: string): boolean =>
-      digits !== ''
-        ? number.replace(/[^0-9]/g, '').includes(digits)
-        : number.toLowerCase().includes(text)
     const matched: CallSet[] = []
-    for (const [number, calls] of this.byNumber) if (matches(number)) matched.push(calls)
+    for (const entry of this.byNumber.values())
+      if (digits !== '' ? entry.digits.includes(digits) : entry.lowerCase.includes(text))
+        matched.push(entry.calls)
     if (matched.length <= 1) return matched[0] ?? NOTHING
     const merged = new Set<Call>()
     for (const calls of matched) for (const call of calls) merged.add(call)
@@ -163,8 +164,8 @@ export class SbcSessionIndex {
     const bNumber = toSbcNumber(call.receiver.address)
     if (areInternational(aNumber, bNumber)) this.international.add(call)
     addTo(this.byCustomer, customerIdOfCall(call), call)
-    addTo(this.byNumber, aNumber, call)
-    addTo(this.byNumber, bNumber, call)
+    this.addNumber(aNumber, call)
+    this.addNumber(bNumber, call)
   }
 
   private remove(call: Call): void {
@@ -174,9 +175,34 @@ export class SbcSessionIndex {
     this.byDirection[directionOf(call)].delete(call)
     this.international.delete(call)
     removeFrom(this.byCustomer, customerIdOfCall(call), call)
-    removeFrom(this.byNumber, toSbcNumber(call.originator.address), call)
-    removeFrom(this.byNumber, toSbcNumber(call.receiver.address), call)
+    this.removeNumber(toSbcNumber(call.originator.address), call)
+    this.removeNumber(toSbcNumber(call.receiver.address), call)
   }
+
+  private addNumber(number: string, call: Call): void {
+    const entry = this.byNumber.get(number)
+    if (entry) entry.calls.add(call)
+    else
+      this.byNumber.set(number, {
+        digits: number.replace(/[^0-9]/g, ''),
+        lowerCase: number.toLowerCase(),
+        calls: new Set([call]),
+      })
+  }
+
+  private removeNumber(number: string, call: Call): void {
+    const entry = this.byNumber.get(number)
+    if (!entry) return
+    entry.calls.delete(call)
+    if (entry.calls.size === 0) this.byNumber.delete(number)
+  }
+}
+
+/** One A- or B-number's calls, with the number as the `number` filter compares it. */
+interface NumberEntry {
+  readonly digits: string
+  readonly lowerCase: string
+  readonly calls: Set<Call>
 }
 
 /** `limit` calls after skipping `offset`: the cost is offset + limit, whatever the set's size. */

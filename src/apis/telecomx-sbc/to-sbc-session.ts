@@ -68,6 +68,32 @@ const ANONYMOUS = 'sip:anonymous@anonymous.invalid'
  * written out in full.
  */
 export function toSbcNumber(address: string): string {
+  return sbcNumbers(address)
+}
+
+/**
+ * `derive`, with its results kept per key: a few addresses make most calls, and every list
+ * request derives two numbers per session. At `bound` keys the memory starts over, and keys
+ * longer than an address (256 characters) are not kept, so it stays small and flat whatever
+ * the addresses clients send.
+ */
+function keptUpTo<T>(bound: number, derive: (key: string) => T): (key: string) => T {
+  const kept = new Map<string, T>()
+  return (key) => {
+    if (key.length > 256) return derive(key)
+    let value = kept.get(key)
+    if (value === undefined) {
+      if (kept.size >= bound) kept.clear()
+      value = derive(key)
+      kept.set(key, value)
+    }
+    return value
+  }
+}
+
+const KEPT_ADDRESSES = 10_000
+
+const sbcNumbers = keptUpTo(KEPT_ADDRESSES, (address) => {
   if (address === ANONYMOUS) return 'anonymous'
   const urn = /^urn:service:(.+)$/.exec(address)
   if (urn) return urn[1] as string
@@ -85,7 +111,7 @@ export function toSbcNumber(address: string): string {
   if (!digits.startsWith('+') && context !== undefined && /^\+[0-9]+$/.test(context))
     return `${context}${digits}`
   return digits
-}
+})
 
 /** E.164 country codes of one and two digits (ITU-T E.164 list); every other code has three. */
 const SHORT_COUNTRY_CODES = new Set(
@@ -144,19 +170,11 @@ function idFor(key: string): string {
  * `customer` filter finds every call of one subscriber.
  */
 export function customerIdOf(address: string): string {
-  let id = customerIds.get(address)
-  if (id === undefined) {
-    if (customerIds.size >= CUSTOMER_IDS_KEPT) customerIds.clear()
-    id = idFor(`customer:${address}`)
-    customerIds.set(address, id)
-  }
-  return id
+  return customerIds(address)
 }
 
-// Deriving an id draws 24 seeded numbers (~2 µs); a few addresses make most calls, so the ids
-// are kept, up to a bound that keeps memory flat when every call has an address of its own.
-const CUSTOMER_IDS_KEPT = 10_000
-const customerIds = new Map<string, string>()
+// Deriving an id draws 24 seeded numbers (~2 µs).
+const customerIds = keptUpTo(KEPT_ADDRESSES, (address) => idFor(`customer:${address}`))
 
 /** The customer an SBC session belongs to (the source customer of 'O', the destination of 'I'). */
 export function customerIdOfCall(call: Call): string {
