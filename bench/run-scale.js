@@ -2,6 +2,7 @@
 // memory while they live and after they have ended and passed retention, and the cost of one
 // virtual clock step.
 import { execFileSync } from 'node:child_process'
+import os from 'node:os'
 import { median, roundRatios } from './report.js'
 import { runLoad } from './run-load.js'
 import { freePort, request, startServer } from './start-server.js'
@@ -18,6 +19,8 @@ const RETENTION = '1m'
 const RETENTION_MS = 60_000
 // V8 gives pages back to the system a few seconds after the heap has shrunk (its memory reducer).
 const IDLE_MS = 10_000
+/** The host's 1-minute load average, printed with each round's figures. */
+const loadNow = () => (os.loadavg()[0] ?? Number.NaN).toFixed(1)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Creates sessions with valid POSTs as fast as callsim takes them; returns ids and rate. */
@@ -109,6 +112,34 @@ async function sbcListPaths(port, headers) {
   ]
 }
 
+/**
+ * Runs two measurements one after the other, the second first in every other round, so that
+ * neither instance always runs right after the other's load; returns them in the order given.
+ * @template T
+ * @param {number} round
+ * @param {[() => Promise<T>, () => Promise<T>]} runs
+ * @returns {Promise<[T, T]>}
+ */
+async function inTurn(round, [first, second]) {
+  if (round % 2 === 1) {
+    const a = await first()
+    return [a, await second()]
+  }
+  const b = await second()
+  return [await first(), b]
+}
+
+/**
+ * One measured load run (after its warm-up) with the server's CPU per answered request, in µs:
+ * on a busy host the figure that other work moves least.
+ */
+async function measuredRun(serverOf, common, settings) {
+  if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
+  const cpuBefore = serverOf.cpuMs()
+  const run = await runLoad({ ...common, duration: settings.duration })
+  return { ...run, cpuUsPerRequest: ((serverOf.cpuMs() - cpuBefore) * 1000) / run.requests }
+}
+
 export async function runScale({ plan, token, sbcToken, probe, settings, seedCalls }) {
   const calls = settings.calls
   const connections = settings.connections
@@ -162,8 +193,7 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
         headers: targetHeaders,
         connections,
       }
-      if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
-      return runLoad({ ...common, duration: settings.duration })
+      return measuredRun(target === port ? server : smallServer, common, settings)
     }
     const smallMemory = await settledMemory()
     log(
@@ -184,11 +214,13 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
     const rounds = Math.max(settings.rounds, 3)
     const getRounds = []
     for (let round = 1; round <= rounds; round += 1) {
-      const small = await getLoad(smallPort, smallHeaders, smallSeeded.ids)
-      const large = await getLoad(port, headers, ids)
+      const [small, large] = await inTurn(round, [
+        () => getLoad(smallPort, smallHeaders, smallSeeded.ids),
+        () => getLoad(port, headers, ids),
+      ])
       getRounds.push({ small, large })
       log(
-        `GET round ${round} of ${rounds}: ${seedCalls} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms; ${ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms`,
+        `GET round ${round} of ${rounds}: ${seedCalls} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms, ${small.cpuUsPerRequest.toFixed(0)} µs CPU; ${ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms, ${large.cpuUsPerRequest.toFixed(0)} µs CPU (load ${loadNow()})`,
       )
     }
     const medianFigure = (size, field) => median(getRounds.map((round) => round[size][field]))
@@ -235,8 +267,7 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
     }
     const sbcLoad = async (target, paths) => {
       const common = { port: target.port, method: 'GET', paths, headers: sbcHeaders, connections }
-      if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
-      return runLoad({ ...common, duration: settings.duration })
+      return measuredRun(target.port === port ? server : smallServer, common, settings)
     }
     const sbc = {}
     const sbcOperations = [
@@ -249,19 +280,32 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
     for (const { operation, pathsOf } of sbcOperations) {
       const rounds = []
       for (let round = 1; round <= getRounds.length; round += 1) {
-        const small = await sbcLoad(sbcTargets.small, pathsOf(sbcTargets.small))
-        const large = await sbcLoad(sbcTargets.large, pathsOf(sbcTargets.large))
+        const [small, large] = await inTurn(round, [
+          () => sbcLoad(sbcTargets.small, pathsOf(sbcTargets.small)),
+          () => sbcLoad(sbcTargets.large, pathsOf(sbcTargets.large)),
+        ])
         rounds.push({ small, large })
         log(
-          `SBC ${operation} round ${round} of ${getRounds.length}: ${sbcTargets.small.ids.length} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms; ${sbcTargets.large.ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms (${small.non2xx + large.non2xx} non-2xx)`,
+          `SBC ${operation} round ${round} of ${getRounds.length}: ${sbcTargets.small.ids.length} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms, ${small.cpuUsPerRequest.toFixed(0)} µs CPU; ${sbcTargets.large.ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms, ${large.cpuUsPerRequest.toFixed(0)} µs CPU (${small.non2xx + large.non2xx} non-2xx, load ${loadNow()})`,
         )
       }
       const ratio = roundRatios(rounds.map((r) => [r.large.reqPerSec, r.small.reqPerSec]))
+      const cpuRatio = roundRatios(
+        rounds.map((r) => [r.large.cpuUsPerRequest, r.small.cpuUsPerRequest]),
+      )
       sbc[operation] = {
-        seedCalls: { reqPerSec: median(rounds.map((r) => r.small.reqPerSec)) },
-        allCalls: { reqPerSec: median(rounds.map((r) => r.large.reqPerSec)) },
+        seedCalls: {
+          reqPerSec: median(rounds.map((r) => r.small.reqPerSec)),
+          cpuUsPerRequest: median(rounds.map((r) => r.small.cpuUsPerRequest)),
+        },
+        allCalls: {
+          reqPerSec: median(rounds.map((r) => r.large.reqPerSec)),
+          cpuUsPerRequest: median(rounds.map((r) => r.large.cpuUsPerRequest)),
+        },
         reqPerSecRatio: ratio.median,
         range: ratio.range,
+        cpuPerRequestRatio: cpuRatio.median,
+        cpuPerRequestRange: cpuRatio.range,
         rounds,
       }
     }
@@ -341,7 +385,7 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
       },
       ...['get', 'list'].map((operation) => ({
         target: `SBC ${operation} req/s with 100k calls within 10% of 1k`,
-        value: `${(sbc[operation].reqPerSecRatio * 100).toFixed(0)}% (rounds ${rangeOf(sbc[operation], (v) => `${(v * 100).toFixed(0)}%`)}; medians ${sbc[operation].allCalls.reqPerSec.toFixed(0)} vs ${sbc[operation].seedCalls.reqPerSec.toFixed(0)} req/s)`,
+        value: `${(sbc[operation].reqPerSecRatio * 100).toFixed(0)}% (rounds ${rangeOf(sbc[operation], (v) => `${(v * 100).toFixed(0)}%`)}; medians ${sbc[operation].allCalls.reqPerSec.toFixed(0)} vs ${sbc[operation].seedCalls.reqPerSec.toFixed(0)} req/s; CPU per request ${sbc[operation].cpuPerRequestRatio.toFixed(2)}×, rounds ${rangeOf({ range: sbc[operation].cpuPerRequestRange }, (v) => `${v.toFixed(2)}×`)})`,
         met: sbc[operation].reqPerSecRatio >= 0.9,
       })),
       {
