@@ -1,4 +1,4 @@
-import type { ErrorObject, ValidateFunction } from 'ajv'
+import type { ValidateFunction } from 'ajv'
 import { CompileCache } from './compile-cache.js'
 import type { SpecProblem } from './errors.js'
 import { deref, isObject, operationsOf, type JsonObject, type LoadedSpec } from './load-spec.js'
@@ -9,7 +9,7 @@ import { createSchemaCompilers, type SchemaCompiler } from './schema-compiler.js
 import { checkExamples } from './spec-defects.js'
 import { toPointer } from './yaml-source.js'
 
-export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie'
+type ParameterLocation = 'path' | 'query' | 'header' | 'cookie'
 
 export interface CompiledParameter {
   readonly name: string
@@ -278,4 +278,4 @@ function securityOf(value: unknown): readonly SecurityAlternative[] {
   }))
 }
 
-export type { ErrorObject, ValidateFunction }
+export type { ValidateFunction }

@@ -14,7 +14,7 @@ export const HTTP_METHODS = [
   'patch',
   'trace',
 ] as const
-export type HttpMethod = (typeof HTTP_METHODS)[number]
+type HttpMethod = (typeof HTTP_METHODS)[number]
 
 export type JsonObject = Record<string, unknown>
 

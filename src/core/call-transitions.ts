@@ -8,9 +8,6 @@ import {
 import type { CoreError } from './errors.js'
 import { err, ok, type Result } from './result.js'
 
-/** Who asks for a status: the API client on its end of the call, or the simulated network. */
-export type Requester = 'client' | 'network'
-
 /** How a message names the requested change, e.g. "put a Terminated session on Hold". */
 const PHRASE: Partial<Record<CallStatus, (session: string) => string>> = {
   Hold: (session) => `put ${session} on Hold`,

@@ -22,7 +22,3 @@ export type CoreError =
 export class InternalError extends Error {
   override readonly name = 'InternalError'
 }
-
-export function assertNever(value: never, what: string): never {
-  throw new InternalError(`Unexpected ${what}: ${JSON.stringify(value)}`)
-}

@@ -1,6 +1,6 @@
 /** The pure simulated network: calls, their status machine, the clock and seeded data. */
 export * from './call.js'
-export { Timeline, type TimelineEntry } from './timeline.js'
+export { Timeline } from './timeline.js'
 export { checkClientStatusRequest, checkTransition } from './call-transitions.js'
 export {
   DEFAULT_VIRTUAL_EPOCH_MS,
@@ -11,9 +11,9 @@ export {
   type Timer,
   type TimerId,
 } from './clock.js'
-export { DomainEvents, type DomainEvent, type DomainEventListener } from './domain-events.js'
+export { DomainEvents, type DomainEvent } from './domain-events.js'
 export { StateChanges } from './state-changes.js'
-export { InternalError, assertNever, type CoreError } from './errors.js'
+export { InternalError, type CoreError } from './errors.js'
 export { SeededSdp, createFaker, createSdp, createSipCallId } from './fake-data.js'
 export {
   DEFAULT_LIFECYCLE,
@@ -21,13 +21,7 @@ export {
   type LifecycleAction,
   type LifecycleStep,
 } from './lifecycle.js'
-export {
-  DEFAULT_RETENTION_MS,
-  Network,
-  type NetworkOptions,
-  type NewCall,
-  type StatusChange,
-} from './network.js'
+export { DEFAULT_RETENTION_MS, Network, type NewCall } from './network.js'
 export { createRandom, type Random } from './random.js'
 export {
   DEFAULT_REGISTRATION_TTL_MS,
@@ -37,7 +31,6 @@ export {
   type Registration,
   type RegistrationEndReason,
   type RegistrationError,
-  type RegistrationsOptions,
 } from './registrations.js'
 export { err, ok, type Result } from './result.js'
 export {
@@ -46,11 +39,9 @@ export {
   type NewSubscription,
   type SinkCredential,
   type Subscription,
-  type SubscriptionChange,
   type SubscriptionEndReason,
   type SubscriptionError,
   type SubscriptionEventType,
-  type SubscriptionsOptions,
 } from './subscriptions.js'
 export { CallbackTimer, TimerQueue } from './timer-queue.js'
 export { parseDuration } from './duration.js'

@@ -14,7 +14,7 @@ export const EVENT_TYPES = {
   subscriptionEnded: 'org.camaraproject.webrtc-events.v0.subscription-ended',
 } as const
 
-export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES]
+type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES]
 
 /** A structured-mode CloudEvents 1.0 event as callsim sends it (JSON, one object per request). */
 export interface CloudEvent {

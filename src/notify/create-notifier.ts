@@ -35,7 +35,7 @@ import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-sche
  * - rejected: the sink refused the event (3xx or 4xx other than 408/429); it is not retried.
  * - not-sent: the event broke the events spec and strict mode kept it back (a callsim bug).
  */
-export type DeliveryResult = 'delivered' | 'failed' | 'gave-up' | 'rejected' | 'not-sent'
+type DeliveryResult = 'delivered' | 'failed' | 'gave-up' | 'rejected' | 'not-sent'
 
 export interface DeliveryRecord {
   readonly seq: number

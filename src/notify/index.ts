@@ -7,13 +7,10 @@ export {
   createSubscriptionEnded,
   isEventAddress,
   type CloudEvent,
-  type EventEnvelope,
-  type EventType,
 } from './cloud-event.js'
 export {
   createNotifier,
   type DeliveryRecord,
-  type DeliveryResult,
   type Notifier,
   type NotifierOptions,
 } from './create-notifier.js'

@@ -4,8 +4,8 @@
  * 64 levels), so a recording cuts what is longer or deeper and says so in a note.
  */
 export const MAX_RECORDED_STRING = 16 * 1024
-export const MAX_RECORDED_DEPTH = 24
-export const MAX_RECORDED_ENTRIES = 500
+const MAX_RECORDED_DEPTH = 24
+const MAX_RECORDED_ENTRIES = 500
 
 /** `value` within the limits above; `cut` hears what was shortened, by JSON-path-like place. */
 export function boundValue(value: unknown, cut: (where: string) => void, where = 'body'): unknown {

@@ -188,7 +188,7 @@ export class FaultState {
   }
 }
 
-export function selectsRequest(rule: FaultRule, request: FaultRequest): boolean {
+function selectsRequest(rule: FaultRule, request: FaultRequest): boolean {
   if (rule.operations && !rule.operations.has(request.operationId)) return false
   return testHeaders(rule.when.headers, request.headers) && testBody(rule.when.body, request.body)
 }

@@ -1,19 +1,5 @@
 /** Scenario files: their schema-checked loader, selection of the governing scenario, lifecycles and fault plans. */
-export {
-  DEFAULT_SCENARIO_ID,
-  SCENARIO_HEADER,
-  formatScenarioProblem,
-  type DelaySpec,
-  type FaultAction,
-  type FaultConditions,
-  type FaultResponse,
-  type FaultRule,
-  type RequestMatcher,
-  type Scenario,
-  type ScenarioOrigin,
-  type ScenarioProblem,
-  type ValueMatcher,
-} from './scenario.js'
+export { SCENARIO_HEADER, formatScenarioProblem, type Scenario } from './scenario.js'
 export { createScenarioLoader, type ScenarioFile, type ScenarioLoader } from './load-scenarios.js'
 /** What to say for the places of the steps schema whose own descriptions fall short. */
 export { STEPS_WORDING } from './steps-wording.js'
@@ -26,31 +12,11 @@ export {
   type FaultTargets,
 } from './check-against-spec.js'
 export { FaultState, decideFault, type FaultDecision, type FaultRequest } from './fault-plan.js'
-export { toLifecycle } from './lifecycle-script.js'
-export { matchesRequest, type MatchableRequest } from './match-request.js'
-export {
-  BUILT_IN_DEFAULT,
-  createScenarioLibrary,
-  requestedScenario,
-  selectScenario,
-  type Activations,
-  type ScenarioLibrary,
-  type Selection,
-  type SelectionContext,
-  type SelectionReason,
-  type UnknownScenario,
-} from './select-scenario.js'
+export { type Activations, type SelectionContext } from './select-scenario.js'
 export { ScenarioEngine } from './scenario-engine.js'
 /** Durations as scenario files write them (`250ms`, `5s`, `1.5m`): the runner's steps share the format. */
 export { parseDuration } from '../core/index.js'
 export type { Observation, ObservedCallback, ObservedExchange } from './observation.js'
-export {
-  DEFAULT_ROUND_TO_MS,
-  recordScenarios,
-  type DocumentPath,
-  type RecordOptions,
-  type Recording,
-  type ScenarioDocument,
-} from './record-scenarios.js'
-export { DEFAULT_REDACTION, REDACTED, type Redaction } from './redact-observations.js'
+export { recordScenarios, type Recording } from './record-scenarios.js'
+export { DEFAULT_REDACTION, type Redaction } from './redact-observations.js'
 export { writeScenario } from './write-scenario.js'

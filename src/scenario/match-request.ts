@@ -16,7 +16,7 @@ export interface MatchableRequest {
 
 type RawMatchers = Readonly<Record<string, Readonly<Record<string, unknown>>>>
 
-export function compileValueMatcher(
+function compileValueMatcher(
   raw: Readonly<Record<string, unknown>>,
   pointer: string,
   report: Report,
@@ -89,7 +89,7 @@ function asText(value: unknown): string | undefined {
   return undefined
 }
 
-export function testValue(matcher: ValueMatcher, value: unknown): boolean {
+function testValue(matcher: ValueMatcher, value: unknown): boolean {
   switch (matcher.kind) {
     case 'present':
       return (value !== undefined) === matcher.present

@@ -36,7 +36,7 @@ export interface RecordOptions {
 }
 
 /** A place in a scenario document: keys and list indexes from its root. */
-export type DocumentPath = readonly (string | number)[]
+type DocumentPath = readonly (string | number)[]
 
 /** One scenario file to write, before it is YAML. */
 export interface ScenarioDocument {
@@ -56,7 +56,7 @@ export interface Recording {
   readonly skipped: readonly string[]
 }
 
-export const DEFAULT_ROUND_TO_MS = 100
+const DEFAULT_ROUND_TO_MS = 100
 
 const MAX_FAULTS = 100
 const MAX_STEPS = 500

@@ -21,7 +21,7 @@ export const DEFAULT_REDACTION: Redaction = {
 }
 
 /** What a redacted secret becomes: a string, so the request still fits its schema. */
-export const REDACTED = 'REDACTED'
+const REDACTED = 'REDACTED'
 
 /**
  * Members of a sink credential that hold the secret: `accessToken`, `refreshToken`, `password`,
@@ -65,7 +65,7 @@ export class PhonePseudonyms {
 }
 
 /** A JSON value with every string (keys included) passed through `map`. */
-export function mapStrings(value: unknown, map: (text: string) => string): unknown {
+function mapStrings(value: unknown, map: (text: string) => string): unknown {
   if (typeof value === 'string') return map(value)
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, map))
   if (typeof value === 'object' && value !== null) {

@@ -55,7 +55,7 @@ export type FaultResponse =
  */
 export type FaultAction = { readonly kind: 'delay'; readonly ms: number } | FaultResponse
 
-export interface FaultConditions {
+interface FaultConditions {
   readonly nth: number | undefined
   readonly first: number | undefined
   readonly every: number | undefined
@@ -78,7 +78,7 @@ export interface FaultRule {
 }
 
 /** Where a scenario was defined, for messages and the listing. */
-export interface ScenarioOrigin {
+interface ScenarioOrigin {
   /** The file as the user named it (relative to the working directory when possible). */
   readonly source: string
   readonly line: number | undefined

@@ -6,7 +6,7 @@ import { DEFAULT_SCENARIO_ID, SCENARIO_HEADER, type Scenario } from './scenario.
  * Used when no scenario file defines `default` (unit tests, an empty library): the same
  * lifecycle as scenarios/default.yaml, which a test keeps in sync.
  */
-export const BUILT_IN_DEFAULT: Scenario = {
+const BUILT_IN_DEFAULT: Scenario = {
   id: DEFAULT_SCENARIO_ID,
   description:
     'The far end rings, then answers: InProgress after 200ms, Ringing 800ms later, Connected 3s after that.',
@@ -44,7 +44,7 @@ export interface Activations {
   readonly subscribers: ReadonlyMap<string, string>
 }
 
-export type SelectionReason = 'header' | 'match' | 'subscriber' | 'global' | 'default'
+type SelectionReason = 'header' | 'match' | 'subscriber' | 'global' | 'default'
 
 export interface Selection {
   readonly scenario: Scenario
@@ -62,7 +62,7 @@ export interface UnknownScenario {
 }
 
 /** The value of x-callsim-scenario, if the request sent exactly one. */
-export function requestedScenario(headers: Readonly<Record<string, unknown>>): string | undefined {
+function requestedScenario(headers: Readonly<Record<string, unknown>>): string | undefined {
   const value = headers[SCENARIO_HEADER]
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
 }
