@@ -1,5 +1,5 @@
 /** The levels callsim logs at, quietest last; `silent` logs nothing. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
 /** The slice of a structured logger (pino's shape) the shells need. */
 export interface Logger {

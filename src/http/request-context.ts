@@ -41,7 +41,7 @@ export interface RequestContext {
 }
 
 /** The context once routing has found the operation. */
-export type RoutedContext = RequestContext & { operation: CompiledOperation }
+type RoutedContext = RequestContext & { operation: CompiledOperation }
 
 /** A pipeline stage that acts only on requests routed to an operation. */
 export type OperationStage = (

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express'
 
 /** A static file of a page callsim serves beside its API faces. */
-export interface PageAsset {
+interface PageAsset {
   readonly contentType: string
   readonly body: string | Buffer
 }

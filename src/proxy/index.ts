@@ -4,18 +4,6 @@
  * relays the provider's callbacks and hands what it saw to a listener (the recorder).
  */
 export { createProxyApp } from './create-proxy-app.js'
-export {
-  DEFAULT_UPSTREAM_TIMEOUT_MS,
-  type ProxyAppOptions,
-  type ExchangeLog,
-  type Observers,
-  type ProxyControlPlane,
-  type ProxyShared,
-} from './proxy-options.js'
-export {
-  RELAY_PATH_PREFIX,
-  createCallbackRelay,
-  type CallbackRelay,
-  type CallbackRelayOptions,
-} from './relay-callbacks.js'
-export type { AttributedViolation, Side } from './check-exchange.js'
+export { DEFAULT_UPSTREAM_TIMEOUT_MS, type Observers, type ProxyShared } from './proxy-options.js'
+export { createCallbackRelay, type CallbackRelay } from './relay-callbacks.js'
+export type { AttributedViolation } from './check-exchange.js'

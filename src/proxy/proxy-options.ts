@@ -8,7 +8,7 @@ import type { AttributedViolation } from './check-exchange.js'
 import type { CallbackRelay } from './relay-callbacks.js'
 
 /** callsim's own control API, of which the proxy serves the part about what it saw. */
-export interface ProxyControlPlane {
+interface ProxyControlPlane {
   /** The control face (spec/callsim-admin.yaml at /_callsim). */
   readonly face: Face
   /** Its operations the proxy serves: the journal, the violations and the reset. */
@@ -65,7 +65,7 @@ export interface Observers {
 /** 30 s: a provider answers an API request in well under a second; a hung one must not hang the app. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000
 
-export type ExchangeLog = (
+type ExchangeLog = (
   entry: Omit<JournalEntry, 'seq'>,
   violations: readonly AttributedViolation[],
 ) => void

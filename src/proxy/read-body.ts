@@ -46,7 +46,7 @@ export function readRequestBody(req: IncomingMessage, limitBytes: number): Promi
   })
 }
 
-export function isJsonMediaType(contentType: string | undefined): boolean {
+function isJsonMediaType(contentType: string | undefined): boolean {
   const mediaType = mediaTypeOf(contentType)
   return (
     mediaType === 'application/json' ||

@@ -16,7 +16,7 @@ import { parseBody, readRequestBody } from './read-body.js'
 import { createRelayedSinks, type RelayedSink } from './relayed-sinks.js'
 
 /** Where the provider posts the callbacks the proxy relays: `<public URL>/_callsim-relay/<id>`. */
-export const RELAY_PATH_PREFIX = '/_callsim-relay/'
+const RELAY_PATH_PREFIX = '/_callsim-relay/'
 
 /** Events waiting for one sink at most; more are refused with 503 so the provider retries later. */
 const MAX_QUEUED_EVENTS = 1_000

@@ -94,7 +94,7 @@ export const MAX_BATCH_CALLS = 1000
 export const MAX_LADDER_EXCHANGES = 100
 
 /** Everything one call's ladder diagram shows: the call, its exchanges and its events. */
-export interface CallHistory {
+interface CallHistory {
   readonly call: Call
   /** Journal entries about the call, bodies included, oldest first (the journal keeps 1000). */
   readonly exchanges: readonly object[]

@@ -6,10 +6,8 @@ import { createAdminOperations } from './operations.js'
 
 export { MAX_BATCH_CALLS, MAX_LADDER_EXCHANGES } from './control.js'
 export type {
-  CallHistory,
   ChangeBatch,
   ClockStatus,
-  JournalRecord,
   Control,
   IncomingCallError,
   IncomingCallRequest,

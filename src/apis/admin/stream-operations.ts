@@ -3,7 +3,7 @@ import type { ChangeBatch, Control } from './control.js'
 import { toClockView } from './to-clock-view.js'
 
 /** One Server-Sent Events frame: an event name and one line of JSON. */
-export const toEventFrame = (event: string, data: unknown): string =>
+const toEventFrame = (event: string, data: unknown): string =>
   `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
 
 /**

@@ -33,7 +33,7 @@ const ENDED_BECAUSE: Record<RegistrationEndReason, string> = {
  * createSession declares no 404, so a registrationId that names no active registration is a
  * bad argument: 400 INVALID_ARGUMENT (docs/decisions/003-registration-check.md).
  */
-export function registrationNotActive(
+function registrationNotActive(
   registrationId: string,
   ended?: { reason: RegistrationEndReason; at: number },
 ): FaceResponse {

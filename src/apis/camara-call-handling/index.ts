@@ -7,7 +7,6 @@ import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { formatCallHandlingProtocolError } from './errors.js'
 import { FACE_ID, REMOTE_ADDRESSES, createOperations, type CallHandlingDeps } from './operations.js'
 
-export { type MediaSession } from './to-media-session.js'
 export type { CallHandlingDeps }
 
 /** The CAMARA WebRTC Call Handling face: create, read, update and end media sessions. */

@@ -5,7 +5,7 @@ import { payloadTooLargeMessage } from '../face.js'
 import { boundMessage, protocolErrorFormatter } from '../protocol-errors.js'
 
 /** CAMARA ErrorInfo: `{ status, code, message }`, shared by every CAMARA face. */
-export interface ErrorInfo {
+interface ErrorInfo {
   readonly status: number
   readonly code: string
   readonly message: string

@@ -14,7 +14,6 @@ import {
   type SubscriptionDetail,
 } from './operations.js'
 
-export { type Subscription } from './to-subscription.js'
 export { HTTPS_OR_LOOPBACK_HTTP } from './allow-http-sinks.js'
 export type { DeviceProblem, EventsDeps, SubscriptionDetail }
 

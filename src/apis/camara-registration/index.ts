@@ -4,7 +4,6 @@ import { assertHandlersCoverSpec, type Face } from '../face.js'
 import { formatRegistrationProtocolError } from './errors.js'
 import { FACE_ID, createOperations, type RegistrationDeps } from './operations.js'
 
-export { type RegSession } from './to-registration.js'
 export type { RegistrationDeps }
 
 /** The CAMARA WebRTC Registration face: devices register before they place or receive calls. */

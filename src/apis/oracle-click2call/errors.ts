@@ -4,17 +4,17 @@ import { payloadTooLargeMessage } from '../face.js'
 import { boundMessage, protocolErrorFormatter } from '../protocol-errors.js'
 
 /** The Click2Call error body (spec C2cError): `{ status, message }`. */
-export interface C2cError {
+interface C2cError {
   readonly status: number
   readonly message: string
 }
 
-export function c2cError(status: number, message: string): FaceResponse {
+function c2cError(status: number, message: string): FaceResponse {
   return { status, body: { status, message: boundMessage(message) } satisfies C2cError }
 }
 
 /** JsonpFailure of the spec: the argument a JSONP page's function gets when a request fails. */
-export interface JsonpFailure {
+interface JsonpFailure {
   readonly statuscode: number
   readonly reason: string
 }

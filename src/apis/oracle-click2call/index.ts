@@ -19,10 +19,8 @@ import { FACE_ID, REMOTE_ADDRESSES, createOperations } from './operations.js'
 export {
   DEFAULT_CALL_TEMPLATES_FILE,
   parseCallTemplates,
-  type CallTemplate,
   type CallTemplates,
 } from './call-templates.js'
-export { type Click2CallStatus } from './to-click2call-status.js'
 
 export interface Click2CallFaceDeps {
   readonly network: Network

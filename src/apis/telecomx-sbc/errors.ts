@@ -8,15 +8,15 @@ import { boundMessage, protocolErrorFormatter } from '../protocol-errors.js'
  * protocol failures (405, 413, 415, unknown paths), so a client that switches on `error`
  * never meets a code the vendor does not document; the HTTP status tells those cases apart.
  */
-export type SbcErrorCode = 'bad_request' | 'id' | 'access_denied' | 'internal_error'
+type SbcErrorCode = 'bad_request' | 'id' | 'access_denied' | 'internal_error'
 
 /** The SBC error body: `{ error, message }`. */
-export interface SbcError {
+interface SbcError {
   readonly error: SbcErrorCode
   readonly message: string
 }
 
-export function sbcError(status: number, error: SbcErrorCode, message: string): FaceResponse {
+function sbcError(status: number, error: SbcErrorCode, message: string): FaceResponse {
   return { status, body: { error, message: boundMessage(message) } satisfies SbcError }
 }
 

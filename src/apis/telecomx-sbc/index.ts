@@ -6,8 +6,7 @@ import { createSbcProtocolErrorFormatter, formatSbcInjectedError } from './error
 import { FACE_ID, createOperations } from './operations.js'
 import { SbcSessionIndex } from './sbc-session-index.js'
 
-export { customerIdOf, type SbcSession, type SbcSessionSummary } from './to-sbc-session.js'
-
+export { customerIdOf } from './to-sbc-session.js'
 export interface SbcFaceDeps {
   /** The network's domain events, from which the face keeps its session index. */
   readonly events: DomainEvents

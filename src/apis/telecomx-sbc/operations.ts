@@ -30,7 +30,7 @@ function featuresOf(claim: unknown): string[] {
  * TelecomX access levels: ADMIN, or RESELLER_ADMIN with the TELE feature. They travel in the
  * token's `accessLevel` and `features` claims. Returns why access is refused, or undefined.
  */
-export function refuseAccess(principal: Principal | undefined): string | undefined {
+function refuseAccess(principal: Principal | undefined): string | undefined {
   // An operation without a security requirement (a user's spec) is public: no level to check.
   if (principal === undefined) return undefined
   const level = principal.claims.accessLevel

@@ -1,5 +1,5 @@
 import type { Faker } from '@faker-js/faker'
-import { TERMINAL_STATUSES, createRandom, type Call } from '../../core/index.js'
+import { createRandom, type Call } from '../../core/index.js'
 
 /** SbcSession of spec/telecomx/sbc-session.yaml: the SBC's record of one call. */
 export interface SbcSession {
@@ -319,9 +319,4 @@ function orderLikeSpec(session: SbcSession): SbcSession {
   const ordered: Record<string, unknown> = {}
   for (const key of FIELD_ORDER) if (session[key] !== undefined) ordered[key] = session[key]
   return ordered as unknown as SbcSession
-}
-
-/** Whether the call is still ongoing (the `live` filter). */
-export function isLive(call: Call): boolean {
-  return !TERMINAL_STATUSES.has(call.status)
 }

@@ -2,7 +2,7 @@ import { callApi, query } from './api.js'
 import { byId, h } from './dom.js'
 import type { AdminCall } from './types.js'
 
-export const PAGE_SIZE = 50
+const PAGE_SIZE = 50
 
 interface CallsPage {
   readonly total: number

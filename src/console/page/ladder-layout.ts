@@ -11,8 +11,8 @@ export const LANE_TITLES: Readonly<Record<Lane, string>> = {
   sink: 'Event sink',
 }
 
-export type StepKind = 'request' | 'response' | 'transition' | 'delivery'
-export type Tone = 'ok' | 'error' | 'violation' | 'neutral'
+type StepKind = 'request' | 'response' | 'transition' | 'delivery'
+type Tone = 'ok' | 'error' | 'violation' | 'neutral'
 
 /** One arrow (or, when `from` equals `to`, a note on a lane) of the diagram. */
 export interface LadderStep {

@@ -105,10 +105,7 @@ const marker = (tone: string): SVGMarkerElement =>
   )
 
 /** The ladder (sequence) diagram of one call as SVG. */
-export function renderLadder(
-  ladder: CallLadder,
-  onSelect: (step: LadderStep) => void,
-): SVGSVGElement {
+function renderLadder(ladder: CallLadder, onSelect: (step: LadderStep) => void): SVGSVGElement {
   const steps = layoutLadder(ladder)
   const height = HEADER + ROW * Math.max(steps.length, 1) + 24
   const { call } = ladder

@@ -32,7 +32,7 @@ export interface AdminCall {
   readonly timeline: readonly TimelineEntry[]
 }
 
-export interface Violation {
+interface Violation {
   readonly direction: string
   readonly operationId: string
   readonly location: string

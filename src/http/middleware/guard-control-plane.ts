@@ -41,7 +41,7 @@ const READ_ONLY = new Set(['GET', 'HEAD'])
  * requests only for a Host that is this callsim's, from no Origin but its own, as JSON, and with
  * the admin token when callsim has one.
  */
-export function refuseControlRequest(
+function refuseControlRequest(
   method: string,
   headers: IncomingHttpHeaders,
   allowedHosts: ReadonlySet<string>,
