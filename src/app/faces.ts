@@ -23,7 +23,7 @@ import { checkDevice } from './create-events-feature.js'
 import type { SimulatorOptions } from './options.js'
 
 /** What a face needs from the running simulator. */
-export interface FaceDeps {
+interface FaceDeps {
   readonly network: Network
   readonly control: Control
   readonly registrations: Registrations

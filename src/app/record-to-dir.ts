@@ -29,7 +29,7 @@ export interface RecordToDirOptions {
   readonly onNotice?: (message: string) => void
 }
 
-export interface RecordReport {
+interface RecordReport {
   /** Files written by this flush (paths as given by `dir`). */
   readonly written: readonly string[]
   /** What the recording left out and why. */

@@ -12,7 +12,7 @@ import { formatStartupProblem, type StartupProblem } from './read-sources.js'
 export type ReloadOutcome = Result<LoadedLibrary, readonly string[]>
 
 /** What the first load did: as a reload, with the problems as data for start-up to report. */
-export type LoadOutcome = Result<LoadedLibrary, readonly StartupProblem[]>
+type LoadOutcome = Result<LoadedLibrary, readonly StartupProblem[]>
 
 interface LoadedLibrary {
   readonly count: number

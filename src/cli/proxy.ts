@@ -46,7 +46,7 @@ const REDACTION_NAMES = {
  * sinkCredential): a name adds it, `all` adds every one, `none` clears every one, so
  * `--redact none --redact phone-numbers` redacts only phone numbers.
  */
-export function parseRedaction(value: string, previous: Redaction = DEFAULT_REDACTION): Redaction {
+function parseRedaction(value: string, previous: Redaction = DEFAULT_REDACTION): Redaction {
   if (value === 'none') return { authorization: false, sinkCredential: false, phoneNumbers: false }
   if (value === 'all') return { authorization: true, sinkCredential: true, phoneNumbers: true }
   const member = REDACTION_NAMES[value as keyof typeof REDACTION_NAMES] as
@@ -68,7 +68,7 @@ function describeRedaction(redaction: Redaction): string {
 }
 
 /** The proxy's options as the flags give them; `--record` adds its listener on top (onObservation). */
-export function proxyOptions(flags: ProxyFlags): Partial<ProxyOptions> & { upstream: string } {
+function proxyOptions(flags: ProxyFlags): Partial<ProxyOptions> & { upstream: string } {
   return {
     upstream: flags.upstream,
     host: flags.host,

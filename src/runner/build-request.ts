@@ -23,7 +23,7 @@ function findParameter(operation: CompiledOperation, name: string) {
 }
 
 /** The names `params` may use for an operation, for messages. */
-export function describeParameters(operation: CompiledOperation): string {
+function describeParameters(operation: CompiledOperation): string {
   const names = operation.parameters
     .filter((p) => p.in !== 'cookie')
     .map((p) => `${p.name} (${p.in})`)

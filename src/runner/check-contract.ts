@@ -69,7 +69,7 @@ function readViolationPath(record: ExchangeRecord, path: string): unknown {
  * sink: it is http:// on 127.0.0.1, which a callsim accepts with --allow-http-sinks although the
  * spec's pattern demands https, so its echo in a subscription is not the target's fault.
  */
-export function findViolations(
+function findViolations(
   operation: CompiledOperation,
   record: ExchangeRecord,
   parseViolation: Violation | undefined,

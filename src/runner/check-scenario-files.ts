@@ -10,7 +10,7 @@ import { checkSteps } from './check-steps.js'
 import { loadRunFile } from './load-run-file.js'
 import type { OperationCatalog } from './operation-catalog.js'
 
-export interface ScenarioFileText {
+interface ScenarioFileText {
   readonly text: string
   readonly source: string
 }

@@ -12,7 +12,7 @@ import { STEPS_WORDING, compileStepsSchema, parseDuration } from '../scenario/in
 import type { Matcher } from './match-subset.js'
 
 /** Where a step sits in its file, so every message can name file, line and JSON pointer. */
-export interface StepOrigin {
+interface StepOrigin {
   readonly source: string
   readonly pointer: string
   readonly line: number | undefined
@@ -54,7 +54,7 @@ export interface CallbackExpectation {
   readonly paths?: Readonly<Record<string, Matcher>>
 }
 
-export type ParamValue = string | number | boolean | readonly (string | number | boolean)[]
+type ParamValue = string | number | boolean | readonly (string | number | boolean)[]
 
 export interface RequestStep extends StepBase {
   readonly kind: 'request'
@@ -95,15 +95,15 @@ export interface CallbackStep extends StepBase {
 export type ClientStep = RequestStep | WaitStep | SubscribeStep | CallbackStep
 
 /** The CloudEvents types of CAMARA WebRTC Events share this prefix; steps may leave it out. */
-export const EVENT_TYPE_PREFIX = 'org.camaraproject.webrtc-events.v0.'
+const EVENT_TYPE_PREFIX = 'org.camaraproject.webrtc-events.v0.'
 
 /** `session-status` → `org.camaraproject.webrtc-events.v0.session-status`; a dotted name stays. */
-export function toEventType(name: string): string {
+function toEventType(name: string): string {
   return name.includes('.') ? name : `${EVENT_TYPE_PREFIX}${name}`
 }
 
-export const DEFAULT_POLL_INTERVAL_MS = 1_000
-export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000
+const DEFAULT_POLL_INTERVAL_MS = 1_000
+const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000
 
 /**
  * Compiles the published steps schema once per `cache`, so that a built callsim takes it from

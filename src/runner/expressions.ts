@@ -164,7 +164,7 @@ interface TemplatePart {
 }
 
 /** Splits a string into literal text and `${...}` expressions; `$${` is a literal `${`. */
-export function splitTemplate(template: string): Result<TemplatePart[], string> {
+function splitTemplate(template: string): Result<TemplatePart[], string> {
   const parts: TemplatePart[] = []
   let text = ''
   let position = 0

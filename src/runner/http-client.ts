@@ -53,7 +53,7 @@ function reasonOf(error: unknown): string {
 }
 
 /** Names a transport failure in one line with what to do about it; never a stack trace. */
-export function describeTransportFailure(
+function describeTransportFailure(
   error: unknown,
   request: { method: string; url: string },
   timeoutMs: number,

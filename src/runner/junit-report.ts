@@ -2,7 +2,7 @@ import type { RunReport } from './run-files.js'
 import type { ScenarioOutcome } from './run-scenario.js'
 
 /** Escapes text for XML and drops the control characters XML 1.0 cannot carry at all. */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return (
     text
       // eslint-disable-next-line no-control-regex -- these are exactly the characters XML forbids
@@ -26,7 +26,7 @@ function classNameOf(source: string): string {
 }
 
 /** Every line a failed scenario has to say: bad steps, then each step with its messages. */
-export function describeScenario(outcome: ScenarioOutcome): string {
+function describeScenario(outcome: ScenarioOutcome): string {
   const lines = [...outcome.problems]
   for (const step of outcome.steps) {
     const mark = step.status === 'passed' ? 'ok' : step.status === 'skipped' ? 'skipped' : 'FAILED'

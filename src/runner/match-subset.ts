@@ -100,7 +100,7 @@ export type Matcher =
   | { readonly length: number }
   | { readonly type: JsonType }
 
-export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null'
+type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null'
 
 function typeOf(value: unknown): JsonType | 'undefined' {
   if (value === null) return 'null'

@@ -16,8 +16,7 @@ const ADVANCE_STEP_MS = 50
 /** How long (real time) to watch for a reply being held on the clock before advancing anyway. */
 const HOLD_DETECTION_MS = 1_000
 
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms))
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 export const isVirtual = (kind: TargetKind): boolean =>
   kind.kind === 'callsim' && kind.clock === 'virtual'

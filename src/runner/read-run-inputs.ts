@@ -115,7 +115,7 @@ export function loadSpecFiles(
 }
 
 /** Every OpenAPI file callsim ships under spec/ (its faces and its control API). */
-export function builtInSpecFiles(): string[] {
+function builtInSpecFiles(): string[] {
   const specDirectory = path.join(PACKAGE_ROOT, 'spec')
   // spec/releases/ holds official CAMARA releases to serve with --spec, not the built-in faces.
   const releases = path.join(specDirectory, 'releases') + path.sep

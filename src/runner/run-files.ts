@@ -11,7 +11,7 @@ import {
 } from './run-scenario.js'
 import { Sink } from './sink.js'
 
-export interface FileOutcome {
+interface FileOutcome {
   readonly source: string
   readonly scenarios: readonly ScenarioOutcome[]
 }

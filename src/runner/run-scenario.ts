@@ -8,7 +8,7 @@ import { runRequest } from './run-request-step.js'
 import { runSubscribe, unsubscribe } from './run-subscribe-step.js'
 import { StepEnv, type RunContext, type StepFailure, type StepResult } from './step-env.js'
 
-export type { RunContext, StepFailure }
+export type { RunContext }
 
 export interface StepOutcome {
   readonly index: number

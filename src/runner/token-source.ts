@@ -5,7 +5,7 @@ import type { Target } from './target.js'
 /** The subscriber a request speaks for when its step names none (the one `callsim serve` prints a token for). */
 export const DEFAULT_SUBSCRIBER = 'tel:+15550001'
 
-export interface TokenRequest {
+interface TokenRequest {
   readonly sub: string
   readonly scope?: string | undefined
   readonly claims?: Readonly<Record<string, unknown>> | undefined

@@ -4,7 +4,7 @@ import type { RunningSimulator, Simulator, SimulatorOptions } from '../../src/ap
 import { launchBrowser } from '../support/browser.js'
 import { ALICE, BOB, startSimulator, tokenFor } from '../support/start-simulator.js'
 
-export const CALL_HANDLING = '/webrtc-call-handling/vwip'
+const CALL_HANDLING = '/webrtc-call-handling/vwip'
 
 /**
  * How long `expect.poll` waits for the page. Generous: the full suite shares two cores with
@@ -44,7 +44,7 @@ export async function msUntilShown(
 /** Reads a locator's text for `expect.poll` (vitest has no Playwright matchers). */
 export const textOf = (locator: Locator) => () => locator.textContent()
 
-export interface ConsoleSession {
+interface ConsoleSession {
   readonly simulator: Simulator
   readonly running: RunningSimulator
   readonly page: Page

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void
 
 /** A request the face accepts, with the JSON body its operation needs. */
-export interface ValidRequest {
+interface ValidRequest {
   readonly method: 'get' | 'post' | 'put' | 'patch'
   /** Full path, base path included. */
   readonly path: string
@@ -15,7 +15,7 @@ export interface ValidRequest {
   readonly body: object
 }
 
-export interface ErrorHygieneTarget {
+interface ErrorHygieneTarget {
   readonly app: RequestListener
   /** The face's base path, e.g. `/webrtc-call-handling/vwip`. */
   readonly basePath: string

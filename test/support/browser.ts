@@ -12,7 +12,7 @@ const INSTALL_HINT =
   'Install Debian\'s "chromium" package (apt-get update && apt-get install -y --no-install-recommends chromium) or set CHROMIUM_PATH.'
 
 /** The Chromium executable the browser tests drive, or undefined when none is installed. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const override = env.CHROMIUM_PATH
   if (override !== undefined && override !== '') return existsSync(override) ? override : undefined
   return CHROMIUM_CANDIDATES.find((candidate) => existsSync(candidate))

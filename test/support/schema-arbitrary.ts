@@ -11,7 +11,7 @@ export interface KnownValues {
 }
 
 /** Where generated URLs point: a loopback port nothing listens on, so no callback leaves the host. */
-export const CLOSED_SINK = 'https://127.0.0.1:1/callsim-fuzz'
+const CLOSED_SINK = 'https://127.0.0.1:1/callsim-fuzz'
 
 const MAX_DEPTH = 6
 

@@ -12,12 +12,7 @@ import {
 import { HTTPS_OR_LOOPBACK_HTTP } from '../../../src/apis/index.js'
 import { recordResponses, type RecordedExchange } from '../../support/record-responses.js'
 import { registerDevice } from '../../support/register-device.js'
-import {
-  startSink,
-  type ReceivedRequest,
-  type Sink,
-  type SinkBehaviour,
-} from '../../support/start-sink.js'
+import { startSink, type ReceivedRequest, type SinkBehaviour } from '../../support/start-sink.js'
 import { ALICE, BOB, advance, startSimulator } from '../../support/start-simulator.js'
 
 export { ALICE, BOB }
@@ -214,5 +209,3 @@ export async function setup(overrides: Partial<SimulatorOptions> = {}, behaviour
 export function onCleanup(cleanup: () => Promise<void> | void): void {
   cleanups.push(cleanup)
 }
-
-export type { Sink }
