@@ -1,5 +1,5 @@
-// `npm run check`, the gates `npm test` runs before vitest: formatting, types and lint, side by
-// side (CONTRIBUTING.md "The gates"). Each gate is its own process; their outputs are kept
+// `npm run check`, the gates `npm test` runs before vitest: formatting, types and lint, and
+// unused exports, side by side (CONTRIBUTING.md "The gates"). Each gate is its own process; their outputs are kept
 // apart and printed whole as each gate ends, and the check fails if any gate fails.
 //
 // The type-checks and the lint share programs (scripts/types-and-lint.js). The projects are
@@ -41,6 +41,8 @@ const GATES = [
     name: 'format',
     args: [path.join(ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--check', '.'],
   },
+  // Unused files, exports and dependencies (knip.json names the entry points); a few seconds.
+  { name: 'knip', args: [path.join(ROOT, 'node_modules/knip/bin/knip.js')] },
 ]
 
 /**
