@@ -29,7 +29,7 @@ function documentedCodes(heading: string): Set<string> {
 /** The quoted codes a face's error file sends: CAMARA's UPPER_SNAKE strings, the SBC's code union. */
 function sentCodes(file: string): Set<string> {
   const source = read(file)
-  const sbcUnion = /export type SbcErrorCode = ([^\n]+)/.exec(source)?.[1]
+  const sbcUnion = /^(?:export )?type SbcErrorCode = ([^\n]+)/m.exec(source)?.[1]
   const pattern = sbcUnion === undefined ? /'([A-Z][A-Z_]{2,})'/g : /'(\w+)'/g
   return new Set([...(sbcUnion ?? source).matchAll(pattern)].map(([, code]) => code as string))
 }
