@@ -18,7 +18,7 @@ const PLAN_SOURCE = fileURLToPath(new URL('../src/console/page/refresh-plan.ts',
 
 /**
  * The page's planRefresh, compiled from its TypeScript source (which imports types only).
- * @returns {Promise<(batch: any, view: { selectedCall: string | undefined, journalVisible: boolean }) => { calls: boolean, ladder: boolean }>}
+ * @returns {Promise<(batch: any, view: { selectedCall: string | undefined, visibleCalls: string[], filtered: boolean, journalVisible: boolean }) => { calls: boolean, ladder: boolean }>}
  */
 async function loadPlanRefresh() {
   const { code } = await transform(readFileSync(PLAN_SOURCE, 'utf8'), {
@@ -41,12 +41,13 @@ async function watchAsThePageDoes(port, callId) {
   const counts = { batches: 0, reads: 0, failedReads: 0 }
   const read = async (path) => {
     const answer = await fetch(`${base}${path}`, { signal: controller.signal })
-    await answer.arrayBuffer()
+    const text = await answer.text()
     counts.reads += 1
     if (answer.status !== 200) counts.failedReads += 1
+    return text
   }
   // Like the page's createRefresher: one read of a kind at a time, requests meanwhile fold into one.
-  const refresher = (path) => {
+  const refresher = (path, onRead = (/** @type {string} */ _text) => undefined) => {
     let running = false
     let again = false
     return async () => {
@@ -57,14 +58,21 @@ async function watchAsThePageDoes(port, callId) {
       running = true
       do {
         again = false
-        await read(path).catch(() => undefined)
+        await read(path)
+          .then(onRead)
+          .catch(() => undefined)
       } while (again && !controller.signal.aborted)
       running = false
     }
   }
-  const refreshCalls = refresher('/calls?order=newest&offset=0&limit=50')
+  // The page's view: the newest page of calls, unfiltered, with the ladder of `callId` open.
+  const view = { selectedCall: callId, visibleCalls: [], filtered: false, journalVisible: false }
+  const refreshCalls = refresher('/calls?order=newest&offset=0&limit=50', (text) => {
+    view.visibleCalls = JSON.parse(text).calls.map((/** @type {{ id: string }} */ call) => call.id)
+  })
   const refreshLadder = refresher(`/calls/${encodeURIComponent(callId)}/ladder`)
-  const view = { selectedCall: callId, journalVisible: false }
+  // The page reads its calls page when it opens, before any batch.
+  await refreshCalls()
   const listening = (async () => {
     const decoder = new TextDecoder()
     let buffer = ''

@@ -41,6 +41,7 @@ export class ChangeFeed {
   private readonly listeners = new Set<Listener>()
   private readonly calls = new CallIds()
   private readonly ladders = new CallIds()
+  private createdOrExpired = false
   private journal = false
   private deliveries = false
   private scenarios = false
@@ -60,9 +61,11 @@ export class ChangeFeed {
     }
   }
 
-  noteCall(id: string): void {
+  /** A call changed; `createdOrExpired` when it came or went, which moves pages and totals. */
+  noteCall(id: string, createdOrExpired = false): void {
     if (this.listeners.size === 0) return
     this.calls.add(id)
+    if (createdOrExpired) this.createdOrExpired = true
     this.arm()
   }
 
@@ -107,7 +110,7 @@ export class ChangeFeed {
     this.timer = undefined
     this.calls.clear()
     this.ladders.clear()
-    this.journal = this.deliveries = this.scenarios = this.reset = false
+    this.createdOrExpired = this.journal = this.deliveries = this.scenarios = this.reset = false
   }
 
   private arm(): void {
@@ -132,6 +135,7 @@ export class ChangeFeed {
     const batch: ChangeBatch = {
       calls: [...this.calls.ids],
       moreCalls: this.calls.more,
+      createdOrExpired: this.createdOrExpired,
       ladders: [...this.ladders.ids],
       moreLadders: this.ladders.more,
       journal: this.journal,

@@ -173,7 +173,8 @@ export function createSimulator(
   const journal = new Journal(requestLogLine(logger))
   const changes = new ChangeFeed(() => control.clock())
   events.subscribe((event) => {
-    if (event.type === 'call:expired') changes.noteCall(event.callId)
+    if (event.type === 'call:expired') changes.noteCall(event.callId, true)
+    else if (event.type === 'call:created') changes.noteCall(event.call.id, true)
     else if (event.type.startsWith('call:') && 'call' in event) changes.noteCall(event.call.id)
   })
   journal.onChange = (controlPlane, callId) => {

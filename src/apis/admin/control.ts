@@ -64,6 +64,8 @@ export interface ChangeBatch {
   readonly calls: readonly string[]
   /** More calls changed than `calls` lists. */
   readonly moreCalls: boolean
+  /** A call was created or expired: the list's pages and totals moved, not only its rows. */
+  readonly createdOrExpired: boolean
   /**
    * Calls whose ladder gained a request or an event delivery, at most MAX_BATCH_CALLS of them
    * (a call in `calls` changed its ladder too), so a watcher re-reads only the ladder it shows.

@@ -21,6 +21,8 @@ export function createCallsView(onOpen: (callId: string) => void) {
   const next = byId<HTMLButtonElement>('calls-next')
   let offset = 0
   let selected: string | undefined
+  let shown: readonly string[] = []
+  const filters = ['subscriber', 'status', 'face', 'scenario']
 
   const field = (name: string): string =>
     (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null)?.value.trim() ??
@@ -57,16 +59,14 @@ export function createCallsView(onOpen: (callId: string) => void) {
         order: 'newest',
         offset,
         limit: PAGE_SIZE,
-        subscriber: field('subscriber'),
-        status: field('status'),
-        face: field('face'),
-        scenario: field('scenario'),
+        ...Object.fromEntries(filters.map((name) => [name, field(name)])),
       })}`,
     )
     if (page.total > 0 && offset >= page.total) {
       offset = Math.max(0, Math.floor((page.total - 1) / PAGE_SIZE) * PAGE_SIZE)
       return refresh()
     }
+    shown = page.calls.map((call) => call.id)
     body.replaceChildren(
       ...(page.calls.length === 0
         ? [h('tr', {}, [h('td', { colspan: 7 }, ['No calls match.'])])]
@@ -99,6 +99,9 @@ export function createCallsView(onOpen: (callId: string) => void) {
 
   return {
     refresh,
+    /** The ids of the calls on the page now. */
+    visibleCalls: (): readonly string[] => shown,
+    filtered: (): boolean => filters.some((name) => field(name) !== ''),
     select(callId: string | undefined): void {
       selected = callId
       for (const tr of body.querySelectorAll('tr[data-call-id]')) {

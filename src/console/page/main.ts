@@ -126,6 +126,8 @@ const stream = listenToChanges(
     controls.showClock(batch.clock)
     const plan = planRefresh(batch, {
       selectedCall,
+      visibleCalls: calls.visibleCalls(),
+      filtered: calls.filtered(),
       journalVisible: !byId('journal-panel').hidden,
     })
     if (plan.calls) refreshCalls()

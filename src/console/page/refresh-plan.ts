@@ -4,6 +4,10 @@ import type { ChangeBatch } from './types.js'
 export interface PageView {
   /** The call whose ladder is open, if any. */
   readonly selectedCall: string | undefined
+  /** The calls on the list's page now. */
+  readonly visibleCalls: readonly string[]
+  /** Whether the list is filtered: then any call's change may bring it in or take it out. */
+  readonly filtered: boolean
   readonly journalVisible: boolean
 }
 
@@ -16,15 +20,20 @@ export interface RefreshPlan {
 }
 
 /**
- * Which reads a batch of changes calls for: the calls page when a call was made or changed, the
- * open ladder only when its own call or its requests and deliveries changed, the journal only
- * while it is on screen. The bench's console client (bench/console-client.js) runs this same
+ * Which reads a batch of changes calls for: the calls page when a call was made or expired (pages
+ * and totals move) or a call on it changed (any call, when filtered), the open ladder only when
+ * its own call or its requests and deliveries changed, the journal only while it is on screen. The bench's console client (bench/console-client.js) runs this same
  * function, so that what it costs the server is what an open page costs.
  */
 export function planRefresh(batch: ChangeBatch, view: PageView): RefreshPlan {
   const selected = view.selectedCall
   return {
-    calls: batch.calls.length > 0 || batch.moreCalls || batch.reset,
+    calls:
+      batch.createdOrExpired ||
+      batch.moreCalls ||
+      batch.reset ||
+      (batch.calls.length > 0 &&
+        (view.filtered || batch.calls.some((id) => view.visibleCalls.includes(id)))),
     ladder:
       selected !== undefined &&
       (batch.calls.includes(selected) ||

@@ -85,6 +85,7 @@ export interface CallLadder {
 export interface ChangeBatch {
   readonly calls: readonly string[]
   readonly moreCalls: boolean
+  readonly createdOrExpired: boolean
   readonly ladders: readonly string[]
   readonly moreLadders: boolean
   readonly journal: boolean

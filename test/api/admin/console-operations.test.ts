@@ -191,6 +191,7 @@ test('streams changes as Server-Sent Events: the call, the journal and the clock
     event: 'change',
     data: {
       calls: [id],
+      createdOrExpired: true,
       ladders: [id],
       journal: true,
       reset: false,
@@ -210,7 +211,14 @@ test('names in a batch the call a client only read, as a ladder that changed, no
   const [, change] = await stream.frames()
   expect(change).toMatchObject({
     event: 'change',
-    data: { calls: [], moreCalls: false, ladders: [id], moreLadders: false, journal: true },
+    data: {
+      calls: [],
+      moreCalls: false,
+      createdOrExpired: false,
+      ladders: [id],
+      moreLadders: false,
+      journal: true,
+    },
   })
 })
 

@@ -66,6 +66,7 @@ test('names the calls whose ladder gained a request or a delivery, apart from th
   expect(batches[0]?.batch).toMatchObject({
     calls: ['call-3'],
     moreCalls: false,
+    createdOrExpired: false,
     ladders: ['call-1', 'call-2'],
     moreLadders: false,
     journal: true,
