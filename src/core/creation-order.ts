@@ -17,6 +17,18 @@ export class CreationOrder<T> {
 
   append(item: T, liveCount: number): void {
     this.items.push(item)
+    this.compactFor(liveCount)
+  }
+
+  /**
+   * An item died (a call expired): the dead are dropped once they outnumber the living, so
+   * that a network whose calls all expire lets go of them even if no call is placed after.
+   */
+  died(liveCount: number): void {
+    this.compactFor(liveCount)
+  }
+
+  private compactFor(liveCount: number): void {
     if (this.items.length > 2 * liveCount + 64) this.items = this.items.filter(this.isLive)
   }
 

@@ -488,6 +488,7 @@ export class Network {
       })
     }
     this.calls.delete(call.id)
+    this.order.died(this.calls.size)
     if (call.clientCorrelator !== undefined) {
       this.byCorrelator.delete(correlatorKey(call.owner, call.clientCorrelator))
     }
