@@ -1,5 +1,5 @@
 import { ok, type Result } from '../contract/index.js'
-import type { StepAuth } from './client-steps.js'
+import type { StepAuth } from './client-step.js'
 import type { CatalogEntry } from './operation-catalog.js'
 import { fail, type StepEnv, type StepFailure } from './step-env.js'
 import { CONTROL_BASE_PATH } from './target.js'

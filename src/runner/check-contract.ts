@@ -1,6 +1,6 @@
 import { validateResponse, type CompiledOperation, type Violation } from '../contract/index.js'
 import type { ExchangeRecord } from './check-expectation.js'
-import type { ResponseExpectation } from './client-steps.js'
+import type { ResponseExpectation } from './client-step.js'
 import { readPath } from './expressions.js'
 import type { HttpExchange } from './http-client.js'
 import { ERROR_BODY_LENGTH, shortenMiddle } from './shorten-middle.js'

@@ -1,4 +1,4 @@
-import type { CallbackExpectation, ResponseExpectation } from './client-steps.js'
+import type { CallbackExpectation, ResponseExpectation } from './client-step.js'
 import { checkMatcher, checkPaths, matchSubset, type Matcher } from './match-subset.js'
 import { ERROR_BODY_LENGTH, shortenMiddle } from './shorten-middle.js'
 

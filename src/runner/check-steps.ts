@@ -1,6 +1,6 @@
 import type { SpecProblem } from '../contract/index.js'
 import { findUndeclaredParams } from './build-request.js'
-import type { ClientStep } from './client-steps.js'
+import type { ClientStep } from './client-step.js'
 import { RESERVED_ROOTS, findExpressionRoots } from './expressions.js'
 import type { OperationCatalog } from './operation-catalog.js'
 

@@ -7,7 +7,8 @@ import {
   type CompileCache,
   type SpecProblem,
 } from '../contract/index.js'
-import { parseClientSteps, type ClientStep } from './client-steps.js'
+import type { ClientStep } from './client-step.js'
+import { parseClientSteps } from './client-steps.js'
 
 /** A scenario as the runner plays it: its id (sent as x-callsim-scenario) and its client steps. */
 export interface RunnableScenario {

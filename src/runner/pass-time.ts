@@ -1,5 +1,5 @@
 import { ok, type Result } from '../contract/index.js'
-import type { WaitStep } from './client-steps.js'
+import type { WaitStep } from './client-step.js'
 import type { OutgoingRequest } from './build-request.js'
 import { sendHttp } from './http-client.js'
 import {

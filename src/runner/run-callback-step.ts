@@ -1,7 +1,7 @@
 import { compileCallbacks, ok, validateCallbackRequest, type Violation } from '../contract/index.js'
 import { formatViolation } from './check-contract.js'
 import { checkResponse, type ExchangeRecord } from './check-expectation.js'
-import type { CallbackStep } from './client-steps.js'
+import type { CallbackStep } from './client-step.js'
 import type { ReceivedCallback } from './sink.js'
 import { fail, type StepEnv, type StepResult } from './step-env.js'
 

@@ -1,6 +1,6 @@
 import { formatSpecProblem } from '../contract/index.js'
 import { valuesOf } from './check-steps.js'
-import type { ClientStep } from './client-steps.js'
+import type { ClientStep } from './client-step.js'
 import { findExpressionRoots } from './expressions.js'
 import { scenarioIdOf, type RunFile, type RunnableScenario } from './load-run-file.js'
 import {

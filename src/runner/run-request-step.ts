@@ -3,7 +3,7 @@ import { authorizationFor } from './authorize-step.js'
 import { buildRequest, type OutgoingRequest } from './build-request.js'
 import { checkContract, toRecord } from './check-contract.js'
 import { checkResponse, type ExchangeRecord } from './check-expectation.js'
-import type { RequestStep, ResponseExpectation } from './client-steps.js'
+import type { RequestStep, ResponseExpectation } from './client-step.js'
 import { isVirtual, passTime, sendAdvancing } from './pass-time.js'
 import {
   PROGRESS_AFTER_MS,

@@ -1,6 +1,7 @@
 import { formatSpecProblem } from '../contract/index.js'
 import { checkSteps } from './check-steps.js'
-import { describeStep, type ClientStep } from './client-steps.js'
+import type { ClientStep } from './client-step.js'
+import { describeStep } from './client-steps.js'
 import type { RunnableScenario } from './load-run-file.js'
 import { runWait } from './pass-time.js'
 import { runCallback } from './run-callback-step.js'

@@ -7,7 +7,7 @@ import {
   type Result,
 } from '../contract/index.js'
 import type { ExchangeRecord } from './check-expectation.js'
-import type { StepAuth } from './client-steps.js'
+import type { StepAuth } from './client-step.js'
 import { createUuidBag, resolveTemplate } from './expressions.js'
 import type { RunnableScenario } from './load-run-file.js'
 import type { OperationCatalog } from './operation-catalog.js'
