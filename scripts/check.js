@@ -41,7 +41,7 @@ const GATES = [
     name: 'format',
     args: [path.join(ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--check', '.'],
   },
-  // Unused files, exports and dependencies (knip.json names the entry points); a few seconds.
+  // Unused files, exports and dependencies (knip.jsonc names the entry points); a few seconds.
   { name: 'knip', args: [path.join(ROOT, 'node_modules/knip/bin/knip.js')] },
 ]
 
