@@ -12,10 +12,15 @@ const indexModule = await import(
 const projection = await import(
   new URL('../dist/apis/telecomx-sbc/to-sbc-session.js', import.meta.url).href
 )
+/** @type {typeof import('../src/apis/telecomx-sbc/sbc-numbers.js')} */
+const numbers = await import(
+  new URL('../dist/apis/telecomx-sbc/sbc-numbers.js', import.meta.url).href
+)
 /** @type {typeof import('../src/core/index.js')} */
 const core = await import(new URL('../dist/core/index.js', import.meta.url).href)
 const { SbcSessionIndex } = indexModule
-const { customerIdOf, toSbcSessionSummary } = projection
+const { toSbcSessionSummary } = projection
+const { customerIdOf } = numbers
 const { DEFAULT_LIFECYCLE, DomainEvents, Network, VirtualClock, createFaker, createRandom } = core
 
 const SUBSCRIBER = 'tel:+15550001'

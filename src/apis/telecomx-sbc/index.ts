@@ -6,7 +6,7 @@ import { createSbcProtocolErrorFormatter, formatSbcInjectedError } from './error
 import { FACE_ID, createOperations } from './operations.js'
 import { SbcSessionIndex } from './sbc-session-index.js'
 
-export { customerIdOf } from './to-sbc-session.js'
+export { customerIdOf } from './sbc-numbers.js'
 export interface SbcFaceDeps {
   /** The network's domain events, from which the face keeps its session index. */
   readonly events: DomainEvents

@@ -1,11 +1,6 @@
 import { TERMINAL_STATUSES, type Call, type DomainEvents } from '../../core/index.js'
-import {
-  areInternational,
-  customerIdOfCall,
-  directionOf,
-  toSbcNumber,
-  type SbcDirection,
-} from './to-sbc-session.js'
+import { areInternational, customerIdOfCall, toSbcNumber } from './sbc-numbers.js'
+import { directionOf, type SbcDirection } from './to-sbc-session.js'
 
 /** The filters of listSessions, as the request stage has checked them. */
 export interface SbcListFilters {
