@@ -80,9 +80,10 @@ function splitByAlternative(source: string, flags: '' | 'u'): CompiledPattern | 
   const alternatives = topLevelAlternatives(source)
   if (alternatives === undefined) return undefined
   const anchored = alternatives.map((alternative) => `^(?:${alternative})$`)
-  const nativeSources = anchored.filter((candidate) => provesLinear(candidate))
+  const proven = anchored.map((candidate) => provesLinear(candidate))
+  const nativeSources = anchored.filter((_, index) => proven[index])
   if (nativeSources.length === 0) return undefined
-  const rest = alternatives.filter((_, index) => !provesLinear(anchored[index] as string))
+  const rest = alternatives.filter((_, index) => !proven[index])
   const natives = nativeSources.map((candidate) => new RegExp(candidate, flags))
   const linear = rest.length === 0 ? undefined : linearOnly(`^(?:${rest.join('|')})$`)
   return {
