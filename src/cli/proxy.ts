@@ -9,6 +9,7 @@ import {
   type Redaction,
 } from '../app/index.js'
 import { parseBasePath, type BasePaths } from './base-paths.js'
+import type { CliIo, CommandIo } from './cli-io.js'
 import { parseDurationOption } from './parse-options.js'
 import { SERVER_OPTIONS } from './server-options.js'
 
@@ -68,7 +69,10 @@ function describeRedaction(redaction: Redaction): string {
 }
 
 /** The proxy's options as the flags give them; `--record` adds its listener on top (onObservation). */
-function proxyOptions(flags: ProxyFlags): Partial<ProxyOptions> & { upstream: string } {
+function proxyOptions(
+  flags: ProxyFlags,
+  env: CliIo['env'],
+): Partial<ProxyOptions> & { upstream: string } {
   return {
     upstream: flags.upstream,
     host: flags.host,
@@ -83,14 +87,14 @@ function proxyOptions(flags: ProxyFlags): Partial<ProxyOptions> & { upstream: st
     deliveryTimeoutMs: flags.deliveryTimeout,
     bodyLimitBytes: flags.bodyLimit,
     maxFileBytes: flags.maxFileSize,
-    adminToken: flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN,
+    adminToken: flags.adminToken ?? env.CALLSIM_ADMIN_TOKEN,
     allowedHosts: flags.allowedHost ?? [],
     logLevel: flags.logLevel,
     logFormat: flags.logFormat,
   }
 }
 
-export function registerProxy(program: Command): Command {
+export function registerProxy(program: Command, io: CommandIo): Command {
   return program
     .command('proxy')
     .description(
@@ -145,7 +149,7 @@ export function registerProxy(program: Command): Command {
     .addOption(SERVER_OPTIONS.logLevel())
     .addOption(SERVER_OPTIONS.logFormat())
     .action(async (flags: ProxyFlags) => {
-      const proxy = createProxy(proxyOptions(flags))
+      const proxy = createProxy(proxyOptions(flags, io.env))
       const redaction = flags.redact ?? DEFAULT_REDACTION
       const recorder: RecordToDir | undefined =
         flags.record === undefined
@@ -155,7 +159,7 @@ export function registerProxy(program: Command): Command {
               faces: proxy.faces,
               redaction,
               roundToMs: flags.recordRound,
-              onNotice: (message) => process.stderr.write(`callsim proxy: ${message}\n`),
+              onNotice: (message) => io.stderr.write(`callsim proxy: ${message}\n`),
             })
       if (recorder) proxy.observe(recorder.observe)
       const running = await proxy.listen()
@@ -174,27 +178,25 @@ export function registerProxy(program: Command): Command {
           ? []
           : [`Recording each call into ${flags.record} (${describeRedaction(redaction)}).`]),
       ]
-      const stop = (): void => {
-        void running
+      const stop = (): Promise<number> =>
+        running
           .close()
           .then(() => recorder?.flush())
           .then((report) => {
             if (report && flags.record !== undefined)
-              process.stdout.write(
+              io.stdout.write(
                 `Recorded ${report.written.length} call(s) into ${flags.record}${report.skipped.length > 0 ? `; left out ${report.skipped.length} request(s):\n${report.skipped.map((line) => `  - ${line}`).join('\n')}` : '.'}\n`,
               )
+            return 0
           })
           .catch((error: unknown) => {
-            process.stderr.write(
+            io.stderr.write(
               `callsim proxy: could not write the recording: ${(error as Error).message}\n`,
             )
-            process.exitCode = 1
+            return 1
           })
-          .finally(() => process.exit())
-      }
       // Before the line that says the proxy listens, as serve does: a signal may follow it at once.
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-      process.stdout.write(`${lines.join('\n')}\n`)
+      io.onRunning(stop)
+      io.stdout.write(`${lines.join('\n')}\n`)
     })
 }

@@ -20,6 +20,7 @@ import {
   type RunFile,
 } from '../runner/index.js'
 import { parseBasePath, withBasePaths, type BasePaths } from './base-paths.js'
+import type { CliIo, CommandIo } from './cli-io.js'
 import { startInProcess, type InProcess } from './start-in-process.js'
 import { collect, parseDurationOption, parseInteger } from './parse-options.js'
 import { EXIT_USAGE, usageError } from './usage.js'
@@ -40,7 +41,7 @@ interface RunFlags {
 /** Exit codes: 0 every scenario passed, 1 one failed (or none ran), 2 the run could not start. */
 const EXIT_FAILED = 1
 
-export function registerRun(program: Command): void {
+export function registerRun(program: Command, io: CommandIo): void {
   program
     .command('run')
     .description(
@@ -81,7 +82,7 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'seed of the in-process callsim', parseInteger(0, 2 ** 31 - 1), 1)
     .action(async (paths: string[], flags: RunFlags, command: Command) => {
       checkRunFlags(flags, command)
-      process.exitCode = await run(paths, flags)
+      io.setExitCode(await run(paths, flags, io))
     })
 }
 
@@ -110,12 +111,12 @@ function checkRunFlags(flags: RunFlags, command: Command): void {
 }
 
 /** The run cannot start for a reason that is not an option's syntax (a file's problems). */
-function cannotStart(message: string): number {
-  process.stderr.write(`error: ${message}\n`)
+function cannotStart(io: CliIo, message: string): number {
+  io.stderr.write(`error: ${message}\n`)
   return EXIT_USAGE
 }
 
-async function run(paths: string[], flags: RunFlags): Promise<number> {
+async function run(paths: string[], flags: RunFlags, io: CliIo): Promise<number> {
   const cache = processCompileCache()
   const collected = collectFiles(paths)
   // A path that does not exist fails like a bad file: reported, counted, and the run goes on.
@@ -128,12 +129,12 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
   let inProcess: InProcess | undefined
   let targetUrl = flags.target
   if (targetUrl === undefined) {
-    const started = await startInProcess(collected.files, flags)
-    if (typeof started === 'string') return cannotStart(started)
+    const started = await startInProcess(collected.files, flags, io.stdout)
+    if (typeof started === 'string') return cannotStart(io, started)
     inProcess = started
     targetUrl = started.running.url
   } else {
-    process.stdout.write(`callsim run: target ${targetUrl}\n`)
+    io.stdout.write(`callsim run: target ${targetUrl}\n`)
   }
   // A file the in-process callsim refused fails with its reasons, unless the runner has already
   // found the same problems in its steps.
@@ -152,6 +153,7 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
   if (userSpecs.problems.length > 0) {
     await simulator?.close()
     return cannotStart(
+      io,
       `--spec files have problems:\n${userSpecs.problems.map((p) => `  - ${p}`).join('\n')}`,
     )
   }
@@ -169,9 +171,7 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
       targetUrl,
       flags.timeout,
       // The in-process callsim has no admin token; a target may (serve reads the same variable).
-      flags.target === undefined
-        ? undefined
-        : (flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN),
+      flags.target === undefined ? undefined : (flags.adminToken ?? io.env.CALLSIM_ADMIN_TOKEN),
     )
     const tokens =
       flags.token !== undefined
@@ -184,14 +184,11 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
       catalog,
       compileCache: cache,
       tokens,
-      env: process.env,
+      env: io.env,
       requestTimeoutMs: flags.timeout,
       maxRealWaitMs: MAX_REAL_WAIT_MS,
       bail: flags.bail ?? false,
-      listener: createProgressReporter(
-        (text) => process.stdout.write(text),
-        process.stdout.isTTY === true,
-      ),
+      listener: createProgressReporter((text) => io.stdout.write(text), io.stdout.isTTY),
     })
     if (flags.junit !== undefined) {
       mkdirSync(path.dirname(path.resolve(flags.junit)), { recursive: true })
@@ -202,11 +199,11 @@ async function run(paths: string[], flags: RunFlags): Promise<number> {
       report.bailed ? 'stopped early by --bail' : '',
       flags.junit !== undefined ? `JUnit report: ${flags.junit}` : '',
     ].filter(Boolean)
-    if (notes.length > 0) process.stdout.write(`\n${notes.join('; ')}\n`)
+    if (notes.length > 0) io.stdout.write(`\n${notes.join('; ')}\n`)
     // The summary stands alone on the last line, so CI logs and scripts can find it.
-    process.stdout.write(`\n${summaryLine(report)}\n`)
+    io.stdout.write(`\n${summaryLine(report)}\n`)
     if (report.passed + report.failed === 0) {
-      process.stderr.write(
+      io.stderr.write(
         'error: no scenario with steps was found in the given paths; nothing was tested.\n',
       )
       return EXIT_FAILED

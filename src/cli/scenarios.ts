@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { createSimulator } from '../app/index.js'
+import type { CommandIo } from './cli-io.js'
 import { collect } from './parse-options.js'
 
 interface ScenariosFlags {
@@ -13,7 +14,7 @@ interface ScenariosFlags {
  * `callsim scenarios`: loads the scenarios exactly as `serve` would (schema and spec checks
  * included, so a broken file fails here too) and lists id, source file and description.
  */
-export function registerScenarios(program: Command): void {
+export function registerScenarios(program: Command, io: CommandIo): void {
   program
     .command('scenarios')
     .description('list the scenarios callsim serve would load: id, source file and description')
@@ -56,7 +57,7 @@ export function registerScenarios(program: Command): void {
             reason: s.reason,
           })),
         ]
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
+        io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
         return
       }
       const lines = scenarios.flatMap((s) => [
@@ -70,7 +71,7 @@ export function registerScenarios(program: Command): void {
       ])
       const tail =
         setAside.length === 0 ? '' : `, ${setAside.length} not applicable to the served specs`
-      process.stdout.write(
+      io.stdout.write(
         `${[...lines, ...notApplicable].join('\n')}\n\n${scenarios.length} scenarios${tail}. Pick one per request with the header x-callsim-scenario: <id>, or see docs/scenarios.md.\n`,
       )
     })

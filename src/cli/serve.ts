@@ -7,6 +7,7 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from '../app/index.js'
+import type { CommandIo } from './cli-io.js'
 import { collect, parseDurationOption, parseInteger } from './parse-options.js'
 import { SERVER_OPTIONS } from './server-options.js'
 
@@ -36,7 +37,7 @@ interface ServeFlags {
   allowedHost?: string[]
 }
 
-export function registerServe(program: Command): void {
+export function registerServe(program: Command, io: CommandIo): void {
   program
     .command('serve')
     .description('start the simulator with its built-in specs and scenarios')
@@ -104,7 +105,7 @@ export function registerServe(program: Command): void {
         strict: flags.strict ?? false,
         retentionMs: flags.retention,
         // An empty value means unset: an empty HS256 key would crash token signing.
-        tokenSecret: flags.tokenSecret || process.env.CALLSIM_TOKEN_SECRET || undefined,
+        tokenSecret: flags.tokenSecret || io.env.CALLSIM_TOKEN_SECRET || undefined,
         bodyLimitBytes: flags.bodyLimit,
         callTemplates: flags.callTemplates,
         registration: flags.registration,
@@ -115,7 +116,7 @@ export function registerServe(program: Command): void {
         scenarioPaths: flags.scenarios ?? [],
         watchScenarios: flags.watch ?? false,
         maxFileBytes: flags.maxFileSize,
-        adminToken: flags.adminToken ?? process.env.CALLSIM_ADMIN_TOKEN,
+        adminToken: flags.adminToken ?? io.env.CALLSIM_ADMIN_TOKEN,
         allowedHosts: flags.allowedHost ?? [],
       })
       const running = await simulator.listen()
@@ -138,16 +139,12 @@ export function registerServe(program: Command): void {
         '',
         ...registrationHint(simulator, running.url),
       ]
-      const stop = (): void => {
-        void running.close().then(() => process.exit(0))
-      }
       // Before the line that says callsim is listening: whoever waits for that line may signal
       // at once, and a signal that comes before its handler kills the process instead.
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
+      io.onRunning(() => running.close().then(() => 0))
       const warning = exposureWarning(simulator.options)
-      if (warning.length > 0) process.stderr.write(`${warning.join('\n')}\n\n`)
-      process.stdout.write(`${lines.join('\n')}\n`)
+      if (warning.length > 0) io.stderr.write(`${warning.join('\n')}\n\n`)
+      io.stdout.write(`${lines.join('\n')}\n`)
     })
 }
 

@@ -7,6 +7,7 @@ import {
   type Simulator,
 } from '../app/index.js'
 import { PACKAGE_ROOT, sourceName, type RunFile } from '../runner/index.js'
+import type { CliOutput } from './cli-io.js'
 
 /** What an in-process callsim needs to play the run: its URL, and the files it refused, with why. */
 export interface InProcess {
@@ -43,6 +44,7 @@ function refusalsOf(file: string, error: StartupError): RunFile['problems'][numb
 export async function startInProcess(
   runFiles: readonly string[],
   flags: { readonly seed: number; readonly spec?: readonly string[] },
+  stdout: CliOutput,
 ): Promise<InProcess | string> {
   const options = {
     host: '127.0.0.1',
@@ -91,7 +93,7 @@ export async function startInProcess(
     }
   }
   const running = await simulator.listen()
-  process.stdout.write(
+  stdout.write(
     `callsim run: in-process callsim at ${running.url} (seed ${simulator.seed}, virtual clock)\n`,
   )
   return { running, refused }

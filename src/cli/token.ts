@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { DEFAULT_TOKEN_SECRET, createTokenService } from '../app/index.js'
+import type { CommandIo } from './cli-io.js'
 import { parseDurationOption } from './parse-options.js'
 import { DEFAULT_SUBSCRIBER } from './serve.js'
 import { usageError } from './usage.js'
@@ -13,7 +14,7 @@ const SYSTEM_CLOCK = {
   pending: () => 0,
 } as const
 
-export function registerToken(program: Command): void {
+export function registerToken(program: Command, io: CommandIo): void {
   program
     .command('token')
     .description('print a signed bearer token that a callsim with the same secret accepts')
@@ -58,7 +59,7 @@ export function registerToken(program: Command): void {
         }
         // An empty value means unset: an empty HS256 key would crash token signing.
         const service = createTokenService(
-          flags.secret || process.env.CALLSIM_TOKEN_SECRET || DEFAULT_TOKEN_SECRET,
+          flags.secret || io.env.CALLSIM_TOKEN_SECRET || DEFAULT_TOKEN_SECRET,
           SYSTEM_CLOCK,
         )
         const issued = await service.issue({
@@ -67,7 +68,7 @@ export function registerToken(program: Command): void {
           expiresInMs: flags.expiresIn,
           claims,
         })
-        process.stdout.write(`${issued.token}\n`)
+        io.stdout.write(`${issued.token}\n`)
       },
     )
 }

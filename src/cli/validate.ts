@@ -9,6 +9,7 @@ import {
   type Simulator,
 } from '../app/index.js'
 import { validateFiles, type ServeVerdict } from '../runner/index.js'
+import type { CommandIo } from './cli-io.js'
 import { parseMebibytes } from './parse-options.js'
 
 /** Exit codes: 0 no problem, 1 at least one problem (or nothing to check). */
@@ -40,7 +41,7 @@ function serveVerdict(specFiles: readonly string[], maxFileBytes?: number): Serv
   return { problems, faultTargets: faultTargetsOf(simulator.faces) }
 }
 
-export function registerValidate(program: Command): void {
+export function registerValidate(program: Command, io: CommandIo): void {
   program
     .command('validate')
     .description('check spec and scenario files without serving (docs/runner.md)')
@@ -64,19 +65,19 @@ export function registerValidate(program: Command): void {
         isShipped: (source) => path.resolve(source).startsWith(shipped),
       })
       for (const source of report.skipped)
-        process.stdout.write(`${source}: a JSON Schema, not a spec or scenario file; skipped\n`)
-      for (const notice of report.notices) process.stdout.write(`${notice}\n`)
+        io.stdout.write(`${source}: a JSON Schema, not a spec or scenario file; skipped\n`)
+      for (const notice of report.notices) io.stdout.write(`${notice}\n`)
       const checked = report.specs + report.scenarios
       if (report.problems.length > 0) {
-        process.stdout.write(
+        io.stdout.write(
           `${report.problems.join('\n')}\n\n${report.problems.length} problem(s) in ${checked} file(s)\n`,
         )
-        process.exitCode = EXIT_PROBLEMS
+        io.setExitCode(EXIT_PROBLEMS)
       } else if (checked === 0) {
-        process.stderr.write(`error: no spec or scenario file found in ${paths.join(', ')}\n`)
-        process.exitCode = EXIT_PROBLEMS
+        io.stderr.write(`error: no spec or scenario file found in ${paths.join(', ')}\n`)
+        io.setExitCode(EXIT_PROBLEMS)
       } else {
-        process.stdout.write(
+        io.stdout.write(
           `${checked} file(s) OK (${report.specs} spec(s), ${report.scenarios} scenario file(s))\n`,
         )
       }
