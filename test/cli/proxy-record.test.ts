@@ -5,24 +5,33 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { DEVICE_ID, REGISTRATION_BASE } from '../support/register-device.js'
 import {
   assertBuilt,
-  runCallsim,
   startCallsim,
   stopCallsimRuns,
   waitForOutput,
 } from '../support/run-callsim.js'
+import {
+  runCliInProcess,
+  startCliInProcess,
+  stopCliSessions,
+} from '../support/run-cli-in-process.js'
 import { send } from '../support/start-proxy.js'
 import { ALICE, BOB } from '../support/start-simulator.js'
 
 // The whole promise of `--record`, as a user lives it: `callsim proxy --record` in front of a
 // provider (a second callsim, on its system clock), an app placing calls through the proxy,
-// then `callsim serve --scenarios` on the recording and `callsim run` replaying it.
+// then `callsim serve --scenarios` on the recording and `callsim run` replaying it. The
+// recording proxy is the built bin, stopped by SIGINT as a user stops it; the other commands
+// run in this process, as the bin runs them.
 const SESSIONS = '/webrtc-call-handling/vwip/sessions'
 const workspace = mkdtempSync(path.join(tmpdir(), 'callsim-proxy-record-'))
 
 beforeAll(assertBuilt)
-// Every child lives for the whole test, which takes about 50 s under the full suite's load.
+// The child lives for most of the test, which took about 50 s under the full suite's load.
 const CHILD = { timeoutMs: 110_000 }
-afterEach(stopCallsimRuns)
+afterEach(async () => {
+  await stopCallsimRuns()
+  await stopCliSessions()
+})
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 
 function writeProviderScenario(): string {
@@ -92,10 +101,10 @@ async function placeCalls(proxyUrl: string, providerUrl: string) {
 
 test('proxy --record writes a session that serve --scenarios serves and run replays, redacted', async () => {
   const recording = path.join(workspace, 'recording')
-  const provider = startCallsim(
-    ['serve', '--port', '0', '--seed', '7', '--scenarios', writeProviderScenario()],
-    CHILD,
-  )
+  const provider = startCliInProcess([
+    ...['serve', '--port', '0', '--seed', '7', '--log-level', 'silent'],
+    ...['--scenarios', writeProviderScenario()],
+  ])
   const [, providerUrl] = await waitForOutput(
     provider,
     /^callsim listening on (http:\/\/127\.0\.0\.1:\d+)/m,
@@ -142,59 +151,52 @@ test('proxy --record writes a session that serve --scenarios serves and run repl
   )
   expect(texts[1]).toContain('code: INVALID_TOKEN_CONTEXT')
 
-  const served = startCallsim(
-    ['serve', '--clock', 'virtual', '--port', '0', '--scenarios', recording],
-    CHILD,
-  )
+  const served = startCliInProcess([
+    ...['serve', '--clock', 'virtual', '--port', '0', '--log-level', 'silent'],
+    ...['--scenarios', recording],
+  ])
   const [, servedUrl] = await waitForOutput(
     served,
     /^callsim listening on (http:\/\/127\.0\.0\.1:\d+)/m,
   )
-  const replay = await runCallsim(['run', recording, '--target', servedUrl as string], CHILD)
+  const replay = await runCliInProcess(['run', recording, '--target', servedUrl as string])
   expect(replay.stdout).toMatch(/^2 passed, 0 failed$/m)
   expect(replay.code).toBe(0)
 
   // Against the provider itself (through a plain proxy, so that the runner treats it as a
   // provider: real waits, its own tokens), the run says where it now differs: the stand-in
   // callee is not the number its quick-answer scenario matches, so the call rings for longer.
-  const plain = startCallsim(['proxy', '--upstream', providerUrl as string, '--port', '0'], CHILD)
+  const plain = startCliInProcess([
+    ...['proxy', '--upstream', providerUrl as string, '--port', '0', '--log-level', 'silent'],
+  ])
   const [, plainUrl] = await waitForOutput(
     plain,
     /^callsim proxy listening on (http:\/\/127\.0\.0\.1:\d+)/m,
   )
   const tokenCommand = `"${process.execPath}" "${path.resolve('dist/bin/callsim.js')}" token --sub "$CALLSIM_TOKEN_SUB" --scope "$CALLSIM_TOKEN_SCOPE"`
-  const differs = await runCallsim(
-    ['run', recording, '--target', plainUrl as string, '--token-command', tokenCommand],
-    CHILD,
-  )
+  const differs = await runCliInProcess([
+    ...['run', recording, '--target', plainUrl as string],
+    ...['--token-command', tokenCommand],
+  ])
   expect(differs.stdout).toMatch(/^ {8}body\.status: expected "\w+", got "\w+"$/m)
   expect(differs.stdout).toMatch(/^1 passed, 1 failed$/m)
   expect(differs.code).toBe(1)
 }, 120_000)
 
 test('--redact names what it takes, and --record a folder callsim cannot write stops the start', async () => {
-  const bogus = await runCallsim(
-    ['proxy', '--upstream', 'http://127.0.0.1:9', '--redact', 'bogus'],
-    CHILD,
-  )
+  const bogus = await runCliInProcess([
+    ...['proxy', '--upstream', 'http://127.0.0.1:9', '--redact', 'bogus'],
+  ])
   expect(bogus.stderr).toMatch(
     /^error: option '--redact <what>' argument 'bogus' is invalid\. expected one of authorization, sink-credential, phone-numbers, all or none\.$/m,
   )
   expect(bogus.code).toBe(2)
   const file = path.join(workspace, 'a-file')
   writeFileSync(file, '')
-  const blocked = await runCallsim(
-    [
-      'proxy',
-      '--upstream',
-      'http://127.0.0.1:9',
-      '--port',
-      '0',
-      '--record',
-      path.join(file, 'recording'),
-    ],
-    CHILD,
-  )
+  const blocked = await runCliInProcess([
+    ...['proxy', '--upstream', 'http://127.0.0.1:9', '--port', '0'],
+    ...['--record', path.join(file, 'recording')],
+  ])
   expect(blocked.stderr).toContain(
     `--record ${path.join(file, 'recording')}: callsim cannot write there (ENOTDIR); name a folder you can write to.`,
   )

@@ -1,21 +1,33 @@
 import { afterEach, beforeAll, expect, test } from 'vitest'
 import {
   assertBuilt,
-  runCallsim,
   startCallsim,
   stopCallsimRuns,
   waitForOutput,
 } from '../support/run-callsim.js'
+import {
+  runCliInProcess,
+  startCliInProcess,
+  stopCliSessions,
+} from '../support/run-cli-in-process.js'
 
-// `callsim proxy` as a user starts it: in front of `callsim serve`, from the terminal.
+// `callsim proxy` as a user starts it: in front of `callsim serve`, from the terminal. The proxy
+// whose log the test reads is the built bin (its log goes to the process's stdout); the rest
+// run in this process, as the bin runs them.
 
 beforeAll(assertBuilt)
-afterEach(stopCallsimRuns)
+afterEach(async () => {
+  await stopCallsimRuns()
+  await stopCliSessions()
+})
 
 const BASE = '/webrtc-call-handling/vwip'
 
 test('prints where each face is forwarded, then passes a call through and names a client violation', async () => {
-  const serve = startCallsim(['serve', '--port', '0', '--registration', 'optional', '--seed', '1'])
+  const serve = startCliInProcess([
+    ...['serve', '--port', '0', '--registration', 'optional', '--seed', '1'],
+    ...['--log-level', 'silent'],
+  ])
   const [, upstream] = await waitForOutput(serve, /listening on (\S+)/)
   const [, token] = await waitForOutput(serve, /export TOKEN=(\S+)/)
   const proxy = startCallsim([
@@ -51,13 +63,13 @@ test('prints where each face is forwarded, then passes a call through and names 
 }, 60_000)
 
 test('refuses an upstream that is not an http URL, naming the option', async () => {
-  const run = await runCallsim(['proxy', '--upstream', 'ftp://example.com', '--port', '0'])
+  const run = await runCliInProcess(['proxy', '--upstream', 'ftp://example.com', '--port', '0'])
   expect(run.code).toBe(1)
   expect(run.stderr).toContain('--upstream ftp://example.com is not an http or https URL')
 }, 30_000)
 
 test('refuses to start without --upstream, with exit code 2', async () => {
-  const run = await runCallsim(['proxy'])
+  const run = await runCliInProcess(['proxy'])
   expect(run.code).toBe(2)
   expect(run.stderr).toContain("required option '--upstream <url>' not specified")
 }, 30_000)

@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs'
-import { afterEach, beforeAll, expect, test } from 'vitest'
-import {
-  assertBuilt,
-  startCallsim,
-  stopCallsimRuns,
-  waitForOutput,
-} from '../support/run-callsim.js'
+import { afterEach, expect, test } from 'vitest'
+import { waitForOutput } from '../support/run-callsim.js'
+import { startCliInProcess, stopCliSessions } from '../support/run-cli-in-process.js'
 
 // The README shows what `npm start` prints; this keeps that sample true. Only the port (the
 // README's is the default 9091) and the token differ from run to run.
 
-beforeAll(assertBuilt)
-afterEach(stopCallsimRuns)
+afterEach(stopCliSessions)
 
 /** The README's sample: the text block that starts with "callsim listening on". */
 function readmeBanner(): string {
@@ -22,7 +17,7 @@ function readmeBanner(): string {
 }
 
 test("the README's start-up banner is what `callsim serve --seed 1234` prints", async () => {
-  const run = startCallsim(['serve', '--port', '0', '--seed', '1234', '--log-level', 'silent'])
+  const run = startCliInProcess(['serve', '--port', '0', '--seed', '1234', '--log-level', 'silent'])
   await waitForOutput(run, /or start with --registration optional.*\n/)
   const printed = run
     .stdout()

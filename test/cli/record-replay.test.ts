@@ -1,28 +1,26 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeAll, expect, test } from 'vitest'
+import { afterEach, expect, test } from 'vitest'
 import { createRecordToDir } from '../../src/app/index.js'
 import { createObservingClient } from '../support/observe-exchanges.js'
 import { DEVICE_ID, REGISTRATION_BASE } from '../support/register-device.js'
+import { waitForOutput } from '../support/run-callsim.js'
 import {
-  assertBuilt,
-  runCallsim,
-  startCallsim,
-  stopCallsimRuns,
-  waitForOutput,
-} from '../support/run-callsim.js'
+  runCliInProcess,
+  startCliInProcess,
+  stopCliSessions,
+} from '../support/run-cli-in-process.js'
 import { ALICE, BOB, advance, startSimulator, tokenFor } from '../support/start-simulator.js'
 
 // A recording written by the shell, served by `callsim serve --scenarios` and replayed by
-// `callsim run`: the recorder's promise, kept through the built bin as a user runs it.
+// `callsim run`: the recorder's promise, kept through the commands as the bin runs them.
 const SESSIONS = '/webrtc-call-handling/vwip/sessions'
 const folders: string[] = []
 const simulators: ReturnType<typeof startSimulator>[] = []
 
-beforeAll(() => assertBuilt())
 afterEach(async () => {
-  await stopCallsimRuns()
+  await stopCliSessions()
   simulators.splice(0).forEach((simulator) => simulator.dispose())
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
 })
@@ -87,14 +85,12 @@ test('a recorded session replays and passes against callsim serve --scenarios', 
   expect(texts).not.toContain(session.token.split('.')[1])
   expect(texts).not.toMatch(/15550001|15550002/)
 
-  const served = startCallsim(
-    ['serve', '--clock', 'virtual', '--port', '0', '--scenarios', session.dir],
-    { timeoutMs: 90_000 },
-  )
+  const served = startCliInProcess([
+    ...['serve', '--clock', 'virtual', '--port', '0', '--log-level', 'silent'],
+    ...['--scenarios', session.dir],
+  ])
   const [, url] = await waitForOutput(served, /^callsim listening on (http:\/\/127\.0\.0\.1:\d+)/m)
-  const replay = await runCallsim(['run', session.dir, '--target', url as string], {
-    timeoutMs: 90_000,
-  })
+  const replay = await runCliInProcess(['run', session.dir, '--target', url as string])
   expect(replay.stdout).toMatch(/^2 passed, 0 failed$/m)
   expect(replay.code).toBe(0)
 }, 60_000)

@@ -1,20 +1,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { afterAll, afterEach, expect, test } from 'vitest'
+import { waitForOutput } from '../support/run-callsim.js'
 import {
-  assertBuilt,
-  runCallsim,
-  startCallsim,
-  stopCallsimRuns,
-  waitForOutput,
-} from '../support/run-callsim.js'
+  runCliInProcess,
+  startCliInProcess,
+  stopCliSessions,
+} from '../support/run-cli-in-process.js'
 
-// Each test starts node and compiles the official files, which the build-time cache does not hold.
+// The commands run in this process, as the bin runs them, and compile the official files, which
+// the build-time cache does not hold (once per process: serve, validate and scenarios share them).
 const SLOW = 90_000
 
-beforeAll(assertBuilt)
-afterEach(stopCallsimRuns)
+afterEach(stopCliSessions)
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-releases-'))
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
@@ -41,7 +40,7 @@ for (const [release, files] of Object.entries(RELEASES)) {
   test(
     `starts with the official ${release} files and the shipped scenarios, setting aside the one it cannot express`,
     async () => {
-      const run = startCallsim([
+      const run = startCliInProcess([
         'serve',
         '--port',
         '0',
@@ -66,7 +65,7 @@ for (const [release, files] of Object.entries(RELEASES)) {
   test(
     `answers validate for the ${release} files and the shipped scenarios as serve does: OK, the same notice`,
     async () => {
-      const { code, stdout } = await runCallsim(['validate', ...files, 'scenarios'])
+      const { code, stdout } = await runCliInProcess(['validate', ...files, 'scenarios'])
       expect(stdout).toMatch(SET_ASIDE)
       expect(stdout.trimEnd().split('\n').pop()).toBe(
         '25 file(s) OK (3 spec(s), 22 scenario file(s))',
@@ -80,10 +79,10 @@ for (const [release, files] of Object.entries(RELEASES)) {
     `starts each ${release} file alone`,
     async () => {
       for (const file of files) {
-        const run = startCallsim(['serve', '--port', '0', '--log-level', 'silent', '--spec', file])
+        const run = startCliInProcess(['serve', '--port', '0', ...specArgs([file])])
         await waitForOutput(run, /^A token for/m)
         expect(run.stdout()).toContain(`(${file})`)
-        await stopCallsimRuns()
+        await stopCliSessions()
       }
     },
     SLOW,
@@ -93,7 +92,7 @@ for (const [release, files] of Object.entries(RELEASES)) {
 test(
   'lists a shipped scenario the served release cannot express as not applicable',
   async () => {
-    const { code, stdout } = await runCallsim(['scenarios', ...specArgs(RELEASES['r2.2'])])
+    const { code, stdout } = await runCliInProcess(['scenarios', ...specArgs(RELEASES['r2.2'])])
     expect(stdout).toMatch(
       /^calltype-emergency-not-supported {2}\(scenarios\/errors\/calltype-emergency-not-supported\.yaml\) {2}not applicable$/m,
     )
@@ -118,11 +117,19 @@ test(
       ].join('\n'),
     )
     const file = RELEASES['r2.2'][0]
-    const served = await runCallsim(['serve', '--port', '0', '--spec', file, '--scenarios', dir])
+    const served = await runCliInProcess([
+      'serve',
+      '--port',
+      '0',
+      '--spec',
+      file,
+      '--scenarios',
+      dir,
+    ])
     expect(served.code).not.toBe(0)
     const expected = /emergency\.yaml:4 at \/faults\/0\/action: createSession does not declare 501/
     expect(served.stderr + served.stdout).toMatch(expected)
-    const validated = await runCallsim(['validate', file, dir])
+    const validated = await runCliInProcess(['validate', file, dir])
     expect(validated.stdout).toMatch(expected)
     expect(validated.code).toBe(1)
   },

@@ -6,10 +6,12 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
 import type { RunningSimulator } from '../../src/app/index.js'
 import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
+import { runCliInProcess } from '../support/run-cli-in-process.js'
 import { startSimulator } from '../support/start-simulator.js'
 
-// Each test starts node, which loads and compiles every built-in spec; on a busy 2-core machine
-// that can take several seconds.
+// Most runs play in this process (its output and exit code as the terminal shows them); three
+// start the built bin, for its exit codes 0, 1 and 2 and its two streams. A bin loads and
+// compiles every built-in spec; on a busy 2-core machine that can take several seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-run-'))
@@ -31,7 +33,8 @@ afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 
 beforeAll(assertBuilt)
 
-const callsim = (args: string[], env: Record<string, string> = {}) => runCallsim(args, { env })
+const callsim = (args: string[]) => runCliInProcess(args)
+const spawned = (args: string[]) => runCallsim(args)
 
 /** Writes scenario files into a fresh folder of their own and returns the folder. */
 function folderWith(files: Record<string, string>): string {
@@ -107,7 +110,7 @@ steps:
 
 test('plays a file against an in-process callsim and ends with the summary line', async () => {
   const dir = folderWith({ 'answered-call.yaml': ANSWERED_CALL })
-  const { code, stdout, stderr } = await callsim(['run', dir])
+  const { code, stdout, stderr } = await spawned(['run', dir])
   expect(stderr).toBe('')
   expect(stdout).toMatch(
     /^callsim run: in-process callsim at http:\/\/127\.0\.0\.1:\d+ \(seed 1, virtual clock\)$/m,
@@ -148,7 +151,7 @@ test('plays the same file against a listening callsim given with --target', asyn
 
 test('fails a scenario whose expectation does not hold, names the path, and exits 1', async () => {
   const dir = folderWith({ 'too-early.yaml': TOO_EARLY })
-  const { code, stdout } = await callsim(['run', dir])
+  const { code, stdout } = await spawned(['run', dir])
   expect(stdout).toMatch(
     /✗ create: createSession {2}POST \/webrtc-call-handling\/vwip\/sessions → 201 \(\d+ ms\)\n {8}body\.status: expected "Connected", got "Initial"\n/,
   )
@@ -377,7 +380,7 @@ steps:
 })
 
 test('refuses --token with --token-command before running anything', async () => {
-  const { code, stdout, stderr } = await callsim([
+  const { code, stdout, stderr } = await spawned([
     'run',
     workspace,
     '--token',

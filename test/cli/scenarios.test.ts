@@ -3,8 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
 import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
+import { runCliInProcess } from '../support/run-cli-in-process.js'
 
-// Each run starts node, which loads every built-in spec; a busy 2-core machine needs seconds.
+// The listings run in this process, as the bin runs them; the refusal goes through the built bin,
+// which loads every built-in spec: a busy 2-core machine needs seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-scenarios-cli-'))
@@ -13,7 +15,7 @@ afterEach(stopCallsimRuns)
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
 beforeAll(assertBuilt)
 
-const callsim = (args: string[]) => runCallsim(args)
+const callsim = (args: string[]) => runCliInProcess(args)
 
 test('lists every shipped scenario with its source file and description', async () => {
   const { code, stdout, stderr } = await callsim(['scenarios'])
@@ -50,7 +52,7 @@ test('refuses a broken scenario file with its line and exits 1', async () => {
     path.join(dir, 'typo.yaml'),
     'description: Typo.\nlifecycle:\n  - after: 1s\n    status: Bussy\n',
   )
-  const { code, stdout, stderr } = await callsim(['scenarios', '--scenarios', dir])
+  const { code, stdout, stderr } = await runCallsim(['scenarios', '--scenarios', dir])
   expect(code).toBe(1)
   expect(stdout).toBe('')
   expect(stderr).toMatch(

@@ -8,9 +8,11 @@ import {
   stopCallsimRuns,
   waitForOutput,
 } from '../support/run-callsim.js'
+import { startCliInProcess, stopCliSessions } from '../support/run-cli-in-process.js'
 
-// The `callsim` bin as a user runs it: the built dist/bin/callsim.js in a child process.
-// `npm test` builds first; for a local run of this file alone, run `npm run build` before.
+// `callsim serve` as the bin runs it, in this process; stopping on SIGTERM and refusing a broken
+// spec go through the built dist/bin/callsim.js in a child process, for its signals, streams and
+// exit codes. `npm test` builds first; for a local run of this file alone, run `npm run build`.
 
 const WAIT_MS = 20_000
 const DEVICE_ID = '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11'
@@ -18,11 +20,14 @@ const DEVICE_ID = '4f8a1c52-6b0e-4d0a-9a57-3c2f1e0b7d11'
 const directory = mkdtempSync(path.join(tmpdir(), 'callsim-cli-'))
 
 beforeAll(assertBuilt)
-afterEach(stopCallsimRuns)
+afterEach(async () => {
+  await stopCallsimRuns()
+  await stopCliSessions()
+})
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
 const callsim = (args: readonly string[], env: Record<string, string> = {}) =>
-  startCallsim(args, { env })
+  startCliInProcess(args, { env })
 
 async function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -98,7 +103,7 @@ test('prints its URL, the mounted faces and a ready-to-use token, and answers a 
 })
 
 test('stops cleanly with exit code 0 on SIGTERM', async () => {
-  const run = callsim(SERVE)
+  const run = startCallsim(SERVE)
   const [, url] = await waitForOutput(run, /listening on (\S+)/)
   run.child.kill('SIGTERM')
   expect(await within(run.exited, 'stopping on SIGTERM')).toBe(0)
@@ -113,7 +118,7 @@ test('exits 1 naming the file, line and problem of a broken --spec', async () =>
     broken,
     "openapi: 3.0.3\ninfo:\n  title: broken\n  version: '1'\npaths:\n  /sessions: [\n",
   )
-  const run = callsim(['serve', '--port', '0', '--log-level', 'silent', '--spec', broken])
+  const run = startCallsim(['serve', '--port', '0', '--log-level', 'silent', '--spec', broken])
   expect(await within(run.exited, 'refusing a broken spec')).toBe(1)
   expect(run.stderr()).toMatch(
     /^callsim could not start:\n {2}- \S*broken\.yaml:7: not valid YAML or JSON: Flow sequence in block collection must be sufficiently indented/,
@@ -126,7 +131,7 @@ test('exits 1 for a --spec that is not OpenAPI, and for one that does not exist'
   const notOpenApi = path.join(directory, 'config.yaml')
   writeFileSync(notOpenApi, 'name: my-service\n')
   const wrongKind = callsim(['serve', '--port', '0', '--log-level', 'silent', '--spec', notOpenApi])
-  expect(await within(wrongKind.exited, 'refusing a non-OpenAPI spec')).toBe(1)
+  expect(await within(wrongKind.done, 'refusing a non-OpenAPI spec')).toBe(1)
   expect(wrongKind.stderr()).toContain(
     'config.yaml:1 at /openapi: not an OpenAPI 3 document: the "openapi" version field is missing',
   )
@@ -139,13 +144,13 @@ test('exits 1 for a --spec that is not OpenAPI, and for one that does not exist'
     '--spec',
     path.join(directory, 'nope.yaml'),
   ])
-  expect(await within(missing.exited, 'refusing a missing spec')).toBe(1)
+  expect(await within(missing.done, 'refusing a missing spec')).toBe(1)
   expect(missing.stderr()).toMatch(/Failed to read \S*nope\.yaml: no such file\./)
 })
 
 test('refuses a bad option value in one line naming the rule, points to --help and exits 2', async () => {
   const run = callsim(['serve', '--port', 'eighty'])
-  expect(await within(run.exited, 'refusing --port eighty')).toBe(2)
+  expect(await within(run.done, 'refusing --port eighty')).toBe(2)
   expect(run.stderr()).toBe(
     "error: option '-p, --port <port>' argument 'eighty' is invalid. expected a whole number from 0 to 65535.\n" +
       "Run 'callsim serve --help' to see every option.\n",

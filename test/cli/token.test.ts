@@ -4,16 +4,21 @@ import type { RunningSimulator } from '../../src/app/index.js'
 import {
   assertBuilt,
   runCallsim,
-  startCallsim,
   stopCallsimRuns,
   waitForOutput,
   type CallsimRun,
 } from '../support/run-callsim.js'
+import {
+  runCliInProcess,
+  startCliInProcess,
+  stopCliSessions,
+} from '../support/run-cli-in-process.js'
 import { DEVICE_ID } from '../support/register-device.js'
 import { sendJson } from '../support/send-json.js'
 import { startSimulator } from '../support/start-simulator.js'
 
-// Each test starts node several times; on a busy 2-core machine that can take many seconds.
+// The commands run in this process, as the bin runs them; the first token comes from the built
+// bin, for its streams and exit code. On a busy 2-core machine a start can take many seconds.
 vi.setConfig({ testTimeout: 60_000 })
 
 const REGISTRATIONS = '/webrtc-registration/vwip/sessions'
@@ -22,14 +27,15 @@ const DEVICE = { deviceId: DEVICE_ID }
 const servers: RunningSimulator[] = []
 afterEach(async () => {
   await stopCallsimRuns()
+  await stopCliSessions()
   await Promise.all(servers.splice(0).map((server) => server.close()))
 })
 
 beforeAll(assertBuilt)
 
-/** Runs `callsim <args>` to completion within 15 s; no CALLSIM_TOKEN_SECRET unless given. */
+/** Runs `callsim <args>` to completion; no CALLSIM_TOKEN_SECRET unless given. */
 function run(args: string[], env: Record<string, string> = {}): Promise<CallsimRun> {
-  return runCallsim(args, { env, timeoutMs: 15_000 })
+  return runCliInProcess(args, { env })
 }
 
 /** A simulator listening on 127.0.0.1 with a free port: real HTTP, as a client would use it. */
@@ -42,7 +48,7 @@ async function listening(tokenSecret?: string) {
 }
 
 test('prints a token with the given subject, scope and lifetime that a running simulator accepts', async () => {
-  const result = await run([
+  const result = await runCallsim([
     'token',
     '--sub',
     'tel:+15550007',
@@ -139,7 +145,7 @@ test('refuses a subject that is no tel: or sip: address, and a bad lifetime', as
 
 /** Starts `callsim serve` on a free port and resolves once it has printed its token. */
 async function serve(args: string[]): Promise<{ url: string; token: string; output: string }> {
-  const run = startCallsim(['serve', '--port', '0', '--log-level', 'silent', ...args])
+  const run = startCliInProcess(['serve', '--port', '0', '--log-level', 'silent', ...args])
   const [, url = ''] = await waitForOutput(run, /listening on (http:\/\/127\.0\.0\.1:\d+)/)
   // The blank line after the token ends it and comes before the registration hint.
   const [, token = ''] = await waitForOutput(run, /export TOKEN=(\S+)\n\n/)

@@ -4,8 +4,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
 import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
+import { runCliInProcess } from '../support/run-cli-in-process.js'
 
-// Each test starts node; a busy 2-core machine is slow at it.
+// The commands run in this process, as the bin runs them; --version and an unknown option go
+// through the built bin, for its streams and exit codes. A busy 2-core machine is slow at a start.
 vi.setConfig({ testTimeout: 60_000 })
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-usage-'))
@@ -17,7 +19,8 @@ afterAll(async () => {
   for (const server of servers) await new Promise((resolve) => server.close(resolve))
 })
 
-const callsim = (args: string[]) => runCallsim(args, { cwd: workspace })
+const callsim = (args: string[]) => runCliInProcess(args, { cwd: workspace })
+const spawned = (args: string[]) => runCallsim(args, { cwd: workspace })
 const POINTER = /^Run 'callsim (\w+ )?--help' to see every option\.$/
 
 /** The lines of stderr: a usage error is exactly the error line and the pointer to --help. */
@@ -45,14 +48,14 @@ paths:
 test('prints the version of the package with --version and -V', async () => {
   const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
   for (const flag of ['--version', '-V']) {
-    const result = await callsim([flag])
+    const result = await spawned([flag])
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' })
   }
 })
 
 test('answers an unknown option with one line, a pointer to --help, and exit code 2', async () => {
   expectUsageError(
-    await callsim(['serve', '--prot', '80']),
+    await spawned(['serve', '--prot', '80']),
     /^error: unknown option '--prot' \(Did you mean --port\?\)$/,
   )
 })

@@ -4,10 +4,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
+import { runCliInProcess } from '../support/run-cli-in-process.js'
 
-// Each test starts node, which compiles the specs it checks; a busy 2-core machine is slow at it.
-// Each test passes this itself: under the full suite (shared forks) a file's vi.setConfig was
-// not in force, and these tests met the 20 s default.
+// The commands run in this process (output and exit code as the terminal shows them), one
+// through the built bin. Compiling the specs they check is slow on a busy 2-core machine. Each
+// test passes this itself: under the full suite (shared forks) a file's vi.setConfig was not in
+// force, and these tests met the 20 s default.
 const CHILD_PROCESS_MS = 60_000
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-validate-'))
@@ -17,9 +19,10 @@ afterEach(stopCallsimRuns)
 
 beforeAll(assertBuilt)
 
-const callsim = (args: string[]) => runCallsim(args, { cwd: workspace })
+const callsim = (args: string[]) => runCliInProcess(args, { cwd: workspace })
+const spawned = (args: string[]) => runCallsim(args, { cwd: workspace })
 
-/** Writes a file into the workspace (the children's working directory) and returns its name. */
+/** Writes a file into the workspace (the commands' working directory) and returns its name. */
 function file(name: string, text: string): string {
   writeFileSync(path.join(workspace, name), text)
   return name
@@ -125,7 +128,7 @@ test(
       'bad-steps.yaml',
       'description: a typo\nsteps:\n  - request: createSession\n    expect: { status: 99 }\n',
     )
-    const { code, stdout } = await callsim(['validate', scenario])
+    const { code, stdout } = await spawned(['validate', scenario])
     expect(stdout).toBe(
       'bad-steps.yaml:4 at /steps/0/expect/status: must be a status code (100-599) or a list of them\n\n1 problem(s) in 1 file(s)\n',
     )

@@ -12,11 +12,17 @@ export interface CallsimRun {
   readonly stderr: string
 }
 
-/** A `callsim` child still running, or not: its output so far and how it ended. */
-export interface CallsimProcess {
-  readonly child: ChildProcess
+/** A `callsim` that prints as it runs: its output so far, and its exit code once it ended. */
+export interface OutputSource {
   readonly stdout: () => string
   readonly stderr: () => string
+  /** The exit code once the command has ended for good, null while it runs. */
+  readonly exitCode: () => number | string | null
+}
+
+/** A `callsim` child still running, or not: its output so far and how it ended. */
+export interface CallsimProcess extends OutputSource {
+  readonly child: ChildProcess
   /** Resolves with the exit code (or the signal's name) once the process and its pipes closed. */
   readonly exited: Promise<number | string>
 }
@@ -52,7 +58,13 @@ export function startCallsim(
     child.once('error', reject)
     child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown'))
   })
-  const run = { child, stdout: () => stdout, stderr: () => stderr, exited }
+  const run = {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exitCode: () => child.exitCode ?? child.signalCode,
+    exited,
+  }
   processes.push(run)
   return run
 }
@@ -72,18 +84,14 @@ export async function runCallsim(
 }
 
 /** Waits, bounded, until stdout shows `pattern`. */
-export async function waitForOutput(
-  run: CallsimProcess,
-  pattern: RegExp,
-): Promise<RegExpMatchArray> {
+export async function waitForOutput(run: OutputSource, pattern: RegExp): Promise<RegExpMatchArray> {
   const deadline = Date.now() + WAIT_MS
   for (;;) {
     const match = pattern.exec(run.stdout())
     if (match) return match
-    if (run.child.exitCode !== null)
-      throw new Error(
-        `callsim exited with ${run.child.exitCode}:\n${run.stdout()}\n${run.stderr()}`,
-      )
+    const exitCode = run.exitCode()
+    if (exitCode !== null)
+      throw new Error(`callsim exited with ${exitCode}:\n${run.stdout()}\n${run.stderr()}`)
     if (Date.now() > deadline)
       throw new Error(
         `callsim printed no ${pattern} within ${WAIT_MS} ms:\n${run.stdout()}\n${run.stderr()}`,
