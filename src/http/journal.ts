@@ -1,4 +1,5 @@
 import type { Violation } from '../contract/index.js'
+import { BodyRing } from './body-ring.js'
 
 /** One request as callsim saw it, with what validation and scenarios made of it. */
 export interface JournalEntry {
@@ -18,7 +19,10 @@ export interface JournalEntry {
   readonly fault: string | undefined
   /** The network call the exchange was about, when the face named one. */
   readonly callId?: string | undefined
-  /** The request and response bodies as they were on the wire (read with `withBodies`). */
+  /**
+   * The request and response bodies as they were on the wire (read with `withBodies`), while
+   * the newer entries' bodies leave room for them (JOURNAL_BODY_BYTES).
+   */
   readonly requestBody?: string | undefined
   readonly responseBody?: string | undefined
 }
@@ -55,6 +59,9 @@ class Ring<T> {
 
 const JOURNAL_CAPACITY = 1000
 
+/** 8 MiB: the bodies of the last 1000 exchanges as long as they average under ~8 KiB. */
+const JOURNAL_BODY_BYTES = 8 * 1024 * 1024
+
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([])
 
 /**
@@ -78,10 +85,17 @@ export class RequestLog {
   private readonly scenarioId: (string | undefined)[]
   private readonly fault: (string | undefined)[]
   private readonly callId: (string | undefined)[]
-  private readonly requestBody: (string | undefined)[]
-  private readonly responseBody: (string | undefined)[]
+  /** Where each entry's bodies are in `bodies` (-1: none, or one too large to keep). */
+  private readonly requestBodyStart: Float64Array
+  private readonly requestBodyEnd: Float64Array
+  private readonly responseBodyStart: Float64Array
+  private readonly responseBodyEnd: Float64Array
+  private readonly bodies: BodyRing
 
-  constructor(private readonly capacity: number) {
+  constructor(
+    private readonly capacity: number,
+    bodyBytes = JOURNAL_BODY_BYTES,
+  ) {
     const column = <T>(empty: T): T[] => Array.from({ length: capacity }, () => empty)
     this.at = column('')
     this.method = column('')
@@ -96,8 +110,11 @@ export class RequestLog {
     this.scenarioId = column<string | undefined>(undefined)
     this.fault = column<string | undefined>(undefined)
     this.callId = column<string | undefined>(undefined)
-    this.requestBody = column<string | undefined>(undefined)
-    this.responseBody = column<string | undefined>(undefined)
+    this.requestBodyStart = new Float64Array(capacity).fill(-1)
+    this.requestBodyEnd = new Float64Array(capacity)
+    this.responseBodyStart = new Float64Array(capacity).fill(-1)
+    this.responseBodyEnd = new Float64Array(capacity)
+    this.bodies = new BodyRing(bodyBytes)
   }
 
   push(entry: Omit<JournalEntry, 'seq'>): void {
@@ -119,10 +136,15 @@ export class RequestLog {
     this.scenarioId[slot] = entry.scenarioId
     this.fault[slot] = entry.fault
     this.callId[slot] = entry.callId
-    // The texts already exist (the parsed request, the serialised response); keeping them costs
-    // a reference each, and lets the console show the exact bodies of an exchange.
-    this.requestBody[slot] = entry.requestBody
-    this.responseBody[slot] = entry.responseBody
+    // The exact bodies of an exchange, for the console, outside V8's heap (body-ring.ts).
+    this.requestBodyStart[slot] = this.keep(entry.requestBody)
+    this.requestBodyEnd[slot] = this.bodies.end
+    this.responseBodyStart[slot] = this.keep(entry.responseBody)
+    this.responseBodyEnd[slot] = this.bodies.end
+  }
+
+  private keep(body: string | undefined): number {
+    return body === undefined ? -1 : this.bodies.store(body)
   }
 
   /** The newest `limit` entries, newest last; bodies only `withBodies`, as they can be large. */
@@ -163,9 +185,16 @@ export class RequestLog {
       fault: this.fault[slot],
       callId: this.callId[slot],
     }
-    return withBodies
-      ? { ...entry, requestBody: this.requestBody[slot], responseBody: this.responseBody[slot] }
-      : entry
+    if (!withBodies) return entry
+    const { bodies } = this
+    return {
+      ...entry,
+      requestBody: bodies.read(this.requestBodyStart[slot] ?? -1, this.requestBodyEnd[slot] ?? 0),
+      responseBody: bodies.read(
+        this.responseBodyStart[slot] ?? -1,
+        this.responseBodyEnd[slot] ?? 0,
+      ),
+    }
   }
 
   clear(): void {
@@ -174,8 +203,9 @@ export class RequestLog {
     this.path.fill('')
     this.correlator.fill(undefined)
     this.callId.fill(undefined)
-    this.requestBody.fill(undefined)
-    this.responseBody.fill(undefined)
+    this.requestBodyStart.fill(-1)
+    this.responseBodyStart.fill(-1)
+    this.bodies.clear()
     this.requestViolations.fill(NO_VIOLATIONS)
     this.responseViolations.fill(NO_VIOLATIONS)
   }

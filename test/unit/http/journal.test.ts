@@ -60,3 +60,34 @@ test('starts again from nothing when cleared', () => {
   journal.record(request(5))
   expect(journal.requests.toArray()).toEqual([{ seq: 1, ...request(5) }])
 })
+
+test('gives the exact bodies of an exchange when asked for them', () => {
+  const log = new RequestLog(3)
+  const bodies = { requestBody: '{"offer":{"sdp":"v=0 é"}}', responseBody: '{"status":"Initial"}' }
+  log.push({ ...request(0), ...bodies })
+  log.push(request(1))
+  const [withBody, withoutBody] = log.toArray(true)
+  expect(withBody).toEqual({ seq: 1, ...request(0), ...bodies })
+  expect(withoutBody).toEqual({
+    seq: 2,
+    ...request(1),
+    requestBody: undefined,
+    responseBody: undefined,
+  })
+  expect(log.toArray()[0]).toEqual({ seq: 1, ...request(0) })
+})
+
+test('lets the bodies of older entries go once newer bodies fill the room kept for them', () => {
+  const log = new RequestLog(10, 100)
+  for (let index = 0; index < 5; index += 1)
+    log.push({ ...request(index), requestBody: String(index).repeat(40) })
+  const entries = log.toArray(true)
+  expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5])
+  expect(entries.map((entry) => entry.requestBody)).toEqual([
+    undefined,
+    undefined,
+    undefined,
+    '3'.repeat(40),
+    '4'.repeat(40),
+  ])
+})

@@ -1,0 +1,56 @@
+/**
+ * Texts (the journal's request and response bodies) kept as UTF-8 in one fixed buffer outside
+ * V8's heap, the newest overwriting the oldest.
+ *
+ * Kept as strings, each body lived for the journal's next thousand requests: long enough to be
+ * copied out of V8's young generation twice and then collected by a major GC, ~1.5 KB of a
+ * POST's ~3 KB promoted (docs/performance.md). Here a body costs one copy into the buffer, and
+ * the memory the bodies take is bounded by the buffer's size however large they are.
+ */
+export class BodyRing {
+  private readonly bytes: Buffer
+  /** Bytes ever written: the absolute position of the next text (positions grow forever). */
+  private written = 0
+
+  constructor(readonly capacityBytes: number) {
+    // Its own memory, not a slice of Node's shared pool; pages are touched only as texts fill them.
+    this.bytes = Buffer.allocUnsafeSlow(capacityBytes)
+  }
+
+  /**
+   * Stores `text` and returns where it starts, or -1 when it is larger than the whole ring; it
+   * ends where `end` is right after. A text never wraps around the end of the buffer: it starts
+   * again at the front instead.
+   */
+  store(text: string): number {
+    // UTF-8 takes at most three bytes per UTF-16 unit: most texts need no exact count first.
+    let offset = this.written % this.capacityBytes
+    if (offset + text.length * 3 > this.capacityBytes) {
+      const length = Buffer.byteLength(text)
+      if (length > this.capacityBytes) return -1
+      if (offset + length > this.capacityBytes) {
+        this.written += this.capacityBytes - offset
+        offset = 0
+      }
+    }
+    const start = this.written
+    this.written += this.bytes.write(text, offset, 'utf8')
+    return start
+  }
+
+  /** Where the newest text ends, and the next one will start. */
+  get end(): number {
+    return this.written
+  }
+
+  /** The text stored from `start` to `end`, or undefined once newer texts overwrote it. */
+  read(start: number, end: number): string | undefined {
+    if (start < 0 || this.written - start > this.capacityBytes) return undefined
+    const offset = start % this.capacityBytes
+    return this.bytes.toString('utf8', offset, offset + end - start)
+  }
+
+  clear(): void {
+    this.written = 0
+  }
+}

@@ -1,0 +1,56 @@
+import { expect, test } from 'vitest'
+import { BodyRing } from '../../../src/http/body-ring.js'
+
+function keep(ring: BodyRing, text: string): { start: number; end: number } {
+  const start = ring.store(text)
+  return { start, end: ring.end }
+}
+
+test('gives back each text as stored, UTF-8 included', () => {
+  const ring = new BodyRing(1024)
+  const texts = ['{"a":1}', '', 'é ☎ 𝄞 \u0000 end', 'x'.repeat(300)]
+  const places = texts.map((text) => keep(ring, text))
+  expect(places.map(({ start, end }) => ring.read(start, end))).toEqual(texts)
+})
+
+test('lets the oldest texts go once newer ones need their room, never a half-overwritten one', () => {
+  const ring = new BodyRing(100)
+  const places = Array.from({ length: 10 }, (_, index) => keep(ring, String(index).repeat(30)))
+  // 30 bytes each in 100: the newest three fit, then the ring starts again at the front.
+  const read = places.map(({ start, end }) => ring.read(start, end))
+  expect(read.slice(0, 7)).toEqual(Array.from({ length: 7 }, () => undefined))
+  expect(read.slice(7)).toEqual(['7'.repeat(30), '8'.repeat(30), '9'.repeat(30)])
+})
+
+test('starts a text again at the front rather than splitting it at the end', () => {
+  const ring = new BodyRing(64)
+  const first = keep(ring, 'a'.repeat(40))
+  const second = keep(ring, 'b'.repeat(40))
+  expect(ring.read(second.start, second.end)).toBe('b'.repeat(40))
+  expect(ring.read(first.start, first.end)).toBeUndefined()
+})
+
+test('keeps no text larger than the whole ring', () => {
+  const ring = new BodyRing(16)
+  const small = keep(ring, 'kept')
+  expect(ring.store('y'.repeat(17))).toBe(-1)
+  expect(ring.read(-1, 0)).toBeUndefined()
+  expect(ring.read(small.start, small.end)).toBe('kept')
+})
+
+test('a text that fits only by its exact UTF-8 length is still kept where it is', () => {
+  // 20 units of 'é' are 40 bytes: the three-bytes-per-unit bound (60) would not fit after 20 bytes.
+  const ring = new BodyRing(64)
+  const first = keep(ring, 'a'.repeat(20))
+  const second = keep(ring, 'é'.repeat(20))
+  expect(ring.read(first.start, first.end)).toBe('a'.repeat(20))
+  expect(ring.read(second.start, second.end)).toBe('é'.repeat(20))
+})
+
+test('forgets everything when cleared', () => {
+  const ring = new BodyRing(64)
+  keep(ring, 'old')
+  ring.clear()
+  const fresh = keep(ring, 'new')
+  expect(ring.read(fresh.start, fresh.end)).toBe('new')
+})
