@@ -151,7 +151,7 @@ test('plays the same file against a listening callsim given with --target', asyn
 
 test('fails a scenario whose expectation does not hold, names the path, and exits 1', async () => {
   const dir = folderWith({ 'too-early.yaml': TOO_EARLY })
-  const { code, stdout } = await spawned(['run', dir])
+  const { code, stdout } = await callsim(['run', dir])
   expect(stdout).toMatch(
     /✗ create: createSession {2}POST \/webrtc-call-handling\/vwip\/sessions → 201 \(\d+ ms\)\n {8}body\.status: expected "Connected", got "Initial"\n/,
   )
@@ -164,7 +164,7 @@ test('fails a scenario whose expectation does not hold, names the path, and exit
 test('reports an unreachable target per step, without a stack trace, and goes on', async () => {
   const dir = folderWith({ 'a.yaml': TOO_EARLY, 'b.yaml': TOO_EARLY })
   const port = await closedPort()
-  const { code, stdout, stderr } = await callsim([
+  const { code, stdout, stderr } = await spawned([
     'run',
     dir,
     '--target',
