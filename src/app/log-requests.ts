@@ -1,10 +1,10 @@
 import type { Violation } from '../contract/index.js'
-import type { JournalEntry, Logger } from '../http/index.js'
+import type { JournalEntry, Logger, RecordedExchange } from '../http/index.js'
 import type { DeliveryRecord } from '../notify/index.js'
 import type { AttributedViolation } from '../proxy/index.js'
 
 /** The fields of a request line, which the pretty format turns into one sentence. */
-function requestFields(entry: Omit<JournalEntry, 'seq'>, violations: number) {
+function requestFields(entry: RecordedExchange, violations: number) {
   return {
     kind: 'request',
     method: entry.method,
@@ -26,9 +26,7 @@ function requestFields(entry: Omit<JournalEntry, 'seq'>, violations: number) {
  * it), so `--log-level warn` shows only those. Undefined when even warn is off: the journal
  * then calls nothing per request.
  */
-export function requestLogLine(
-  logger: Logger,
-): ((entry: Omit<JournalEntry, 'seq'>) => void) | undefined {
+export function requestLogLine(logger: Logger): ((entry: RecordedExchange) => void) | undefined {
   if (!logger.isLevelEnabled('warn')) return undefined
   const info = logger.isLevelEnabled('info')
   return (entry) => {

@@ -18,15 +18,17 @@ export class BodyRing {
   }
 
   /**
-   * Stores `text` and returns where it starts, or -1 when it is larger than the whole ring; it
-   * ends where `end` is right after. A text never wraps around the end of the buffer: it starts
-   * again at the front instead.
+   * Stores a text, or the UTF-8 bytes of one (copied as they are, which costs less than
+   * encoding), and returns where it starts, or -1 when it is larger than the whole ring; it ends
+   * where `end` is right after. A text never wraps around the end of the buffer: it starts again
+   * at the front instead.
    */
-  store(text: string): number {
+  store(text: string | Uint8Array): number {
     // UTF-8 takes at most three bytes per UTF-16 unit: most texts need no exact count first.
+    const atMost = typeof text === 'string' ? text.length * 3 : text.length
     let offset = this.written % this.capacityBytes
-    if (offset + text.length * 3 > this.capacityBytes) {
-      const length = Buffer.byteLength(text)
+    if (offset + atMost > this.capacityBytes) {
+      const length = typeof text === 'string' ? Buffer.byteLength(text) : text.length
       if (length > this.capacityBytes) return -1
       if (offset + length > this.capacityBytes) {
         this.written += this.capacityBytes - offset
@@ -34,7 +36,12 @@ export class BodyRing {
       }
     }
     const start = this.written
-    this.written += this.bytes.write(text, offset, 'utf8')
+    if (typeof text === 'string') {
+      this.written += this.bytes.write(text, offset, 'utf8')
+    } else {
+      this.bytes.set(text, offset)
+      this.written += text.length
+    }
     return start
   }
 

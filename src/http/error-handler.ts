@@ -30,7 +30,7 @@ export function errorHandler(fallback: Face, send: SendReply, logger: Logger): E
           face,
           operation: undefined,
           requestViolations: [],
-          bodyText: undefined,
+          bodyBytes: undefined,
         }
       }
       send(req, res, face.formatError({ kind: 'internal', message: MESSAGE }))

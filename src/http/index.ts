@@ -1,7 +1,7 @@
 /** The only Express code: the request pipeline that puts faces on HTTP. */
 export { createHttpApp } from './create-http-app.js'
 export { createExpressServer } from './create-http-server.js'
-export { Journal, type JournalEntry } from './journal.js'
+export { Journal, type JournalEntry, type RecordedExchange } from './journal.js'
 export { silentLogger, type Logger } from './logger.js'
 export type { TokenVerifier, Verification } from './middleware/authenticate.js'
 export { DEFAULT_BODY_LIMIT_BYTES } from './middleware/parse-body.js'

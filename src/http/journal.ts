@@ -27,6 +27,14 @@ export interface JournalEntry {
   readonly responseBody?: string | undefined
 }
 
+/**
+ * What a finished exchange records: its entry, not yet numbered. The request body may be the
+ * bytes received, which the journal keeps without decoding them first.
+ */
+export type RecordedExchange = Omit<JournalEntry, 'seq' | 'requestBody'> & {
+  readonly requestBody?: string | Uint8Array | undefined
+}
+
 /** A bounded ring of recent entries: the journal must never grow with traffic. */
 class Ring<T> {
   private readonly items: T[] = []
@@ -117,7 +125,7 @@ export class RequestLog {
     this.bodies = new BodyRing(bodyBytes)
   }
 
-  push(entry: Omit<JournalEntry, 'seq'>): void {
+  push(entry: RecordedExchange): void {
     const slot = this.total % this.capacity
     this.total += 1
     this.at[slot] = entry.at
@@ -143,7 +151,7 @@ export class RequestLog {
     this.responseBodyEnd[slot] = this.bodies.end
   }
 
-  private keep(body: string | undefined): number {
+  private keep(body: string | Uint8Array | undefined): number {
     return body === undefined ? -1 : this.bodies.store(body)
   }
 
@@ -216,7 +224,7 @@ export class Journal {
   readonly requests = new RequestLog(JOURNAL_CAPACITY)
   readonly violations = new Ring<Violation & { readonly at: string }>(JOURNAL_CAPACITY)
   /** `onRecord` hears every finished exchange (the simulator's request log line). */
-  constructor(private readonly onRecord?: (entry: Omit<JournalEntry, 'seq'>) => void) {}
+  constructor(private readonly onRecord?: (entry: RecordedExchange) => void) {}
 
   /**
    * Hears that something was recorded (the console's live stream); `controlPlane` marks the
@@ -225,7 +233,7 @@ export class Journal {
    */
   onChange: ((controlPlane: boolean, callId?: string) => void) | undefined = undefined
 
-  record(entry: Omit<JournalEntry, 'seq'>, controlPlane = false): void {
+  record(entry: RecordedExchange, controlPlane = false): void {
     this.requests.push(entry)
     for (const violation of entry.responseViolations)
       this.violations.push({ ...violation, at: entry.at })

@@ -17,8 +17,8 @@ export interface RequestContext {
   principal: Principal | undefined
   hasBody: boolean
   body: unknown
-  /** The request body as received, for the journal. */
-  bodyText: string | undefined
+  /** The request body's bytes as received, for the journal. */
+  bodyBytes: Buffer | undefined
   requestViolations: readonly Violation[]
   /** Chosen once, by the fault stage; the handler and the journal see this one. */
   scenario: GoverningScenario | undefined

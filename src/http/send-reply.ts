@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import type { EventStream, FaceResponse } from '../apis/index.js'
 import { validateResponse, type Violation } from '../contract/index.js'
-import type { Journal, JournalEntry } from './journal.js'
+import type { Journal, RecordedExchange } from './journal.js'
 import type { Logger } from './logger.js'
 import { redactedUrl } from './redacted-url.js'
 import type { RequestContext } from './request-context.js'
@@ -200,7 +200,7 @@ export function toJournalEntry(
   status: number,
   violations: Violation[],
   now: () => number,
-): Mutable<Omit<JournalEntry, 'seq'>> {
+): Mutable<RecordedExchange> {
   return {
     at: isoAt(now()),
     method: req.method,
@@ -215,7 +215,7 @@ export function toJournalEntry(
     scenarioId: context.scenario?.id,
     fault: context.fault,
     callId: undefined,
-    requestBody: context.bodyText,
+    requestBody: context.bodyBytes,
     responseBody: undefined,
   }
 }

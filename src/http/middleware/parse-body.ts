@@ -55,7 +55,7 @@ export function parseBody(
     const parse = (raw: Buffer): void => {
       const text = raw.toString('utf8')
       context.hasBody = true
-      context.bodyText = text
+      context.bodyBytes = raw
       const mediaType = mediaTypeOf(req.headers['content-type'])
       if (!isJsonMediaType(mediaType)) {
         context.body = text

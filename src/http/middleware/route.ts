@@ -49,7 +49,7 @@ export function route(
       principal: undefined,
       hasBody: false,
       body: undefined,
-      bodyText: undefined,
+      bodyBytes: undefined,
       requestViolations: [],
       scenario: undefined,
       fault: undefined,

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest'
 import { BodyRing } from '../../../src/http/body-ring.js'
 
-function keep(ring: BodyRing, text: string): { start: number; end: number } {
+function keep(ring: BodyRing, text: string | Uint8Array): { start: number; end: number } {
   const start = ring.store(text)
   return { start, end: ring.end }
 }
@@ -11,6 +11,16 @@ test('gives back each text as stored, UTF-8 included', () => {
   const texts = ['{"a":1}', '', 'é ☎ 𝄞 \u0000 end', 'x'.repeat(300)]
   const places = texts.map((text) => keep(ring, text))
   expect(places.map(({ start, end }) => ring.read(start, end))).toEqual(texts)
+})
+
+test('keeps bytes received as the text they encode, without decoding them first', () => {
+  const ring = new BodyRing(64)
+  const received = Buffer.from('{"sdp":"v=0 é"}')
+  const place = keep(ring, received)
+  const after = keep(ring, 'next')
+  expect(ring.read(place.start, place.end)).toBe('{"sdp":"v=0 é"}')
+  expect(ring.read(after.start, after.end)).toBe('next')
+  expect(ring.store(new Uint8Array(65))).toBe(-1)
 })
 
 test('lets the oldest texts go once newer ones need their room, never a half-overwritten one', () => {
