@@ -104,7 +104,13 @@ export class RequestLog {
     private readonly capacity: number,
     bodyBytes = JOURNAL_BODY_BYTES,
   ) {
-    const column = <T>(empty: T): T[] => Array.from({ length: capacity }, () => empty)
+    // A loop rather than Array.from's callback per slot, which made the eleven columns ~1 ms
+    // of every simulator the tests create; push keeps the array packed (no holes) as before.
+    const column = <T>(empty: T): T[] => {
+      const values: T[] = []
+      for (let slot = 0; slot < capacity; slot += 1) values.push(empty)
+      return values
+    }
     this.at = column('')
     this.method = column('')
     this.path = column('')
