@@ -2,7 +2,9 @@
 // memory while they live and after they have ended and passed retention, and the cost of one
 // virtual clock step.
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import { median, roundRatios } from './report.js'
 import { runLoad } from './run-load.js'
 import { freePort, request, startServer } from './start-server.js'
@@ -22,6 +24,9 @@ const IDLE_MS = 10_000
 /** The host's 1-minute load average, printed with each round's figures. */
 const loadNow = () => (os.loadavg()[0] ?? Number.NaN).toFixed(1)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+/** A run's CPU per request and the GC pauses within it, for the round lines. */
+const cpuAndGc = (run) =>
+  `${run.cpuUsPerRequest.toFixed(0)} µs CPU (GC ${run.gcUsPerRequest.toFixed(0)} µs)`
 
 /** Creates sessions with valid POSTs as fast as callsim takes them; returns ids and rate. */
 async function createSessions(port, headers, connections, count) {
@@ -68,16 +73,28 @@ async function pendingTasks(port) {
   return JSON.parse(response.text).pendingTasks
 }
 
-/** The CLI unchanged, started through a wrapper that can force a GC (bench only). */
-async function startCallsim(name, { plan, probe }) {
+/** The CLI unchanged, started through a wrapper that can force a GC and counts GC pauses (bench only). */
+async function startCallsim(name, { plan, probe, gcDir }) {
   const port = await freePort()
   const args = [
     `--expose-gc`,
     `${ROOT}bench/serve-with-gc.js`,
     ...serveArgs(port, 'virtual', ['--retention', RETENTION]),
   ]
-  const server = await startServer({ name, args, port, probe, plan })
-  return { server, port }
+  const gcFile = path.join(gcDir, `${name}.json`)
+  const env = { ...process.env, CALLSIM_BENCH_GC_FILE: gcFile }
+  const server = await startServer({ name, args, port, probe, plan, env })
+  return { server: { ...server, gcPauseMs: () => gcPauseMs(gcFile) }, port }
+}
+
+/** The server's GC pauses so far (main thread, all kinds), in ms, as serve-with-gc.js records them. */
+function gcPauseMs(file) {
+  try {
+    const pauses = JSON.parse(readFileSync(file, 'utf8'))
+    return Object.values(pauses).reduce((sum, { ms }) => sum + ms, 0)
+  } catch {
+    return 0
+  }
 }
 
 /** Every session's Call-ID, read page by page through the SBC list, as an SBC client would. */
@@ -130,14 +147,21 @@ async function inTurn(round, [first, second]) {
 }
 
 /**
- * One measured load run (after its warm-up) with the server's CPU per answered request, in µs:
- * on a busy host the figure that other work moves least.
+ * One measured load run (after its warm-up) with the server's CPU per answered request, in µs
+ * (on a busy host the figure that other work moves least), and the part of it that the main
+ * thread spent paused in garbage collection.
  */
 async function measuredRun(serverOf, common, settings) {
   if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
   const cpuBefore = serverOf.cpuMs()
+  const gcBefore = serverOf.gcPauseMs()
   const run = await runLoad({ ...common, duration: settings.duration })
-  return { ...run, cpuUsPerRequest: ((serverOf.cpuMs() - cpuBefore) * 1000) / run.requests }
+  const perRequest = (ms) => (ms * 1000) / run.requests
+  return {
+    ...run,
+    cpuUsPerRequest: perRequest(serverOf.cpuMs() - cpuBefore),
+    gcUsPerRequest: perRequest(serverOf.gcPauseMs() - gcBefore),
+  }
 }
 
 export async function runScale({ plan, token, sbcToken, probe, settings, seedCalls }) {
@@ -145,8 +169,13 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
   const connections = settings.connections
   // Two instances: one keeps 1k calls and one grows to 100k. Their GET runs alternate, round
   // after round, so that both meet the same load from the rest of the host.
-  const { server, port } = await startCallsim('callsim', { plan, probe })
-  const { server: smallServer, port: smallPort } = await startCallsim('callsim-1k', { plan, probe })
+  const gcDir = mkdtempSync(path.join(os.tmpdir(), 'callsim-bench-gc-'))
+  const { server, port } = await startCallsim('callsim', { plan, probe, gcDir })
+  const { server: smallServer, port: smallPort } = await startCallsim('callsim-1k', {
+    plan,
+    probe,
+    gcDir,
+  })
   const headers = clientHeaders(token, registrationIdFrom(server.probeAnswer))
   const smallHeaders = clientHeaders(token, registrationIdFrom(smallServer.probeAnswer))
   // After a forced full GC: RSS from /proc, and what V8 still holds (heapUsed), which is what
@@ -220,7 +249,7 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
       ])
       getRounds.push({ small, large })
       log(
-        `GET round ${round} of ${rounds}: ${seedCalls} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms, ${small.cpuUsPerRequest.toFixed(0)} µs CPU; ${ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms, ${large.cpuUsPerRequest.toFixed(0)} µs CPU (load ${loadNow()})`,
+        `GET round ${round} of ${rounds}: ${seedCalls} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms, ${cpuAndGc(small)}; ${ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms, ${cpuAndGc(large)} (load ${loadNow()})`,
       )
     }
     const medianFigure = (size, field) => median(getRounds.map((round) => round[size][field]))
@@ -286,7 +315,7 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
         ])
         rounds.push({ small, large })
         log(
-          `SBC ${operation} round ${round} of ${getRounds.length}: ${sbcTargets.small.ids.length} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms, ${small.cpuUsPerRequest.toFixed(0)} µs CPU; ${sbcTargets.large.ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms, ${large.cpuUsPerRequest.toFixed(0)} µs CPU (${small.non2xx + large.non2xx} non-2xx, load ${loadNow()})`,
+          `SBC ${operation} round ${round} of ${getRounds.length}: ${sbcTargets.small.ids.length} calls ${small.reqPerSec.toFixed(0)} req/s, p99 ${small.p99Ms} ms, ${cpuAndGc(small)}; ${sbcTargets.large.ids.length} calls ${large.reqPerSec.toFixed(0)} req/s, p99 ${large.p99Ms} ms, ${cpuAndGc(large)} (${small.non2xx + large.non2xx} non-2xx, load ${loadNow()})`,
         )
       }
       const ratio = roundRatios(rounds.map((r) => [r.large.reqPerSec, r.small.reqPerSec]))
@@ -297,10 +326,12 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
         seedCalls: {
           reqPerSec: median(rounds.map((r) => r.small.reqPerSec)),
           cpuUsPerRequest: median(rounds.map((r) => r.small.cpuUsPerRequest)),
+          gcUsPerRequest: median(rounds.map((r) => r.small.gcUsPerRequest)),
         },
         allCalls: {
           reqPerSec: median(rounds.map((r) => r.large.reqPerSec)),
           cpuUsPerRequest: median(rounds.map((r) => r.large.cpuUsPerRequest)),
+          gcUsPerRequest: median(rounds.map((r) => r.large.gcUsPerRequest)),
         },
         reqPerSecRatio: ratio.median,
         range: ratio.range,
@@ -385,7 +416,7 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
       },
       ...['get', 'list'].map((operation) => ({
         target: `SBC ${operation} req/s with 100k calls within 10% of 1k`,
-        value: `${(sbc[operation].reqPerSecRatio * 100).toFixed(0)}% (rounds ${rangeOf(sbc[operation], (v) => `${(v * 100).toFixed(0)}%`)}; medians ${sbc[operation].allCalls.reqPerSec.toFixed(0)} vs ${sbc[operation].seedCalls.reqPerSec.toFixed(0)} req/s; CPU per request ${sbc[operation].cpuPerRequestRatio.toFixed(2)}×, rounds ${rangeOf({ range: sbc[operation].cpuPerRequestRange }, (v) => `${v.toFixed(2)}×`)})`,
+        value: `${(sbc[operation].reqPerSecRatio * 100).toFixed(0)}% (rounds ${rangeOf(sbc[operation], (v) => `${(v * 100).toFixed(0)}%`)}; medians ${sbc[operation].allCalls.reqPerSec.toFixed(0)} vs ${sbc[operation].seedCalls.reqPerSec.toFixed(0)} req/s; CPU per request ${sbc[operation].cpuPerRequestRatio.toFixed(2)}×, rounds ${rangeOf({ range: sbc[operation].cpuPerRequestRange }, (v) => `${v.toFixed(2)}×`)}; GC pauses ${sbc[operation].allCalls.gcUsPerRequest.toFixed(0)} vs ${sbc[operation].seedCalls.gcUsPerRequest.toFixed(0)} µs per request)`,
         met: sbc[operation].reqPerSecRatio >= 0.9,
       })),
       {
@@ -437,5 +468,6 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
     }
   } finally {
     await Promise.all([server.stop(), smallServer.stop()])
+    rmSync(gcDir, { recursive: true, force: true })
   }
 }
