@@ -29,8 +29,11 @@ async function loadPlanRefresh() {
   return module.planRefresh
 }
 
-/** The client itself: connects, re-reads on each batch, and answers with its counts. */
-async function watchAsThePageDoes(port, callId) {
+/**
+ * The client itself: connects, re-reads on each batch (unless `rereads` is false: the stream
+ * alone), and answers with its counts.
+ */
+async function watchAsThePageDoes(port, callId, rereads) {
   const planRefresh = await loadPlanRefresh()
   const base = `http://127.0.0.1:${port}/_callsim`
   const controller = new AbortController()
@@ -38,11 +41,13 @@ async function watchAsThePageDoes(port, callId) {
   if (response.status !== 200 || !response.body)
     throw new Error(`the console stream answered ${response.status}`)
   const body = response.body
-  const counts = { batches: 0, reads: 0, failedReads: 0 }
+  // Bytes too: what the stream and the re-reads cost the server to build and send, and the page to parse.
+  const counts = { batches: 0, reads: 0, failedReads: 0, streamBytes: 0, readBytes: 0 }
   const read = async (path) => {
     const answer = await fetch(`${base}${path}`, { signal: controller.signal })
     const text = await answer.text()
     counts.reads += 1
+    counts.readBytes += Buffer.byteLength(text)
     if (answer.status !== 200) counts.failedReads += 1
     return text
   }
@@ -72,12 +77,13 @@ async function watchAsThePageDoes(port, callId) {
   })
   const refreshLadder = refresher(`/calls/${encodeURIComponent(callId)}/ladder`)
   // The page reads its calls page when it opens, before any batch.
-  await refreshCalls()
+  if (rereads) await refreshCalls()
   const listening = (async () => {
     const decoder = new TextDecoder()
     let buffer = ''
     try {
       for await (const chunk of body) {
+        counts.streamBytes += chunk.byteLength
         buffer += decoder.decode(chunk, { stream: true })
         for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const frame = buffer.slice(0, end)
@@ -86,6 +92,7 @@ async function watchAsThePageDoes(port, callId) {
           if (!frame.startsWith('event: change') || data === undefined) continue
           counts.batches += 1
           const plan = planRefresh(JSON.parse(data), view)
+          if (!rereads) continue
           if (plan.calls) void refreshCalls()
           if (plan.ladder) void refreshLadder()
         }
@@ -108,11 +115,12 @@ async function watchAsThePageDoes(port, callId) {
  * @param {number} port
  * @param {string} callId
  * @param {{ enabled: boolean, clientCore?: number }} plan
- * @returns {Promise<{ stop: () => Promise<{ batches: number, reads: number, failedReads: number, cpuMs: number, seconds: number }> }>}
+ * @param {boolean} [rereads] false: hold the stream open and parse its batches, but read nothing
+ * @returns {Promise<{ stop: () => Promise<{ batches: number, reads: number, failedReads: number, streamBytes: number, readBytes: number, cpuMs: number, seconds: number }> }>}
  */
-export async function openConsoleClient(port, callId, plan) {
+export async function openConsoleClient(port, callId, plan, rereads = true) {
   const script = fileURLToPath(import.meta.url)
-  const args = [script, String(port), callId]
+  const args = [script, String(port), callId, rereads ? 'rereads' : 'stream-only']
   const child = plan.enabled
     ? spawn('taskset', ['-c', String(plan.clientCore), process.execPath, ...args], {
         stdio: ['pipe', 'pipe', 'inherit'],
@@ -141,8 +149,8 @@ export async function openConsoleClient(port, callId, plan) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [port, callId] = process.argv.slice(2)
-  const stop = await watchAsThePageDoes(Number(port), String(callId))
+  const [port, callId, mode] = process.argv.slice(2)
+  const stop = await watchAsThePageDoes(Number(port), String(callId), mode !== 'stream-only')
   // Its own start-up (Node, compiling the rule) is not what an open page costs: count from here.
   const startedUsage = process.cpuUsage()
   const startedAt = performance.now()

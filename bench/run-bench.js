@@ -38,7 +38,8 @@ const USAGE = `usage: npm run bench -- [options]
   --connections <n>  concurrent keep-alive connections (default 32)
   --rounds <n>       run every server n times, interleaved, and report medians (default 1)
   --only <ids>       comma-separated subset: callsim,express-ceiling,express-ceiling-prebuilt,express-route,node-http,prism,proxy
-                     (proxy: callsim proxy in front of a local callsim, against the direct connection)
+                     (proxy: callsim proxy in front of a local callsim, against the direct connection;
+                     callsim-console, callsim-stream: callsim with a web console, or only its change stream, open)
   --prism            also run the Prism mock on the same spec
   --baseline-dir <path>  also run callsim from another built checkout (e.g. a git worktree of an
                      older commit), interleaved with this one, and compare req/s and p99 with it
@@ -180,7 +181,7 @@ async function measure(definition, plan, env, token, onSeeded) {
     const ids = await seedSessions(port, definition.base, headers, SEED_CALLS)
     await onSeeded?.(port, ids, headers)
     const consoleClient = definition.console
-      ? await openConsoleClient(port, ids[0], plan)
+      ? await openConsoleClient(port, ids[0], plan, definition.console === 'page')
       : undefined
     const generatorUsage = process.cpuUsage()
     const generatorFrom = performance.now()
@@ -207,8 +208,10 @@ async function measure(definition, plan, env, token, onSeeded) {
       const seconds = (performance.now() - generatorFrom) / 1000
       const generator = process.cpuUsage(generatorUsage)
       const percentOfCore = (ms) => `${(ms / 10 / seconds).toFixed(1)} %`
+      const perSecond = (count) => (count / consoleReads.seconds).toFixed(1)
+      const kbPerSecond = (bytes) => (bytes / 1024 / consoleReads.seconds).toFixed(0)
       process.stdout.write(
-        `  console client: ${consoleReads.batches} change batches, ${consoleReads.reads} reads (${consoleReads.failedReads} failed), ${consoleReads.cpuMs} ms CPU (${percentOfCore(consoleReads.cpuMs)} of its core; the load generator used ${percentOfCore((generator.user + generator.system) / 1000)})\n`,
+        `  console client: ${consoleReads.batches} change batches (${perSecond(consoleReads.batches)}/s, ${kbPerSecond(consoleReads.streamBytes)} KB/s), ${consoleReads.reads} reads (${perSecond(consoleReads.reads)}/s, ${kbPerSecond(consoleReads.readBytes)} KB/s, ${consoleReads.failedReads} failed), ${consoleReads.cpuMs} ms CPU (${percentOfCore(consoleReads.cpuMs)} of its core; the load generator used ${percentOfCore((generator.user + generator.system) / 1000)})\n`,
       )
     }
     const peak = server.memory()
@@ -322,6 +325,7 @@ async function main() {
     repliesFile: () => repliesFile,
     prism: flags.prism || Boolean(only?.has('prism')),
     console: flags.console || Boolean(only?.has('callsim-console')),
+    consoleStream: Boolean(only?.has('callsim-stream')),
     baselineDir: flags['baseline-dir'] ? checkoutOf(flags['baseline-dir']) : undefined,
   }).filter((d) => !only || only.has(d.id) || d.id === 'callsim-baseline')
 

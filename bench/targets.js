@@ -116,9 +116,11 @@ export function serveArgs(port, clock, extraArgs = []) {
 /**
  * Every target: how to start it on a port. callsim runs as users run it (the CLI, every
  * built-in spec), with --strict so that a response breaking the spec becomes a counted 500.
- * `baselineDir` adds the same callsim run from another built checkout (`--baseline-dir`).
+ * `baselineDir` adds the same callsim run from another built checkout (`--baseline-dir`);
+ * `console` the same callsim with a web console open on it, `consoleStream` with only the
+ * console's change stream open, which tells the stream's cost from the re-reads'.
  * @param {{
- *   repliesFile: () => string, prism: boolean, console?: boolean,
+ *   repliesFile: () => string, prism: boolean, console?: boolean, consoleStream?: boolean,
  *   baselineDir?: { dir: string, commit: string }, clock?: string, extraArgs?: string[],
  * }} options
  */
@@ -126,6 +128,7 @@ export function targetDefinitions({
   repliesFile,
   prism,
   console: withConsole = false,
+  consoleStream: withConsoleStream = false,
   baselineDir = undefined,
   clock = 'system',
   extraArgs = [],
@@ -165,7 +168,17 @@ export function targetDefinitions({
             ...callsim,
             id: 'callsim-console',
             label: 'callsim with the web console open (change stream, re-reads)',
-            console: true,
+            console: 'page',
+          },
+        ]
+      : []),
+    ...(withConsoleStream
+      ? [
+          {
+            ...callsim,
+            id: 'callsim-stream',
+            label: "callsim with only the console's change stream open (no re-reads)",
+            console: 'stream',
           },
         ]
       : []),
