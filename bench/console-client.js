@@ -72,7 +72,7 @@ async function watchAsThePageDoes(port, callId, rereads) {
   }
   // The page's view: the newest page of calls, unfiltered, with the ladder of `callId` open.
   const view = { selectedCall: callId, visibleCalls: [], filtered: false, journalVisible: false }
-  const refreshCalls = refresher('/calls?order=newest&offset=0&limit=50', (text) => {
+  const refreshCalls = refresher('/calls?order=newest&offset=0&limit=50&timeline=false', (text) => {
     view.visibleCalls = JSON.parse(text).calls.map((/** @type {{ id: string }} */ call) => call.id)
   })
   const refreshLadder = refresher(`/calls/${encodeURIComponent(callId)}/ladder`)

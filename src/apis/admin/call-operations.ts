@@ -2,7 +2,7 @@ import type { Call } from '../../core/index.js'
 import type { FaceRequest, OperationHandler } from '../face.js'
 import type { Control } from './control.js'
 import { callNotFound } from './errors.js'
-import { toAdminCall } from './to-admin-call.js'
+import { toAdminCall, toAdminCallRow } from './to-admin-call.js'
 
 interface CallFilter {
   readonly subscriber?: string
@@ -80,7 +80,8 @@ export function createCallAdminOperations(control: Control): Record<string, Oper
         offset,
         limit,
       })
-      return { status: 200, body: { total: page.total, calls: page.calls.map(toAdminCall) } }
+      const view = request.query.timeline === false ? toAdminCallRow : toAdminCall
+      return { status: 200, body: { total: page.total, calls: page.calls.map(view) } }
     },
     getCall: (request) => {
       const callId = String(request.pathParams.callId)

@@ -32,6 +32,9 @@ export interface AdminCall {
   readonly timeline: readonly TimelineEntry[]
 }
 
+/** A call as the calls view lists it (`timeline=false`). */
+export type CallRow = Omit<AdminCall, 'timeline'>
+
 interface Violation {
   readonly direction: string
   readonly operationId: string

@@ -50,6 +50,25 @@ test('lists calls newest first, filtered by subscriber, status, face and scenari
   expect((await http.get('/_callsim/calls?face=oracle-click2call')).body.total).toBe(0)
 })
 
+test('lists calls without their timelines with timeline=false, as the console reads its pages', async () => {
+  const { http, call, simulator } = await setup()
+  await call(BOB)
+  await call(CAROL, 'busy-callee')
+  advance(simulator, 5000)
+
+  const full = await http.get('/_callsim/calls?order=newest&limit=50')
+  const rows = await http.get('/_callsim/calls?order=newest&limit=50&timeline=false')
+  expect(rows.status).toBe(200)
+  expect(rows.headers['x-callsim-violations']).toBeUndefined()
+  expect(full.body.calls[0].timeline.length).toBeGreaterThan(1)
+  // Everything but the timeline, and the same calls in the same order.
+  expect(rows.body).toEqual({
+    total: 2,
+    calls: full.body.calls.map(({ timeline: _timeline, ...row }: { timeline: unknown }) => row),
+  })
+  expect((await http.get('/_callsim/calls?timeline=maybe')).status).toBe(400)
+})
+
 test('answers 400 for a calls page outside the declared limits', async () => {
   const { http } = await setup()
   const response = await http.get('/_callsim/calls?limit=0')
