@@ -29,7 +29,7 @@ const cpuAndGc = (run) =>
   `${run.cpuUsPerRequest.toFixed(0)} µs CPU (GC ${run.gcUsPerRequest.toFixed(0)} µs)`
 
 /** Creates sessions with valid POSTs as fast as callsim takes them; returns ids and rate. */
-async function createSessions(port, headers, connections, count) {
+export async function createSessions(port, headers, connections, count) {
   const ids = []
   const startedAt = performance.now()
   const run = await runLoad({
