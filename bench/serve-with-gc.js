@@ -5,7 +5,7 @@
 // - when CALLSIM_BENCH_GC_FILE names a file, the main thread's GC pauses so far (count and ms,
 //   per kind, from PerformanceObserver 'gc' entries), rewritten after each batch of entries,
 //   so that the scale mode can report GC time per request beside CPU time per request.
-import { writeFileSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
 import v8 from 'node:v8'
 
@@ -42,7 +42,10 @@ if (gcFile) {
       total.count += 1
       total.ms += entry.duration
     }
-    writeFileSync(gcFile, JSON.stringify(pauses))
+    // Written aside and renamed, so that a reader never sees a file half written (read as no
+    // pauses at all, which made a run's GC time negative or too large).
+    writeFileSync(`${gcFile}.next`, JSON.stringify(pauses))
+    renameSync(`${gcFile}.next`, gcFile)
   }).observe({ entryTypes: ['gc'] })
 }
 
