@@ -19,9 +19,18 @@ const io: CliIo = {
   },
 }
 
+/** Resolves once everything written to the stream so far has left (pipes are asynchronous on macOS). */
+const flushed = (stream: NodeJS.WriteStream): Promise<void> =>
+  new Promise((resolve) => stream.write('', () => resolve()))
+
 // No top-level await: the bundle is CommonJS (see scripts/bundle.js), which has none.
-void runCli(process.argv.slice(2), io).then((code) => {
-  // A server runs on until a signal stops it; any other command is done.
-  if (running) process.exitCode = code
-  else process.exit(code)
+void runCli(process.argv.slice(2), io).then(async (code) => {
+  // A server runs on until a signal stops it. Any other command is done: it exits once its
+  // output is out, whatever a refused start may have left open.
+  if (running) {
+    process.exitCode = code
+    return
+  }
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+  process.exit(code)
 })
