@@ -4,6 +4,17 @@ import { runCli } from './program.js'
 
 // The bin: the CLI wired to the real process. Everything else lives in program.ts, which tests
 // run in their own process with an io of their own.
+
+/** Resolves once everything written to the stream so far has left (pipes are asynchronous on macOS). */
+const flushed = (stream: NodeJS.WriteStream): Promise<void> =>
+  new Promise((resolve) => stream.write('', () => resolve()))
+
+/** Ends the process once its output is out, whatever a refused start may have left open. */
+async function exitWith(code: number): Promise<never> {
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+  process.exit(code)
+}
+
 let running = false
 const io: CliIo = {
   stdout: { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY === true },
@@ -11,26 +22,15 @@ const io: CliIo = {
   env: process.env,
   onRunning: (stop) => {
     running = true
-    const onSignal = (): void => {
-      void stop().then((code) => process.exit(code))
-    }
+    const onSignal = (): void => void stop().then(exitWith)
     process.once('SIGINT', onSignal)
     process.once('SIGTERM', onSignal)
   },
 }
 
-/** Resolves once everything written to the stream so far has left (pipes are asynchronous on macOS). */
-const flushed = (stream: NodeJS.WriteStream): Promise<void> =>
-  new Promise((resolve) => stream.write('', () => resolve()))
-
 // No top-level await: the bundle is CommonJS (see scripts/bundle.js), which has none.
-void runCli(process.argv.slice(2), io).then(async (code) => {
-  // A server runs on until a signal stops it. Any other command is done: it exits once its
-  // output is out, whatever a refused start may have left open.
-  if (running) {
-    process.exitCode = code
-    return
-  }
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)])
-  process.exit(code)
+void runCli(process.argv.slice(2), io).then((code) => {
+  // A server runs on until a signal stops it; any other command is done.
+  if (running) process.exitCode = code
+  else void exitWith(code)
 })

@@ -110,7 +110,7 @@ steps:
 
 test('plays a file against an in-process callsim and ends with the summary line', async () => {
   const dir = folderWith({ 'answered-call.yaml': ANSWERED_CALL })
-  const { code, stdout, stderr } = await spawned(['run', dir])
+  const { code, stdout, stderr } = await callsim(['run', dir])
   expect(stderr).toBe('')
   expect(stdout).toMatch(
     /^callsim run: in-process callsim at http:\/\/127\.0\.0\.1:\d+ \(seed 1, virtual clock\)$/m,
@@ -137,12 +137,13 @@ test('plays the same file against a listening callsim given with --target', asyn
   const dir = folderWith({ 'answered-call.yaml': ANSWERED_CALL })
   const running = await startSimulator({ scenarioPaths: [dir], allowHttpSinks: true }).listen()
   servers.push(running)
-  const { code, stdout } = await callsim([
+  const { code, stdout, stderr } = await spawned([
     'run',
     path.join(dir, 'answered-call.yaml'),
     '--target',
     running.url,
   ])
+  expect(stderr).toBe('')
   expect(stdout).toContain(`callsim run: target ${running.url}`)
   expect(stdout).not.toContain('in-process')
   expect(lastLine(stdout)).toBe('1 passed, 0 failed')

@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
 import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
 import { runCliInProcess } from '../support/run-cli-in-process.js'
 
-// The commands run in this process, as the bin runs them; --version and an unknown option go
-// through the built bin, for its streams and exit codes. A busy 2-core machine is slow at a start.
+// The commands run in this process, as the bin runs them; -V and an unknown option go through
+// the built bin, for its streams and exit codes. A busy 2-core machine is slow at a start.
 vi.setConfig({ testTimeout: 60_000 })
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'callsim-usage-'))
@@ -47,8 +47,12 @@ paths:
 
 test('prints the version of the package with --version and -V', async () => {
   const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
-  for (const flag of ['--version', '-V']) {
-    const result = await spawned([flag])
+  // --version in this process, -V through the bin.
+  for (const [flag, run] of [
+    ['--version', callsim],
+    ['-V', spawned],
+  ] as const) {
+    const result = await run([flag])
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' })
   }
 })
