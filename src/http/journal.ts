@@ -70,6 +70,13 @@ const JOURNAL_CAPACITY = 1000
 /** 8 MiB: the bodies of the last 1000 exchanges as long as they average under ~8 KiB. */
 const JOURNAL_BODY_BYTES = 8 * 1024 * 1024
 
+/**
+ * 2 MiB for the control API's own exchanges, apart: an open console reads pages of calls of
+ * ~50 KB several times a second, and in one ring they would push out the faces' bodies, which
+ * are what its ladders show, within a minute.
+ */
+const JOURNAL_CONTROL_BODY_BYTES = 2 * 1024 * 1024
+
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([])
 
 /**
@@ -93,16 +100,20 @@ export class RequestLog {
   private readonly scenarioId: (string | undefined)[]
   private readonly fault: (string | undefined)[]
   private readonly callId: (string | undefined)[]
-  /** Where each entry's bodies are in `bodies` (-1: none, or one too large to keep). */
+  /** Where each entry's bodies are in its ring (-1: none, or one too large to keep). */
   private readonly requestBodyStart: Float64Array
   private readonly requestBodyEnd: Float64Array
   private readonly responseBodyStart: Float64Array
   private readonly responseBodyEnd: Float64Array
+  /** 1 for the control API's own exchanges, whose bodies are in `controlBodies`. */
+  private readonly controlPlane: Uint8Array
   private readonly bodies: BodyRing
+  private readonly controlBodies: BodyRing
 
   constructor(
     private readonly capacity: number,
     bodyBytes = JOURNAL_BODY_BYTES,
+    controlBodyBytes = JOURNAL_CONTROL_BODY_BYTES,
   ) {
     // A loop rather than Array.from's callback per slot, which made the eleven columns ~1 ms
     // of every simulator the tests create; push keeps the array packed (no holes) as before.
@@ -128,10 +139,12 @@ export class RequestLog {
     this.requestBodyEnd = new Float64Array(capacity)
     this.responseBodyStart = new Float64Array(capacity).fill(-1)
     this.responseBodyEnd = new Float64Array(capacity)
+    this.controlPlane = new Uint8Array(capacity)
     this.bodies = new BodyRing(bodyBytes)
+    this.controlBodies = new BodyRing(controlBodyBytes)
   }
 
-  push(entry: RecordedExchange): void {
+  push(entry: RecordedExchange, controlPlane = false): void {
     const slot = this.total % this.capacity
     this.total += 1
     this.at[slot] = entry.at
@@ -151,14 +164,13 @@ export class RequestLog {
     this.fault[slot] = entry.fault
     this.callId[slot] = entry.callId
     // The exact bodies of an exchange, for the console, outside V8's heap (body-ring.ts).
-    this.requestBodyStart[slot] = this.keep(entry.requestBody)
-    this.requestBodyEnd[slot] = this.bodies.end
-    this.responseBodyStart[slot] = this.keep(entry.responseBody)
-    this.responseBodyEnd[slot] = this.bodies.end
-  }
-
-  private keep(body: string | Uint8Array | undefined): number {
-    return body === undefined ? -1 : this.bodies.store(body)
+    this.controlPlane[slot] = controlPlane ? 1 : 0
+    const ring = controlPlane ? this.controlBodies : this.bodies
+    const { requestBody, responseBody } = entry
+    this.requestBodyStart[slot] = requestBody === undefined ? -1 : ring.store(requestBody)
+    this.requestBodyEnd[slot] = ring.end
+    this.responseBodyStart[slot] = responseBody === undefined ? -1 : ring.store(responseBody)
+    this.responseBodyEnd[slot] = ring.end
   }
 
   /** The newest `limit` entries, newest last; bodies only `withBodies`, as they can be large. */
@@ -200,7 +212,7 @@ export class RequestLog {
       callId: this.callId[slot],
     }
     if (!withBodies) return entry
-    const { bodies } = this
+    const bodies = this.controlPlane[slot] === 1 ? this.controlBodies : this.bodies
     return {
       ...entry,
       requestBody: bodies.read(this.requestBodyStart[slot] ?? -1, this.requestBodyEnd[slot] ?? 0),
@@ -220,6 +232,7 @@ export class RequestLog {
     this.requestBodyStart.fill(-1)
     this.responseBodyStart.fill(-1)
     this.bodies.clear()
+    this.controlBodies.clear()
     this.requestViolations.fill(NO_VIOLATIONS)
     this.responseViolations.fill(NO_VIOLATIONS)
   }
@@ -240,7 +253,7 @@ export class Journal {
   onChange: ((controlPlane: boolean, callId?: string) => void) | undefined = undefined
 
   record(entry: RecordedExchange, controlPlane = false): void {
-    this.requests.push(entry)
+    this.requests.push(entry, controlPlane)
     for (const violation of entry.responseViolations)
       this.violations.push({ ...violation, at: entry.at })
     this.onRecord?.(entry)

@@ -91,3 +91,12 @@ test('lets the bodies of older entries go once newer bodies fill the room kept f
     '4'.repeat(40),
   ])
 })
+
+test("keeps the control API's own bodies apart, so that they never push out the faces'", () => {
+  const log = new RequestLog(10, 100, 100)
+  log.push({ ...request(0), responseBody: 'a'.repeat(60) })
+  for (let index = 1; index < 5; index += 1)
+    log.push({ ...request(index), responseBody: String(index).repeat(60) }, true)
+  const bodies = log.toArray(true).map((entry) => entry.responseBody)
+  expect(bodies).toEqual(['a'.repeat(60), undefined, undefined, undefined, '4'.repeat(60)])
+})
