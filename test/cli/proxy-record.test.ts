@@ -39,13 +39,14 @@ function writeProviderScenario(): string {
   writeFileSync(
     path.join(dir, 'quick-answer.yaml'),
     [
-      'description: The callee rings at once and answers within a second.',
+      'description: The callee rings at once and answers 1.3 s after the call is placed.',
       'match:',
       "  remoteAddress: { matches: '^(tel:)?\\+15550002$' }",
       'lifecycle:',
+      // Each status lasts several of the app's 150 ms polls, so a loaded host still sees each one.
       '  - { after: 100ms, status: InProgress }',
-      '  - { after: 200ms, status: Ringing }',
-      '  - { after: 400ms, status: Connected }',
+      '  - { after: 600ms, status: Ringing }',
+      '  - { after: 600ms, status: Connected }',
       '',
     ].join('\n'),
   )
