@@ -1,5 +1,5 @@
 import { afterEach, expect, test, vi } from 'vitest'
-import type { ChangeBatch } from '../../../src/apis/index.js'
+import { MAX_BATCH_CALLS, type ChangeBatch } from '../../../src/apis/index.js'
 import {
   CHANGE_BATCH_DELAY_MS,
   ChangeFeed,
@@ -72,6 +72,23 @@ test('names the calls whose ladder gained a request or a delivery, apart from th
     journal: true,
     deliveries: true,
   })
+})
+
+test('names at most MAX_BATCH_CALLS calls a batch and says when more changed, as under a load test', () => {
+  const { feed, batches } = setup()
+  for (let i = 0; i < MAX_BATCH_CALLS; i += 1) feed.noteCall(`call-${i}`)
+  // A named call changing again is not "more".
+  feed.noteCall('call-0')
+  vi.advanceTimersByTime(0)
+  expect(batches[0]?.batch.calls).toHaveLength(MAX_BATCH_CALLS)
+  expect(batches[0]?.batch.moreCalls).toBe(false)
+
+  for (let i = 0; i <= 2 * MAX_BATCH_CALLS; i += 1) feed.noteJournal(`call-${i}`)
+  vi.advanceTimersByTime(MAX_CHANGE_BATCH_DELAY_MS)
+  expect(batches[1]?.batch.ladders).toEqual(
+    Array.from({ length: MAX_BATCH_CALLS }, (_, i) => `call-${i}`),
+  )
+  expect(batches[1]?.batch.moreLadders).toBe(true)
 })
 
 test('costs nothing without a watcher, and sends nothing after the last one left', () => {
