@@ -18,7 +18,7 @@ import {
  */
 const CACHE_DIR = fileURLToPath(new URL('../spec-cache/', import.meta.url))
 const INDEX_FILE = 'index.json'
-const FORMAT = 2
+const FORMAT = 3
 const requireModule = createRequire(import.meta.url)
 
 interface CacheIndex {
@@ -30,6 +30,8 @@ interface CacheIndex {
   readonly validators: Record<string, [string, string]>
   /** `textHash|validatorKeyHash` of each built-in file a validator accepted at build time. */
   readonly accepted: string[]
+  /** `textHash|reading` of each spec the build loaded → file with its CheckedSpec as JSON. */
+  readonly checkedSpecs: Record<string, string>
 }
 
 /**
@@ -89,6 +91,10 @@ export function loadPrecompiledCache(dir: string = CACHE_DIR): PrecompiledCache 
     accepted(textHash, validatorKeyHash) {
       return accepted.has(`${textHash}|${validatorKeyHash}`)
     },
+    checkedSpec(key) {
+      const file = index.checkedSpecs[key]
+      return file === undefined ? undefined : readFileSync(path.join(dir, file), 'utf8')
+    },
   }
 }
 
@@ -140,6 +146,14 @@ export function writePrecompiledCache(
     documents[textHash] = file
     bytes += json.length
   }
+  mkdirSync(path.join(dir, 'checked-specs'))
+  const checkedSpecs: Record<string, string> = {}
+  for (const [key, json] of recorded.checkedSpecs) {
+    const file = `checked-specs/${key.replace('|', '.')}.json`
+    writeFileSync(path.join(dir, file), json)
+    checkedSpecs[key] = file
+    bytes += json.length
+  }
   const validators: Record<string, [string, string]> = {}
   recorded.modules.forEach((module, position) => {
     // CommonJS: ajv's standalone code requires its runtime helpers and ajv-formats' formats.
@@ -154,6 +168,7 @@ export function writePrecompiledCache(
     documents,
     validators,
     accepted: [...recorded.accepted],
+    checkedSpecs,
   }
   writeFileSync(path.join(dir, INDEX_FILE), JSON.stringify(index))
   return {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { isDeepStrictEqual } from 'node:util'
 import type { Ajv, ValidateFunction } from 'ajv'
+import type { SpecProblem } from './errors.js'
 
 /**
  * What `npm run build` made from a default start-up (dist/spec-cache, read by app/): the YAML it
@@ -16,6 +17,20 @@ export interface PrecompiledCache {
   validator(key: string): ValidateFunction | undefined
   /** Whether the build found the text with this hash valid against the validator with this key hash. */
   accepted(textHash: string, validatorKeyHash: string): boolean
+  /** JSON of a CheckedSpec, by `textHash|reading` (see CompileCache.checkedSpec). */
+  checkedSpec(key: string): string | undefined
+}
+
+/**
+ * What loading a spec's bytes with one reading found at build time: the document as the defect
+ * review left it and every warning of the load (review, `$ref` and pattern checks passed,
+ * examples checked). Deterministic in the bytes, the reading and the contract code (which the
+ * cache's fingerprint covers), so start-up takes it instead of checking the same bytes again.
+ */
+export interface CheckedSpec {
+  readonly document: unknown
+  /** Without their source: that is the caller's name for the file. */
+  readonly warnings: readonly Omit<SpecProblem, 'source'>[]
 }
 
 /** What a recording cache produced: documents by text hash, and one standalone module per ajv. */
@@ -29,6 +44,8 @@ export interface RecordedCache {
   }[]
   /** `textHash|validatorKeyHash` of every text a validator accepted. */
   readonly accepted: ReadonlySet<string>
+  /** `textHash|reading` → JSON of the CheckedSpec of every spec loaded. */
+  readonly checkedSpecs: ReadonlyMap<string, string>
 }
 
 /** A parsed text as the cache hands it out: fresh data (callers may mutate it) and its lines. */
@@ -91,7 +108,9 @@ export class CompileCache {
     options: { readonly precompiled?: PrecompiledCache; readonly record?: boolean } = {},
   ) {
     this.#precompiled = options.precompiled
-    this.#recording = options.record ? { documents: new Map(), instances: [] } : undefined
+    this.#recording = options.record
+      ? { documents: new Map(), instances: [], checkedSpecs: new Map() }
+      : undefined
   }
 
   /** Whether ajv instances must keep their validators' source, for standalone export. */
@@ -193,6 +212,26 @@ export class CompileCache {
     }
   }
 
+  /**
+   * What the build found loading a spec with these very bytes and this reading (CheckedSpec),
+   * or undefined: then the spec is parsed, checked and reviewed in full, as any user's file
+   * is. A recording cache never answers, so the build checks everything itself.
+   */
+  checkedSpec(text: string, reading: string): CheckedSpec | undefined {
+    if (this.#recording) return undefined
+    const json = this.#precompiled?.checkedSpec(`${this.textHash(text)}|${reading}`)
+    return json === undefined ? undefined : (JSON.parse(json) as CheckedSpec)
+  }
+
+  /** While recording, keeps what loading a spec found (see checkedSpec), if JSON can hold it. */
+  keepCheckedSpec(text: string, reading: string, checked: CheckedSpec): void {
+    if (!this.#recording) return
+    const json = JSON.stringify(checked)
+    const { document } = JSON.parse(json) as CheckedSpec
+    if (!isDeepStrictEqual(document, checked.document)) return
+    this.#recording.checkedSpecs.set(`${this.textHash(text)}|${reading}`, json)
+  }
+
   /** Registers an ajv instance whose validators recorded() exports; only while recording. */
   adopt(instance: AjvInstance): void {
     this.#recording?.instances.push(instance)
@@ -245,7 +284,12 @@ export class CompileCache {
         `{"data":${json},"lines":${JSON.stringify(lines)}}`,
       ]),
     )
-    return { documents, modules, accepted: new Set(this.#accepted) }
+    return {
+      documents,
+      modules,
+      accepted: new Set(this.#accepted),
+      checkedSpecs: new Map(this.#recording.checkedSpecs),
+    }
   }
 }
 
@@ -253,6 +297,7 @@ interface Recording {
   /** Text hash → the data as JSON (taken at once: consumers may mutate it) and the lines asked for. */
   readonly documents: Map<string, { json: string; lines: Record<string, number | null> }>
   readonly instances: AjvInstance[]
+  readonly checkedSpecs: Map<string, string>
 }
 
 interface ParsedDocument {

@@ -80,11 +80,14 @@ export interface CompiledSpec {
 
 /**
  * Compiles every parameter, body and response validator of a spec and indexes its routes.
- * Validators come from the cache when it has them (compile-cache.ts).
+ * Validators come from the cache when it has them (compile-cache.ts). `checkExamples: false`
+ * skips running each validator on its media type's examples: for a spec whose warnings the
+ * build already found (CompileCache.checkedSpec); running them would load every validator.
  */
 export function compileSpec(
   spec: LoadedSpec,
   cache: CompileCache = new CompileCache(),
+  { checkExamples: withExamples = true }: { readonly checkExamples?: boolean } = {},
 ): Result<CompiledSpec, SpecProblem[]> {
   const problems: SpecProblem[] = []
   const { bodies, params } = createSchemaCompilers(spec, cache)
@@ -124,7 +127,8 @@ export function compileSpec(
         : undefined
       content.set(mediaType.toLowerCase(), validate)
       if (validate) {
-        warnings.push(...checkExamples(spec, media, mediaPointer, (value) => validate(value)))
+        if (withExamples)
+          warnings.push(...checkExamples(spec, media, mediaPointer, (value) => validate(value)))
       } else if (!hasSchema && direction === 'response') {
         warnings.push({
           source: spec.source,

@@ -59,17 +59,20 @@ export {
 } from './violation.js'
 export { parsePointer, parseYamlSource, toPointer, type YamlSource } from './yaml-source.js'
 
-import { CompileCache } from './compile-cache.js'
+import { CompileCache, type CheckedSpec } from './compile-cache.js'
 import { compileSpec, type CompiledSpec } from './compile-validators.js'
 import type { SpecProblem } from './errors.js'
-import { parseSpec } from './load-spec.js'
+import { describeSpec, parseSpec, type JsonObject } from './load-spec.js'
 import type { Result } from './result.js'
 import { reviewSpecDefects, type SpecReading } from './spec-defects.js'
+import { parseYamlSource, type YamlSource } from './yaml-source.js'
 
 /**
  * Parses, checks, reviews for defects (repairing the certain ones unless `reading` is
  * `literal`) and compiles a spec in one go, once per source, text and reading for a given
  * cache: the result is shared, so its document is frozen. Its `warnings` list every defect.
+ * Bytes the build loaded with the same reading (a built-in spec) are not checked again: the
+ * build's verdicts are taken instead (CompileCache.checkedSpec).
  * @example loadSpec(readFileSync(file, 'utf8'), 'spec/camara/webrtc-call-handling.yaml', cache)
  */
 export function loadSpec(
@@ -82,18 +85,50 @@ export function loadSpec(
     reading === 'tolerant' ? source : `${source}\0literal`,
     text,
     (): Result<CompiledSpec, SpecProblem[]> => {
+      const checked = cache.checkedSpec(text, reading)
+      if (checked) return compileChecked(text, source, cache, checked)
       const parsed = parseSpec(text, source, cache)
       if (!parsed.ok) return parsed
       const reviewed = reviewSpecDefects(parsed.value, reading)
       const compiled = compileSpec(reviewed.spec, cache)
       if (!compiled.ok) return compiled
       const warnings = [...reviewed.warnings, ...compiled.value.warnings]
+      cache.keepCheckedSpec(text, reading, {
+        document: reviewed.spec.document,
+        warnings: warnings.map(({ source: _source, ...warning }) => warning),
+      })
       return { ok: true, value: { ...compiled.value, warnings } }
     },
     (loaded) => {
       if (loaded.ok) deepFreeze(loaded.value.spec.document)
     },
   )
+}
+
+/**
+ * A spec whose checks the build already made on these bytes: its reviewed document and
+ * warnings as the build found them, and the validators (from the cache). The YAML is parsed
+ * for its lines only if a message needs one.
+ */
+function compileChecked(
+  text: string,
+  source: string,
+  cache: CompileCache,
+  checked: CheckedSpec,
+): Result<CompiledSpec, SpecProblem[]> {
+  let lines: YamlSource['lineOf'] | undefined
+  const lineOf = (pointer: string): number | undefined => {
+    if (!lines) {
+      const parsed = parseYamlSource(text, source, cache)
+      lines = parsed.ok ? parsed.value.lineOf : () => undefined
+    }
+    return lines(pointer)
+  }
+  const spec = describeSpec(checked.document as JsonObject, source, lineOf)
+  const compiled = compileSpec(spec, cache, { checkExamples: false })
+  if (!compiled.ok) return compiled
+  const warnings = checked.warnings.map((warning) => ({ source, ...warning }))
+  return { ok: true, value: { ...compiled.value, warnings } }
 }
 
 function deepFreeze(value: unknown): void {

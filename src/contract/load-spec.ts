@@ -123,21 +123,15 @@ export function parseSpec(
     ])
   }
   const version = data.openapi
-  let dialect: '3.0' | '3.1' = '3.0'
   if (typeof version !== 'string') {
     const hint =
       typeof data.swagger === 'string'
         ? ' (Swagger 2.0 is not supported; convert it to OpenAPI 3)'
         : ''
     problem('/openapi', `not an OpenAPI 3 document: the "openapi" version field is missing${hint}`)
-  } else if (/^3\.0\.\d+$/.test(version)) {
-    dialect = '3.0'
-  } else if (/^3\.1\.\d+$/.test(version)) {
-    dialect = '3.1'
-  } else {
+  } else if (!/^3\.[01]\.\d+$/.test(version)) {
     problem('/openapi', `unsupported OpenAPI version "${version}"; callsim reads 3.0.x and 3.1.x`)
   }
-  const info = isObject(data.info) ? data.info : {}
   if (!isObject(data.info)) problem('/info', 'the "info" object is missing')
   if (!isObject(data.paths)) {
     problem('/paths', 'the "paths" object is missing, so there is nothing to serve')
@@ -146,15 +140,25 @@ export function parseSpec(
   }
   checkRefs(data, data, [], problem)
   if (problems.length > 0) return err(problems)
-  return ok({
+  return ok(describeSpec(data, source, lineOf))
+}
+
+/** A document that passed parseSpec's checks (now or at build time), as a LoadedSpec. */
+export function describeSpec(
+  document: JsonObject,
+  source: string,
+  lineOf: YamlSource['lineOf'],
+): LoadedSpec {
+  const info = isObject(document.info) ? document.info : {}
+  return {
     source,
-    document: data,
-    dialect,
+    document,
+    dialect: /^3\.1\./.test(String(document.openapi)) ? '3.1' : '3.0',
     title: typeof info.title === 'string' ? info.title : source,
     version: typeof info.version === 'string' ? info.version : '',
-    basePath: basePathOf(data),
+    basePath: basePathOf(document),
     lineOf,
-  })
+  }
 }
 
 function checkOperations(

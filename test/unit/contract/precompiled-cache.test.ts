@@ -65,21 +65,32 @@ function toCache(recorded: RecordedCache): PrecompiledCache & { hits: number } {
     },
     accepted: (textHash: string, validatorKeyHash: string) =>
       recorded.accepted.has(`${textHash}|${validatorKeyHash}`),
+    checkedSpec: (key: string) => recorded.checkedSpecs.get(key),
   }
   return cache
 }
 
-function updatePet(spec: CompiledSpec, petId: string, body: unknown) {
-  const operation = spec.operations.get('updatePet')
-  if (!operation) throw new Error('updatePet is missing')
+/** A JSON request to an operation of a compiled spec, as validateRequest sees it. */
+function sendJson(
+  spec: CompiledSpec,
+  operationId: string,
+  body: unknown,
+  pathParams: Record<string, string> = {},
+) {
+  const operation = spec.operations.get(operationId)
+  if (!operation) throw new Error(`${operationId} is missing`)
   return validateRequest(operation, {
-    pathParams: { petId },
+    pathParams,
     query: {},
     headers: {},
     hasBody: true,
     contentType: 'application/json',
     body,
   })
+}
+
+function updatePet(spec: CompiledSpec, petId: string, body: unknown) {
+  return sendJson(spec, 'updatePet', body, { petId })
 }
 
 function record(): RecordedCache {
@@ -146,7 +157,12 @@ test('hands out a fresh copy of a cached document and the lines start-up asked f
     ],
   ])
   const cache = new CompileCache({
-    precompiled: toCache({ documents: marked, modules: [], accepted: new Set() }),
+    precompiled: toCache({
+      documents: marked,
+      modules: [],
+      accepted: new Set(),
+      checkedSpecs: new Map(),
+    }),
   })
 
   const first = parseYamlSource(SPEC, 'pets.yaml', cache)
@@ -275,4 +291,113 @@ test('remembers a text a validator accepted, for this validator and these bytes 
   expect(cache.accepted(validate, 'id: 2\n')).toBe(false)
   // The same schema through the same cache is the same validator.
   expect(compileJsonSchema({ type: 'object', required: ['id'] }, {}, cache)).toBe(validate)
+})
+
+// Defects of every kind the load reports: a format name written as a pattern (repaired), an
+// example its own schema refuses, a response body without a schema.
+const FLAWED_SPEC = `openapi: 3.0.3
+info: { title: Devices, version: '1' }
+servers: [{ url: /devices/v1 }]
+paths:
+  /devices:
+    post:
+      operationId: addDevice
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/Device' }
+            example: { deviceId: 42 }
+      responses:
+        '201':
+          description: added
+          content:
+            application/json: {}
+components:
+  schemas:
+    Device:
+      type: object
+      required: [deviceId]
+      properties:
+        deviceId: { type: string, pattern: uuid }
+`
+
+test("takes a built-in spec's review, reference, pattern and example verdicts from the build for the same bytes", () => {
+  const fresh = loadSpec(FLAWED_SPEC, 'devices.yaml')
+  if (!fresh.ok) throw new Error('the flawed spec does not load')
+  expect(fresh.value.warnings.map((warning) => warning.pointer)).toEqual([
+    '/components/schemas/Device/properties/deviceId/pattern',
+    '/paths/~1devices/post/requestBody/content/application~1json/example',
+    '/paths/~1devices/post/responses/201/content/application~1json',
+  ])
+  const recording = new CompileCache({ record: true })
+  if (!loadSpec(FLAWED_SPEC, 'devices.yaml', recording).ok) throw new Error('no recording')
+  const recorded = recording.recorded()
+  expect([...recorded.checkedSpecs.keys()]).toEqual([
+    `${createHash('sha256').update(FLAWED_SPEC).digest('hex')}|tolerant`,
+  ])
+
+  // Under another name, as the bin names its files: the same warnings, lines and repairs.
+  const cached = loadSpec(
+    FLAWED_SPEC,
+    'spec/devices.yaml',
+    new CompileCache({ precompiled: toCache(recorded) }),
+  )
+  if (!cached.ok) throw new Error('the cached spec does not load')
+  expect(cached.value.warnings).toEqual(
+    fresh.value.warnings.map((warning) => ({ ...warning, source: 'spec/devices.yaml' })),
+  )
+  const { lineOf: _lineOf, ...described } = fresh.value.spec
+  expect(cached.value.spec).toMatchObject({ ...described, source: 'spec/devices.yaml' })
+  expect(cached.value.spec.lineOf('/paths/~1devices/post')).toBe(
+    fresh.value.spec.lineOf('/paths/~1devices/post'),
+  )
+  const request = (body: unknown) => sendJson(cached.value, 'addDevice', body)
+  // The repaired `format: uuid`: a UUID passes, "uuid" itself does not.
+  expect(request({ deviceId: '0b7c2f4e-9d1a-4c3b-8e6f-5a2d7c9e1b30' }).violations).toEqual([])
+  expect(request({ deviceId: 'uuid' }).violations.map((v) => v.keyword)).toEqual(['format'])
+
+  // The verdicts are the build's, not checked again: a marked one comes back as marked.
+  const marked = new Map(
+    [...recorded.checkedSpecs].map(([key, json]) => [
+      key,
+      json.replace('this example does not validate', 'MARKED'),
+    ]),
+  )
+  const fromMarked = loadSpec(
+    FLAWED_SPEC,
+    'devices.yaml',
+    new CompileCache({ precompiled: toCache({ ...recorded, checkedSpecs: marked }) }),
+  )
+  expect(fromMarked.ok && fromMarked.value.warnings[1]?.message).toMatch(/^MARKED/)
+})
+
+test("checks in full a spec whose bytes or reading the build did not load, as a user's --spec", () => {
+  const recording = new CompileCache({ record: true })
+  loadSpec(FLAWED_SPEC, 'devices.yaml', recording)
+  const recorded = recording.recorded()
+  const marked = new Map(
+    [...recorded.checkedSpecs].map(([key, json]) => [
+      key,
+      json.replaceAll('"message":"', '"message":"MARKED '),
+    ]),
+  )
+  const cache = new CompileCache({
+    precompiled: toCache({ ...recorded, checkedSpecs: marked }),
+  })
+  const edited = FLAWED_SPEC.replace('title: Devices', "title: 'My devices'")
+  for (const loaded of [
+    loadSpec(edited, 'devices.yaml', cache),
+    loadSpec(FLAWED_SPEC, 'devices.yaml', cache, 'literal'),
+  ]) {
+    if (!loaded.ok) throw new Error('the spec does not load')
+    expect(loaded.value.warnings).toHaveLength(3)
+    expect(loaded.value.warnings.map((warning) => warning.message).join('\n')).not.toMatch(/MARKED/)
+  }
+  // A broken file is refused as ever, whatever the cache holds.
+  const broken = loadSpec(
+    FLAWED_SPEC.replace("$ref: '#/components/schemas/Device'", "$ref: '#/components/schemas/Gone'"),
+    'devices.yaml',
+    cache,
+  )
+  expect(broken.ok).toBe(false)
 })
