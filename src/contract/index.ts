@@ -57,7 +57,13 @@ export {
   type ValueLocation,
   type Violation,
 } from './violation.js'
-export { parsePointer, parseYamlSource, toPointer, type YamlSource } from './yaml-source.js'
+export {
+  parsePointer,
+  parseYamlSource,
+  toPointer,
+  yamlLibrary,
+  type YamlSource,
+} from './yaml-source.js'
 
 import { CompileCache, type CheckedSpec } from './compile-cache.js'
 import { compileSpec, type CompiledSpec } from './compile-validators.js'

@@ -9,6 +9,14 @@ import { MAX_NESTING_DEPTH, MAX_YAML_ALIAS_COUNT, tooDeeplyNested } from './file
 // if a problem has to be reported with its line.
 const requireModule = createRequire(import.meta.url)
 
+/**
+ * The YAML library, loaded on first use (scripts/bundle.js leaves what createRequire loads out
+ * of the bin's bundle): reading a text the cache holds, and serving, need none of it.
+ */
+export function yamlLibrary(): typeof Yaml {
+  return requireModule('yaml') as typeof Yaml
+}
+
 /** Parsed YAML (or JSON, which is YAML) that can still tell the line of any JSON pointer. */
 export interface YamlSource {
   readonly data: unknown
@@ -62,7 +70,7 @@ export function parseYamlSource(
 }
 
 function parseYaml(text: string, source: string): Result<YamlSource, SpecProblem[]> {
-  const yaml = requireModule('yaml') as typeof Yaml
+  const yaml = yamlLibrary()
   const lineCounter = new yaml.LineCounter()
   const problem = (line: number | undefined, message: string, pointer = '') =>
     err([{ source, pointer, line, message }])

@@ -1,5 +1,8 @@
-import { Document, isNode } from 'yaml'
+import { yamlLibrary } from '../contract/index.js'
 import type { ScenarioDocument } from './record-scenarios.js'
+
+// The YAML library is loaded when a scenario is first written (only recording writes them):
+// a static import put all of it into the bin's bundle, which every start compiled and ran.
 
 // eslint-disable-next-line no-control-regex
 const UNSAFE_IN_COMMENT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g
@@ -20,6 +23,7 @@ function commentLines(text: string): string {
  * @example writeFileSync(`${document.id}.yaml`, writeScenario(document))
  */
 export function writeScenario(document: ScenarioDocument): string {
+  const { Document, isNode } = yamlLibrary()
   const yaml = new Document(document.content, { aliasDuplicateObjects: false })
   if (document.header.length > 0) yaml.commentBefore = commentLines(document.header.join('\n'))
   for (const note of document.notes) {
