@@ -82,9 +82,45 @@ async function startCallsim(name, { plan, probe, gcDir }) {
     ...serveArgs(port, 'virtual', ['--retention', RETENTION]),
   ]
   const gcFile = path.join(gcDir, `${name}.json`)
-  const env = { ...process.env, CALLSIM_BENCH_GC_FILE: gcFile }
+  const memoryFile = path.join(gcDir, `${name}-memory.json`)
+  const env = {
+    ...process.env,
+    CALLSIM_BENCH_GC_FILE: gcFile,
+    CALLSIM_BENCH_MEMORY_FILE: memoryFile,
+  }
   const server = await startServer({ name, args, port, probe, plan, env })
-  return { server: { ...server, gcPauseMs: () => gcPauseMs(gcFile) }, port }
+  return {
+    server: {
+      ...server,
+      gcPauseMs: () => gcPauseMs(gcFile),
+      settledUsage: () => settledUsage(server, memoryFile),
+    },
+    port,
+  }
+}
+
+/**
+ * process.memoryUsage() after a forced full GC: signals the wrapper and waits 1.5 s, as long as
+ * V8's unmapper takes to give freed pages back, and then, on a busy host, up to 20 s for its
+ * next numbered report.
+ */
+async function settledUsage(server, file) {
+  const reportIn = () => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'))
+    } catch {
+      return { report: 0 }
+    }
+  }
+  const before = reportIn().report
+  server.signal('SIGUSR2')
+  await sleep(1500)
+  for (let waited = 0; waited < 20_000; waited += 100) {
+    const usage = reportIn()
+    if (usage.report > before) return usage
+    await sleep(100)
+  }
+  return {}
 }
 
 /** The server's GC pauses so far (main thread, all kinds), in ms, as serve-with-gc.js records them. */
@@ -181,13 +217,7 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
   // After a forced full GC: RSS from /proc, and what V8 still holds (heapUsed), which is what
   // evicting calls gives back; RSS can stay higher while the allocator keeps freed pages.
   const settledMemory = async () => {
-    server.signal('SIGUSR2')
-    await sleep(1500)
-    const lines = server
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('callsim-bench-memory '))
-    const usage = JSON.parse(lines.at(-1)?.slice('callsim-bench-memory '.length) ?? '{}')
+    const usage = await server.settledUsage()
     const spacesMb = Object.fromEntries(
       Object.entries(usage.spaces ?? {}).map(([name, space]) => [
         name,

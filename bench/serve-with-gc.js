@@ -1,7 +1,8 @@
 // Bench only: runs the callsim CLI unchanged, plus
-// - a SIGUSR2 handler that forces a full garbage collection (node --expose-gc) and prints one
-//   line of process.memoryUsage(), so that the scale mode can tell memory callsim still holds
-//   from pages the allocator keeps;
+// - a SIGUSR2 handler that forces a full garbage collection (node --expose-gc) and reports
+//   process.memoryUsage() (a numbered JSON file at CALLSIM_BENCH_MEMORY_FILE, and a line on
+//   stderr), so that the scale mode can tell memory callsim still holds from pages the
+//   allocator keeps;
 // - when CALLSIM_BENCH_GC_FILE names a file, the main thread's GC pauses so far (count and ms,
 //   per kind, from PerformanceObserver 'gc' entries), rewritten after each batch of entries,
 //   so that the scale mode can report GC time per request beside CPU time per request.
@@ -9,6 +10,17 @@ import { renameSync, writeFileSync } from 'node:fs'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
 import v8 from 'node:v8'
 
+/**
+ * Writes aside and renames, so that a reader never sees a file half written (read as no GC
+ * pauses, that made a round's GC time negative or too large).
+ */
+function writeWhole(file, value) {
+  writeFileSync(`${file}.next`, JSON.stringify(value))
+  renameSync(`${file}.next`, file)
+}
+
+const memoryFile = process.env.CALLSIM_BENCH_MEMORY_FILE
+let reports = 0
 process.on('SIGUSR2', () => {
   globalThis.gc?.()
   const spaces = Object.fromEntries(
@@ -16,9 +28,11 @@ process.on('SIGUSR2', () => {
       .getHeapSpaceStatistics()
       .map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size }]),
   )
-  process.stderr.write(
-    `callsim-bench-memory ${JSON.stringify({ ...process.memoryUsage(), spaces })}\n`,
-  )
+  const usage = { ...process.memoryUsage(), spaces }
+  reports += 1
+  // The file, because the server's output tail can lose the line behind its request log.
+  if (memoryFile) writeWhole(memoryFile, { report: reports, ...usage })
+  process.stderr.write(`callsim-bench-memory ${JSON.stringify(usage)}\n`)
 })
 
 const gcFile = process.env.CALLSIM_BENCH_GC_FILE
@@ -42,10 +56,7 @@ if (gcFile) {
       total.count += 1
       total.ms += entry.duration
     }
-    // Written aside and renamed, so that a reader never sees a file half written (read as no
-    // pauses at all, which made a run's GC time negative or too large).
-    writeFileSync(`${gcFile}.next`, JSON.stringify(pauses))
-    renameSync(`${gcFile}.next`, gcFile)
+    writeWhole(gcFile, pauses)
   }).observe({ entryTypes: ['gc'] })
 }
 
