@@ -25,6 +25,10 @@ export interface JournalEntry {
    */
   readonly requestBody?: string | undefined
   readonly responseBody?: string | undefined
+  /** The exchange had a request body, but newer bodies took its room (or it outgrew the ring). */
+  readonly requestBodyDropped?: true
+  /** Likewise for the response body. */
+  readonly responseBodyDropped?: true
 }
 
 /**
@@ -78,6 +82,11 @@ const JOURNAL_BODY_BYTES = 8 * 1024 * 1024
 const JOURNAL_CONTROL_BODY_BYTES = 2 * 1024 * 1024
 
 const NO_VIOLATIONS: readonly Violation[] = Object.freeze([])
+/**
+ * Where the body of an exchange that had none starts. Not -1: the ring answers -1 for a body
+ * larger than itself, which the journal reports as dropped.
+ */
+const NO_BODY = -2
 
 /**
  * The recent requests, newest last, kept as one array per field that entries are written
@@ -135,9 +144,9 @@ export class RequestLog {
     this.scenarioId = column<string | undefined>(undefined)
     this.fault = column<string | undefined>(undefined)
     this.callId = column<string | undefined>(undefined)
-    this.requestBodyStart = new Float64Array(capacity).fill(-1)
+    this.requestBodyStart = new Float64Array(capacity).fill(NO_BODY)
     this.requestBodyEnd = new Float64Array(capacity)
-    this.responseBodyStart = new Float64Array(capacity).fill(-1)
+    this.responseBodyStart = new Float64Array(capacity).fill(NO_BODY)
     this.responseBodyEnd = new Float64Array(capacity)
     this.controlPlane = new Uint8Array(capacity)
     this.bodies = new BodyRing(bodyBytes)
@@ -167,9 +176,9 @@ export class RequestLog {
     this.controlPlane[slot] = controlPlane ? 1 : 0
     const ring = controlPlane ? this.controlBodies : this.bodies
     const { requestBody, responseBody } = entry
-    this.requestBodyStart[slot] = requestBody === undefined ? -1 : ring.store(requestBody)
+    this.requestBodyStart[slot] = requestBody === undefined ? NO_BODY : ring.store(requestBody)
     this.requestBodyEnd[slot] = ring.end
-    this.responseBodyStart[slot] = responseBody === undefined ? -1 : ring.store(responseBody)
+    this.responseBodyStart[slot] = responseBody === undefined ? NO_BODY : ring.store(responseBody)
     this.responseBodyEnd[slot] = ring.end
   }
 
@@ -213,13 +222,16 @@ export class RequestLog {
     }
     if (!withBodies) return entry
     const bodies = this.controlPlane[slot] === 1 ? this.controlBodies : this.bodies
+    const requestStart = this.requestBodyStart[slot] ?? NO_BODY
+    const responseStart = this.responseBodyStart[slot] ?? NO_BODY
+    const requestBody = bodies.read(requestStart, this.requestBodyEnd[slot] ?? 0)
+    const responseBody = bodies.read(responseStart, this.responseBodyEnd[slot] ?? 0)
     return {
       ...entry,
-      requestBody: bodies.read(this.requestBodyStart[slot] ?? -1, this.requestBodyEnd[slot] ?? 0),
-      responseBody: bodies.read(
-        this.responseBodyStart[slot] ?? -1,
-        this.responseBodyEnd[slot] ?? 0,
-      ),
+      requestBody,
+      responseBody,
+      ...(requestBody === undefined && requestStart !== NO_BODY && { requestBodyDropped: true }),
+      ...(responseBody === undefined && responseStart !== NO_BODY && { responseBodyDropped: true }),
     }
   }
 
@@ -229,8 +241,8 @@ export class RequestLog {
     this.path.fill('')
     this.correlator.fill(undefined)
     this.callId.fill(undefined)
-    this.requestBodyStart.fill(-1)
-    this.responseBodyStart.fill(-1)
+    this.requestBodyStart.fill(NO_BODY)
+    this.responseBodyStart.fill(NO_BODY)
     this.bodies.clear()
     this.controlBodies.clear()
     this.requestViolations.fill(NO_VIOLATIONS)

@@ -1,4 +1,5 @@
 import { callApi, query } from './api.js'
+import { bodyText } from './body-text.js'
 import { byId, h } from './dom.js'
 import type { JournalEntry } from './types.js'
 
@@ -21,17 +22,9 @@ export function createJournalView(onShow: (title: string, body: string) => void)
 
   const show = async (seq: number): Promise<void> => {
     const entry = await callApi<JournalEntry>('GET', `/journal/${seq}`)
-    const pretty = (text: string | undefined) => {
-      if (text === undefined || text === '') return '(no body)'
-      try {
-        return JSON.stringify(JSON.parse(text), null, 2)
-      } catch {
-        return text
-      }
-    }
     onShow(
       `Journal entry #${entry.seq}: ${entry.method} ${entry.path} → ${entry.status}`,
-      `Request\n${pretty(entry.requestBody)}\n\nResponse ${entry.status}\n${pretty(entry.responseBody)}`,
+      `Request\n${bodyText(entry.requestBody, entry.requestBodyDropped)}\n\nResponse ${entry.status}\n${bodyText(entry.responseBody, entry.responseBodyDropped)}`,
     )
   }
 

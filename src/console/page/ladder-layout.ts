@@ -1,3 +1,4 @@
+import { bodyText } from './body-text.js'
 import type { AdminCall, CallLadder, Delivery, JournalEntry, TimelineEntry } from './types.js'
 
 /** The four lanes of a ladder diagram, left to right. */
@@ -97,15 +98,6 @@ export function sipMessageOf(call: AdminCall, entry: TimelineEntry, isLast: bool
   return SIP_MESSAGES[entry.to] ?? entry.to
 }
 
-const pretty = (text: string | undefined): string => {
-  if (text === undefined || text === '') return '(no body)'
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2)
-  } catch {
-    return text
-  }
-}
-
 const toneOfStatus = (status: number, violations: number): Tone =>
   violations > 0 ? 'violation' : status >= 200 && status < 400 ? 'ok' : 'error'
 
@@ -140,7 +132,7 @@ function exchangeSteps(exchange: JournalEntry, startMs: number): LadderStep[] {
       rank: 0,
       payload: {
         title: `Request #${exchange.seq}: ${exchange.method} ${exchange.path}`,
-        body: `${exchange.method} ${exchange.path}\nface: ${exchange.face ?? '-'}\noperationId: ${operation}\nx-correlator: ${exchange.correlator ?? '-'}\n\n${pretty(exchange.requestBody)}${violationText(exchange.requestViolations)}`,
+        body: `${exchange.method} ${exchange.path}\nface: ${exchange.face ?? '-'}\noperationId: ${operation}\nx-correlator: ${exchange.correlator ?? '-'}\n\n${bodyText(exchange.requestBody, exchange.requestBodyDropped)}${violationText(exchange.requestViolations)}`,
       },
     },
     {
@@ -157,7 +149,7 @@ function exchangeSteps(exchange: JournalEntry, startMs: number): LadderStep[] {
       rank: 0,
       payload: {
         title: `Response #${exchange.seq}: ${exchange.status} to ${exchange.method} ${pathOf(exchange.path)}`,
-        body: `HTTP ${exchange.status} in ${exchange.durationMs} ms\n\n${pretty(exchange.responseBody)}${violationText(exchange.responseViolations)}`,
+        body: `HTTP ${exchange.status} in ${exchange.durationMs} ms\n\n${bodyText(exchange.responseBody, exchange.responseBodyDropped)}${violationText(exchange.responseViolations)}`,
       },
     },
   ]

@@ -61,6 +61,8 @@ export interface JournalEntry {
   readonly callId?: string
   readonly requestBody?: string
   readonly responseBody?: string
+  readonly requestBodyDropped?: true
+  readonly responseBodyDropped?: true
 }
 
 export interface Delivery {

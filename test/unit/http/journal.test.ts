@@ -90,6 +90,30 @@ test('lets the bodies of older entries go once newer bodies fill the room kept f
     '3'.repeat(40),
     '4'.repeat(40),
   ])
+  // A body that is gone is said to be gone, unlike one that never was.
+  expect(entries.map((entry) => entry.requestBodyDropped)).toEqual([
+    true,
+    true,
+    true,
+    undefined,
+    undefined,
+  ])
+  expect(entries.map((entry) => entry.responseBodyDropped)).toEqual([
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ])
+})
+
+test('says a body larger than all the room kept for bodies was dropped', () => {
+  const log = new RequestLog(10, 100)
+  log.push({ ...request(0), requestBody: 'x'.repeat(101), responseBody: '{}' })
+  const [entry] = log.toArray(true)
+  expect(entry).toMatchObject({ requestBodyDropped: true, responseBody: '{}' })
+  expect(entry?.requestBody).toBeUndefined()
+  expect(entry).not.toHaveProperty('responseBodyDropped')
 })
 
 test("keeps the control API's own bodies apart, so that they never push out the faces'", () => {
