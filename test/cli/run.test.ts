@@ -20,13 +20,15 @@ const servers: (RunningSimulator | Server)[] = []
 afterEach(async () => {
   await stopCallsimRuns()
   await Promise.all(
-    servers
-      .splice(0)
-      .map((server) =>
-        'url' in server
-          ? server.close()
-          : new Promise<void>((resolve) => server.close(() => resolve())),
-      ),
+    servers.splice(0).map((server) =>
+      'url' in server
+        ? server.close()
+        : new Promise<void>((resolve) => {
+            server.close(() => resolve())
+            // A hanging provider still holds the runner's timed-out sockets open.
+            server.closeAllConnections()
+          }),
+    ),
   )
 })
 afterAll(() => rmSync(workspace, { recursive: true, force: true }))
