@@ -109,7 +109,7 @@ export class RequestLog {
   private readonly scenarioId: (string | undefined)[]
   private readonly fault: (string | undefined)[]
   private readonly callId: (string | undefined)[]
-  /** Where each entry's bodies are in its ring (-1: none, or one too large to keep). */
+  /** Where each entry's bodies are in its ring (NO_BODY: none; -1: one too large to keep). */
   private readonly requestBodyStart: Float64Array
   private readonly requestBodyEnd: Float64Array
   private readonly responseBodyStart: Float64Array
