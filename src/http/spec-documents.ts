@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express'
-import { createRequire } from 'node:module'
-import type * as Yaml from 'yaml'
 import type { Face } from '../apis/index.js'
+import { yamlLibrary } from '../contract/index.js'
 import type { Journal } from './journal.js'
 import type { RequestContext } from './request-context.js'
 import { toJournalEntry } from './send-reply.js'
@@ -11,9 +10,6 @@ const SPEC_DOCUMENTS: Readonly<Record<string, 'yaml' | 'json'>> = {
   '/openapi.yaml': 'yaml',
   '/openapi.json': 'json',
 }
-
-// Loaded on the first openapi.json request only, as contract/ does, to keep start-up lean.
-const requireModule = createRequire(import.meta.url)
 
 const CONTENT_TYPES = { yaml: 'application/yaml', json: 'application/json' } as const
 
@@ -40,7 +36,7 @@ export function createSpecDocuments(
       json = text.trimStart().startsWith('{')
         ? text
         : // The file's own text, not the loaded document: that one may carry repaired defects.
-          `${JSON.stringify((requireModule('yaml') as typeof Yaml).parse(text), null, 2)}\n`
+          `${JSON.stringify(yamlLibrary().parse(text), null, 2)}\n`
       asJson.set(face, json)
     }
     return json
