@@ -22,8 +22,9 @@ export interface RefreshPlan {
 /**
  * Which reads a batch of changes calls for: the calls page when a call was made or expired (pages
  * and totals move) or a call on it changed (any call, when filtered), the open ladder only when
- * its own call or its requests and deliveries changed, the journal only while it is on screen. The bench's console client (bench/console-client.js) runs this same
- * function, so that what it costs the server is what an open page costs.
+ * its own call or its requests and deliveries changed, the journal only while it is on screen.
+ * The bench's console client (bench/console-client.js) runs this same function, so that what it
+ * costs the server is what an open page costs.
  */
 export function planRefresh(batch: ChangeBatch, view: PageView): RefreshPlan {
   const selected = view.selectedCall
