@@ -340,11 +340,15 @@ test('refuses a --base-path for a face callsim does not have, and one without --
 })
 
 test('says how a long poll is doing, and stops it early when the same client error keeps coming', async () => {
-  let requests = 0
+  // A call that keeps ringing, then a session the provider has forgotten: the same 404 on every
+  // request after the first one that came 2 s or more into the poll. That last ringing answer
+  // reaches the runner past its 2 s (PROGRESS_AFTER_MS) however slow the machine, so a progress
+  // line shows a ringing call; and the test lasts ~2.6 s, not a fixed number of intervals.
+  let firstAt: number | undefined
+  let forgotten = false
+  let gone = 0
   const provider = createServer((_request, response) => {
-    requests += 1
-    // A call that keeps ringing, then a session the provider has forgotten: the same 404 on
-    // every request from the 12th on.
+    firstAt ??= performance.now()
     const ringing = {
       mediaSessionId: 'm-1',
       originatorAddress: 'tel:+15550001',
@@ -352,9 +356,15 @@ test('says how a long poll is doing, and stops it early when the same client err
       status: 'Ringing',
       offer: { sdp: 'v=0' },
     }
-    const gone = { status: 404, code: 'NOT_FOUND', message: 'The specified resource is not found.' }
-    response.writeHead(requests < 12 ? 200 : 404, { 'content-type': 'application/json' })
-    response.end(JSON.stringify(requests < 12 ? ringing : gone))
+    const notFound = {
+      status: 404,
+      code: 'NOT_FOUND',
+      message: 'The specified resource is not found.',
+    }
+    if (forgotten) gone += 1
+    response.writeHead(forgotten ? 404 : 200, { 'content-type': 'application/json' })
+    response.end(JSON.stringify(forgotten ? notFound : ringing))
+    if (performance.now() - firstAt >= 2_050) forgotten = true
   })
   await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', () => resolve()))
   servers.push(provider)
@@ -364,7 +374,7 @@ test('says how a long poll is doing, and stops it early when the same client err
 steps:
   - request: getSessionDetailsById
     params: { mediaSessionId: m-1 }
-    poll: { timeout: 2m, interval: 250ms }
+    poll: { timeout: 2m, interval: 100ms }
     expect: { status: 200, body: { status: Connected } }
 `,
   })
@@ -377,7 +387,7 @@ steps:
   expect(stdout).toContain(
     'poll: stopped early: the last 5 requests were all answered 404 with the same body, a client error that asking again will not change:',
   )
-  expect(requests).toBe(16)
+  expect(gone).toBe(5)
   expect(lastLine(stdout)).toBe('0 passed, 1 failed')
   expect(code).toBe(1)
 })
