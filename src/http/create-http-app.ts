@@ -6,15 +6,20 @@ import { errorHandler } from './error-handler.js'
 import { createFaultInjector } from './fault-injector.js'
 import type { Journal } from './journal.js'
 import type { Logger } from './logger.js'
-import { authenticate, type TokenVerifier } from './middleware/authenticate.js'
-import { guardControlPlane, type ControlPlaneAccess } from './middleware/guard-control-plane.js'
+import { authenticate, needsToken, type TokenVerifier } from './middleware/authenticate.js'
+import {
+  guardControlPlane,
+  isControlPlane,
+  type ControlPlaneAccess,
+} from './middleware/guard-control-plane.js'
 import { handleOperation, type RequestChanges } from './middleware/handle-operation.js'
-import { injectFault } from './middleware/inject-fault.js'
+import { injectFault, mayInjectFault } from './middleware/inject-fault.js'
 import { parseBody } from './middleware/parse-body.js'
-import { readJsonpCallback } from './middleware/read-jsonp-callback.js'
+import { readJsonpCallback, takesJsonpCallback } from './middleware/read-jsonp-callback.js'
 import { route } from './middleware/route.js'
 import { validateRequest } from './middleware/validate-request.js'
 import { runStages } from './run-stages.js'
+import { planStages, routedToOperation } from './stage-plan.js'
 import { createSpecDocuments } from './spec-documents.js'
 import { createSendReply } from './send-reply.js'
 import { servePages, type Pages } from './serve-pages.js'
@@ -53,7 +58,8 @@ export interface HttpAppOptions {
  * console's static pages, route (which also reads the correlator), guard the control plane, the
  * JSONP callback name (so that even a refused token reaches a page's function), authenticate,
  * inject fault, parse body, validate request, handle; every reply is validated, journaled and
- * given its x-correlator on its way out.
+ * given its x-correlator on its way out. The stages after routing are planned once per
+ * operation (stage-plan.ts): a request passes only through those that apply to it.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const send = createSendReply(options)
@@ -63,25 +69,33 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by')
   app.disable('etag')
   app.set('query parser', 'simple')
+  const routed = routedToOperation
   app.use(
-    runStages([
-      // Pages first, as a stage: a layer of Express's own router would cost every API request
-      // ~3 µs of dispatch (docs/performance.md).
-      ...(options.pages ? [servePages(options.pages)] : []),
-      route(
-        options.faces,
-        options.fallbackFace,
-        send,
-        createSpecDocuments(options.specText, options.journal, options.now),
-      ),
-      guardControlPlane(options.controlPlane, send),
-      readJsonpCallback(send),
-      authenticate(options.verifier, send),
-      injectFault(options.scenarios, inject, readBody, send),
-      readBody,
-      validateRequest(send),
-      handleOperation(send, options.changes),
-    ]),
+    runStages(
+      [
+        // Pages first, as a stage: a layer of Express's own router would cost every API
+        // request ~3 µs of dispatch (docs/performance.md).
+        ...(options.pages ? [servePages(options.pages)] : []),
+        route(
+          options.faces,
+          options.fallbackFace,
+          send,
+          createSpecDocuments(options.specText, options.journal, options.now),
+        ),
+      ],
+      planStages([
+        { handle: guardControlPlane(options.controlPlane, send), appliesTo: isControlPlane },
+        { handle: readJsonpCallback(send), appliesTo: takesJsonpCallback },
+        { handle: authenticate(options.verifier, send), appliesTo: needsToken },
+        {
+          handle: injectFault(options.scenarios, inject, readBody, send),
+          appliesTo: mayInjectFault,
+        },
+        { handle: readBody, appliesTo: routed },
+        { handle: validateRequest(send), appliesTo: routed },
+        { handle: handleOperation(send, options.changes), appliesTo: routed },
+      ]),
+    ),
   )
   app.use(errorHandler(options.fallbackFace, send, options.logger))
   return app

@@ -37,13 +37,9 @@ export function createSendReply(options: SendReplyOptions): SendReply {
       return true
     }
     const jsonp = context.jsonpCallback
-    // Under JSONP the face decides what the page's function receives (a failure, too, must
-    // arrive as a script the browser runs); that is what is validated and sent.
-    const present = (candidate: FaceResponse): FaceResponse =>
-      jsonp === undefined ? candidate : (context.face.toJsonpReply?.(candidate) ?? candidate)
-    const first = present(reply)
+    const first = present(context, reply)
     let outgoing = first
-    let violations: Violation[] = []
+    let violations: readonly Violation[] = NO_VIOLATIONS
     const body = outgoing.body === undefined ? undefined : JSON.stringify(outgoing.body)
     const mediaType = jsonp === undefined ? 'application/json' : 'application/javascript'
     const contentType = body === undefined ? undefined : mediaType
@@ -53,7 +49,8 @@ export function createSendReply(options: SendReplyOptions): SendReply {
         status: outgoing.status,
         contentType,
         body: outgoing.body,
-        headers: context.correlator === undefined ? {} : { 'x-correlator': context.correlator },
+        headers:
+          context.correlator === undefined ? NO_HEADERS : { 'x-correlator': context.correlator },
       })
       // The request's log line reports them, at error (src/app/log-requests.ts).
       if (violations.length > 0) {
@@ -61,6 +58,7 @@ export function createSendReply(options: SendReplyOptions): SendReply {
         if (strict) {
           const summary = violations.map((v) => `${v.path}: ${v.message}`).join('; ')
           outgoing = present(
+            context,
             context.face.formatError({
               kind: 'internal',
               message: `callsim broke its own contract for ${context.operation.operationId} (${outgoing.status}): ${summary}`,
@@ -95,6 +93,20 @@ export function createSendReply(options: SendReplyOptions): SendReply {
     journal.record(entry, context.face.controlPlane === true)
     return outgoing === first
   }
+}
+
+/** A reply without violations shares this one empty list: the journal keeps nothing for it. */
+const NO_VIOLATIONS: readonly Violation[] = Object.freeze([])
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({})
+
+/**
+ * Under JSONP the face decides what the page's function receives (a failure, too, must arrive
+ * as a script the browser runs); that is what is validated and sent.
+ */
+function present(context: RequestContext, candidate: FaceResponse): FaceResponse {
+  return context.jsonpCallback === undefined
+    ? candidate
+    : (context.face.toJsonpReply?.(candidate) ?? candidate)
 }
 
 /**
@@ -198,7 +210,7 @@ export function toJournalEntry(
   req: Request,
   context: RequestContext,
   status: number,
-  violations: Violation[],
+  violations: readonly Violation[],
   now: () => number,
 ): Mutable<RecordedExchange> {
   return {

@@ -18,9 +18,10 @@ export interface Pages {
 /** Answers GET and HEAD under the pages' prefix; every other path goes on to the API faces. */
 export function servePages(pages: Pages): RequestHandler {
   const { prefix } = pages
+  const below = `${prefix}/`
   return (req, res, next) => {
     const path = req.path
-    if (path !== prefix && !path.startsWith(`${prefix}/`)) {
+    if (path !== prefix && !path.startsWith(below)) {
       next()
       return
     }

@@ -1,6 +1,6 @@
-import type { RequestHandler } from 'express'
-import type { Principal } from '../../apis/index.js'
-import type { SecurityAlternative, Violation } from '../../contract/index.js'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { Face, Principal } from '../../apis/index.js'
+import type { CompiledOperation, SecurityAlternative, Violation } from '../../contract/index.js'
 import type { RequestContext } from '../request-context.js'
 import { continueSafely } from '../continue-safely.js'
 import type { SendReply } from '../send-reply.js'
@@ -17,14 +17,20 @@ export interface TokenVerifier {
   verify(token: string): Verification | Promise<Verification>
 }
 
+function hasEvery(principal: Principal, scopes: readonly string[]): boolean {
+  for (const scope of scopes) if (!principal.scopes.has(scope)) return false
+  return true
+}
+
 function missingScopes(
   alternatives: readonly SecurityAlternative[],
   principal: Principal,
 ): string[] | undefined {
+  // Nearly every request's token has what the first alternative asks: no list is built then.
+  for (const { scopes } of alternatives) if (hasEvery(principal, scopes)) return undefined
   let smallest: string[] | undefined
   for (const { scopes } of alternatives) {
     const missing = scopes.filter((scope) => !principal.scopes.has(scope))
-    if (missing.length === 0) return undefined
     if (!smallest || missing.length < smallest.length) smallest = missing
   }
   return smallest
@@ -83,24 +89,52 @@ function twoMethods(context: RequestContext): Violation {
 }
 
 /**
+ * Whether the operation asks for a token: it states a requirement, and none of its alternatives
+ * is empty (`{}`, which means no token is needed).
+ */
+export const needsToken = (_face: Face, operation: CompiledOperation | undefined): boolean => {
+  const security = operation?.security ?? []
+  return security.length > 0 && security.every((alternative) => alternative.schemes.length > 0)
+}
+
+/**
  * Enforces the operation's `security` requirement as the spec states it: scopes come from
  * the spec, never from a table in code, so every face and spec release is checked alike.
  */
 export function authenticate(verifier: TokenVerifier, send: SendReply): RequestHandler {
-  return (req, res, next) => {
-    const context = res.locals.callsim as RequestContext
-    const security = context.operation?.security ?? []
-    // No requirement at all, or an alternative naming no scheme ({}), means no token is needed.
-    if (security.length === 0 || security.some((alternative) => alternative.schemes.length === 0)) {
-      next()
+  /** Acts on the verifier's answer; a function of its own, so a request allocates no closure. */
+  const decide = (
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    context: RequestContext,
+    verified: Verification,
+  ): void => {
+    if (!verified.ok) {
+      send(req, res, context.face.formatError({ kind: 'unauthenticated', reason: verified.error }))
       return
     }
-    const refuse = (reason: string): void => {
-      send(req, res, context.face.formatError({ kind: 'unauthenticated', reason }))
+    const missing = missingScopes(context.operation?.security ?? [], verified.value)
+    if (missing) {
+      send(
+        req,
+        res,
+        context.face.formatError({
+          kind: 'permission-denied',
+          reason: `the token lacks the scope ${missing.join(' ')}`,
+        }),
+      )
+      return
     }
+    context.principal = verified.value
+    next()
+  }
+  // Planned only where the operation needs a token (needsToken).
+  return (req, res, next) => {
+    const context = res.locals.callsim as RequestContext
     const found = bearerTokenOf(req.headers.authorization, context)
     if (found.kind === 'refused') {
-      refuse(found.reason)
+      send(req, res, context.face.formatError({ kind: 'unauthenticated', reason: found.reason }))
       return
     }
     if (found.kind === 'two-methods') {
@@ -109,29 +143,12 @@ export function authenticate(verifier: TokenVerifier, send: SendReply): RequestH
       send(req, res, context.face.formatError({ kind: 'invalid-request', violations: [violation] }))
       return
     }
-    const { token } = found
-    const decide = (verified: Verification): void => {
-      if (!verified.ok) {
-        refuse(verified.error)
-        return
-      }
-      const missing = missingScopes(security, verified.value)
-      if (missing) {
-        send(
-          req,
-          res,
-          context.face.formatError({
-            kind: 'permission-denied',
-            reason: `the token lacks the scope ${missing.join(' ')}`,
-          }),
-        )
-        return
-      }
-      context.principal = verified.value
-      next()
-    }
-    const verified = verifier.verify(token)
-    if (verified instanceof Promise) verified.then(continueSafely(next, decide), next)
-    else decide(verified)
+    const verified = verifier.verify(found.token)
+    if (verified instanceof Promise)
+      verified.then(
+        continueSafely(next, (answer: Verification) => decide(req, res, next, context, answer)),
+        next,
+      )
+    else decide(req, res, next, context, verified)
   }
 }

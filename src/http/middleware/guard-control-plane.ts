@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { RequestHandler } from 'express'
-import type { ProtocolError } from '../../apis/index.js'
+import type { Face, ProtocolError } from '../../apis/index.js'
 import { mediaTypeOf } from '../../contract/index.js'
 import type { RequestContext } from '../request-context.js'
 import type { SendReply } from '../send-reply.js'
@@ -78,6 +78,9 @@ function refuseControlRequest(
   }
   return undefined
 }
+
+/** Where the gate stands: every request to a control-plane face, route misses included. */
+export const isControlPlane = (face: Face): boolean => face.controlPlane === true
 
 /**
  * The control plane's gate (faces with `controlPlane`), before authentication and before the

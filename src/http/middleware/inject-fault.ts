@@ -1,8 +1,9 @@
-import type { RequestHandler } from 'express'
-import type { Violation } from '../../contract/index.js'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { Face, RemoteAddressReader } from '../../apis/index.js'
+import type { CompiledOperation, Violation } from '../../contract/index.js'
 import { SCENARIO_HEADER, type ScenarioEngine } from '../../scenario/index.js'
 import type { FaultInjector } from '../fault-injector.js'
-import { operationStage } from '../request-context.js'
+import { operationStage, type RequestContext } from '../request-context.js'
 import type { SendReply } from '../send-reply.js'
 
 function unknownScenario(operationId: string, id: string): Violation {
@@ -15,6 +16,10 @@ function unknownScenario(operationId: string, id: string): Violation {
     message: `${SCENARIO_HEADER}: callsim has no scenario "${id.slice(0, 64)}"; list them with GET /_callsim/scenarios or \`callsim scenarios\``,
   }
 }
+
+/** Scenarios govern the faces' operations; the control plane has none. */
+export const mayInjectFault = (face: Face, operation: CompiledOperation | undefined): boolean =>
+  operation !== undefined && face.controlPlane !== true
 
 /**
  * Chooses the governing scenario of an authenticated request, once: the handler and the
@@ -29,43 +34,43 @@ export function injectFault(
   readBody: RequestHandler,
   send: SendReply,
 ): RequestHandler {
-  return operationStage((req, res, next, context) => {
+  const decide = (
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    context: RequestContext & { operation: CompiledOperation },
+    remoteAddress: RemoteAddressReader | undefined,
+  ): void => {
     const { operation } = context
-    if (context.face.controlPlane) {
-      next()
+    const selected = scenarios.select({
+      headers: req.headers,
+      body: context.body,
+      remoteAddress: remoteAddress?.read({ pathParams: context.pathParams, body: context.body }),
+      subscriber: context.principal?.sub,
+    })
+    if (!selected.ok) {
+      const violation = unknownScenario(operation.operationId, selected.error.id)
+      context.requestViolations = [violation]
+      send(req, res, context.face.formatError({ kind: 'invalid-request', violations: [violation] }))
       return
     }
-    const remoteAddress = context.face.remoteAddresses?.[operation.operationId]
-    const decide = (): void => {
-      const selected = scenarios.select({
-        headers: req.headers,
-        body: context.body,
-        remoteAddress: remoteAddress?.read({ pathParams: context.pathParams, body: context.body }),
-        subscriber: context.principal?.sub,
-      })
-      if (!selected.ok) {
-        const violation = unknownScenario(operation.operationId, selected.error.id)
-        context.requestViolations = [violation]
-        send(
-          req,
-          res,
-          context.face.formatError({ kind: 'invalid-request', violations: [violation] }),
-        )
-        return
-      }
-      context.scenario = selected.value.scenario
-      const decision = scenarios.decideFault(selected.value.scenario, {
-        operationId: operation.operationId,
-        headers: req.headers,
-        body: context.body,
-      })
-      if (decision) inject(decision, req, res, next)
-      else next()
-    }
-    if (scenarios.needsBody(operation.operationId, remoteAddress?.inBody)) {
-      readBody(req, res, (error?: unknown) => (error === undefined ? decide() : next(error)))
+    context.scenario = selected.value.scenario
+    const decision = scenarios.decideFault(selected.value.scenario, {
+      operationId: operation.operationId,
+      headers: req.headers,
+      body: context.body,
+    })
+    if (decision) inject(decision, req, res, next)
+    else next()
+  }
+  return operationStage((req, res, next, context) => {
+    const remoteAddress = context.face.remoteAddresses?.[context.operation.operationId]
+    if (scenarios.needsBody(context.operation.operationId, remoteAddress?.inBody)) {
+      readBody(req, res, (error?: unknown) =>
+        error === undefined ? decide(req, res, next, context, remoteAddress) : next(error),
+      )
     } else {
-      decide()
+      decide(req, res, next, context, remoteAddress)
     }
   })
 }

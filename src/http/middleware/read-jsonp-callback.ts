@@ -1,11 +1,19 @@
 import type { RequestHandler } from 'express'
+import type { Face } from '../../apis/index.js'
 import {
   MAX_JSONP_CALLBACK_LENGTH,
   isJsonpCallbackName,
+  type CompiledOperation,
   type Violation,
 } from '../../contract/index.js'
 import type { RequestContext } from '../request-context.js'
 import type { SendReply } from '../send-reply.js'
+
+/** Only operations marked `x-jsonp-callback` read a callback name. */
+export const takesJsonpCallback = (
+  _face: Face,
+  operation: CompiledOperation | undefined,
+): boolean => operation?.jsonpCallback !== undefined
 
 /**
  * For an operation marked `x-jsonp-callback`, reads the function name that the reply will

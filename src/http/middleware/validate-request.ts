@@ -23,6 +23,10 @@ export function validateRequest(send: SendReply): RequestHandler {
       send(req, res, context.face.formatError({ kind: 'unsupported-media-type', message }))
       return
     }
+    if (result.violations.length === 0) {
+      next()
+      return
+    }
     const missing = result.violations.filter((v) => v.keyword === 'missing-path-parameter')
     if (missing.length > 0) {
       // An empty path segment names no resource, so the answer is about the URI, not the
@@ -32,14 +36,10 @@ export function validateRequest(send: SendReply): RequestHandler {
       send(req, res, { ...answer, protocol: true })
       return
     }
-    if (result.violations.length > 0) {
-      send(
-        req,
-        res,
-        context.face.formatError({ kind: 'invalid-request', violations: result.violations }),
-      )
-      return
-    }
-    next()
+    send(
+      req,
+      res,
+      context.face.formatError({ kind: 'invalid-request', violations: result.violations }),
+    )
   })
 }

@@ -63,3 +63,16 @@ test('falls through to Express when every stage moves on', async () => {
   const response = await request(app).get('/x')
   expect(response.status).toBe(404)
 })
+
+test('continues with the stages chosen for the request once the first ones have run', async () => {
+  const app = express()
+  app.use(
+    runStages([mark('route')], (req) =>
+      req.path === '/control'
+        ? [mark('gate'), (_req, res) => void res.json({ seen: res.locals.seen })]
+        : [(_req, res) => void res.json({ seen: res.locals.seen })],
+    ),
+  )
+  expect((await request(app).get('/control')).body).toEqual({ seen: ['route', 'gate'] })
+  expect((await request(app).get('/sessions')).body).toEqual({ seen: ['route'] })
+})
