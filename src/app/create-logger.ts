@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module'
+import { Writable } from 'node:stream'
 import type pino from 'pino'
 import type PinoPretty from 'pino-pretty'
 import { silentLogger, type Logger } from '../http/index.js'
-import type { SimulatorOptions } from './options.js'
+import type { LogDestination, SimulatorOptions } from './options.js'
 
 const requireModule = createRequire(import.meta.url)
 
@@ -43,14 +44,29 @@ function sentence(log: LogRecord, messageKey: string): string {
   }
 }
 
-/** pino-pretty for a terminal: local time, level, and one sentence per request or delivery. */
-function prettyStream(): NodeJS.WritableStream {
+/**
+ * pino-pretty for a terminal: local time, level, and one sentence per request or delivery;
+ * into `destination`, else to fd 1.
+ */
+function prettyStream(destination: Writable | undefined): NodeJS.WritableStream {
   const pretty = requireModule('pino-pretty') as typeof PinoPretty
   return pretty({
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: ['pid', 'hostname', ...SENTENCE_FIELDS].join(','),
     singleLine: true,
     messageFormat: (log, messageKey) => sentence(log, messageKey),
+    ...(destination ? { destination } : {}),
+  })
+}
+
+/** A LogDestination as the stream pino and pino-pretty write to (pino-pretty pipes into it). */
+function toStream(destination: LogDestination): Writable {
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, done) {
+      destination.write(String(chunk))
+      done()
+    },
   })
 }
 
@@ -73,27 +89,34 @@ function isoTimeOfLine(): string {
 }
 
 /**
- * callsim's log on stdout: in a terminal (or with --log-format pretty) one readable line per
- * event through pino-pretty; otherwise (CI, files, --log-format json) pino's JSON lines with
- * ISO times. pino is loaded with the first line logged: a start-up logs nothing, and loading
- * it cost ~30 ms of every start (docs/performance.md). `silent` never loads it.
+ * callsim's log on stdout (or `destination`): in a terminal (or with --log-format pretty) one
+ * readable line per event through pino-pretty; otherwise (CI, files, --log-format json) pino's
+ * JSON lines with ISO times. pino is loaded with the first line logged: a start-up logs
+ * nothing, and loading it cost ~30 ms of every start (docs/performance.md). `silent` never
+ * loads it.
  */
 export function createLogger(
   level: SimulatorOptions['logLevel'],
   format: SimulatorOptions['logFormat'] = 'auto',
+  destination?: LogDestination,
 ): Logger {
   if (level === 'silent') return silentLogger
   const levels = ['debug', 'info', 'warn', 'error']
   const threshold = levels.indexOf(level)
-  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true)
+  const isTTY = destination ? destination.isTTY : process.stdout.isTTY === true
+  const pretty = format === 'pretty' || (format === 'auto' && isTTY)
   let logger: pino.Logger | undefined
   const get = (): pino.Logger => {
     if (logger === undefined) {
       const create = requireModule('pino') as typeof pino
       const options = { level, base: undefined, timestamp: isoTimeOfLine }
-      // Asynchronous writes, so a busy server does not wait on its terminal or pipe; pino and
-      // pino-pretty flush what is left when the process exits.
-      logger = create(options, pretty ? prettyStream() : create.destination({ sync: false }))
+      const stream = destination && toStream(destination)
+      // To stdout, asynchronous writes, so a busy server does not wait on its terminal or
+      // pipe; pino and pino-pretty flush what is left when the process exits.
+      logger = create(
+        options,
+        pretty ? prettyStream(stream) : (stream ?? create.destination({ sync: false })),
+      )
     }
     return logger
   }

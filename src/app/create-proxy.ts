@@ -34,6 +34,7 @@ type SharedOptions = Pick<
   | 'deliveryTimeoutMs'
   | 'logLevel'
   | 'logFormat'
+  | 'logDestination'
   | 'maxFileBytes'
   | 'adminToken'
   | 'allowedHosts'
@@ -128,7 +129,7 @@ export function createProxy(
     },
     compileCache,
   )
-  const logger = createLogger(options.logLevel, options.logFormat)
+  const logger = createLogger(options.logLevel, options.logFormat, options.logDestination)
   const listeners = new Set<(observation: Observation) => void>()
   if (options.onObservation) listeners.add(options.onObservation)
   const observers: Observers = {

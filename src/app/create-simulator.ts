@@ -151,7 +151,7 @@ export function createSimulator(
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff)
   const clock: Clock =
     options.clock === 'virtual' ? new VirtualClock(options.clockStartMs) : new SystemClock()
-  const logger: Logger = createLogger(options.logLevel, options.logFormat)
+  const logger: Logger = createLogger(options.logLevel, options.logFormat, options.logDestination)
   const events = new DomainEvents()
   // Each request's changes, committed only once its answer is known to be sendable.
   const stateChanges = new StateChanges(events)

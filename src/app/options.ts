@@ -8,6 +8,12 @@ import {
 import { DEFAULT_DELIVERY_TIMEOUT_MS } from '../notify/index.js'
 import { DEFAULT_TOKEN_SECRET } from './tokens.js'
 
+/** A place for log lines: each write is whole lines; `isTTY` picks the format under `auto`. */
+export interface LogDestination {
+  readonly write: (text: string) => void
+  readonly isTTY: boolean
+}
+
 export interface SimulatorOptions {
   readonly host: string
   readonly port: number
@@ -46,6 +52,12 @@ export interface SimulatorOptions {
   readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
   /** `pretty`: one readable line per request; `json`: pino's JSON lines; `auto`: pretty in a terminal. */
   readonly logFormat: 'auto' | 'pretty' | 'json'
+  /**
+   * Where the log goes. Unset: the process's stdout, which pino writes to asynchronously (a
+   * busy server never waits on its pipe). The CLI run in a test's process (cli/cli-io.ts) sets
+   * it, so that the test reads the log as the terminal would show it.
+   */
+  readonly logDestination: LogDestination | undefined
   /** Load the shipped scenarios/ library (default.yaml, lifecycle/, errors/, network/). */
   readonly builtInScenarios: boolean
   /** More scenario files or folders (`--scenarios`); ids must be unique across all of them. */
@@ -82,6 +94,7 @@ const DEFAULT_OPTIONS: SimulatorOptions = {
   deliveryTimeoutMs: DEFAULT_DELIVERY_TIMEOUT_MS,
   logLevel: 'info',
   logFormat: 'auto',
+  logDestination: undefined,
   builtInScenarios: true,
   scenarioPaths: [],
   watchScenarios: false,

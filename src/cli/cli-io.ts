@@ -8,6 +8,11 @@ export interface CliIo {
   readonly stdout: CliOutput
   /** The terminal's stderr: usage errors, refusals, warnings. */
   readonly stderr: CliOutput
+  /**
+   * Where serve and proxy write their log. The bin leaves it out: pino then writes to the
+   * process's stdout itself, asynchronously. A test's io sets it, to read the log as well.
+   */
+  readonly log?: CliOutput
   /** The environment the command reads (CALLSIM_TOKEN_SECRET, CALLSIM_ADMIN_TOKEN, run files' ${env.X}). */
   readonly env: Readonly<Record<string, string | undefined>>
   /**

@@ -149,7 +149,7 @@ export function registerProxy(program: Command, io: CommandIo): Command {
     .addOption(SERVER_OPTIONS.logLevel())
     .addOption(SERVER_OPTIONS.logFormat())
     .action(async (flags: ProxyFlags) => {
-      const proxy = createProxy(proxyOptions(flags, io.env))
+      const proxy = createProxy({ ...proxyOptions(flags, io.env), logDestination: io.log })
       const redaction = flags.redact ?? DEFAULT_REDACTION
       const recorder: RecordToDir | undefined =
         flags.record === undefined

@@ -113,6 +113,7 @@ export function registerServe(program: Command, io: CommandIo): void {
         deliveryTimeoutMs: flags.deliveryTimeout,
         logLevel: flags.logLevel,
         logFormat: flags.logFormat,
+        logDestination: io.log,
         scenarioPaths: flags.scenarios ?? [],
         watchScenarios: flags.watch ?? false,
         maxFileBytes: flags.maxFileSize,

@@ -6,11 +6,14 @@ import {
   startCallsim,
   stopCallsimRuns,
   waitForOutput,
-  type CallsimProcess,
+  type OutputSource,
 } from '../support/run-callsim.js'
+import { startCliInProcess, stopCliSessions } from '../support/run-cli-in-process.js'
 import { sendJson } from '../support/send-json.js'
 
-// The log as a user reads it: `callsim serve` in a child process, stdout piped (not a terminal).
+// The log as a user reads it on stdout, not a terminal: `callsim serve` run in this process
+// (its log written where the bin's goes, the terminal's stdout), and once as the built bin, for
+// the log pino writes to a real process's stdout, a pipe.
 vi.setConfig({ testTimeout: 60_000 })
 
 const CALLS = '/webrtc-call-handling/vwip'
@@ -19,16 +22,18 @@ const sinks: Sink[] = []
 beforeAll(assertBuilt)
 afterEach(async () => {
   await stopCallsimRuns()
+  await stopCliSessions()
   for (const sink of sinks.splice(0)) await sink.close()
 })
 
-/** Starts serve with these extra options and returns what a client needs. */
-async function setup(args: string[]) {
-  const run = startCallsim([
+/** Starts serve with these extra options (in this process, unless `spawned`) and returns what a client needs. */
+async function setup(args: string[], { spawned = false } = {}) {
+  const command = [
     'serve',
     ...['--port', '0', '--seed', '7', '--clock', 'virtual', '--allow-http-sinks'],
     ...args,
-  ])
+  ]
+  const run: OutputSource = spawned ? startCallsim(command) : startCliInProcess(command)
   const [, url = ''] = await waitForOutput(run, /listening on (\S+)/)
   const [, token = ''] = await waitForOutput(run, /export TOKEN=(\S+)/)
   const call = async (method: string, path: string, body?: object, headers = {}) => {
@@ -64,7 +69,7 @@ async function sixRequestCall(call: Awaited<ReturnType<typeof setup>>['call']): 
 }
 
 /** The log lines after the banner, once there are `count` of them (bounded wait). */
-async function logLines(run: CallsimProcess, count: number, pattern = /^[[{]/): Promise<string[]> {
+async function logLines(run: OutputSource, count: number, pattern = /^[[{]/): Promise<string[]> {
   const lines = (): string[] =>
     run
       .stdout()
@@ -112,7 +117,7 @@ test('logs a request that breaks the spec, and one a scenario fault hits, at war
 })
 
 test('writes pino JSON lines with ISO times when stdout is not a terminal', async () => {
-  const { run, call } = await setup([])
+  const { run, call } = await setup([], { spawned: true })
   await call('GET', `${CALLS}/sessions/UNKNOWN`)
   const [line = ''] = await logLines(run, 1, /^\{/)
   expect(JSON.parse(line)).toEqual({

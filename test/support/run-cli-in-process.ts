@@ -40,6 +40,8 @@ export function startCliInProcess(args: readonly string[], options: CliOptions =
   const done = runCli(args, {
     stdout: { write: (text) => (stdout += text), isTTY: false },
     stderr: { write: (text) => (stderr += text), isTTY: false },
+    // serve's and proxy's log, which the bin's pino writes to the process's stdout.
+    log: { write: (text) => (stdout += text), isTTY: false },
     env: { ...inherited, ...options.env },
     onRunning: (stop) => (stopServer = stop),
   })
