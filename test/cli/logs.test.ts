@@ -6,6 +6,7 @@ import {
   startCallsim,
   stopCallsimRuns,
   waitForOutput,
+  type CallsimProcess,
   type OutputSource,
 } from '../support/run-callsim.js'
 import { startCliInProcess, stopCliSessions } from '../support/run-cli-in-process.js'
@@ -134,6 +135,23 @@ test('writes pino JSON lines with ISO times when stdout is not a terminal', asyn
     violations: 0,
     msg: 'request',
   })
+})
+
+test('writes every request line before it stops, however quickly it is stopped', async () => {
+  // The bin's own stdout, where JSON lines wait to be written in batches.
+  const { run, call } = await setup([], { spawned: true })
+  for (let index = 0; index < 20; index += 1) await call('GET', `${CALLS}/sessions/GONE-${index}`)
+  const { child, exited } = run as CallsimProcess
+  child.kill('SIGINT')
+  await exited
+  const lines = run
+    .stdout()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { path?: string })
+  expect(lines.map((line) => line.path)).toEqual(
+    Array.from({ length: 20 }, (_, index) => `${CALLS}/sessions/GONE-${index}`),
+  )
 })
 
 test('adds what went in and out at --log-level debug, without the whole bearer token', async () => {
