@@ -48,7 +48,7 @@ function trickle(port: number, request: string, everyMs: number, atOnce = 0) {
 const SLOW_HEAD = `GET /_callsim/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${'a'.repeat(10_000)}\r\n\r\n`
 
 test('cuts off a client that sends its headers too slowly with a 408', async () => {
-  const { port } = await setup({ headersTimeoutMs: 500, timeoutCheckIntervalMs: 100 })
+  const { port } = await setup({ headersTimeoutMs: 250, timeoutCheckIntervalMs: 50 })
   const slow = trickle(port, SLOW_HEAD, 20)
   const closedAfterMs = await slow.closed
   expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /)
@@ -57,9 +57,9 @@ test('cuts off a client that sends its headers too slowly with a 408', async () 
 
 test('cuts off a client that sends its body too slowly with a 408', async () => {
   const { port } = await setup({
-    headersTimeoutMs: 500,
-    requestTimeoutMs: 1000,
-    timeoutCheckIntervalMs: 100,
+    headersTimeoutMs: 250,
+    requestTimeoutMs: 500,
+    timeoutCheckIntervalMs: 50,
   })
   const body = `{"sub":"tel:+15550001","scope":"${'a'.repeat(1000)}"}`
   const head = `POST /_callsim/tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`
