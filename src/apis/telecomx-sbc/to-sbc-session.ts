@@ -1,5 +1,6 @@
 import type { Faker } from '@faker-js/faker'
 import type { Call } from '../../core/index.js'
+import { toIsoTimestamp } from '../iso-timestamp.js'
 import { ANONYMOUS, customerAddressOf, customerIdOf, idFor, toSbcNumber } from './sbc-numbers.js'
 
 /** SbcSession of spec/telecomx/sbc-session.yaml: the SBC's record of one call. */
@@ -60,8 +61,6 @@ export function directionOf(call: Call): SbcDirection {
   return call.side === 'originating' ? 'O' : 'I'
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString()
-
 /** The fields every view of a session shows, taken from the call's own history. */
 export function toSbcSessionSummary(call: Call): SbcSessionSummary {
   const summary: SbcSessionSummary = {
@@ -69,10 +68,10 @@ export function toSbcSessionSummary(call: Call): SbcSessionSummary {
     aNumber: toSbcNumber(call.originator.address),
     bNumber: toSbcNumber(call.receiver.address),
     direction: directionOf(call),
-    started: iso(call.createdAt),
+    started: toIsoTimestamp(call.createdAt),
   }
-  if (call.answeredAt !== undefined) summary.answered = iso(call.answeredAt)
-  if (call.endedAt !== undefined) summary.ended = iso(call.endedAt)
+  if (call.answeredAt !== undefined) summary.answered = toIsoTimestamp(call.answeredAt)
+  if (call.endedAt !== undefined) summary.ended = toIsoTimestamp(call.endedAt)
   // Set by the network on the terminal transition: BYE, CANCEL or the SIP code (486, 480, 603, 404, 500).
   if (call.endedReason !== undefined) summary.endedReason = call.endedReason
   if (call.endedBy !== undefined) summary.endedBy = call.endedBy
