@@ -97,6 +97,8 @@ class TrackedCall implements Timer {
   nextStep = 0
   /** When the step last scheduled is (or was) due: the next step's delay counts from here. */
   stepAt: number
+  /** The StateChanges generation in which the call's state was last recorded for undo. */
+  rememberedIn = 0
 
   constructor(
     readonly call: Call,
@@ -262,6 +264,13 @@ export class Network {
     const changes = this.changes
     if (!changes?.open) return
     const tracked = this.calls.get(call.id)
+    // Once per call and change: undone newest first, the first record restores the state the
+    // change found, so later ones would only be overwritten. A clock step moves each ringing
+    // call twice, and over 100k calls every record is held (and promoted) until it ends.
+    if (tracked) {
+      if (tracked.rememberedIn === changes.generation) return
+      tracked.rememberedIn = changes.generation
+    }
     const { status, offer, answer, locationDetails, answeredAt, endedAt, endedBy } = call
     const { endedReason, expiresAt } = call
     const entries = call.timeline.length

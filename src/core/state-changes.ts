@@ -13,6 +13,7 @@ import type { DomainEvents } from './domain-events.js'
  */
 export class StateChanges {
   private undos: (() => void)[] | undefined
+  private changesBegun = 0
 
   constructor(private readonly events: DomainEvents) {}
 
@@ -21,8 +22,17 @@ export class StateChanges {
     return this.undos !== undefined
   }
 
+  /**
+   * Tells one change from the next: a store that records a whole object's state once per change
+   * (its first mutation's undo restores everything after it) compares this to skip the rest.
+   */
+  get generation(): number {
+    return this.changesBegun
+  }
+
   begin(): void {
     if (this.undos !== undefined) return
+    this.changesBegun += 1
     this.undos = []
     this.events.hold()
   }

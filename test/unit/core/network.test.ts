@@ -356,3 +356,34 @@ test('puts a call back in its place when the change that expired or reset it is 
   changes.rollback()
   expect([...network.newestCalls()].map((call) => call.id)).toEqual(newest)
 })
+
+test('puts a call back as it was when a change that moved it several steps is rolled back', () => {
+  const { clock, changes, outgoing } = setup({ withChanges: true })
+  if (!changes) throw new Error('setup() made no StateChanges')
+  const { call } = outgoing()
+  // The default lifecycle moves the call to InProgress, Ringing and Connected within 4 s: one
+  // clock step inside a request's change runs all three, and the request fails.
+  changes.begin()
+  clock.advance(5000)
+  expect(call.status).toBe('Connected')
+  changes.rollback()
+  expect(call.status).toBe('Initial')
+  expect(call.timeline).toHaveLength(1)
+  expect(call.answer).toBeUndefined()
+  expect(call.answeredAt).toBeUndefined()
+  // The clock has moved on, so its timer runs the steps that are due again, each once; the
+  // answer then comes 3 s after Ringing, as the lifecycle says.
+  changes.begin()
+  clock.advance(0)
+  changes.commit()
+  expect(call.status).toBe('Ringing')
+  clock.advance(3000)
+  expect(call.status).toBe('Connected')
+  expect(call.answeredAt).toBe(clock.now())
+  expect(call.timeline.entries().map((entry) => entry.to)).toEqual([
+    'Initial',
+    'InProgress',
+    'Ringing',
+    'Connected',
+  ])
+})
