@@ -24,9 +24,12 @@ const IDLE_MS = 10_000
 /** The host's 1-minute load average, printed with each round's figures. */
 const loadNow = () => (os.loadavg()[0] ?? Number.NaN).toFixed(1)
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-/** A run's CPU per request and the GC pauses within it, for the round lines. */
+/**
+ * A run's CPU per request and the GC pauses within it, for the round lines: scavenges (young
+ * generation) apart from major collections, whose cost follows the whole heap, calls included.
+ */
 const cpuAndGc = (run) =>
-  `${run.cpuUsPerRequest.toFixed(0)} µs CPU (GC ${run.gcUsPerRequest.toFixed(0)} µs)`
+  `${run.cpuUsPerRequest.toFixed(0)} µs CPU (GC ${run.gcUsPerRequest.toFixed(0)} µs: scavenges ${run.scavengeUsPerRequest.toFixed(0)}, major ${(run.gcUsPerRequest - run.scavengeUsPerRequest).toFixed(0)})`
 
 /** Creates sessions with valid POSTs as fast as callsim takes them; returns ids and rate. */
 export async function createSessions(port, headers, connections, count) {
@@ -93,6 +96,7 @@ async function startCallsim(name, { plan, probe, gcDir }) {
     server: {
       ...server,
       gcPauseMs: () => gcPauseMs(gcFile),
+      scavengeMs: () => gcPauseMs(gcFile, 'scavenge'),
       settledUsage: () => settledUsage(server, memoryFile),
     },
     port,
@@ -123,11 +127,18 @@ async function settledUsage(server, file) {
   return {}
 }
 
-/** The server's GC pauses so far (main thread, all kinds), in ms, as serve-with-gc.js records them. */
-function gcPauseMs(file) {
+/**
+ * The server's GC pauses so far (main thread, all kinds or one), in ms, as serve-with-gc.js
+ * records them.
+ * @param {string} file
+ * @param {string} [kind] 'scavenge', 'markCompact', 'incremental' or 'weakCallbacks'
+ */
+function gcPauseMs(file, kind) {
   try {
     const pauses = JSON.parse(readFileSync(file, 'utf8'))
-    return Object.values(pauses).reduce((sum, { ms }) => sum + ms, 0)
+    return Object.entries(pauses)
+      .filter(([name]) => kind === undefined || name === kind)
+      .reduce((sum, [, { ms }]) => sum + ms, 0)
   } catch {
     return 0
   }
@@ -191,12 +202,14 @@ async function measuredRun(serverOf, common, settings) {
   if (settings.warmup > 0) await runLoad({ ...common, duration: settings.warmup })
   const cpuBefore = serverOf.cpuMs()
   const gcBefore = serverOf.gcPauseMs()
+  const scavengeBefore = serverOf.scavengeMs()
   const run = await runLoad({ ...common, duration: settings.duration })
   const perRequest = (ms) => (ms * 1000) / run.requests
   return {
     ...run,
     cpuUsPerRequest: perRequest(serverOf.cpuMs() - cpuBefore),
     gcUsPerRequest: perRequest(serverOf.gcPauseMs() - gcBefore),
+    scavengeUsPerRequest: perRequest(serverOf.scavengeMs() - scavengeBefore),
   }
 }
 
@@ -261,14 +274,16 @@ export async function runScale({ plan, token, sbcToken, probe, settings, seedCal
 
     const bulk = await createSessions(port, headers, connections, calls - seedCalls)
     const ids = [...seeded.ids, ...bulk.ids]
+    // The peak RSS so far after each phase, so that the report can say which one sets it.
+    const peakSoFar = () => `peak RSS so far ${server.memory().peakRssMb.toFixed(0)} MB`
     log(
-      `created ${bulk.ids.length} more calls through POST /sessions in ${bulk.seconds.toFixed(1)} s (${bulk.perSecond.toFixed(0)}/s, ${bulk.failures} failures)`,
+      `created ${bulk.ids.length} more calls through POST /sessions in ${bulk.seconds.toFixed(1)} s (${bulk.perSecond.toFixed(0)}/s, ${bulk.failures} failures); ${peakSoFar()}`,
     )
     const timersWhileLive = await pendingTasks(port)
     // DEFAULT_LIFECYCLE: InProgress after 200 ms, Ringing after 1 s; the answer comes at 4 s.
     const ringStep = await advanceClock(port, '1s')
     log(
-      `clock step of 1s over ${ids.length} calls: ${ringStep.roundTripMs.toFixed(0)} ms round trip, ${ringStep.fired} tasks fired, ${ringStep.pendingTasks} pending`,
+      `clock step of 1s over ${ids.length} calls: ${ringStep.roundTripMs.toFixed(0)} ms round trip, ${ringStep.fired} tasks fired, ${ringStep.pendingTasks} pending; ${peakSoFar()}`,
     )
     const rounds = Math.max(settings.rounds, 3)
     const getRounds = []
