@@ -4,8 +4,8 @@ import { createProxy, type RunningProxy } from '../../src/app/index.js'
 import {
   PRISM_STARTUP_TIMEOUT_MS,
   startPrism,
-  stopPrismProcess,
-  type PrismProcess,
+  stopPrismServer,
+  type PrismServer,
 } from '../support/prism-proxy.js'
 import { send } from '../support/start-proxy.js'
 
@@ -26,11 +26,11 @@ const NEW_SESSION = {
   offer: { sdp: 'v=0\r\n' },
 }
 
-let prism: PrismProcess | undefined
+let prism: PrismServer | undefined
 let proxy: RunningProxy | undefined
 
 beforeAll(async () => {
-  prism = await startPrism('mock', [SPEC])
+  prism = await startPrism({ command: 'mock', document: SPEC })
   proxy = await createProxy({
     upstream: prism.url,
     port: 0,
@@ -43,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close()
-  if (prism) await stopPrismProcess(prism)
+  if (prism) await stopPrismServer(prism)
 }, 20_000)
 
 const urls = () => ({ proxy: proxy?.url ?? '', prism: prism?.url ?? '' })

@@ -1,29 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
 import net from 'node:net'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { PassThrough } from 'node:stream'
 import { expect } from 'vitest'
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../src/app/index.js'
 import { startSimulator } from './start-simulator.js'
 
 // Stoplight Prism (pinned 5.14.2) as a validating proxy in front of a running callsim. With
-// --errors, Prism turns any request or response that breaks the spec into an error response and
-// lists the problems in an sl-violations header.
+// errors on (the CLI's --errors), Prism turns any request or response that breaks the spec into
+// an error response and lists the problems in an sl-violations header.
+//
+// The servers run inside the test's process, built by the same library calls, with the same
+// settings, as `prism proxy` and `prism mock` make them (createPrismServerWithLogger in
+// @stoplight/prism-cli/dist/util/createServer.js). A `prism` process per spec spent ~2.5 s of
+// CPU loading Prism before it read the spec; here a fork loads Prism once, and each server
+// then costs a fraction of a second.
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const PRISM = path.join(ROOT, 'node_modules', '.bin', 'prism')
 export const PRISM_STARTUP_TIMEOUT_MS = 60_000
 const REQUEST_TIMEOUT_MS = 10_000
 
-export interface ProxiedCallsim {
-  readonly simulator: Simulator
-  readonly running: RunningSimulator
-  readonly prism: ChildProcess
-  readonly url: string
-  readonly output: () => string
-}
-
-/** A free port on 127.0.0.1 for Prism, which cannot report the port it picked itself. */
+/** A free port on 127.0.0.1, for a server that cannot report the port it picked itself. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
@@ -35,56 +30,139 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** A Prism 5.14 process listening on 127.0.0.1. */
-export interface PrismProcess {
-  readonly prism: ChildProcess
-  readonly url: string
-  readonly output: () => string
+interface PrismLogger {
+  child(bindings: { name: string }): PrismLogger
+  info(message: string): void
 }
+
+/** The parts of Prism's packages the CLI builds a server from (they ship no usable types). */
+interface PrismLibrary {
+  readonly getHttpOperationsFromSpec: (document: string) => Promise<unknown[]>
+  readonly configureExtensionsUserProvided: (
+    document: string,
+    fakerOptions: Record<string, unknown>,
+  ) => Promise<void>
+  readonly createLogger: (
+    name: string,
+    options: Record<string, unknown>,
+    destination: NodeJS.WritableStream,
+  ) => PrismLogger
+  readonly createServer: (
+    operations: unknown[],
+    options: {
+      cors: boolean
+      config: Record<string, unknown>
+      components: { logger: PrismLogger }
+    },
+  ) => { listen(port: number, host: string): Promise<string>; close(): Promise<void> }
+}
+
+let library: PrismLibrary | undefined
+
+/** Prism's packages as its CLI resolves them: from the CLI's own file, once per process. */
+function prismLibrary(): PrismLibrary {
+  if (library) return library
+  const cliFile = createRequire(import.meta.url).resolve(
+    '@stoplight/prism-cli/dist/util/createServer.js',
+  )
+  const cliRequire = createRequire(cliFile)
+  const http = cliRequire('@stoplight/prism-http') as Pick<
+    PrismLibrary,
+    'getHttpOperationsFromSpec'
+  >
+  const extensions = cliRequire('../extensions') as Pick<
+    PrismLibrary,
+    'configureExtensionsUserProvided'
+  >
+  const core = cliRequire('@stoplight/prism-core') as Pick<PrismLibrary, 'createLogger'>
+  const server = cliRequire('@stoplight/prism-http-server') as Pick<PrismLibrary, 'createServer'>
+  library = {
+    getHttpOperationsFromSpec: http.getHttpOperationsFromSpec,
+    configureExtensionsUserProvided: extensions.configureExtensionsUserProvided,
+    createLogger: core.createLogger,
+    createServer: server.createServer,
+  }
+  return library
+}
+
+/** A Prism 5.14 server listening on 127.0.0.1. Stop it with stopPrismServer. */
+export interface PrismServer {
+  readonly url: string
+  /** Prism's log (JSON lines): what it checked, for a failure's message. */
+  readonly output: () => string
+  readonly close: () => Promise<void>
+}
+
+/** What `prism proxy --errors <document> <upstream>` or `prism mock <document>` starts. */
+export type PrismCommand =
+  | { readonly command: 'proxy'; readonly document: string; readonly upstream: string }
+  | { readonly command: 'mock'; readonly document: string }
 
 /**
- * Runs `prism <command> …<args>` on a free port of 127.0.0.1 and resolves once it listens;
- * `command` is `proxy` or `mock`. Stop it with stopPrismProcess.
+ * Starts Prism's server for `command` on port 0 of 127.0.0.1 and resolves once it listens:
+ * the CLI's createPrismServerWithLogger, with the options the CLI passes for the command line
+ * in the comment of PrismCommand (every other option at the CLI's default).
  */
-export async function startPrism(command: 'proxy' | 'mock', args: string[]): Promise<PrismProcess> {
-  const port = await freePort()
-  const prism = spawn(PRISM, [command, '-h', '127.0.0.1', '-p', String(port), ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+export async function startPrism(command: PrismCommand): Promise<PrismServer> {
+  const prism = prismLibrary()
   let output = ''
-  prism.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
-  prism.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(new Error(`Prism did not start within ${PRISM_STARTUP_TIMEOUT_MS} ms:\n${output}`)),
-      PRISM_STARTUP_TIMEOUT_MS,
-    )
-    const poll = setInterval(() => {
-      if (!output.includes('Prism is listening')) return
-      clearInterval(poll)
-      clearTimeout(timer)
-      resolve()
-    }, 50)
-    prism.once('exit', (code) => {
-      clearInterval(poll)
-      clearTimeout(timer)
-      reject(new Error(`Prism exited with ${String(code)} before listening:\n${output}`))
-    })
+  const log = new PassThrough()
+  log.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
+  // The CLI's logger settings (cliSpecificLoggerOptions) at its default --verboseLevel, info.
+  const logger = prism.createLogger(
+    'CLI',
+    {
+      customLevels: { start: 31 },
+      level: 'info',
+      formatters: { level: (level: string) => ({ level }) },
+    },
+    log,
+  )
+  const operations = await prism.getHttpOperationsFromSpec(command.document)
+  await prism.configureExtensionsUserProvided(command.document, { fillProperties: undefined })
+  if (operations.length === 0) throw new Error(`Prism found no operations in ${command.document}`)
+  const shared = {
+    validateRequest: true,
+    validateResponse: true,
+    checkSecurity: true,
+    upstreamProxy: undefined,
+  }
+  const config =
+    command.command === 'proxy'
+      ? {
+          ...shared,
+          errors: true,
+          mock: { dynamic: undefined, ignoreExamples: undefined, seed: undefined },
+          isProxy: true,
+          upstream: new URL(command.upstream),
+        }
+      : {
+          ...shared,
+          errors: false,
+          mock: { dynamic: false, ignoreExamples: false, seed: null },
+          isProxy: false,
+        }
+  const server = prism.createServer(operations, {
+    cors: true,
+    config,
+    components: { logger: logger.child({ name: 'HTTP SERVER' }) },
   })
-  return { prism, url: `http://127.0.0.1:${port}`, output: () => output }
+  const url = await server.listen(0, '127.0.0.1')
+  logger.info(`Prism is listening on ${url}`)
+  return { url, output: () => output, close: () => server.close() }
 }
 
-/** Stops a Prism process: SIGTERM, then SIGKILL if it has not gone within 5 s. */
-export async function stopPrismProcess({ prism }: Pick<PrismProcess, 'prism'>): Promise<void> {
-  if (prism.exitCode === null && prism.signalCode === null) {
-    const exited = new Promise<void>((resolve) => prism.once('exit', () => resolve()))
-    prism.kill('SIGTERM')
-    const forced = setTimeout(() => prism.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(forced)
-  }
+/** Stops a Prism server; its open connections close with it. */
+export async function stopPrismServer(prism: PrismServer): Promise<void> {
+  await prism.close()
+}
+
+export interface ProxiedCallsim {
+  readonly simulator: Simulator
+  readonly running: RunningSimulator
+  readonly prism: PrismServer
+  readonly url: string
+  readonly output: () => string
 }
 
 /**
@@ -98,13 +176,17 @@ export async function startBehindPrism(
 ): Promise<ProxiedCallsim> {
   const simulator = startSimulator(options)
   const running = await simulator.listen()
-  const prism = await startPrism('proxy', ['--errors', specFile, `${running.url}${base}`])
-  return { simulator, running, ...prism }
+  const prism = await startPrism({
+    command: 'proxy',
+    document: specFile,
+    upstream: `${running.url}${base}`,
+  })
+  return { simulator, running, prism, url: prism.url, output: prism.output }
 }
 
 /** Stops Prism and the callsim behind it. */
 export async function stopPrism(proxied: ProxiedCallsim): Promise<void> {
-  await stopPrismProcess(proxied)
+  await stopPrismServer(proxied.prism)
   await proxied.running.close()
 }
 
