@@ -1,7 +1,6 @@
 import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll } from 'vitest'
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../src/app/index.js'
-import { launchBrowser } from '../support/browser.js'
+import { sharedBrowser } from '../support/browser.js'
 import { ALICE, BOB, startSimulator, tokenFor } from '../support/start-simulator.js'
 
 const CALL_HANDLING = '/webrtc-call-handling/vwip'
@@ -88,34 +87,19 @@ export async function waitUntilSettled(page: Page, quietMs = 300): Promise<void>
   )
 }
 
-/** Opens the console on a fresh simulator, in the Chromium of the file that asked for it. */
+/** Opens the console on a fresh simulator, in a fresh context of the fork's Chromium. */
 export type OpenConsole = (
   options?: Partial<SimulatorOptions>,
   flags?: { waitUntilLive?: boolean; bypassCSP?: boolean },
 ) => Promise<ConsoleSession>
 
 /**
- * One Chromium for the calling test file: launched by its first test (about a second) and
- * closed by the file's own afterAll, every test getting a fresh context and page. Call it at
- * the file's top level. The browser is per file, not per module: vitest runs files with
- * isolate: false, so a module-level browser would be closed by the first file of a fork and
- * found closed by the next one.
+ * Opens consoles in the fork's shared Chromium (sharedBrowser), each in a context of its own
+ * that the session's close() closes. Call it at the file's top level.
  */
 export function useConsoleBrowser(): OpenConsole {
-  let browser: Promise<Browser> | undefined
-  afterAll(async () => {
-    const launched = browser
-    browser = undefined
-    if (launched) await (await launched).close()
-  })
-  return async (options = {}, { waitUntilLive = true, bypassCSP = false } = {}) => {
-    // A launch that failed (a busy machine) is not kept: the next test tries again.
-    browser ??= launchBrowser().catch((error: unknown) => {
-      browser = undefined
-      throw error
-    })
-    return openConsole(await browser, options, waitUntilLive, bypassCSP)
-  }
+  return async (options = {}, { waitUntilLive = true, bypassCSP = false } = {}) =>
+    openConsole(await sharedBrowser(), options, waitUntilLive, bypassCSP)
 }
 
 /**

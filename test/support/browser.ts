@@ -47,20 +47,45 @@ export function browserTest(name: string, body: () => Promise<void>, timeoutMs =
 }
 
 /** Starts headless Chromium; throws with the install hint when there is none. */
-export async function launchBrowser(): Promise<Browser> {
+async function launchBrowser(): Promise<Browser> {
   if (chromiumPath === undefined)
     throw new Error(`Failed to start the browser for a browser test: ${INSTALL_HINT}`)
   // --no-sandbox: CI runs as root, where Chromium refuses its sandbox; the pages are our own.
   return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] })
 }
 
-/** A page in a fresh browser, closed (with the browser) however `use` ends. */
+let shared: Promise<Browser> | undefined
+
+/**
+ * The process's one headless Chromium, launched by the first test that asks (about a second
+ * of CPU, once per fork instead of once per file) and left running for the next: vitest runs
+ * files with isolate: false, so the test files of a fork share this module. Tests stay apart
+ * by taking a fresh context each (cookies, storage, cache, permissions of their own) and
+ * closing it. Playwright closes the browser when the fork exits, and Chromium exits by itself
+ * if its fork dies, because its pipe to the fork closes. A launch that failed (a busy
+ * machine) is not kept: the next test tries again.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  shared ??= launchBrowser().then(
+    (browser) => {
+      browser.on('disconnected', () => (shared = undefined))
+      return browser
+    },
+    (error: unknown) => {
+      shared = undefined
+      throw error
+    },
+  )
+  return shared
+}
+
+/** A page in a fresh context of the shared browser, closed with its context however `use` ends. */
 export async function withBrowserPage<T>(use: (page: Page) => Promise<T>): Promise<T> {
-  const browser = await launchBrowser()
+  const context = await (await sharedBrowser()).newContext()
   try {
-    const page = await browser.newPage()
+    const page = await context.newPage()
     return await use(page)
   } finally {
-    await browser.close()
+    await context.close()
   }
 }
