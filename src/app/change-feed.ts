@@ -40,7 +40,12 @@ class CallIds {
  * request path pays one comparison for it.
  */
 export class ChangeFeed {
-  private readonly listeners = new Set<Listener>()
+  /** Each watcher, and the call it named, if any. */
+  private readonly listeners = new Map<Listener, string | undefined>()
+  /** The calls watchers named, each with how many named it. */
+  private readonly watchedCalls = new Map<string, number>()
+  /** The named calls that changed since the last batch. */
+  private readonly changedWatchedCalls = new Set<string>()
   private readonly calls = new CallIds()
   private readonly ladders = new CallIds()
   private createdOrExpired = false
@@ -55,10 +60,18 @@ export class ChangeFeed {
 
   constructor(private readonly clock: () => ClockStatus) {}
 
-  watch(listener: Listener): () => void {
-    this.listeners.add(listener)
+  /** `callId`: the call whose changes each batch reports to this watcher (`callChanged`). */
+  watch(listener: Listener, callId?: string): () => void {
+    this.listeners.set(listener, callId)
+    if (callId !== undefined)
+      this.watchedCalls.set(callId, (this.watchedCalls.get(callId) ?? 0) + 1)
     return () => {
-      this.listeners.delete(listener)
+      if (!this.listeners.delete(listener)) return
+      if (callId !== undefined) {
+        const watchers = (this.watchedCalls.get(callId) ?? 1) - 1
+        if (watchers > 0) this.watchedCalls.set(callId, watchers)
+        else this.watchedCalls.delete(callId)
+      }
       if (this.listeners.size === 0) this.stop()
     }
   }
@@ -67,6 +80,7 @@ export class ChangeFeed {
   noteCall(id: string, createdOrExpired = false): void {
     if (this.listeners.size === 0) return
     this.calls.add(id)
+    this.noteWatched(id)
     if (createdOrExpired) this.createdOrExpired = true
     this.arm()
   }
@@ -74,8 +88,10 @@ export class ChangeFeed {
   /** A request was recorded; `callId` names the call it was about, whose ladder gains it. */
   noteJournal(callId?: string): void {
     if (this.listeners.size === 0) return
-    if (callId !== undefined) this.ladders.add(callId)
-    else if (this.journal) return
+    if (callId !== undefined) {
+      this.ladders.add(callId)
+      this.noteWatched(callId)
+    } else if (this.journal) return
     this.journal = true
     this.arm()
   }
@@ -83,8 +99,10 @@ export class ChangeFeed {
   /** An event delivery was attempted; `callId` names the call whose ladder shows it. */
   noteDelivery(callId?: string): void {
     if (this.listeners.size === 0) return
-    if (callId !== undefined) this.ladders.add(callId)
-    else if (this.deliveries) return
+    if (callId !== undefined) {
+      this.ladders.add(callId)
+      this.noteWatched(callId)
+    } else if (this.deliveries) return
     this.deliveries = true
     this.arm()
   }
@@ -112,7 +130,12 @@ export class ChangeFeed {
     this.timer = undefined
     this.calls.clear()
     this.ladders.clear()
+    this.changedWatchedCalls.clear()
     this.createdOrExpired = this.journal = this.deliveries = this.scenarios = this.reset = false
+  }
+
+  private noteWatched(id: string): void {
+    if (this.watchedCalls.size > 0 && this.watchedCalls.has(id)) this.changedWatchedCalls.add(id)
   }
 
   private arm(): void {
@@ -146,7 +169,11 @@ export class ChangeFeed {
       reset: this.reset,
       clock: this.clock(),
     }
+    const changedWatchedCalls = [...this.changedWatchedCalls]
     this.stop()
-    for (const listener of this.listeners) listener(batch)
+    for (const [listener, callId] of this.listeners) {
+      if (callId === undefined) listener(batch)
+      else listener({ ...batch, callChanged: changedWatchedCalls.includes(callId) })
+    }
   }
 }

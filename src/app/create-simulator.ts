@@ -266,7 +266,7 @@ export function createSimulator(
         deliveries: eventsFeature.deliveriesOfCall(id),
       }
     },
-    watch: (listener) => changes.watch(listener),
+    watch: (listener, callId) => changes.watch(listener, callId),
     issueToken: (request) =>
       tokens.issue({ ...request, scope: request.scope ?? allScopes.join(' ') }),
     startIncomingCall: (request) => eventsFeature.startIncomingCall(request),

@@ -80,13 +80,19 @@ export interface ChangeBatch {
   /** The simulator was reset. */
   readonly reset: boolean
   readonly clock: ClockStatus
+  /**
+   * Only for a watcher that named a call (GET /stream?call=…): whether that call changed or its
+   * ladder gained a request or a delivery, however many other calls changed.
+   */
+  readonly callChanged?: boolean
 }
 
 /**
- * The most call ids a batch names in each list. A load test changes calls by the hundred in one
- * batch; a watcher that shows one ladder then still learns whether it was among them.
+ * The most call ids a batch names in each list: a page of the console's list and then some. A
+ * load test changes calls by the hundred in one batch; naming them all made each batch tens of
+ * kilobytes that a watcher of one ladder does not need, as it names its call (`callChanged`).
  */
-export const MAX_BATCH_CALLS = 1000
+export const MAX_BATCH_CALLS = 100
 
 /**
  * The most exchanges one ladder carries, the newest. A call that a client polls hard has up to
@@ -124,8 +130,11 @@ export interface Control {
   callCount(): number
   call(id: string): Call | undefined
   callHistory(id: string): CallHistory | undefined
-  /** Calls `listener` with each batch of changes until the returned function is called. */
-  watch(listener: (batch: ChangeBatch) => void): () => void
+  /**
+   * Calls `listener` with each batch of changes until the returned function is called; with
+   * `callId`, each batch says whether that call changed (`callChanged`).
+   */
+  watch(listener: (batch: ChangeBatch) => void, callId?: string): () => void
   issueToken(request: TokenRequest): Promise<IssuedToken>
   /** Every loaded scenario, in id order. */
   scenarios(): readonly Scenario[]

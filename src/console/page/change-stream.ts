@@ -5,20 +5,23 @@ export type StreamState = 'connecting' | 'live' | 'unauthenticated' | 'offline'
 /**
  * Listens to GET /_callsim/stream. EventSource cannot send an Authorization header, so the
  * stream is read with fetch and its Server-Sent Events frames are parsed here; the admin token
- * never appears in a URL.
+ * never appears in a URL. `watchCall` opens it anew for the call whose ladder is open, so that
+ * each batch says whether that call changed instead of the page looking for it among the ids.
  */
 export function listenToChanges(
   onEvent: (name: string, data: unknown) => void,
   onState: (state: StreamState) => void,
-): { reconnect(): void } {
+): { reconnect(): void; watchCall(callId: string | undefined): void } {
   let controller = new AbortController()
   let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let watchedCall: string | undefined
 
   const connect = async (): Promise<void> => {
     onState('connecting')
     const signal = controller.signal
     try {
-      const response = await fetch('/_callsim/stream', {
+      const search = watchedCall === undefined ? '' : `?call=${encodeURIComponent(watchedCall)}`
+      const response = await fetch(`/_callsim/stream${search}`, {
         headers: { accept: 'text/event-stream', ...authHeaders() },
         cache: 'no-store',
         signal,
@@ -36,7 +39,8 @@ export function listenToChanges(
         if (done) break
         buffer += value
         let end = buffer.indexOf('\n\n')
-        while (end >= 0) {
+        // A stream given up for another call hands nothing more on: its batches speak of the old one.
+        while (end >= 0 && !signal.aborted) {
           dispatch(buffer.slice(0, end), onEvent)
           buffer = buffer.slice(end + 2)
           end = buffer.indexOf('\n\n')
@@ -51,13 +55,19 @@ export function listenToChanges(
     retryTimer = setTimeout(() => void connect(), 1000)
   }
 
+  const reconnect = (): void => {
+    controller.abort()
+    if (retryTimer !== undefined) clearTimeout(retryTimer)
+    controller = new AbortController()
+    void connect()
+  }
   void connect()
   return {
-    reconnect: () => {
-      controller.abort()
-      if (retryTimer !== undefined) clearTimeout(retryTimer)
-      controller = new AbortController()
-      void connect()
+    reconnect,
+    watchCall: (callId) => {
+      if (callId === watchedCall) return
+      watchedCall = callId
+      reconnect()
     },
   }
 }

@@ -46,6 +46,8 @@ const calls = createCallsView((callId) => {
   selectedCall = callId
   calls.select(callId)
   refreshLadder()
+  // Opened anew for this call, the stream says in each batch whether the call changed.
+  stream.watchCall(callId)
 })
 const refreshCalls = createRefresher(calls.refresh, byId('calls-panel'))
 const journal = createJournalView(showDetail)

@@ -22,7 +22,8 @@ export interface RefreshPlan {
 /**
  * Which reads a batch of changes calls for: the calls page when a call was made or expired (pages
  * and totals move) or a call on it changed (any call, when filtered), the open ladder only when
- * its own call or its requests and deliveries changed, the journal only while it is on screen.
+ * its own call or its requests and deliveries changed (the stream opened for that call says so
+ * in `callChanged`), the journal only while it is on screen.
  * The bench's console client (bench/console-client.js) runs this same function, so that what it
  * costs the server is what an open page costs.
  */
@@ -37,11 +38,13 @@ export function planRefresh(batch: ChangeBatch, view: PageView): RefreshPlan {
         (view.filtered || batch.calls.some((id) => view.visibleCalls.includes(id)))),
     ladder:
       selected !== undefined &&
-      (batch.calls.includes(selected) ||
-        batch.ladders.includes(selected) ||
-        batch.moreCalls ||
-        batch.moreLadders ||
-        batch.reset),
+      (batch.reset ||
+        // The stream was opened for the selected call: it says whether that call changed.
+        (batch.callChanged ??
+          (batch.calls.includes(selected) ||
+            batch.ladders.includes(selected) ||
+            batch.moreCalls ||
+            batch.moreLadders))),
     journal: (batch.journal || batch.reset) && view.journalVisible,
     scenarios: batch.scenarios || batch.reset,
   }

@@ -98,6 +98,8 @@ export interface ChangeBatch {
   readonly scenarios: boolean
   readonly reset: boolean
   readonly clock: ClockStatus
+  /** Whether the call the stream was opened for (`?call=`) changed; absent without one. */
+  readonly callChanged?: boolean
 }
 
 export interface ScenarioSummary {

@@ -170,9 +170,17 @@ test('filters the journal by face, operation, status and violations, and shows o
 })
 
 /** Reads Server-Sent Events frames from GET /_callsim/stream until `count` have arrived. */
-async function readFrames(url: string, count: number, headers: Record<string, string> = {}) {
+async function readFrames(
+  url: string,
+  count: number,
+  headers: Record<string, string> = {},
+  search = '',
+) {
   const controller = new AbortController()
-  const response = await fetch(`${url}/_callsim/stream`, { headers, signal: controller.signal })
+  const response = await fetch(`${url}/_callsim/stream${search}`, {
+    headers,
+    signal: controller.signal,
+  })
   const frames: { event: string; data: Record<string, unknown> }[] = []
   const next = async (): Promise<typeof frames> => {
     const reader = (response.body as ReadableStream<Uint8Array>).getReader()
@@ -239,6 +247,28 @@ test('names in a batch the call a client only read, as a ladder that changed, no
       journal: true,
     },
   })
+})
+
+test('says in each batch whether the call the stream was opened for changed', async () => {
+  const { simulator, http, token, call } = await setup()
+  const watched = await call(BOB)
+  const other = await call(CAROL)
+  const server = await simulator.listen()
+  running.push(server)
+  const stream = await readFrames(server.url, 3, {}, `?call=${watched}`)
+  const read = (id: string) =>
+    http.get(`${BASE}/sessions/${id}`).set({ authorization: `Bearer ${token}` })
+  expect((await read(other)).status).toBe(200)
+  // The next read waits for the first batch to leave, so each lands in a batch of its own.
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  expect((await read(watched)).status).toBe(200)
+  const [, first, second] = await stream.frames()
+  expect(first?.data).toMatchObject({ ladders: [other], callChanged: false })
+  expect(second?.data).toMatchObject({ ladders: [watched], callChanged: true })
+
+  const tooLong = await http.get(`/_callsim/stream?call=${'x'.repeat(257)}`)
+  expect(tooLong.status).toBe(400)
+  expect(tooLong.body.message).toContain('call')
 })
 
 test('answers HEAD on the stream with its head alone and ends it, so the connection serves on', async () => {

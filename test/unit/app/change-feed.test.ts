@@ -91,6 +91,33 @@ test('names at most MAX_BATCH_CALLS calls a batch and says when more changed, as
   expect(batches[1]?.batch.moreLadders).toBe(true)
 })
 
+test('tells a watcher that named a call whether that call changed, however many others did', () => {
+  const { feed, batches } = setup()
+  const named: ChangeBatch[] = []
+  const leave = feed.watch((batch) => named.push(batch), 'call-7')
+  // A load test's worth of changes, the named call's ladder among them past the lists' end.
+  for (let i = 0; i < 2 * MAX_BATCH_CALLS; i += 1) feed.noteCall(`other-${i}`)
+  feed.noteJournal('call-7')
+  vi.advanceTimersByTime(0)
+  expect(named[0]).toMatchObject({ moreCalls: true, callChanged: true })
+  expect(named[0]?.ladders).toEqual(['call-7'])
+  // The watcher that named no call gets the batch as it was.
+  expect(batches[0]?.batch).not.toHaveProperty('callChanged')
+
+  feed.noteDelivery('other-1')
+  vi.advanceTimersByTime(MAX_CHANGE_BATCH_DELAY_MS)
+  expect(named[1]?.callChanged).toBe(false)
+  feed.noteCall('call-7')
+  vi.advanceTimersByTime(MAX_CHANGE_BATCH_DELAY_MS)
+  expect(named[2]?.callChanged).toBe(true)
+
+  leave()
+  feed.noteCall('call-7')
+  vi.advanceTimersByTime(MAX_CHANGE_BATCH_DELAY_MS)
+  expect(named).toHaveLength(3)
+  expect(batches).toHaveLength(4)
+})
+
 test('costs nothing without a watcher, and sends nothing after the last one left', () => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
   const feed = new ChangeFeed(() => ({ kind: 'system', now: 0, pendingTasks: 0 }))

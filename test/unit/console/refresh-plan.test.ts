@@ -48,6 +48,16 @@ test('leaves the ladder alone while other calls are polled, and the list while c
   })
 })
 
+test('takes the word of a stream opened for the open call, even when a batch could not list every call', () => {
+  const busy = { ...QUIET, moreCalls: true, moreLadders: true, createdOrExpired: true }
+  expect(planRefresh({ ...busy, callChanged: false }, ON_CALL_A)).toMatchObject({
+    calls: true,
+    ladder: false,
+  })
+  expect(planRefresh({ ...QUIET, callChanged: true }, ON_CALL_A).ladder).toBe(true)
+  expect(planRefresh({ ...QUIET, callChanged: false, reset: true }, ON_CALL_A).ladder).toBe(true)
+})
+
 test('re-reads the list when a call came or went, or any call changed under a filter', () => {
   const elsewhere = { ...QUIET, calls: ['call-c'] }
   expect(planRefresh({ ...elsewhere, createdOrExpired: true }, ON_CALL_A).calls).toBe(true)
