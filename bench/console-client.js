@@ -1,5 +1,5 @@
-// What an open web console costs the server: a client that holds GET /_callsim/stream open and,
-// on each change batch, re-reads what the page re-reads with the calls view open on one call's
+// What an open web console costs the server: a client that holds GET /_callsim/stream?call=…
+// open (for the call whose ladder it shows, as the page does) and, on each change batch, re-reads what the page re-reads with the calls view open on one call's
 // ladder (the newest page of 50 calls, that ladder), never two reads of a kind at once. It
 // decides with the page's own rule (src/console/page/refresh-plan.ts), so it reads neither more
 // nor less than the page would.
@@ -37,7 +37,10 @@ async function watchAsThePageDoes(port, callId, rereads) {
   const planRefresh = await loadPlanRefresh()
   const base = `http://127.0.0.1:${port}/_callsim`
   const controller = new AbortController()
-  const response = await fetch(`${base}/stream`, { signal: controller.signal })
+  // The page opens its stream for the call whose ladder it shows.
+  const response = await fetch(`${base}/stream?call=${encodeURIComponent(callId)}`, {
+    signal: controller.signal,
+  })
   if (response.status !== 200 || !response.body)
     throw new Error(`the console stream answered ${response.status}`)
   const body = response.body

@@ -2,11 +2,14 @@
 // baseline's, served at the same time on the same core and loaded at the same time, compared by
 // CPU time per request. On a host that other work shares, the two then meet the same contention
 // in every second, where interleaved runs a few seconds apart can meet very different loads.
-// See docs/performance.md ("Against an older commit").
+// See docs/performance.md ("Against an older commit"). `--console` pairs this checkout's callsim
+// with itself instead, a web console client (bench/console-client.js) open on the second one:
+// what an open console costs per request ("With the web console open").
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { openConsoleClient } from './console-client.js'
 import { runLoad } from './run-load.js'
 import { createSessions } from './run-scale.js'
 import { freePort, pinSelf, pinningPlan, serverEnvironment, startServer } from './start-server.js'
@@ -22,8 +25,11 @@ import {
   serveArgs,
 } from './targets.js'
 
-const USAGE = `usage: node bench/paired-cpu.js --baseline-dir <path> [options]
+const USAGE = `usage: node bench/paired-cpu.js (--baseline-dir <path> | --console) [options]
   --baseline-dir <path>  a built checkout of callsim to compare with (npm ci && npm run build)
+  --console              compare this checkout with itself: a web console client open on one,
+                         only the console's change stream on another, nothing on the third
+  --cpu-prof <dir>       the servers write V8 CPU profiles (node --cpu-prof) into <dir>
   --duration <s>         seconds of load per round and route (default 6)
   --rounds <n>           rounds per route (default 4)
   --connections <n>      keep-alive connections per server (default 16)`
@@ -31,14 +37,21 @@ const USAGE = `usage: node bench/paired-cpu.js --baseline-dir <path> [options]
 const { values: flags } = parseArgs({
   options: {
     'baseline-dir': { type: 'string' },
+    console: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     duration: { type: 'string', default: '6' },
     rounds: { type: 'string', default: '4' },
     connections: { type: 'string', default: '16' },
   },
 })
 const baselineDir = flags['baseline-dir'] ? path.resolve(flags['baseline-dir']) : undefined
-if (!baselineDir || !existsSync(path.join(baselineDir, 'dist/bin/callsim.js'))) {
-  process.stderr.write(`--baseline-dir must name a built checkout of callsim.\n${USAGE}\n`)
+if (
+  flags.console === Boolean(baselineDir) ||
+  (baselineDir && !existsSync(path.join(baselineDir, 'dist/bin/callsim.js')))
+) {
+  process.stderr.write(
+    `Give either --console or --baseline-dir with a built checkout of callsim.\n${USAGE}\n`,
+  )
   process.exit(2)
 }
 const duration = Number(flags.duration)
@@ -63,23 +76,41 @@ const plan = pinningPlan(true)
 pinSelf(plan)
 const { env } = serverEnvironment(false)
 
-/** @param {string} name @param {string} dir */
-async function start(name, dir) {
+// Node writes a server's profile when it exits, named by its process id (printed at start).
+const profiling = flags['cpu-prof']
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['cpu-prof'])}`]
+  : []
+
+/**
+ * @param {string} name @param {string} dir
+ * @param {'page' | 'stream' | undefined} [withConsole] a console client that re-reads as the page does, or only holds its change stream open
+ */
+async function start(name, dir, withConsole = undefined) {
   const port = await freePort()
   const server = await startServer({
     name,
-    args: [`${dir}/dist/bin/callsim.js`, ...serveArgs(port, 'system')],
+    args: [...profiling, `${dir}/dist/bin/callsim.js`, ...serveArgs(port, 'system')],
     port,
     probe: registerDeviceProbe(token),
     plan,
     env,
   })
+  if (profiling.length > 0) process.stdout.write(`${name}: process ${server.pid}\n`)
   const headers = clientHeaders(token, registrationIdFrom(server.probeAnswer))
   const { ids } = await createSessions(port, headers, connections, 1000)
-  return { name, server, port, headers, ids, cpuMs: 0, requests: 0 }
+  const consoleClient = withConsole
+    ? await openConsoleClient(port, ids[0] ?? '', plan, withConsole === 'page')
+    : undefined
+  return { name, server, port, headers, ids, consoleClient, cpuMs: 0, requests: 0 }
 }
 
-const servers = [await start('this checkout', ROOT), await start('baseline', baselineDir)]
+const servers = baselineDir
+  ? [await start('this checkout', ROOT), await start('baseline', baselineDir)]
+  : [
+      await start('console open', ROOT, 'page'),
+      await start('stream only', ROOT, 'stream'),
+      await start('alone', ROOT),
+    ]
 try {
   for (const method of ['GET', 'POST']) {
     /** @param {Awaited<ReturnType<typeof start>>} s @param {number} seconds */
@@ -110,9 +141,29 @@ try {
       })
       process.stdout.write(`${method} round ${round}: ${perRequest.join(', ')}\n`)
     }
-    const [mine, baseline] = servers.map((s) => (s.cpuMs * 1000) / s.requests)
+    // Each server against the last one (the baseline, or callsim alone). A console's cost is
+    // mostly so much per second, not per request: three servers share a core here, so the
+    // ratio overstates what a server with a core of its own loses; the extra CPU a second
+    // (against that server's ~1000 ms a second when saturated) says that.
+    const reference = servers.at(-1)
+    const referencePerRequest = reference ? (reference.cpuMs * 1000) / reference.requests : NaN
+    for (const s of servers.slice(0, -1)) {
+      const mine = (s.cpuMs * 1000) / s.requests
+      const of = servers.length > 2 ? ` (${s.name})` : ''
+      const extraMsPerSecond =
+        ((mine - referencePerRequest) * s.requests) / 1000 / (rounds * duration)
+      const extra = flags.console ? `, ${extraMsPerSecond.toFixed(1)} ms of CPU a second more` : ''
+      process.stdout.write(
+        `${method}${of}: ${mine.toFixed(0)} µs of CPU per request against ${referencePerRequest.toFixed(0)} µs: ${(mine / referencePerRequest).toFixed(3)}×${extra}\n`,
+      )
+    }
+  }
+  for (const s of servers) {
+    const consoleReads = await s.consoleClient?.stop()
+    if (!consoleReads) continue
+    const perSecond = (count) => (count / consoleReads.seconds).toFixed(1)
     process.stdout.write(
-      `${method}: ${mine?.toFixed(0)} µs of CPU per request against ${baseline?.toFixed(0)} µs: ${((mine ?? NaN) / (baseline ?? NaN)).toFixed(3)}×\n`,
+      `${s.name}: the console client received ${perSecond(consoleReads.batches)} batches/s (${(consoleReads.streamBytes / 1024 / consoleReads.seconds).toFixed(0)} KB/s), ${perSecond(consoleReads.reads)} reads/s (${(consoleReads.readBytes / 1024 / consoleReads.seconds).toFixed(0)} KB/s, ${consoleReads.failedReads} failed)\n`,
     )
   }
 } finally {
