@@ -66,6 +66,11 @@ function prismLibrary(): PrismLibrary {
     '@stoplight/prism-cli/dist/util/createServer.js',
   )
   const cliRequire = createRequire(cliFile)
+  // prism-http-server's micri installs source-map-support as it loads, which replaces
+  // Error.prepareStackTrace for the whole process: the stacks of the fork's later test files
+  // would lose vitest's mapping to the TypeScript sources. Prism does not need it, so the fork
+  // keeps the one it had.
+  const { prepareStackTrace } = Error
   const http = cliRequire('@stoplight/prism-http') as Pick<
     PrismLibrary,
     'getHttpOperationsFromSpec'
@@ -76,6 +81,7 @@ function prismLibrary(): PrismLibrary {
   >
   const core = cliRequire('@stoplight/prism-core') as Pick<PrismLibrary, 'createLogger'>
   const server = cliRequire('@stoplight/prism-http-server') as Pick<PrismLibrary, 'createServer'>
+  Error.prepareStackTrace = prepareStackTrace
   library = {
     getHttpOperationsFromSpec: http.getHttpOperationsFromSpec,
     configureExtensionsUserProvided: extensions.configureExtensionsUserProvided,
