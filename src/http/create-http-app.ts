@@ -69,7 +69,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by')
   app.disable('etag')
   app.set('query parser', 'simple')
-  const routed = routedToOperation
   app.use(
     runStages(
       [
@@ -91,9 +90,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
           handle: injectFault(options.scenarios, inject, readBody, send),
           appliesTo: mayInjectFault,
         },
-        { handle: readBody, appliesTo: routed },
-        { handle: validateRequest(send), appliesTo: routed },
-        { handle: handleOperation(send, options.changes), appliesTo: routed },
+        { handle: readBody, appliesTo: routedToOperation },
+        { handle: validateRequest(send), appliesTo: routedToOperation },
+        { handle: handleOperation(send, options.changes), appliesTo: routedToOperation },
       ]),
     ),
   )
