@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { expect } from 'vitest'
-import { browserTest } from '../support/browser.js'
+import { NON_LOOPBACK_HOST, browserTest } from '../support/browser.js'
 import {
   BROWSER_TEST_TIMEOUT_MS,
   POLL,
@@ -178,6 +178,41 @@ browserTest(
       await expect.poll(() => page.locator('#calls-body tr[data-call-id]').count(), POLL).toBe(1)
     } finally {
       await session.close()
+    }
+  },
+  BROWSER_TEST_TIMEOUT_MS,
+)
+
+browserTest(
+  'opened under a host name callsim does not answer to, says why and goes live with --allowed-host',
+  async () => {
+    const refused = await openConsole({}, { waitUntilLive: false, hostName: NON_LOOPBACK_HOST })
+    try {
+      const { page } = refused
+      await expect
+        .poll(() => page.locator('#live').getAttribute('data-state'), POLL)
+        .toBe('refused')
+      expect(await page.locator('#live').textContent()).toBe('refused by callsim')
+      await expect
+        .poll(textOf(page.locator('#status')), POLL)
+        .toContain(`start callsim with --allowed-host ${NON_LOOPBACK_HOST}`)
+    } finally {
+      await refused.close()
+    }
+
+    const allowed = await openConsole(
+      { allowedHosts: [NON_LOOPBACK_HOST] },
+      { hostName: NON_LOOPBACK_HOST },
+    )
+    try {
+      expect(await allowed.page.locator('#live').textContent()).toBe('live')
+      expect((await allowed.createCall()).status).toBe(201)
+      await expect
+        .poll(() => allowed.page.locator('#calls-body tr[data-call-id]').count(), POLL)
+        .toBe(1)
+      expect(allowed.problems).toEqual([])
+    } finally {
+      await allowed.close()
     }
   },
   BROWSER_TEST_TIMEOUT_MS,

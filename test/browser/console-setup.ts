@@ -90,7 +90,7 @@ export async function waitUntilSettled(page: Page, quietMs = 300): Promise<void>
 /** Opens the console on a fresh simulator, in a fresh context of the fork's Chromium. */
 export type OpenConsole = (
   options?: Partial<SimulatorOptions>,
-  flags?: { waitUntilLive?: boolean; bypassCSP?: boolean },
+  flags?: { waitUntilLive?: boolean; bypassCSP?: boolean; hostName?: string },
 ) => Promise<ConsoleSession>
 
 /**
@@ -98,8 +98,8 @@ export type OpenConsole = (
  * that the session's close() closes. Call it at the file's top level.
  */
 export function useConsoleBrowser(): OpenConsole {
-  return async (options = {}, { waitUntilLive = true, bypassCSP = false } = {}) =>
-    openConsole(await sharedBrowser(), options, waitUntilLive, bypassCSP)
+  return async (options = {}, { waitUntilLive = true, bypassCSP = false, hostName } = {}) =>
+    openConsole(await sharedBrowser(), options, waitUntilLive, bypassCSP, hostName)
 }
 
 /**
@@ -111,6 +111,7 @@ async function openConsole(
   options: Partial<SimulatorOptions>,
   waitUntilLive: boolean,
   bypassCSP: boolean,
+  hostName?: string,
 ): Promise<ConsoleSession> {
   const simulator = startSimulator({ registration: 'optional', ...options })
   const running = await simulator.listen()
@@ -139,7 +140,9 @@ async function openConsole(
       if (message.type() === 'error' && !message.text().includes('401'))
         problems.push(message.text())
     })
-    await page.goto(`${running.url}/_callsim/ui/`)
+    const pageUrl = new URL('/_callsim/ui/', running.url)
+    if (hostName !== undefined) pageUrl.hostname = hostName
+    await page.goto(pageUrl.href)
     if (waitUntilLive) await page.waitForSelector('#live[data-state="live"]')
   } catch (error) {
     await close()

@@ -46,12 +46,20 @@ export function browserTest(name: string, body: () => Promise<void>, timeoutMs =
   else test.skip(`${name} [skipped: ${skipReason}]`, body)
 }
 
+/** A name the tests' Chromium resolves to 127.0.0.1 although callsim does not count it as loopback. */
+export const NON_LOOPBACK_HOST = 'devbox.callsim.test'
+
 /** Starts headless Chromium; throws with the install hint when there is none. */
 async function launchBrowser(): Promise<Browser> {
   if (chromiumPath === undefined)
     throw new Error(`Failed to start the browser for a browser test: ${INSTALL_HINT}`)
   // --no-sandbox: CI runs as root, where Chromium refuses its sandbox; the pages are our own.
-  return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] })
+  // The resolver rule gives tests a host name that is not loopback (as a colleague's machine
+  // would open the console) without leaving 127.0.0.1.
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', `--host-resolver-rules=MAP ${NON_LOOPBACK_HOST} 127.0.0.1`],
+  })
 }
 
 let shared: Promise<Browser> | undefined

@@ -1,6 +1,10 @@
 import { authHeaders } from './api.js'
 
-export type StreamState = 'connecting' | 'live' | 'unauthenticated' | 'offline'
+export type StreamState = 'connecting' | 'live' | 'unauthenticated' | 'refused' | 'offline'
+
+/** How long the page waits before asking again after the stream failed or was refused. */
+const RETRY_AFTER_FAILURE_MS = 1000
+const RETRY_AFTER_REFUSAL_MS = 5000
 
 /**
  * Listens to GET /_callsim/stream. EventSource cannot send an Authorization header, so the
@@ -10,7 +14,7 @@ export type StreamState = 'connecting' | 'live' | 'unauthenticated' | 'offline'
  */
 export function listenToChanges(
   onEvent: (name: string, data: unknown) => void,
-  onState: (state: StreamState) => void,
+  onState: (state: StreamState, reason?: string) => void,
 ): { reconnect(): void; watchCall(callId: string | undefined): void } {
   let controller = new AbortController()
   let retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -28,6 +32,13 @@ export function listenToChanges(
       })
       if (response.status === 401) {
         onState('unauthenticated')
+        return
+      }
+      if (response.status === 403) {
+        // The control plane refused this page's Host or Origin: retrying at once cannot help,
+        // but callsim may be restarted with --allowed-host, so the page asks again now and then.
+        onState('refused', await refusalReason(response))
+        retryTimer = setTimeout(() => void connect(), RETRY_AFTER_REFUSAL_MS)
         return
       }
       if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`)
@@ -52,7 +63,7 @@ export function listenToChanges(
     }
     if (signal.aborted) return
     onState('offline')
-    retryTimer = setTimeout(() => void connect(), 1000)
+    retryTimer = setTimeout(() => void connect(), RETRY_AFTER_FAILURE_MS)
   }
 
   const reconnect = (): void => {
@@ -70,6 +81,17 @@ export function listenToChanges(
       reconnect()
     },
   }
+}
+
+/** The `message` of the control API's error body, which says what to change. */
+async function refusalReason(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { message?: unknown }
+    if (typeof body.message === 'string') return body.message
+  } catch {
+    // Not the control API's JSON (a proxy in between, perhaps): the status says enough.
+  }
+  return `The control API answered ${response.status}.`
 }
 
 /** One frame: `event:` names it, `data:` lines carry JSON; comments and `retry:` are skipped. */

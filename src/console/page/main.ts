@@ -137,14 +137,16 @@ const stream = listenToChanges(
     if (plan.journal) refreshJournal()
     if (plan.scenarios) refreshScenarios()
   },
-  (state: StreamState) => {
+  (state: StreamState, reason?: string) => {
     live.textContent = {
       connecting: 'connecting…',
       live: 'live',
       unauthenticated: 'needs the admin token',
+      refused: 'refused by callsim',
       offline: 'offline, reconnecting…',
     }[state]
     live.dataset.state = state
+    if (reason !== undefined) say(reason)
     if (state === 'unauthenticated') void callApi('GET', '/clock').catch(() => undefined)
   },
 )
