@@ -159,7 +159,7 @@ export function successOf(
 
 /**
  * What every face says in its 413: the limit, and the two ways past it. Read before the 413 is
- * sent, the body is discarded, never handled (docs/performance.md, "Limits and timeouts").
+ * sent, the body is discarded, never handled (docs/http-limits.md).
  */
 export function payloadTooLargeMessage(limitBytes: number): string {
   return `The request body is larger than callsim's limit of ${limitBytes} bytes. Send a smaller body, or start callsim with a higher limit: callsim serve --body-limit <bytes>.`

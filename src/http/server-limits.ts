@@ -2,9 +2,9 @@ import type { DrainLimits } from './drain-then-answer.js'
 import { DEFAULT_DRAIN_LIMITS } from './drain-then-answer.js'
 
 /**
- * How long callsim waits for clients and how many it serves at once (docs/performance.md,
- * "Limits and timeouts"). Node's own defaults let a slow client hold a connection for five
- * minutes per request; these cut it off within seconds, far above what a real client needs.
+ * How long callsim waits for clients and how many it serves at once (docs/http-limits.md).
+ * Node's own defaults let a slow client hold a connection for five minutes per request; these
+ * cut it off within seconds, far above what a real client needs.
  */
 export interface ServerLimits {
   /** From the connection (or the previous request) to the end of the headers. */
