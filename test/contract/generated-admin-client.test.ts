@@ -42,6 +42,12 @@ export function faultsOf(scenario: Scenario): unknown {
 }
 `
 
+/**
+ * The compiler's diagnostics for `files`. Against ES5's lib, the smallest that has what the
+ * generated types and the client use (Record, Array, the primitives): ES2022's declarations
+ * are a superset, so a client that compiles here compiles there, and checking them took
+ * ~0.4 s of CPU more.
+ */
 function typeErrors(files: string[]): string[] {
   const program = ts.createProgram(files, {
     strict: true,
@@ -50,7 +56,7 @@ function typeErrors(files: string[]): string[] {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    lib: ['lib.es2022.d.ts'],
+    lib: ['lib.es5.d.ts'],
     types: [],
     skipLibCheck: true,
   })
