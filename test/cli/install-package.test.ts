@@ -95,11 +95,11 @@ test('packs what runs and nothing of the development tree, and builds on prepare
 
 test('runs `npx callsim -V` (--version), and `callsim token` through the bin link npx runs, in a project that installed the tarball', async () => {
   // npx keeps `--version` after a command name for itself (it prints npm's version), so the
-  // short flag, or `--` before the command.
+  // README shows the short flag. That the bin answers `--version` too is the usage test's; what
+  // only this file can show is npx finding the installed bin, and one npx start (~0.8 s of CPU)
+  // shows it.
   const short = await inProject('npx', ['callsim', '-V'])
   expect(short.stdout).toBe(`${manifest.version}\n`)
-  const long = await inProject('npx', ['--', 'callsim', '--version'])
-  expect(long.stdout).toBe(`${manifest.version}\n`)
   const token = await installedBin(['token', '--scope', 'sbc:sessions:read'])
   expect(token.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/)
 }, 60_000)
