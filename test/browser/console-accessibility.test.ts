@@ -78,8 +78,11 @@ browserTest(
       await callButton.waitFor()
       await callButton.focus()
       await page.keyboard.press('Enter')
-      const firstArrow = page.locator('svg.ladder .step').first()
-      await firstArrow.waitFor()
+      // The whole ladder of the new call (its request, response and transition to Initial), and
+      // a page that has stopped redrawing it: a ladder redrawn while the keys walk it takes the
+      // focus away mid-walk (seen under full-suite load as request, response, request).
+      await page.locator('svg.ladder [data-kind="transition"][data-status="Initial"]').waitFor()
+      await waitUntilSettled(page)
 
       // Tab walks from the call's button into the ladder's arrows; Enter opens the one in focus.
       await callButton.focus()
