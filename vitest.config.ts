@@ -9,9 +9,10 @@ export default defineConfig({
     pool: 'forks',
     // One fork per core (vitest's default leaves one idle, which on two cores means one fork).
     maxWorkers: availableParallelism(),
-    // Test files share their fork's modules, so the process's CompileCache (processCompileCache
-    // in src/app/precompiled-cache.ts) compiles each spec once per fork, not once per file.
-    // No test mocks a module of ours, and the cache hands out only read-only results.
+    // Test files share their fork's modules, so the fork's CompileCache (testCompileCache in
+    // test/support/compile-cache.ts, backed by the build's dist/spec-cache as the bin's is) is
+    // made once per fork, not once per file. No test mocks a module of ours, and the cache
+    // hands out only read-only results.
     isolate: false,
   },
 })

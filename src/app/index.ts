@@ -5,6 +5,7 @@ export { createSimulator, type RunningSimulator, type Simulator } from './create
  * simulator uses by default: the CLI's runner and validate compile through it too.
  */
 export { processCompileCache } from './precompiled-cache.js'
+export type { CompileCache } from '../contract/index.js'
 export { type SimulatorOptions } from './options.js'
 /** Durations as the simulator's options take them (`30s`, `2m`): the CLI's flags share the format. */
 export { parseDuration } from '../core/index.js'

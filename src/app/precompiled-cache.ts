@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,17 +13,26 @@ import {
 /**
  * Where `npm run build` leaves the parsed built-in YAML and the compiled validators:
  * dist/spec-cache beside dist/app and dist/bin (the bundled bin resolves it, and dist/contract
- * for the fingerprint, from there alike). Run from src/ (the tests), there is none, and
- * callsim parses and compiles as it always did.
+ * for the fingerprint, from there alike). Run from src/ there is none: the tests load this one
+ * explicitly (test/support/compile-cache.ts), and anything else parses and compiles.
  */
 const CACHE_DIR = fileURLToPath(new URL('../spec-cache/', import.meta.url))
+/** The contract code that runs beside this file: dist/contract, or src/contract run from src/. */
+const CONTRACT_DIR = fileURLToPath(new URL('../contract/', import.meta.url))
+/** In a checkout, the contract code as written, which tsc compiled to dist/contract. */
+const CONTRACT_SOURCE_DIR = fileURLToPath(new URL('../../src/contract/', import.meta.url))
 const INDEX_FILE = 'index.json'
-const FORMAT = 3
+const FORMAT = 4
 const requireModule = createRequire(import.meta.url)
 
 interface CacheIndex {
   readonly format: number
-  readonly fingerprint: string
+  /**
+   * The fingerprint of the contract code the cache was made with, as it ran (dist/contract)
+   * and, when the build ran in a checkout, as written (src/contract): the tests, which run
+   * src/, use the build's cache too. Each names the same code, compiled in the same build.
+   */
+  readonly fingerprints: string[]
   /** sha256 of a text → file with its data as JSON. */
   readonly documents: Record<string, string>
   /** Validator key → [module file, export name]. */
@@ -35,12 +44,12 @@ interface CacheIndex {
 }
 
 /**
- * What else the cached data depends on: the contract code that converts and compiles (as it
- * runs, from this build) and the versions of ajv, ajv-formats, re2js and yaml. Any change voids it.
+ * What else the cached data depends on: the contract code that converts and compiles (in
+ * `contractDir`: by default the code that runs) and the versions of ajv, ajv-formats, re2js and
+ * yaml. Any change voids it.
  */
-function fingerprint(): string {
+function fingerprint(contractDir: string = CONTRACT_DIR): string {
   const hash = createHash('sha256').update(`callsim spec cache ${FORMAT}\n`)
-  const contractDir = fileURLToPath(new URL('../contract/', import.meta.url))
   for (const file of readdirSync(contractDir)
     .filter((name) => /\.[jt]s$/.test(name))
     .sort()) {
@@ -65,7 +74,7 @@ export function loadPrecompiledCache(dir: string = CACHE_DIR): PrecompiledCache 
   } catch {
     return undefined
   }
-  if (index.format !== FORMAT || index.fingerprint !== fingerprint()) return undefined
+  if (index.format !== FORMAT || !index.fingerprints.includes(fingerprint())) return undefined
   const modules = new Map<string, Record<string, ValidateFunction>>()
   const load = (file: string, name: string): ValidateFunction => {
     let exports = modules.get(file)
@@ -164,7 +173,12 @@ export function writePrecompiledCache(
   })
   const index: CacheIndex = {
     format: FORMAT,
-    fingerprint: fingerprint(),
+    fingerprints: [
+      ...new Set([
+        fingerprint(),
+        ...(existsSync(CONTRACT_SOURCE_DIR) ? [fingerprint(CONTRACT_SOURCE_DIR)] : []),
+      ]),
+    ],
     documents,
     validators,
     accepted: [...recorded.accepted],

@@ -1,3 +1,5 @@
+import type { CompileCache } from '../app/index.js'
+
 /**
  * What a command reads from and writes to the world outside callsim. The bin (cli/index.ts)
  * wires it to the real process; a test hands in its own, so a command runs in the test's
@@ -15,6 +17,11 @@ export interface CliIo {
   readonly log?: CliOutput
   /** The environment the command reads (CALLSIM_TOKEN_SECRET, CALLSIM_ADMIN_TOKEN, run files' ${env.X}). */
   readonly env: Readonly<Record<string, string | undefined>>
+  /**
+   * What every command parses specs and compiles validators through: the bin's is the process's
+   * (processCompileCache, backed by the build's dist/spec-cache); a test's is its own.
+   */
+  readonly compileCache: CompileCache
   /**
    * serve and proxy keep running after their action returns: they hand over how to stop them,
    * before they print the line that says they listen (whoever waits for that line may stop them

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { processCompileCache } from '../app/index.js'
 import type { CliIo } from './cli-io.js'
 import { runCli } from './program.js'
 
@@ -20,6 +21,7 @@ const io: CliIo = {
   stdout: { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY === true },
   stderr: { write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY === true },
   env: process.env,
+  compileCache: processCompileCache(),
   onRunning: (stop) => {
     running = true
     const onSignal = (): void => void stop().then(exitWith)

@@ -149,7 +149,10 @@ export function registerProxy(program: Command, io: CommandIo): Command {
     .addOption(SERVER_OPTIONS.logLevel())
     .addOption(SERVER_OPTIONS.logFormat())
     .action(async (flags: ProxyFlags) => {
-      const proxy = createProxy({ ...proxyOptions(flags, io.env), logDestination: io.log })
+      const proxy = createProxy(
+        { ...proxyOptions(flags, io.env), logDestination: io.log },
+        io.compileCache,
+      )
       const redaction = flags.redact ?? DEFAULT_REDACTION
       const recorder: RecordToDir | undefined =
         flags.record === undefined

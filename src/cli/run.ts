@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { processCompileCache } from '../app/index.js'
 import {
   MAX_REAL_WAIT_MS,
   OperationCatalog,
@@ -117,7 +116,7 @@ function cannotStart(io: CliIo, message: string): number {
 }
 
 async function run(paths: string[], flags: RunFlags, io: CliIo): Promise<number> {
-  const cache = processCompileCache()
+  const cache = io.compileCache
   const collected = collectFiles(paths)
   // A path that does not exist fails like a bad file: reported, counted, and the run goes on.
   const missing: RunFile[] = collected.missing.map((source) => ({
@@ -129,7 +128,7 @@ async function run(paths: string[], flags: RunFlags, io: CliIo): Promise<number>
   let inProcess: InProcess | undefined
   let targetUrl = flags.target
   if (targetUrl === undefined) {
-    const started = await startInProcess(collected.files, flags, io.stdout)
+    const started = await startInProcess(collected.files, flags, io.stdout, cache)
     if (typeof started === 'string') return cannotStart(io, started)
     inProcess = started
     targetUrl = started.running.url

@@ -31,14 +31,17 @@ export function registerScenarios(program: Command, io: CommandIo): void {
     .option('--spec-strict', 'read the spec files exactly as written, as serve --spec-strict does')
     .option('--json', 'print JSON instead of text')
     .action((flags: ScenariosFlags) => {
-      const simulator = createSimulator({
-        scenarioPaths: flags.scenarios ?? [],
-        specs: flags.spec ?? [],
-        specReading: flags.specStrict ? 'literal' : 'tolerant',
-        clock: 'virtual',
-        logLevel: 'silent',
-        seed: 0,
-      })
+      const simulator = createSimulator(
+        {
+          scenarioPaths: flags.scenarios ?? [],
+          specs: flags.spec ?? [],
+          specReading: flags.specStrict ? 'literal' : 'tolerant',
+          clock: 'virtual',
+          logLevel: 'silent',
+          seed: 0,
+        },
+        io.compileCache,
+      )
       const scenarios = simulator.scenarios.list()
       const setAside = simulator.setAsideScenarios
       simulator.dispose()

@@ -95,7 +95,7 @@ export function registerServe(program: Command, io: CommandIo): void {
     .addOption(SERVER_OPTIONS.logLevel())
     .addOption(SERVER_OPTIONS.logFormat())
     .action(async (flags: ServeFlags) => {
-      const simulator = createSimulator({
+      const options: Partial<SimulatorOptions> = {
         host: flags.host,
         port: flags.port,
         seed: flags.seed,
@@ -119,7 +119,8 @@ export function registerServe(program: Command, io: CommandIo): void {
         maxFileBytes: flags.maxFileSize,
         adminToken: flags.adminToken ?? io.env.CALLSIM_ADMIN_TOKEN,
         allowedHosts: flags.allowedHost ?? [],
-      })
+      }
+      const simulator = createSimulator(options, io.compileCache)
       const running = await simulator.listen()
       const token = await simulator.control.issueToken({
         sub: DEFAULT_SUBSCRIBER,

@@ -4,6 +4,7 @@ import {
   createSimulator,
   formatStartupProblem,
   type RunningSimulator,
+  type CompileCache,
   type Simulator,
 } from '../app/index.js'
 import { PACKAGE_ROOT, sourceName, type RunFile } from '../runner/index.js'
@@ -45,6 +46,7 @@ export async function startInProcess(
   runFiles: readonly string[],
   flags: { readonly seed: number; readonly spec?: readonly string[] },
   stdout: CliOutput,
+  cache: CompileCache,
 ): Promise<InProcess | string> {
   const options = {
     host: '127.0.0.1',
@@ -60,7 +62,7 @@ export async function startInProcess(
   const own = runFiles.filter((file) => !path.resolve(file).startsWith(`${shipped}${path.sep}`))
   const attempt = (files: readonly string[]): Simulator | StartupError => {
     try {
-      return createSimulator({ ...options, scenarioPaths: files })
+      return createSimulator({ ...options, scenarioPaths: files }, cache)
     } catch (error) {
       if (error instanceof StartupError) return error
       throw error

@@ -5,7 +5,7 @@ import {
   StartupError,
   createSimulator,
   faultTargetsOf,
-  processCompileCache,
+  type CompileCache,
   type Simulator,
 } from '../app/index.js'
 import { validateFiles, type ServeVerdict } from '../runner/index.js'
@@ -20,7 +20,11 @@ const EXIT_PROBLEMS = 1
  * validate and serve cannot disagree on a file): its refusals, and the faces it would mount for
  * the fault checks; when it refuses, the built-in faces stand in for them.
  */
-function serveVerdict(specFiles: readonly string[], maxFileBytes?: number): ServeVerdict {
+function serveVerdict(
+  specFiles: readonly string[],
+  cache: CompileCache,
+  maxFileBytes?: number,
+): ServeVerdict {
   const options = {
     clock: 'virtual',
     logLevel: 'silent',
@@ -31,11 +35,11 @@ function serveVerdict(specFiles: readonly string[], maxFileBytes?: number): Serv
   let simulator: Simulator
   let problems: readonly string[] = []
   try {
-    simulator = createSimulator({ ...options, specs: specFiles })
+    simulator = createSimulator({ ...options, specs: specFiles }, cache)
   } catch (error) {
     if (!(error instanceof StartupError)) throw error
     problems = error.problems
-    simulator = createSimulator(options)
+    simulator = createSimulator(options, cache)
   }
   simulator.dispose()
   return { problems, faultTargets: faultTargetsOf(simulator.faces) }
@@ -58,9 +62,9 @@ export function registerValidate(program: Command, io: CommandIo): void {
       // Shipped scenarios a given spec cannot express are set aside, as serve sets them aside.
       const shipped = path.resolve(BUILT_IN_SCENARIOS_DIR) + path.sep
       const report = validateFiles(paths, {
-        serveVerdict: (specFiles) => serveVerdict(specFiles, flags.maxFileSize),
+        serveVerdict: (specFiles) => serveVerdict(specFiles, io.compileCache, flags.maxFileSize),
         // The simulators serveVerdict builds use it too: each spec compiles once.
-        cache: processCompileCache(),
+        cache: io.compileCache,
         maxFileBytes: flags.maxFileSize,
         isShipped: (source) => path.resolve(source).startsWith(shipped),
       })

@@ -7,6 +7,7 @@ import {
   stopPrismServer,
   type PrismServer,
 } from '../support/prism-proxy.js'
+import { testCompileCache } from '../support/compile-cache.js'
 import { send } from '../support/start-proxy.js'
 
 // callsim proxy in front of a provider that is not callsim: Prism 5.14 `mock` of the official
@@ -31,14 +32,17 @@ let proxy: RunningProxy | undefined
 
 beforeAll(async () => {
   prism = await startPrism({ command: 'mock', document: SPEC })
-  proxy = await createProxy({
-    upstream: prism.url,
-    port: 0,
-    logLevel: 'silent',
-    specs: [SPEC],
-    // Prism mocks the paths of the file at its root, not under the servers' base path.
-    basePaths: { 'camara-call-handling': '' },
-  }).listen()
+  proxy = await createProxy(
+    {
+      upstream: prism.url,
+      port: 0,
+      logLevel: 'silent',
+      specs: [SPEC],
+      // Prism mocks the paths of the file at its root, not under the servers' base path.
+      basePaths: { 'camara-call-handling': '' },
+    },
+    testCompileCache(),
+  ).listen()
 }, PRISM_STARTUP_TIMEOUT_MS + 10_000)
 
 afterAll(async () => {

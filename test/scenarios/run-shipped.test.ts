@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
-import { processCompileCache } from '../../src/app/index.js'
+import { testCompileCache } from '../support/compile-cache.js'
 import { collectFiles, loadRunFile, createStepsValidator, readStepsSchema } from '../../src/runner/index.js'
 import { assertBuilt, runCallsim, stopCallsimRuns } from '../support/run-callsim.js'
 
@@ -17,8 +17,8 @@ beforeAll(assertBuilt)
 
 /** Every scenario the library ships, by id, read the way `callsim run` reads them. */
 function shippedScenarios() {
-  const validate = createStepsValidator(readStepsSchema(), processCompileCache())
-  return collectFiles(['scenarios']).files.flatMap((file) => loadRunFile(readFileSync(file, 'utf8'), path.relative(process.cwd(), file), validate, processCompileCache()).scenarios)
+  const validate = createStepsValidator(readStepsSchema(), testCompileCache())
+  return collectFiles(['scenarios']).files.flatMap((file) => loadRunFile(readFileSync(file, 'utf8'), path.relative(process.cwd(), file), validate, testCompileCache()).scenarios)
 }
 
 test('every shipped scenario has client steps that prove what it promises', () => {

@@ -1,4 +1,5 @@
 import { runCli } from '../../src/cli/program.js'
+import { testCompileCache } from './compile-cache.js'
 import type { CallsimRun, OutputSource } from './run-callsim.js'
 
 /**
@@ -43,6 +44,7 @@ export function startCliInProcess(args: readonly string[], options: CliOptions =
     // serve's and proxy's log, which the bin's pino writes to the process's stdout.
     log: { write: (text) => (stdout += text), isTTY: false },
     env: { ...inherited, ...options.env },
+    compileCache: testCompileCache(),
     onRunning: (stop) => (stopServer = stop),
   })
     .then((code) => (exitCode = code))

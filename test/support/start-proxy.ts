@@ -8,6 +8,7 @@ import {
   type SimulatorOptions,
 } from '../../src/app/index.js'
 import type { Observation } from '../../src/scenario/index.js'
+import { testCompileCache } from './compile-cache.js'
 import { freePort } from './prism-proxy.js'
 import { startSimulator } from './start-simulator.js'
 
@@ -40,13 +41,16 @@ export async function startProxiedProvider(
   const provider = startSimulator({ registration: 'optional', ...providerOptions })
   const providerRunning = await provider.listen()
   const observations: Observation[] = []
-  const proxy = createProxy({
-    upstream: providerRunning.url,
-    port: 0,
-    logLevel: 'silent',
-    onObservation: (observation) => observations.push(observation),
-    ...proxyOptions,
-  })
+  const proxy = createProxy(
+    {
+      upstream: providerRunning.url,
+      port: 0,
+      logLevel: 'silent',
+      onObservation: (observation) => observations.push(observation),
+      ...proxyOptions,
+    },
+    testCompileCache(),
+  )
   const running = await proxy.listen()
   return {
     provider,

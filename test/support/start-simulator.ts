@@ -1,21 +1,26 @@
 import { createSimulator, type SimulatorOptions, type Simulator } from '../../src/app/index.js'
+import { testCompileCache } from './compile-cache.js'
 
 export const ALICE = 'tel:+15550001'
 export const BOB = 'tel:+15550002'
 
 /**
  * A simulator as the tests use it: fixed seed, virtual clock, strict contract checking and
- * no logging. Its Express app goes straight to supertest; call `listen()` for a real port.
+ * no logging, compiling through the test process's cache. Its Express app goes straight to
+ * supertest; call `listen()` for a real port.
  */
 export function startSimulator(overrides: Partial<SimulatorOptions> = {}): Simulator {
-  return createSimulator({
-    seed: 42,
-    clock: 'virtual',
-    strict: true,
-    logLevel: 'silent',
-    port: 0,
-    ...overrides,
-  })
+  return createSimulator(
+    {
+      seed: 42,
+      clock: 'virtual',
+      strict: true,
+      logLevel: 'silent',
+      port: 0,
+      ...overrides,
+    },
+    testCompileCache(),
+  )
 }
 
 /** A signed token for `sub` with every scope the simulator's specs declare, unless narrowed. */

@@ -6,6 +6,8 @@ import { createRequire } from 'node:module'
 import { afterEach, expect, test } from 'vitest'
 import { loadPrecompiledCache, writePrecompiledCache } from '../../../src/app/precompiled-cache.js'
 import { CompileCache, compileJsonSchema, loadSpec } from '../../../src/contract/index.js'
+import { BUILD_SPEC_CACHE } from '../../support/compile-cache.js'
+import { assertBuilt } from '../../support/run-callsim.js'
 
 const SPEC = `openapi: 3.0.3
 info: { title: Ping, version: '1' }
@@ -109,11 +111,24 @@ test("passes ajv's data context through, so a coercing validator replaces a top-
 test('refuses a cache written by other contract code or library versions', () => {
   const dir = setup()
   const file = path.join(dir, 'index.json')
-  const index = JSON.parse(readFileSync(file, 'utf8')) as { fingerprint: string }
-  writeFileSync(file, JSON.stringify({ ...index, fingerprint: `${index.fingerprint.slice(1)}0` }))
+  const index = JSON.parse(readFileSync(file, 'utf8')) as { fingerprints: string[] }
+  const others = index.fingerprints.map((fingerprint) => `${fingerprint.slice(1)}0`)
+  writeFileSync(file, JSON.stringify({ ...index, fingerprints: others }))
   expect(loadPrecompiledCache(dir)).toBeUndefined()
 })
 
 test('has no cache where none was built', () => {
   expect(loadPrecompiledCache(path.join(CACHE_ROOT, 'callsim-no-such-cache'))).toBeUndefined()
+})
+
+test("fits the tests' own processes too: the build's cache names the src/contract it compiled", () => {
+  assertBuilt()
+  // The tests run src/; their simulators load dist/spec-cache (test/support/compile-cache.ts).
+  const cache = loadPrecompiledCache(BUILD_SPEC_CACHE)
+  if (!cache) throw new Error('dist/spec-cache does not fit src/contract: run `npm run build`')
+  const spec = readFileSync(
+    fileURLToPath(new URL('../../../spec/camara/webrtc-call-handling.yaml', import.meta.url)),
+    'utf8',
+  )
+  expect(cache.document(createHash('sha256').update(spec).digest('hex'))).toBeDefined()
 })

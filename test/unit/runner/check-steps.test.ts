@@ -1,6 +1,6 @@
 /* eslint-disable no-template-curly-in-string -- run files write ${…} expressions in plain strings */
 import { expect, test } from 'vitest'
-import { processCompileCache } from '../../../src/app/index.js'
+import { testCompileCache } from '../../support/compile-cache.js'
 import { formatSpecProblem } from '../../../src/contract/index.js'
 import { checkSteps } from '../../../src/runner/check-steps.js'
 import { createStepsValidator } from '../../../src/runner/client-steps.js'
@@ -8,15 +8,15 @@ import { loadRunFile } from '../../../src/runner/load-run-file.js'
 import { OperationCatalog } from '../../../src/runner/operation-catalog.js'
 import { loadBuiltInSpecs, readStepsSchema } from '../../../src/runner/read-run-inputs.js'
 
-const validate = createStepsValidator(readStepsSchema(), processCompileCache())
-const catalog = OperationCatalog.create(loadBuiltInSpecs(processCompileCache()), [])
+const validate = createStepsValidator(readStepsSchema(), testCompileCache())
+const catalog = OperationCatalog.create(loadBuiltInSpecs(testCompileCache()), [])
 
 function problemsOf(steps: string): string[] {
   const file = loadRunFile(
     `description: demo\nsteps:\n${steps}`,
     'demo.yaml',
     validate,
-    processCompileCache(),
+    testCompileCache(),
   )
   const [scenario] = file.scenarios
   expect(scenario?.problems).toEqual([])

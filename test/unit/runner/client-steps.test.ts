@@ -1,17 +1,17 @@
 /* eslint-disable no-template-curly-in-string -- run files write ${…} expressions in plain strings */
 import { expect, test } from 'vitest'
-import { processCompileCache } from '../../../src/app/index.js'
+import { testCompileCache } from '../../support/compile-cache.js'
 import { formatSpecProblem } from '../../../src/contract/index.js'
 import { createStepsValidator } from '../../../src/runner/client-steps.js'
 import { loadRunFile } from '../../../src/runner/load-run-file.js'
 import { readStepsSchema } from '../../../src/runner/read-run-inputs.js'
 
 // Compiling the schema is the slow part; every test reads through the same validator.
-const validate = createStepsValidator(readStepsSchema(), processCompileCache())
+const validate = createStepsValidator(readStepsSchema(), testCompileCache())
 
 function setup() {
   const load = (text: string, source = 'scenarios/demo.yaml') =>
-    loadRunFile(text, source, validate, processCompileCache())
+    loadRunFile(text, source, validate, testCompileCache())
   const problemsOf = (text: string) =>
     load(text).scenarios.flatMap((scenario) => scenario.problems.map(formatSpecProblem))
   return { load, problemsOf }
