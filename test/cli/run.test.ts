@@ -409,7 +409,8 @@ test('refuses --token with --token-command before running anything', async () =>
 })
 
 test('names a target that does not answer within --timeout', async () => {
-  // Accepts connections and never answers: a hanging provider.
+  // Accepts connections and never answers: a hanging provider. Every request to it waits the
+  // whole --timeout, so a short one cannot misfire and keeps the test's wait short.
   const hanging = createServer(() => undefined)
   await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()))
   servers.push(hanging)
@@ -421,12 +422,12 @@ test('names a target that does not answer within --timeout', async () => {
     '--target',
     url,
     '--timeout',
-    '500ms',
+    '100ms',
     '--token',
     't',
   ])
   expect(stdout).toContain(
-    `GET ${url}/_callsim/clock: no response within 500 ms. The target is slow or hanging; raise --timeout (or the step's timeout) if that is expected.`,
+    `GET ${url}/_callsim/clock: no response within 100 ms. The target is slow or hanging; raise --timeout (or the step's timeout) if that is expected.`,
   )
   expect(lastLine(stdout)).toBe('0 passed, 1 failed')
   expect(code).toBe(1)
