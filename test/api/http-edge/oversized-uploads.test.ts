@@ -10,7 +10,7 @@ afterEach(async () => {
 
 const FIVE_MB = 5 * 1024 * 1024
 
-test('answers 413 to each of 30 uploads of 5 MB, three at a time, never a reset', async () => {
+test('answers 413 to each of 6 uploads of 5 MB, three at a time, never a reset', async () => {
   const simulator = startSimulator()
   const server = await simulator.listen()
   running.push(server)
@@ -33,12 +33,16 @@ test('answers 413 to each of 30 uploads of 5 MB, three at a time, never a reset'
       return String((error as Error).cause ?? error)
     }
   }
-  // Three clients at a time, so that the server is busy while uploads still arrive.
+  // Three clients at a time, so that the server is busy while uploads still arrive; twice, so
+  // that the second batch meets a server that has just closed three connections. Thirty
+  // uploads (~1.2 s of CPU) proved no more: with the staged close taken out of
+  // drainThenAnswer, all 30 still got their 413 here (fetch reads the early answer), and
+  // it is the next test, which writes the upload itself, that catches the reset.
   const statuses: (number | string)[] = []
-  for (let batch = 0; batch < 10; batch += 1) {
+  for (let batch = 0; batch < 2; batch += 1) {
     statuses.push(...(await Promise.all([upload(), upload(), upload()])))
   }
-  expect(statuses).toEqual(Array.from({ length: 30 }, () => 413))
+  expect(statuses).toEqual(Array.from({ length: 6 }, () => 413))
   expect([...simulator.control.calls()]).toHaveLength(0)
 }, 120_000)
 
