@@ -16,6 +16,16 @@ export const MAX_CHANGE_BATCH_DELAY_MS = 150
 
 type Listener = (batch: ChangeBatch) => void
 
+/**
+ * The requests the journal recorded, numbered from 1 (the journal's RequestLog). A batch reads
+ * which calls they were about when it goes out, a few times a second, so that with a console
+ * open a request costs the feed one flag test instead of a Set and a Map lookup.
+ */
+export interface RecordedRequests {
+  readonly total: number
+  visitCallIdsAfter(afterSeq: number, visit: (callId: string) => void): void
+}
+
 /** Call ids for one batch, at most MAX_BATCH_CALLS of them, and whether more were left out. */
 class CallIds {
   readonly ids = new Set<string>()
@@ -54,14 +64,21 @@ export class ChangeFeed {
   private scenarios = false
   private reset = false
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** The journal's last request that a batch has accounted for. */
+  private recordedUpTo = 0
   private lastFlushAt = Number.NEGATIVE_INFINITY
   /** The least time between the last batch and the next one. */
   private gap = CHANGE_BATCH_DELAY_MS
 
-  constructor(private readonly clock: () => ClockStatus) {}
+  constructor(
+    private readonly clock: () => ClockStatus,
+    private readonly recorded: RecordedRequests,
+  ) {}
 
   /** `callId`: the call whose changes each batch reports to this watcher (`callChanged`). */
   watch(listener: Listener, callId?: string): () => void {
+    // Requests recorded while nobody watched are no one's news.
+    if (this.listeners.size === 0) this.recordedUpTo = this.recorded.total
     this.listeners.set(listener, callId)
     if (callId !== undefined)
       this.watchedCalls.set(callId, (this.watchedCalls.get(callId) ?? 0) + 1)
@@ -85,13 +102,12 @@ export class ChangeFeed {
     this.arm()
   }
 
-  /** A request was recorded; `callId` names the call it was about, whose ladder gains it. */
-  noteJournal(callId?: string): void {
-    if (this.listeners.size === 0) return
-    if (callId !== undefined) {
-      this.ladders.add(callId)
-      this.noteWatched(callId)
-    } else if (this.journal) return
+  /**
+   * A request was recorded (not the control API's own) or a violation. Under load this runs on
+   * every request, so it only raises a flag: the batch reads the journal for the calls.
+   */
+  noteJournal(): void {
+    if (this.journal || this.listeners.size === 0) return
     this.journal = true
     this.arm()
   }
@@ -154,9 +170,27 @@ export class ChangeFeed {
     this.timer.unref()
   }
 
+  /**
+   * The calls whose ladders gained a request since the last batch, from the journal. A request
+   * the journal no longer keeps is not on any ladder either, so none is missed that a ladder
+   * could show.
+   */
+  private readRecordedCalls(): void {
+    const total = this.recorded.total
+    // The journal was cleared (a reset): count from its new start.
+    if (total < this.recordedUpTo) this.recordedUpTo = 0
+    if (this.journal)
+      this.recorded.visitCallIdsAfter(this.recordedUpTo, (callId) => {
+        this.ladders.add(callId)
+        this.noteWatched(callId)
+      })
+    this.recordedUpTo = total
+  }
+
   private flush(): void {
     this.timer = undefined
     this.lastFlushAt = performance.now()
+    this.readRecordedCalls()
     const batch: ChangeBatch = {
       calls: [...this.calls.ids],
       moreCalls: this.calls.more,

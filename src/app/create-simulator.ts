@@ -171,15 +171,15 @@ export function createSimulator(
     changes: stateChanges,
   })
   const journal = new Journal(requestLogLine(logger))
-  const changes = new ChangeFeed(() => control.clock())
+  const changes = new ChangeFeed(() => control.clock(), journal.requests)
   events.subscribe((event) => {
     if (event.type === 'call:expired') changes.noteCall(event.callId, true)
     else if (event.type === 'call:created') changes.noteCall(event.call.id, true)
     else if (event.type.startsWith('call:') && 'call' in event) changes.noteCall(event.call.id)
   })
-  journal.onChange = (controlPlane, callId) => {
+  journal.onChange = (controlPlane) => {
     // The control API's reads are the console's own: counting them would make it chase itself.
-    if (!controlPlane) changes.noteJournal(callId)
+    if (!controlPlane) changes.noteJournal()
   }
   // Fault draws have a stream of their own, so they never shift the calls' seeded data.
   const scenarios = new ScenarioEngine([], createRandom(seed ^ 0x5eedfa17), stateChanges)

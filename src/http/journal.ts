@@ -202,6 +202,20 @@ export class RequestLog {
     return entries
   }
 
+  /**
+   * Visits the call ids of the entries recorded after sequence number `afterSeq` that the log
+   * still keeps, oldest first, leaving out the control API's own. The console's change stream
+   * reads them once per batch, so that a request costs it nothing but a flag.
+   */
+  visitCallIdsAfter(afterSeq: number, visit: (callId: string) => void): void {
+    const first = Math.max(afterSeq, this.total - Math.min(this.total, this.capacity)) + 1
+    for (let seq = first; seq <= this.total; seq += 1) {
+      const slot = (seq - 1) % this.capacity
+      const callId = this.callId[slot]
+      if (callId !== undefined && this.controlPlane[slot] === 0) visit(callId)
+    }
+  }
+
   private entryAt(seq: number, withBodies: boolean): JournalEntry {
     const slot = (seq - 1) % this.capacity
     const entry: JournalEntry = {
@@ -259,17 +273,17 @@ export class Journal {
 
   /**
    * Hears that something was recorded (the console's live stream); `controlPlane` marks the
-   * control API's own requests, which the console makes itself, and `callId` the call a request
-   * was about.
+   * control API's own requests, which the console makes itself. Which calls the requests were
+   * about, the stream reads from `requests` when it sends a batch (visitCallIdsAfter).
    */
-  onChange: ((controlPlane: boolean, callId?: string) => void) | undefined = undefined
+  onChange: ((controlPlane: boolean) => void) | undefined = undefined
 
   record(entry: RecordedExchange, controlPlane = false): void {
     this.requests.push(entry, controlPlane)
     for (const violation of entry.responseViolations)
       this.violations.push({ ...violation, at: entry.at })
     this.onRecord?.(entry)
-    this.onChange?.(controlPlane, entry.callId)
+    this.onChange?.(controlPlane)
   }
 
   recordViolation(violation: Violation, at: string): void {

@@ -35,6 +35,26 @@ test('keeps only the newest entries once full, still numbered by arrival', () =>
   )
 })
 
+test("visits the calls of the requests after a number that it still keeps, without the control API's own", () => {
+  const log = new RequestLog(4)
+  const visited = (afterSeq: number) => {
+    const callIds: string[] = []
+    log.visitCallIdsAfter(afterSeq, (callId) => callIds.push(callId))
+    return callIds
+  }
+  log.push({ ...request(0), callId: 'call-a' })
+  log.push(request(1))
+  log.push({ ...request(2), callId: 'call-b' }, true)
+  log.push({ ...request(3), callId: 'call-c' })
+  expect(visited(0)).toEqual(['call-a', 'call-c'])
+  expect(visited(3)).toEqual(['call-c'])
+  expect(visited(4)).toEqual([])
+  // Past the capacity, the overwritten entries are gone from the visit too.
+  for (let index = 4; index < 7; index += 1)
+    log.push({ ...request(index), callId: `call-${index}` })
+  expect(visited(1)).toEqual(['call-c', 'call-4', 'call-5', 'call-6'])
+})
+
 test('keeps the violations a request had', () => {
   const log = new RequestLog(2)
   const violation: Violation = {
