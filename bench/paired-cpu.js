@@ -31,6 +31,9 @@ const USAGE = `usage: node bench/paired-cpu.js (--baseline-dir <path> | --consol
                          only the console's change stream on another, nothing on the third
   --cpu-prof <dir>       the servers write V8 CPU profiles (node --cpu-prof) into <dir>
   --duration <s>         seconds of load per round and route (default 6)
+  --warmup <s>           seconds of load on every server at once before the rounds of a route
+                         (default 3): V8 shrinks a young generation that met load after an idle
+                         spell, and regrows it only as the load goes on
   --rounds <n>           rounds per route (default 4)
   --connections <n>      keep-alive connections per server (default 16)`
 
@@ -40,6 +43,7 @@ const { values: flags } = parseArgs({
     console: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     duration: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '4' },
     connections: { type: 'string', default: '16' },
   },
@@ -55,6 +59,7 @@ if (
   process.exit(2)
 }
 const duration = Number(flags.duration)
+const warmup = Number(flags.warmup)
 const rounds = Number(flags.rounds)
 const connections = Number(flags.connections)
 
@@ -82,6 +87,10 @@ const profiling = flags['cpu-prof']
   : []
 
 /**
+ * Starts one server; `prepare` then gives it its calls and console client. Every server is
+ * started before any is prepared, and all are prepared at once: a server that sat idle while
+ * the others started and then met the load would measure V8's young generation shrunk, not
+ * callsim (see `--warmup`).
  * @param {string} name @param {string} dir
  * @param {'page' | 'stream' | undefined} [withConsole] a console client that re-reads as the page does, or only holds its change stream open
  */
@@ -97,23 +106,27 @@ async function start(name, dir, withConsole = undefined) {
   })
   if (profiling.length > 0) process.stdout.write(`${name}: process ${server.pid}\n`)
   const headers = clientHeaders(token, registrationIdFrom(server.probeAnswer))
-  const { ids } = await createSessions(port, headers, connections, 1000)
-  const consoleClient = withConsole
-    ? await openConsoleClient(port, ids[0] ?? '', plan, withConsole === 'page')
-    : undefined
-  return { name, server, port, headers, ids, consoleClient, cpuMs: 0, requests: 0 }
+  const prepare = async () => {
+    const { ids } = await createSessions(port, headers, connections, 1000)
+    const consoleClient = withConsole
+      ? await openConsoleClient(port, ids[0] ?? '', plan, withConsole === 'page')
+      : undefined
+    return { name, server, port, headers, ids, consoleClient, cpuMs: 0, requests: 0 }
+  }
+  return prepare
 }
 
-const servers = baselineDir
+const started = baselineDir
   ? [await start('this checkout', ROOT), await start('baseline', baselineDir)]
   : [
       await start('console open', ROOT, 'page'),
       await start('stream only', ROOT, 'stream'),
       await start('alone', ROOT),
     ]
+const servers = await Promise.all(started.map((prepare) => prepare()))
 try {
   for (const method of ['GET', 'POST']) {
-    /** @param {Awaited<ReturnType<typeof start>>} s @param {number} seconds */
+    /** @param {(typeof servers)[number]} s @param {number} seconds */
     const load = (s, seconds) =>
       runLoad({
         port: s.port,
@@ -127,7 +140,7 @@ try {
         connections,
         duration: seconds,
       })
-    await Promise.all(servers.map((s) => load(s, 1)))
+    await Promise.all(servers.map((s) => load(s, warmup)))
     for (const s of servers) Object.assign(s, { cpuMs: 0, requests: 0 })
     for (let round = 1; round <= rounds; round += 1) {
       const before = servers.map((s) => s.server.cpuMs())
