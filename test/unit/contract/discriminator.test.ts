@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import {
+  CompileCache,
   callbackKey,
   compileCallbacks,
   loadSpec,
@@ -52,8 +53,15 @@ components:
             meow: { type: boolean }
 `
 
+/**
+ * One cache for the file, as a process keeps one: a spec's bytes are compiled once, however
+ * many tests load them (the events spec was compiled anew for each of five tests). What it
+ * hands out is read-only: compiled validators are pure functions of their schema.
+ */
+const cache = new CompileCache()
+
 function setup(text = PETS): CompiledSpec {
-  const loaded = loadSpec(text, 'pets.yaml')
+  const loaded = loadSpec(text, 'pets.yaml', cache)
   if (!loaded.ok) throw new Error(loaded.error.map((p) => p.message).join('\n'))
   return loaded.value
 }
@@ -154,7 +162,7 @@ test('enforces the AccessTokenCredential fields behind sinkCredential.credential
 })
 
 function eventsCallback(text = EVENTS, reading: 'tolerant' | 'literal' = 'tolerant') {
-  const loaded = loadSpec(text, 'webrtc-events.yaml', undefined, reading)
+  const loaded = loadSpec(text, 'webrtc-events.yaml', cache, reading)
   if (!loaded.ok) throw new Error('events spec does not load')
   const compiled = compileCallbacks(loaded.value.spec)
   if (!compiled.ok) throw new Error(compiled.error.map((p) => p.message).join('\n'))

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import {
+  CompileCache,
   formatSpecProblem,
   loadSpec,
   validateRequest,
@@ -10,8 +11,11 @@ import {
 const releaseFile = (file: string) =>
   readFileSync(new URL(`../../../spec/releases/${file}`, import.meta.url), 'utf8')
 
+/** One cache for the file: a release file two tests read with the same reading compiles once. */
+const cache = new CompileCache()
+
 function load(file: string, reading: 'tolerant' | 'literal' = 'tolerant'): CompiledSpec {
-  const loaded = loadSpec(releaseFile(file), `spec/releases/${file}`, undefined, reading)
+  const loaded = loadSpec(releaseFile(file), `spec/releases/${file}`, cache, reading)
   if (!loaded.ok) throw new Error(loaded.error.map(formatSpecProblem).join('\n'))
   return loaded.value
 }
