@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { injectedErrorOf, type Face } from '../apis/index.js'
-import type { CompileCache } from '../contract/index.js'
+import { deepFreeze, type CompileCache } from '../contract/index.js'
 import { err, ok, type Result } from '../core/index.js'
 import {
   checkAgainstSpec,
@@ -29,14 +29,51 @@ function scenarioLoader(cache: CompileCache): ScenarioLoader {
     const read = (file: string): object =>
       JSON.parse(readFileSync(builtInPath(file), 'utf8')) as object
     // The scenario schema's `steps` refers to the runner's steps schema by its $id.
-    loader = createScenarioLoader(
-      read('spec/callsim-scenario.schema.json'),
-      [read('spec/callsim-steps.schema.json')],
+    loader = remembering(
+      createScenarioLoader(
+        read('spec/callsim-scenario.schema.json'),
+        [read('spec/callsim-steps.schema.json')],
+        cache,
+      ),
       cache,
     )
     loaders.set(cache, loader)
   }
   return loader
+}
+
+// Past this many sets of files (a watched folder loads each edit anew) the oldest are dropped.
+const MAX_REMEMBERED = 64
+
+/**
+ * A loader that keeps the scenarios it made of a set of files, by their names and texts: every
+ * simulator loads the shipped scenarios, and the tests build hundreds in one process. The
+ * scenarios are frozen, so simulators share them; a file that differs in any byte (an edit
+ * under --watch) is loaded anew.
+ */
+function remembering(loader: ScenarioLoader, cache: CompileCache): ScenarioLoader {
+  const remembered = new Map<string, readonly Scenario[]>()
+  return {
+    load(files) {
+      const key = files
+        .map((file) => `${file.source}\0${file.stem}\0${cache.textHash(file.text)}`)
+        .join('\n')
+      const known = remembered.get(key)
+      if (known) return ok([...known])
+      const loaded = loader.load(files)
+      // A file with problems is read again next time, to report them again.
+      if (!loaded.ok) return loaded
+      for (const scenario of loaded.value) {
+        deepFreeze(scenario.definition)
+        deepFreeze(scenario.steps)
+        Object.freeze(scenario)
+      }
+      if (remembered.size >= MAX_REMEMBERED)
+        remembered.delete(remembered.keys().next().value as string)
+      remembered.set(key, loaded.value)
+      return ok([...loaded.value])
+    },
+  }
 }
 
 /**

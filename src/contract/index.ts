@@ -137,7 +137,8 @@ function compileChecked(
   return { ok: true, value: { ...compiled.value, warnings } }
 }
 
-function deepFreeze(value: unknown): void {
+/** Freezes parsed data and everything in it, so that it can be shared read-only. */
+export function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
   Object.freeze(value)
   for (const child of Object.values(value)) deepFreeze(child)
