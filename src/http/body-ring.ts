@@ -8,14 +8,17 @@
  * the memory the bodies take is bounded by the buffer's size however large they are.
  */
 export class BodyRing {
-  private readonly bytes: Buffer
+  /**
+   * Its own memory, not a slice of Node's shared pool, taken when the first text arrives: V8
+   * counts the whole buffer as allocated at once (untouched pages and all), and a process that
+   * builds many simulators (the tests build hundreds) would otherwise run a full garbage
+   * collection every few of them on that count alone.
+   */
+  private bytes: Buffer | undefined
   /** Bytes ever written: the absolute position of the next text (positions grow forever). */
   private written = 0
 
-  constructor(readonly capacityBytes: number) {
-    // Its own memory, not a slice of Node's shared pool; pages are touched only as texts fill them.
-    this.bytes = Buffer.allocUnsafeSlow(capacityBytes)
-  }
+  constructor(readonly capacityBytes: number) {}
 
   /**
    * Stores a text, or the UTF-8 bytes of one (copied as they are, which costs less than
@@ -36,10 +39,11 @@ export class BodyRing {
       }
     }
     const start = this.written
+    const bytes = (this.bytes ??= Buffer.allocUnsafeSlow(this.capacityBytes))
     if (typeof text === 'string') {
-      this.written += this.bytes.write(text, offset, 'utf8')
+      this.written += bytes.write(text, offset, 'utf8')
     } else {
-      this.bytes.set(text, offset)
+      bytes.set(text, offset)
       this.written += text.length
     }
     return start
@@ -52,7 +56,7 @@ export class BodyRing {
 
   /** The text stored from `start` to `end`, or undefined once newer texts overwrote it. */
   read(start: number, end: number): string | undefined {
-    if (start < 0 || this.written - start > this.capacityBytes) return undefined
+    if (start < 0 || this.written - start > this.capacityBytes || !this.bytes) return undefined
     const offset = start % this.capacityBytes
     return this.bytes.toString('utf8', offset, offset + end - start)
   }

@@ -64,3 +64,13 @@ test('forgets everything when cleared', () => {
   const fresh = keep(ring, 'new')
   expect(ring.read(fresh.start, fresh.end)).toBe('new')
 })
+
+test('takes its memory when the first text arrives, not when it is made', () => {
+  const before = process.memoryUsage().arrayBuffers
+  const rings = Array.from({ length: 8 }, () => new BodyRing(8 * 1024 * 1024))
+  expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1024 * 1024)
+  expect(rings[0]?.read(0, 0)).toBeUndefined()
+  const place = keep(rings[0] as BodyRing, 'first')
+  expect(process.memoryUsage().arrayBuffers - before).toBeGreaterThanOrEqual(8 * 1024 * 1024)
+  expect(rings[0]?.read(place.start, place.end)).toBe('first')
+})
