@@ -65,7 +65,7 @@ browserTest(
         },
       )
       expect(hangUp.status).toBe(204)
-      await page.locator('svg.ladder [data-status="Terminated"]').waitFor({ timeout: 2000 })
+      await page.locator('svg.ladder [data-status="Terminated"]').waitFor({ timeout: POLL.timeout })
       await expect
         .poll(textOf(page.locator('svg.ladder [data-status="Terminated"] .label')), POLL)
         .toBe('BYE → Terminated')
@@ -96,7 +96,7 @@ browserTest(
       const invalid = await session.createCall({ receiverAddress: 'not-an-address' })
       expect(invalid.status).toBe(400)
       const flagged = page.locator('#journal-body tr.violation')
-      await flagged.first().waitFor({ timeout: 2000 })
+      await flagged.first().waitFor({ timeout: POLL.timeout })
       await expect.poll(() => flagged.count(), POLL).toBe(1)
       await expect
         .poll(textOf(flagged.locator('.verdict')), POLL)
@@ -161,13 +161,13 @@ browserTest(
     const session = await openConsole({ adminToken: 's3cret-admin' }, { waitUntilLive: false })
     const { page } = session
     try {
-      await page.locator('#token-form').waitFor({ state: 'visible', timeout: 3000 })
+      await page.locator('#token-form').waitFor({ state: 'visible', timeout: POLL.timeout })
       await expect
         .poll(() => page.locator('#live').getAttribute('data-state'), POLL)
         .toBe('unauthenticated')
       await page.locator('#admin-token').fill('s3cret-admin')
       await page.locator('#admin-token').press('Enter')
-      await page.locator('#live[data-state="live"]').waitFor({ timeout: 3000 })
+      await page.locator('#live[data-state="live"]').waitFor({ timeout: POLL.timeout })
       expect(await page.evaluate('sessionStorage.getItem("callsim.adminToken")')).toBe(
         's3cret-admin',
       )
