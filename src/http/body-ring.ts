@@ -7,12 +7,18 @@
  * POST's ~3 KB promoted (docs/performance.md). Here a body costs one copy into the buffer, and
  * the memory the bodies take is bounded by the buffer's size however large they are.
  */
+/** What the buffer starts with: a few ordinary bodies. */
+const FIRST_BYTES = 64 * 1024
+
 export class BodyRing {
   /**
-   * Its own memory, not a slice of Node's shared pool, taken when the first text arrives: V8
-   * counts the whole buffer as allocated at once (untouched pages and all), and a process that
-   * builds many simulators (the tests build hundreds) would otherwise run a full garbage
-   * collection every few of them on that count alone.
+   * Its own memory, not a slice of Node's shared pool, holding the ring's first bytes: it starts
+   * small when the first text arrives and doubles as texts fill it, up to `capacityBytes`. V8
+   * counts a buffer's whole size as allocated at once (untouched pages and all) and runs a full
+   * garbage collection whenever that count has grown by ~64 MB: a process that builds many
+   * simulators (the tests build hundreds) ran one every few simulators when each ring took its
+   * full size at once. Positions are taken modulo `capacityBytes` whatever its size, so growing
+   * moves no text.
    */
   private bytes: Buffer | undefined
   /** Bytes ever written: the absolute position of the next text (positions grow forever). */
@@ -39,7 +45,7 @@ export class BodyRing {
       }
     }
     const start = this.written
-    const bytes = (this.bytes ??= Buffer.allocUnsafeSlow(this.capacityBytes))
+    const bytes = this.room(offset + atMost)
     if (typeof text === 'string') {
       this.written += bytes.write(text, offset, 'utf8')
     } else {
@@ -47,6 +53,18 @@ export class BodyRing {
       this.written += text.length
     }
     return start
+  }
+
+  /** The buffer, grown if need be to hold the ring's first `needed` bytes (or all of them). */
+  private room(needed: number): Buffer {
+    const size = this.bytes?.length ?? 0
+    if (this.bytes && size >= Math.min(needed, this.capacityBytes)) return this.bytes
+    const grown = Buffer.allocUnsafeSlow(
+      Math.min(this.capacityBytes, Math.max(needed, size * 2, FIRST_BYTES)),
+    )
+    this.bytes?.copy(grown, 0, 0, size)
+    this.bytes = grown
+    return grown
   }
 
   /** Where the newest text ends, and the next one will start. */

@@ -65,12 +65,26 @@ test('forgets everything when cleared', () => {
   expect(ring.read(fresh.start, fresh.end)).toBe('new')
 })
 
-test('takes its memory when the first text arrives, not when it is made', () => {
+test('takes its memory as texts fill it, not all when it is made', () => {
   const before = process.memoryUsage().arrayBuffers
   const rings = Array.from({ length: 8 }, () => new BodyRing(8 * 1024 * 1024))
+  for (const ring of rings) keep(ring, '{"a":1}')
   expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1024 * 1024)
-  expect(rings[0]?.read(0, 0)).toBeUndefined()
-  const place = keep(rings[0] as BodyRing, 'first')
-  expect(process.memoryUsage().arrayBuffers - before).toBeGreaterThanOrEqual(8 * 1024 * 1024)
-  expect(rings[0]?.read(place.start, place.end)).toBe('first')
+  expect(rings.map((ring) => ring.read(0, 7))).toEqual(Array(8).fill('{"a":1}'))
+})
+
+test('keeps every text as it grows, and loses only the oldest once it is full', () => {
+  const ring = new BodyRing(1024 * 1024)
+  const texts = Array.from({ length: 300 }, (_, index) => `${index}:`.padEnd(10_000, 'é☎'))
+  // The first 30 texts of ~25 KB fill most of the 1 MiB: the buffer grew from 64 KiB, texts and all.
+  const places = texts.slice(0, 30).map((text) => keep(ring, text))
+  const readAll = (): (string | undefined)[] =>
+    places.map(({ start, end }) => ring.read(start, end))
+  expect(readAll()).toEqual(texts.slice(0, 30))
+  places.push(...texts.slice(30).map((text) => keep(ring, text)))
+  const read = readAll()
+  // 300 texts in the ring: the newest ~40 are still there, the older gone.
+  expect(read.slice(-40)).toEqual(texts.slice(-40))
+  expect(read.slice(0, 250).every((text) => text === undefined)).toBe(true)
+  expect(ring.store('x'.repeat(2 * 1024 * 1024))).toBe(-1)
 })
