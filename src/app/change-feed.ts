@@ -165,7 +165,10 @@ export class ChangeFeed {
       wait = this.gap - sinceLastFlush
       this.gap = Math.min(MAX_CHANGE_BATCH_DELAY_MS, 2 * this.gap)
     }
-    this.timer = setTimeout(() => this.flush(), wait)
+    // Whole milliseconds: Node keeps a fractional delay as it is, which turns the delay field
+    // of every Timeout (the sockets' idle timers too) from small integer to double, and every
+    // function that touches a timer deoptimises and stays slower for the process's lifetime.
+    this.timer = setTimeout(() => this.flush(), Math.ceil(wait))
     // A pending batch must not keep a stopping process alive.
     this.timer.unref()
   }

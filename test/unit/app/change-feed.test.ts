@@ -195,3 +195,27 @@ test('costs nothing without a watcher, and sends nothing after the last one left
   expect(batches).toEqual([])
   expect(vi.getTimerCount()).toBe(0)
 })
+
+test("arms its timer in whole milliseconds, as Node's timers need to stay fast", async () => {
+  // Real timers: a fractional delay comes from performance.now(), which fake timers round.
+  const armed = vi.spyOn(globalThis, 'setTimeout')
+  const feed = new ChangeFeed(clock, new Journal().requests)
+  let batchArrived: () => void = () => undefined
+  const nextBatch = () => new Promise<void>((resolve) => (batchArrived = resolve))
+  const leave = feed.watch(() => batchArrived())
+  try {
+    const first = nextBatch()
+    feed.noteCall('call-1')
+    await first
+    // Right after a batch: this change waits for the rest of the gap, a fraction of a ms too.
+    const second = nextBatch()
+    feed.noteCall('call-2')
+    await second
+    const delays = armed.mock.calls.map(([, delay]) => delay)
+    expect(delays.some((delay) => delay !== undefined && delay > 0)).toBe(true)
+    expect(delays.filter((delay) => !Number.isInteger(delay))).toEqual([])
+  } finally {
+    leave()
+    armed.mockRestore()
+  }
+})
