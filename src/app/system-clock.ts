@@ -32,8 +32,9 @@ export class SystemClock extends QueuedClock {
     const next = this.timers.nextAt()
     this.alarmAt = next ?? Number.POSITIVE_INFINITY
     if (next === undefined) return
-    // setTimeout takes at most 2^31-1 ms; a later alarm simply re-arms when it fires.
-    const delay = Math.min(Math.max(next - Date.now(), 0), 2_147_483_647)
+    // setTimeout takes at most 2^31-1 ms; a later alarm simply re-arms when it fires. Whole
+    // milliseconds, as in ChangeFeed.arm: a scenario may name a fractional latency.
+    const delay = Math.min(Math.max(Math.ceil(next - Date.now()), 0), 2_147_483_647)
     this.alarm = setTimeout(() => this.fire(), delay)
     this.alarm.unref()
   }
