@@ -177,11 +177,16 @@ export function compareToBaselines(results) {
   }
   // callsim vs callsim with the console open: the ratio is without/with, so its inverse is
   // the share of throughput callsim keeps with a console connected.
+  // The rounds' range says how far the host's own noise moves one run's figure.
   for (const ratio of ratios.filter((r) => r.baseline === 'callsim-console')) {
     const kept = 1 / ratio.reqPerSec
+    const range = [...ratio.reqPerSecRange]
+      .reverse()
+      .map((value) => `${fixed(100 / value)}%`)
+      .join('–')
     verdicts.push({
       target: `${ratio.route.toUpperCase()} req/s with the console open ≥ ${TARGETS.withConsoleRatio * 100}% of without`,
-      value: `${fixed(kept * 100)}%`,
+      value: `${fixed(kept * 100)}% (rounds ${range})`,
       met: kept >= TARGETS.withConsoleRatio,
     })
   }
