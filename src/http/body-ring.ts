@@ -1,15 +1,15 @@
+/** What the buffer starts with: a few ordinary bodies. */
+const FIRST_BYTES = 64 * 1024
+
 /**
- * Texts (the journal's request and response bodies) kept as UTF-8 in one fixed buffer outside
- * V8's heap, the newest overwriting the oldest.
+ * Texts (the journal's request and response bodies) kept as UTF-8 in one buffer of bounded size
+ * outside V8's heap, the newest overwriting the oldest.
  *
  * Kept as strings, each body lived for the journal's next thousand requests: long enough to be
  * copied out of V8's young generation twice and then collected by a major GC, ~1.5 KB of a
  * POST's ~3 KB promoted (docs/performance.md). Here a body costs one copy into the buffer, and
  * the memory the bodies take is bounded by the buffer's size however large they are.
  */
-/** What the buffer starts with: a few ordinary bodies. */
-const FIRST_BYTES = 64 * 1024
-
 export class BodyRing {
   /**
    * Its own memory, not a slice of Node's shared pool, holding the ring's first bytes: it starts

@@ -33,7 +33,7 @@ const NOTHING: CallSet = new Set()
  *
  * The index is built on the first SBC request, from the network's calls, and kept from then
  * on: a simulator whose clients never ask the SBC face (most CAMARA test runs) does not pay
- * for indexing every call it places (~5 µs of each createSession, docs/performance.md).
+ * for indexing every call it places (~5 µs of each createSession, measured when it was added).
  */
 export class SbcSessionIndex {
   /** Whether the sets below follow the network; false until the first get or list. */
