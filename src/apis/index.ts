@@ -1,5 +1,6 @@
 /** API faces: each maps its spec's operations to network commands and projects calls. */
 export * from './face.js'
+export { toIsoTimestamp } from './iso-timestamp.js'
 export { createCallHandlingFace } from './camara-call-handling/index.js'
 export { createRegistrationFace } from './camara-registration/index.js'
 export { createSbcFace, customerIdOf } from './telecomx-sbc/index.js'

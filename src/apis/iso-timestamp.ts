@@ -1,5 +1,5 @@
-// ISO 8601 timestamps for faces that write many of them per response: the SBC list writes one
-// or more per session, up to a page of a thousand. `Date#toISOString` formats through a C
+// ISO 8601 timestamps for what writes many of them: the SBC list one or more per session, up to
+// a page of a thousand, and the journal and the JSON log one per request. `Date#toISOString` formats through a C
 // printf in V8 (~7 % of a list request's CPU in a profile) and allocates a Date per call.
 
 const MS_PER_DAY = 86_400_000

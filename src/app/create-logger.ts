@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import { Writable } from 'node:stream'
 import type pino from 'pino'
 import type PinoPretty from 'pino-pretty'
+import { toIsoTimestamp } from '../apis/index.js'
 import { silentLogger, type Logger } from '../http/index.js'
 import type { LogDestination, SimulatorOptions } from './options.js'
 
@@ -114,7 +115,7 @@ function isoTimeOfLine(): string {
   const ms = Date.now()
   if (ms !== lastLineMs) {
     lastLineMs = ms
-    lastLineTime = `,"time":"${new Date(ms).toISOString()}"`
+    lastLineTime = `,"time":"${toIsoTimestamp(ms)}"`
   }
   return lastLineTime
 }

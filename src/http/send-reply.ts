@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express'
-import type { EventStream, FaceResponse } from '../apis/index.js'
+import { toIsoTimestamp, type EventStream, type FaceResponse } from '../apis/index.js'
 import { validateResponse, type Violation } from '../contract/index.js'
 import type { Journal, RecordedExchange } from './journal.js'
 import type { Logger } from './logger.js'
@@ -192,19 +192,6 @@ function openStream(
   )
 }
 
-// The last timestamp written: a virtual clock stands still, and under load many requests end
-// in the same millisecond, so most entries reuse the text instead of formatting a Date.
-let lastAtMs = Number.NaN
-let lastAt = ''
-
-function isoAt(ms: number): string {
-  if (ms !== lastAtMs) {
-    lastAtMs = ms
-    lastAt = new Date(ms).toISOString()
-  }
-  return lastAt
-}
-
 /** The journal's view of a finished exchange; status 0 when the connection was dropped. */
 export function toJournalEntry(
   req: Request,
@@ -214,7 +201,7 @@ export function toJournalEntry(
   now: () => number,
 ): Mutable<RecordedExchange> {
   return {
-    at: isoAt(now()),
+    at: toIsoTimestamp(now()),
     method: req.method,
     path: redactedUrl(req),
     face: context.face.id,
