@@ -1,8 +1,9 @@
 // What an open web console costs the server: a client that holds GET /_callsim/stream?call=…
-// open (for the call whose ladder it shows, as the page does) and, on each change batch, re-reads what the page re-reads with the calls view open on one call's
-// ladder (the newest page of 50 calls, that ladder), never two reads of a kind at once. It
-// decides with the page's own rule (src/console/page/refresh-plan.ts), so it reads neither more
-// nor less than the page would.
+// open (for the call whose ladder it shows, as the page does) and, on each change batch,
+// re-reads what the page re-reads with the calls view open on one call's ladder (the newest
+// page of 50 calls, that ladder), never two reads of a kind at once. It decides with the page's
+// own rule (src/console/page/refresh-plan.ts), so it reads neither more nor less than the page
+// would.
 //
 // It runs as a process of its own on the load generator's core, as a browser on the load
 // generator's machine would, and reports the CPU time it took there, so that the comparison
